@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one Kubernetes client layer: builds an API client from connection options and turns
+API failures into ``SecretOpsError`` with a message that says what to fix.
+
+Modules and lookups both call ``build_client``; services (secrets, workloads, tokens) take the
+returned ``K8sClient`` and never build their own.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import os
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+
+try:
+    from kubernetes import client as k8s_client, config as k8s_config
+    from kubernetes.client.rest import ApiException
+    from kubernetes.config.config_exception import ConfigException
+
+    HAS_KUBERNETES = True
+    KUBERNETES_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported by the caller
+    HAS_KUBERNETES = False
+    KUBERNETES_IMPORT_ERROR = exc
+
+    class ApiException(Exception):  # noqa: N818 - mirror of the library's name
+        status = None
+
+    class ConfigException(Exception):  # noqa: N818
+        pass
+
+
+IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+
+
+class K8sClient(object):
+    """An authenticated API client plus the typed APIs the services use."""
+
+    def __init__(self, api_client, request_timeout=30):
+        self.api_client = api_client
+        self.request_timeout = request_timeout
+        self.core = k8s_client.CoreV1Api(api_client)
+        self.apps = k8s_client.AppsV1Api(api_client)
+        self.batch = k8s_client.BatchV1Api(api_client)
+        self.auth = k8s_client.AuthenticationV1Api(api_client)
+        self.rbac = k8s_client.RbacAuthorizationV1Api(api_client)
+
+    @property
+    def host(self):
+        return self.api_client.configuration.host
+
+    @property
+    def ca_cert_path(self):
+        return self.api_client.configuration.ssl_ca_cert
+
+    def close(self):
+        self.api_client.close()
+
+
+def _configuration(params):
+    configuration = k8s_client.Configuration()
+    explicit_host = params.get("host")
+    kubeconfig = params.get("kubeconfig")
+    if kubeconfig or not explicit_host:
+        try:
+            if kubeconfig and not os.path.exists(kubeconfig):
+                raise SecretOpsError(
+                    "kubeconfig %s does not exist: set kubeconfig (or K8S_AUTH_KUBECONFIG) to an existing file" % kubeconfig
+                )
+            if kubeconfig or os.environ.get("KUBECONFIG") or os.path.exists(os.path.expanduser("~/.kube/config")):
+                k8s_config.load_kube_config(
+                    config_file=kubeconfig, context=params.get("context"), client_configuration=configuration
+                )
+            elif os.path.exists(IN_CLUSTER_TOKEN):
+                k8s_config.load_incluster_config(client_configuration=configuration)
+            else:
+                raise SecretOpsError(
+                    "no Kubernetes connection found: set kubeconfig (K8S_AUTH_KUBECONFIG or KUBECONFIG), "
+                    "or host and api_key, or run inside a pod with a service account"
+                )
+        except ConfigException as exc:
+            raise SecretOpsError("cannot load the Kubernetes configuration: %s" % exc)
+    if explicit_host:
+        configuration.host = explicit_host
+    if params.get("api_key"):
+        configuration.api_key = {"authorization": "Bearer " + params["api_key"]}
+    if params.get("ca_cert"):
+        configuration.ssl_ca_cert = params["ca_cert"]
+    if params.get("client_cert"):
+        configuration.cert_file = params["client_cert"]
+    if params.get("client_key"):
+        configuration.key_file = params["client_key"]
+    if params.get("validate_certs") is not None:
+        configuration.verify_ssl = params["validate_certs"]
+    return configuration
+
+
+def build_client(params):
+    """Return a ``K8sClient`` for the connection ``params`` (see ``connection.connection_params``)."""
+    if not HAS_KUBERNETES:
+        raise SecretOpsError(
+            "the Python library 'kubernetes' is required on the host that runs this plugin: "
+            "pip install kubernetes (import error: %s)" % KUBERNETES_IMPORT_ERROR
+        )
+    configuration = _configuration(params)
+    api_client = k8s_client.ApiClient(configuration)
+    return K8sClient(api_client, request_timeout=params.get("request_timeout") or 30)
+
+
+def api_error(exc, action):
+    """Translate an ``ApiException`` raised while doing ``action`` into a ``SecretOpsError``.
+
+    ``action`` names the object, e.g. "update Secret demo/db". The API server's own message is
+    kept (it never holds Secret values), the response body is not.
+    """
+    status = getattr(exc, "status", None)
+    reason = getattr(exc, "reason", None) or str(exc)
+    message = reason
+    body = getattr(exc, "body", None)
+    if body:
+        try:
+            message = json.loads(body).get("message") or reason
+        except (ValueError, AttributeError):
+            message = reason
+    hints = {
+        401: "the credentials were rejected: check api_key, the client certificate or the kubeconfig user",
+        403: "the identity lacks RBAC permission for this",
+        404: "it does not exist",
+        409: "it was changed or created concurrently",
+        422: "the API server rejected the object as invalid",
+    }
+    hint = hints.get(status)
+    text = "cannot %s: %s (HTTP %s)" % (action, message, status)
+    if hint:
+        text += "; " + hint
+    return SecretOpsError(text, status=status)
+
+
+def is_status(exc, status):
+    return isinstance(exc, ApiException) and getattr(exc, "status", None) == status
+
+
+def unreachable_error(exc, host):
+    return SecretOpsError("cannot reach the Kubernetes API server at %s: %s" % (host, exc.__class__.__name__))

@@ -1,0 +1,110 @@
+"""Runs real ``ansible-playbook`` processes against the collection in the working tree.
+
+Integration tests write a playbook, run it, and read the per-task results back through a JSON
+callback, so they assert on what the modules returned and can scan the whole output for leaks.
+"""
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+import yaml
+
+from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
+
+
+class PlaybookRun(object):
+    def __init__(self, returncode, stdout, stderr, results):
+        self.returncode = returncode
+        self.stdout = stdout
+        self.stderr = stderr
+        self.results = results  # list of {"task": name, "host": host, "result": dict}
+
+    @property
+    def output(self):
+        return self.stdout + self.stderr
+
+    def task(self, name):
+        """The result of the task called ``name`` (the last one when it ran more than once)."""
+        found = [entry["result"] for entry in self.results if entry["task"] == name]
+        if not found:
+            raise AssertionError("no task named %r in the run; tasks: %s" % (name, [e["task"] for e in self.results]))
+        return found[-1]
+
+    def assert_ok(self):
+        assert self.returncode == 0, "playbook failed (rc=%s):\n%s\n%s" % (self.returncode, self.stdout[-6000:], self.stderr[-3000:])
+        return self
+
+
+def ansible_env(extra=None):
+    env = dict(os.environ)
+    bin_dir = os.path.dirname(sys.executable)
+    env["PATH"] = bin_dir + os.pathsep + env.get("PATH", "")
+    env.update(
+        {
+            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
+            "ANSIBLE_ROLES_PATH": os.path.join(REPO_ROOT, "roles"),
+            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json",
+            "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
+            "ANSIBLE_LOCALHOST_WARNING": "false",
+            "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
+            "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
+            "ANSIBLE_NOCOLOR": "1",
+            "ANSIBLE_RETRY_FILES_ENABLED": "false",
+        }
+    )
+    if extra:
+        env.update(extra)
+    return env
+
+
+def _collect_results(stdout):
+    try:
+        start = stdout.index("{")
+        document = json.loads(stdout[start:])
+    except ValueError:
+        return []
+    results = []
+    for play in document.get("plays", []):
+        for task in play.get("tasks", []):
+            for host, result in task.get("hosts", {}).items():
+                results.append({"task": task["task"]["name"], "host": host, "result": result})
+    return results
+
+
+def run_playbook(plays, extra_args=(), env=None, json_output=True, timeout=900):
+    """Run ``plays`` (a list of play dicts, or YAML text) on localhost and return a PlaybookRun.
+
+    ``json_output=False`` keeps the default human callback (used by leak tests with -vvvv, which
+    want the same text a user would see).
+    """
+    text = plays if isinstance(plays, str) else yaml.safe_dump(plays, sort_keys=False)
+    with tempfile.TemporaryDirectory(prefix="secretops-play-") as workdir:
+        path = os.path.join(workdir, "play.yml")
+        with open(path, "w") as handle:
+            handle.write(text)
+        run_env = ansible_env(env)
+        if not json_output:
+            run_env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.default"
+        command = [
+            os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
+            "-i", "localhost,", "-c", "local", path,
+        ] + list(extra_args)
+        proc = subprocess.run(command, env=run_env, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+    results = _collect_results(proc.stdout) if json_output else []
+    return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
+
+
+def run_tasks(tasks, extra_args=(), env=None, json_output=True, vars=None, check=False, diff=False, timeout=900):
+    """Run ``tasks`` in one localhost play (gather_facts off)."""
+    play = {"name": "secretops test", "hosts": "localhost", "gather_facts": False, "tasks": tasks}
+    if vars:
+        play["vars"] = vars
+    args = list(extra_args)
+    if check:
+        args.append("--check")
+    if diff:
+        args.append("--diff")
+    return run_playbook([play], extra_args=args, env=env, json_output=json_output, timeout=timeout)
