@@ -92,7 +92,7 @@ def run_playbook(plays, extra_args=(), env=None, json_output=True, timeout=900):
             os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
             "-i", "localhost,", "-c", "local", path,
         ] + list(extra_args)
-        proc = subprocess.run(command, env=run_env, cwd=workdir, capture_output=True, text=True, timeout=timeout)
+        proc = subprocess.run(command, env=run_env, cwd=workdir, capture_output=True, text=True, timeout=timeout, check=False)
     results = _collect_results(proc.stdout) if json_output else []
     return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
 
