@@ -1,0 +1,229 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: k8s_rollout_restart
+short_description: Restart workloads, or the consumers of Secrets, and wait for the rollouts
+version_added: 0.1.0
+author: secretops maintainers (@secretops)
+description:
+  - Restarts Deployments, StatefulSets and DaemonSets by setting the C(secretops.io/restartedAt)
+    annotation on their pod template, as C(kubectl rollout restart) does. A CronJob gets the
+    annotation on its job template, so its next Job uses it. Jobs and bare Pods cannot be restarted
+    in place and are reported as V(skipped).
+  - With O(secrets), the workloads are the consumers of those Secrets, found as
+    M(secretops.provisioning.k8s_secret_consumers) finds them. A workload that uses several of the
+    Secrets is restarted once per call.
+  - With O(checksum=true), the content checksum of each Secret is stamped on the pod template
+    (C(checksum.secretops.io/<secret>)), and a workload whose template already carries the current
+    checksums is not restarted, so a re-run with no Secret change restarts nothing.
+  - A paused Deployment is not restarted; it is reported with outcome V(paused).
+  - With O(wait=true), waits until each rollout is complete (Deployment - observed generation,
+    updated and available replicas, no C(ProgressDeadlineExceeded); StatefulSet - update revision is
+    current and replicas ready; DaemonSet - updated and available on every node), or failed, or
+    O(wait_timeout) passes.
+options:
+  namespace:
+    description: Namespace of the workloads and Secrets.
+    type: str
+    required: true
+  workloads:
+    description: Workloads to restart. Combined with the consumers of O(secrets) when both are given.
+    type: list
+    elements: dict
+    suboptions:
+      kind:
+        description: Workload kind.
+        type: str
+        required: true
+        choices: [Deployment, StatefulSet, DaemonSet, CronJob, Job, Pod]
+      name:
+        description: Workload name.
+        type: str
+        required: true
+  secrets:
+    description: Restart the consumers of these Secrets (names in O(namespace)).
+    type: list
+    elements: str
+  checksum:
+    description:
+      - Stamp each Secret's content checksum on the pod template and skip workloads that already
+        carry the current checksums. Needs O(secrets).
+    type: bool
+    default: false
+  wait:
+    description: Wait for each restarted rollout to complete or fail.
+    type: bool
+    default: false
+  wait_timeout:
+    description: Seconds to wait for all rollouts together.
+    type: int
+    default: 300
+  fail_on_rollout_failure:
+    description:
+      - Fail when a rollout failed or timed out (O(wait=true)). With V(false) the module succeeds and
+        the outcome is in RV(results) and RV(failed), for a caller that handles the failure itself (a rollback).
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - secretops.provisioning.k8s_connection
+attributes:
+  check_mode:
+    support: full
+    description: Reports which workloads would be restarted; patches nothing.
+  diff_mode:
+    support: none
+    description: Only annotations change; the result lists them.
+seealso:
+  - module: secretops.provisioning.k8s_secret_consumers
+"""
+
+EXAMPLES = r"""
+- name: Restart everything that uses the rotated Secrets, once each, and wait
+  secretops.provisioning.k8s_rollout_restart:
+    namespace: shop
+    secrets: [db-credentials, registry-auth]
+    checksum: true
+    wait: true
+    wait_timeout: 600
+
+- name: Restart one Deployment
+  secretops.provisioning.k8s_rollout_restart:
+    namespace: shop
+    workloads:
+      - kind: Deployment
+        name: web
+"""
+
+RETURN = r"""
+results:
+  description: One entry per workload, in the order restarted.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    kind:
+      description: Workload kind.
+      type: str
+      sample: Deployment
+    name:
+      description: Workload name.
+      type: str
+      sample: web
+    secrets:
+      description: The Secrets of O(secrets) this workload uses.
+      type: list
+      elements: str
+      sample: [db-credentials]
+    restarted:
+      description: Whether the pod template was (or in check mode would be) patched.
+      type: bool
+      sample: true
+    outcome:
+      description:
+        - V(restarted) (patched, not waited), V(complete), V(failed), V(timeout), V(paused),
+          V(unchanged) (checksums current), V(skipped) (Job or Pod), V(template_updated) (CronJob),
+          V(would_restart) (check mode).
+      type: str
+      sample: complete
+    reason:
+      description: Why, in words.
+      type: str
+      sample: 2 of 2 replicas updated and available
+    duration:
+      description: Seconds from the patch to the final outcome (with O(wait=true)).
+      type: float
+      sample: 4.2
+restarted:
+  description: C(Kind/name) of each restarted workload.
+  returned: always
+  type: list
+  elements: str
+  sample: [Deployment/web]
+failed:
+  description: C(Kind/name) of each workload whose rollout failed or timed out.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+"""
+
+import datetime
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, service
+
+KINDS = ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod"]
+
+
+def argument_spec():
+    spec = connection_argument_spec()
+    spec.update(
+        namespace=dict(type="str", required=True),
+        workloads=dict(type="list", elements="dict", options=dict(
+            kind=dict(type="str", required=True, choices=KINDS),
+            name=dict(type="str", required=True),
+        )),
+        secrets=dict(type="list", elements="str"),
+        checksum=dict(type="bool", default=False),
+        wait=dict(type="bool", default=False),
+        wait_timeout=dict(type="int", default=300),
+        fail_on_rollout_failure=dict(type="bool", default=True),
+    )
+    return spec
+
+
+def restart(module):
+    params = module.params
+    namespace = params["namespace"]
+    secrets = params["secrets"] or []
+    if params["checksum"] and not secrets:
+        raise SecretOpsError("checksum=true needs secrets: the checksums stamped are those of the listed Secrets")
+    client = build_client(connection_params(params))
+    try:
+        consumers = [dict(item, secret=None) for item in params["workloads"] or []]
+        if secrets:
+            consumers.extend(service.find_consumers(client, namespace, secrets)[0])
+        checksums = service.secret_checksums(client, namespace, secrets) if params["checksum"] else None
+        restarted_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        results = service.restart(client, namespace, rollout.plan_restarts(consumers), restarted_at, checksums, module.check_mode)
+        patched = [result for result in results if result["outcome"] == "restarted"]
+        if params["wait"] and patched:
+            service.wait_for_rollouts(client, namespace, patched, params["wait_timeout"])
+        for result in results:
+            result.pop("generation", None)
+            result.pop("patched_at", None)
+    finally:
+        client.close()
+    failed = ["%s/%s" % (r["kind"], r["name"]) for r in results if r["outcome"] in ("failed", "timeout")]
+    outcome = {
+        "changed": any(result["restarted"] for result in results),
+        "results": results,
+        "restarted": ["%s/%s" % (r["kind"], r["name"]) for r in results if r["restarted"]],
+        "failed": failed,
+    }
+    if failed and params["fail_on_rollout_failure"]:
+        reasons = "; ".join("%s/%s: %s" % (r["kind"], r["name"], r["reason"]) for r in results if r["outcome"] in ("failed", "timeout"))
+        raise SecretOpsError("rollout did not complete for %s" % reasons, **dict((k, v) for k, v in outcome.items() if k != "changed"))
+    return outcome
+
+
+def main():
+    module = AnsibleModule(argument_spec=argument_spec(), supports_check_mode=True,
+                           required_one_of=[("workloads", "secrets")])
+    run(module, lambda: restart(module))
+
+
+if __name__ == "__main__":
+    main()
