@@ -1,0 +1,56 @@
+"""The collection's metadata files are consistent with what ships in it."""
+
+import os
+
+import yaml
+
+from tests.conftest import REPO_ROOT
+
+
+def load(name):
+    with open(os.path.join(REPO_ROOT, name)) as handle:
+        return yaml.safe_load(handle)
+
+
+def module_names():
+    directory = os.path.join(REPO_ROOT, "plugins", "modules")
+    return {name[:-3] for name in os.listdir(directory) if name.endswith(".py") and name != "__init__.py"}
+
+
+def test_galaxy_identity():
+    galaxy = load("galaxy.yml")
+    assert (galaxy["namespace"], galaxy["name"]) == ("secretops", "provisioning")
+    for field in ("version", "authors", "license", "tags", "repository", "build_ignore"):
+        assert galaxy.get(field), field
+    assert "tools" in galaxy["build_ignore"] and "benchmarks" in galaxy["build_ignore"]
+
+
+def test_action_groups_name_only_existing_modules_and_cover_them():
+    groups = load("meta/runtime.yml")["action_groups"]
+    assert set(groups) == {"k8s", "vault"}
+    grouped = set(groups["k8s"]) | set(groups["vault"])
+    assert grouped <= module_names(), grouped - module_names()
+    assert {name for name in module_names() if name.startswith(("k8s_", "vault_"))} <= grouped
+    assert all(name.startswith("k8s_") for name in groups["k8s"])
+    assert all(name.startswith("vault_") for name in groups["vault"])
+
+
+def test_execution_environment_names_the_requirement_files():
+    definition = load("execution-environment.yml")
+    assert definition["version"] == 3
+    dependencies = definition["dependencies"]
+    assert dependencies["python"] == "requirements.txt"
+    assert os.path.isfile(os.path.join(REPO_ROOT, dependencies["python"]))
+    assert os.path.isfile(os.path.join(REPO_ROOT, dependencies["galaxy"]))
+    load(dependencies["galaxy"])
+    with open(os.path.join(REPO_ROOT, "requirements.txt")) as handle:
+        required = {line.split(">")[0].split("=")[0].strip().lower() for line in handle if line.strip() and not line.startswith("#")}
+    assert {"kubernetes", "hvac", "jmespath", "cryptography"} <= required
+
+
+def test_execution_environment_is_valid_for_ansible_builder():
+    from ansible_builder.user_definition import UserDefinition  # ansible-builder's own parser and validator
+
+    definition = UserDefinition(os.path.join(REPO_ROOT, "execution-environment.yml"))
+    definition.validate()
+    assert definition.version == 3
