@@ -1,0 +1,203 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The one Vault client layer: builds an hvac client with retries, logs in through the auth
+method registry, and turns every failure into a ``SecretOpsError`` that names what failed
+(unreachable, sealed, permission denied on which path, rejected request, bad role).
+
+Requests go through hvac's raw adapter so status codes are handled here, once: a KV v2 read of a
+deleted version answers 404 with metadata, which hvac's JSON adapter would hide. Messages carry
+Vault's own error text (which never echoes a token or a written value) but never a token.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import method_for
+
+try:
+    import hvac
+    import requests
+    from requests.adapters import HTTPAdapter
+    from urllib3.util.retry import Retry
+
+    HAS_HVAC = True
+    HVAC_IMPORT_ERROR = None
+except ImportError as exc:  # pragma: no cover - reported by build_client
+    HAS_HVAC = False
+    HVAC_IMPORT_ERROR = exc
+
+# Statuses worth retrying: Vault answers 412 while a performance standby catches up, 5xx on
+# restarts and leader elections. 503 also means sealed; that is reported after the retries.
+RETRY_STATUSES = (412, 500, 502, 503, 504)
+
+
+def _session(retries):
+    session = requests.Session()
+    if retries:
+        retry = Retry(
+            total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.3,
+            status_forcelist=RETRY_STATUSES, allowed_methods=None, raise_on_status=False,
+        )
+        adapter = HTTPAdapter(max_retries=retry)
+        session.mount("http://", adapter)
+        session.mount("https://", adapter)
+    return session
+
+
+def _errors(response):
+    try:
+        body = response.json()
+    except ValueError:
+        return []
+    errors = body.get("errors") if isinstance(body, dict) else None
+    return [str(item) for item in errors or [] if item]
+
+
+class VaultClient(object):
+    """An hvac client plus value-free error translation; one per module run or lookup run."""
+
+    def __init__(self, hvac_client, url):
+        self.hvac = hvac_client
+        self.url = url
+
+    def set_token(self, token):
+        self.hvac.token = token
+
+    @property
+    def token(self):
+        return self.hvac.token
+
+    def request(self, method, path, data=None, missing_ok=False, action=None):
+        """Send ``method`` to ``/v1/<path>``; return the JSON body (``{}`` when empty).
+
+        With ``missing_ok`` a 404 returns ``None``, or the body when Vault sent one (KV v2 does for
+        deleted versions). Any other failure raises ``SecretOpsError``.
+        """
+        kwargs = {"raise_exception": False}
+        if data is not None:
+            kwargs["json"] = data
+        try:
+            response = self.hvac.adapter.request(method, "/v1/" + path.lstrip("/"), **kwargs)
+        except requests.exceptions.RequestException as exc:
+            raise SecretOpsError(
+                "cannot reach Vault at %s (%s): check url (VAULT_ADDR), the network and ca_cert" % (self.url, exc.__class__.__name__),
+                vault_path=path,
+            )
+        if response.status_code == 404 and missing_ok:
+            body = self._json(response)
+            return body if body and body.get("data") else None
+        if response.ok:
+            return self._json(response) or {}
+        raise self.error(response, method, path, action)
+
+    @staticmethod
+    def _json(response):
+        if not response.content:
+            return None
+        try:
+            body = response.json()
+        except ValueError:
+            return None
+        return body if isinstance(body, dict) else None
+
+    def error(self, response, method, path, action=None):
+        status = response.status_code
+        errors = _errors(response)
+        detail = "; ".join(errors)
+        doing = action or "%s %s" % (method.upper(), path)
+        if status == 503 and ("sealed" in detail.lower() or not detail):
+            text = "Vault at %s is sealed or unavailable (HTTP 503) during %s: unseal it and retry" % (self.url, doing)
+        elif status == 403:
+            text = (
+                "permission denied on %s (%s): the token is invalid or expired, or its policies do not grant this"
+                % (path, doing)
+            )
+            if detail and detail.lower() != "permission denied":
+                text += " (%s)" % detail
+        elif status == 401:
+            text = "Vault rejected the credentials during %s: %s" % (doing, detail or "unauthorized")
+        elif status == 404:
+            text = "%s: nothing at %s (HTTP 404): is the mount or auth method enabled there?" % (doing, path)
+        elif status == 400:
+            text = "Vault rejected %s: %s" % (doing, detail or "bad request")
+        else:
+            text = "Vault returned HTTP %s for %s%s" % (status, doing, ": " + detail if detail else "")
+        return SecretOpsError(text, status=status, vault_path=path)
+
+    def read(self, path):
+        """The response body at ``path``, or ``None`` when nothing is there."""
+        return self.request("GET", path, missing_ok=True)
+
+    def write(self, path, data, action=None):
+        return self.request("POST", path, data=data, action=action)
+
+    def delete(self, path, action=None):
+        return self.request("DELETE", path, action=action)
+
+    def list(self, path):
+        body = self.request("LIST", path, missing_ok=True)
+        return ((body or {}).get("data") or {}).get("keys") or []
+
+    def login(self, mount, data):
+        """POST ``data`` to ``auth/<mount>/login`` and use the token it returns."""
+        path = "auth/%s/login" % mount.strip("/")
+        self.set_token(None)  # a login must not carry (and be judged by) an earlier token
+        try:
+            response = self.hvac.adapter.request("POST", "/v1/" + path, json=data, raise_exception=False)
+        except requests.exceptions.RequestException as exc:
+            raise SecretOpsError("cannot reach Vault at %s (%s) to log in" % (self.url, exc.__class__.__name__), vault_path=path)
+        if not response.ok:
+            detail = "; ".join(_errors(response)) or "HTTP %s" % response.status_code
+            role = data.get("role") or data.get("role_id")
+            if response.status_code == 503 and "sealed" in detail.lower():
+                raise self.error(response, "POST", path, "log in")
+            raise SecretOpsError(
+                "login at %s failed%s: %s" % (path, " for role %s" % role if data.get("role") else "", detail),
+                status=response.status_code, vault_path=path,
+            )
+        auth = (self._json(response) or {}).get("auth") or {}
+        if not auth.get("client_token"):
+            raise SecretOpsError("login at %s returned no token" % path, vault_path=path)
+        self.set_token(auth["client_token"])
+        return auth
+
+
+def build_client(params):
+    """A ``VaultClient`` for ``params`` (connection options), not yet authenticated."""
+    if not HAS_HVAC:
+        raise SecretOpsError(
+            "the Python library 'hvac' is required on the host that runs this plugin: pip install hvac (import error: %s)" % HVAC_IMPORT_ERROR
+        )
+    url = params.get("url")
+    if not url:
+        raise SecretOpsError("no Vault address: set url or the VAULT_ADDR environment variable")
+    verify = params.get("validate_certs")
+    verify = True if verify is None else verify
+    if verify and params.get("ca_cert"):
+        verify = params["ca_cert"]
+    retries = params.get("retries")
+    hvac_client = hvac.Client(
+        url=url, verify=verify, timeout=params.get("timeout") or 30, namespace=params.get("namespace") or None,
+        session=_session(3 if retries is None else retries), adapter=hvac.adapters.RawAdapter,
+    )
+    return VaultClient(hvac_client, url)
+
+
+def authenticated_client(params):
+    """Build a client and log in with ``params['auth_method']``: the one entry point for plugins."""
+    method = method_for(params.get("auth_method"))
+    method.validate(params)
+    client = build_client(params)
+    method.login(client, params)
+    return client
+
+
+def revoke_self(client):
+    """Revoke the client's token (a login-check token should not outlive the check)."""
+    try:
+        client.request("POST", "auth/token/revoke-self", data={})
+    except SecretOpsError:
+        pass  # best effort: the token expires anyway

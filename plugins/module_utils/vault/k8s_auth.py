@@ -1,0 +1,170 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Kubernetes auth method: its config (``auth/<mount>/config``) and roles (``auth/<mount>/role/<name>``).
+
+The config endpoint replaces the whole configuration on every write and never returns the token
+reviewer JWT (only ``token_reviewer_jwt_set``). So the JWT is sent when the config is first
+written, whenever another field forces a write (leaving it out would erase it), and on every run
+with ``token_reviewer_jwt_update=always``; the result says which happened.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
+
+CONFIG_KINDS = {
+    "kubernetes_host": "str",
+    "kubernetes_ca_cert": "str",
+    "pem_keys": "set",
+    "issuer": "str",
+    "disable_local_ca_jwt": "plain",
+    "disable_iss_validation": "plain",
+}
+
+ROLE_KINDS = {
+    "bound_service_account_names": "set",
+    "bound_service_account_namespaces": "set",
+    "bound_service_account_namespace_selector": "str",
+    "audience": "str",
+    "alias_name_source": "str",
+    "token_policies": "set",
+    "token_ttl": "duration",
+    "token_max_ttl": "duration",
+    "token_type": "str",
+    "token_bound_cidrs": "set",
+    "token_period": "duration",
+    "token_num_uses": "int",
+    "token_no_default_policy": "plain",
+    "token_explicit_max_ttl": "duration",
+}
+
+
+def _mount(mount_path):
+    mount = (mount_path or "").strip().strip("/")
+    if not mount:
+        raise SecretOpsError("mount_path must not be empty")
+    return mount
+
+
+def _pem(value):
+    return (value or "").strip()
+
+
+def validate_config(settings, reviewer_jwt):
+    """Reject, before any request, the combinations Vault would reject or that cannot work."""
+    if not settings.get("kubernetes_host"):
+        raise SecretOpsError("kubernetes_host is required: the URL Vault uses to reach the Kubernetes API server")
+    ca_cert = settings.get("kubernetes_ca_cert")
+    if ca_cert and "-----BEGIN CERTIFICATE-----" not in ca_cert:
+        raise SecretOpsError("kubernetes_ca_cert must be PEM text (-----BEGIN CERTIFICATE-----...), not a path; use lookup('file', path)")
+    for index, key in enumerate(settings.get("pem_keys") or []):
+        if "-----BEGIN" not in key:
+            raise SecretOpsError("pem_keys[%d] must be a PEM-encoded public key" % index)
+    if reviewer_jwt is not None and not reviewer_jwt.strip():
+        raise SecretOpsError("token_reviewer_jwt is empty: omit it to let Vault use its own or the client's token for TokenReview")
+
+
+def _comparable_config(settings):
+    wanted = dict(settings)
+    if wanted.get("kubernetes_ca_cert") is not None:
+        wanted["kubernetes_ca_cert"] = _pem(wanted["kubernetes_ca_cert"])
+    if wanted.get("pem_keys") is not None:
+        wanted["pem_keys"] = [_pem(key) for key in wanted["pem_keys"]]
+    return wanted
+
+
+def _current_config(raw):
+    if raw is None:
+        return None
+    current = dict(raw)
+    current["kubernetes_ca_cert"] = _pem(current.get("kubernetes_ca_cert"))
+    current["pem_keys"] = [_pem(key) for key in current.get("pem_keys") or []]
+    return current
+
+
+def ensure_config(client, mount_path, settings, reviewer_jwt=None, jwt_update="on_create", check_mode=False):
+    """Make ``auth/<mount>/config`` match ``settings``; the reviewer JWT is handled as described above."""
+    mount = _mount(mount_path)
+    validate_config(settings, reviewer_jwt)
+    path = "auth/%s/config" % mount
+    raw = ((client.read(path) or {}).get("data")) or None
+    if raw is not None and not raw.get("kubernetes_host"):
+        raw = None  # an enabled but never configured mount answers with empty defaults
+    current = _current_config(raw)
+    wanted = _comparable_config(settings)
+    changed_names = diff.differences(current, wanted, CONFIG_KINDS)
+    jwt_set = bool(raw and raw.get("token_reviewer_jwt_set"))
+    reasons = []
+    if current is None:
+        reasons.append("config not yet written")
+    elif changed_names:
+        reasons.append("settings differ: %s" % ", ".join(changed_names))
+    if reviewer_jwt and jwt_update == "always":
+        reasons.append("token_reviewer_jwt_update=always")
+    elif reviewer_jwt and current is not None and not jwt_set:
+        reasons.append("Vault has no token reviewer JWT yet")
+    write = bool(reasons)
+    change = diff.before_after(current, wanted, CONFIG_KINDS, changed_names if current is not None else None)
+    # The JWT itself never appears; only whether Vault has one.
+    if change["before"] is not None:
+        change["before"]["token_reviewer_jwt_set"] = jwt_set
+    change["after"]["token_reviewer_jwt_set"] = bool(reviewer_jwt) if write else jwt_set
+    result = {
+        "changed": write,
+        "mount_path": mount,
+        "diff": change,
+        "token_reviewer_jwt_sent": bool(write and reviewer_jwt),
+        "token_reviewer_jwt_cleared": bool(write and jwt_set and not reviewer_jwt),
+        "write_reasons": reasons,
+    }
+    if write and not check_mode:
+        payload = dict((name, value) for name, value in settings.items() if value is not None)
+        if reviewer_jwt:
+            payload["token_reviewer_jwt"] = reviewer_jwt
+        client.write(path, payload, action="write the Kubernetes auth config at %s" % path)
+    return result
+
+
+def role_path(mount_path, name):
+    if not name:
+        raise SecretOpsError("name (the role name) must not be empty")
+    return "auth/%s/role/%s" % (_mount(mount_path), name)
+
+
+def ensure_role(client, mount_path, name, settings, state="present", check_mode=False):
+    """Create, update or delete a Kubernetes auth role; return ``{"changed", "diff", "name", ...}``."""
+    path = role_path(mount_path, name)
+    current = (client.read(path) or {}).get("data")
+    result = {"changed": False, "name": name, "mount_path": _mount(mount_path), "warnings": []}
+    if state == "absent":
+        result["diff"] = {"before": diff.managed(current, ROLE_KINDS) if current else None, "after": None}
+        if current is not None:
+            result["changed"] = True
+            if not check_mode:
+                client.delete(path, action="delete role %s" % path)
+        return result
+    if current is None:
+        for required in ("bound_service_account_names", "bound_service_account_namespaces"):
+            if not settings.get(required) and not (required.endswith("namespaces") and settings.get("bound_service_account_namespace_selector")):
+                raise SecretOpsError("role %s needs %s to be created" % (name, required))
+    if not settings.get("audience") and not (current or {}).get("audience"):
+        result["warnings"].append(
+            "role %s has no audience: any service-account token for the bound accounts is accepted, including ones "
+            "minted for other services; set audience (and request tokens for it)" % name
+        )
+    changed_names = diff.differences(current, settings, ROLE_KINDS)
+    result["diff"] = diff.before_after(current, settings, ROLE_KINDS, changed_names if current is not None else None)
+    if changed_names:
+        result["changed"] = True
+        result["changed_settings"] = changed_names
+        if not check_mode:
+            payload = {}
+            for field in changed_names if current is not None else [k for k, v in settings.items() if v is not None]:
+                value = settings[field]
+                payload[field] = "%ds" % diff.normalized(value, "duration", field) if ROLE_KINDS[field] == "duration" else value
+            client.write(path, payload, action="write role %s" % path)
+    return result

@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Vault connection and authentication options: the single source of truth.
+
+``CONNECTION_OPTIONS`` and ``AUTH_OPTIONS`` drive the module argument spec (with the ``VAULT_*``
+environment fallbacks the Vault CLI uses) and the names lookups read through Ansible's option
+system. ``plugins/doc_fragments/vault_connection.py`` documents the same set; a unit test keeps
+them in step.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible.module_utils.basic import env_fallback
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import METHODS
+
+
+def _option(opt_type, env=None, no_log=False, default=None, choices=None):
+    return {"type": opt_type, "env": env or [], "no_log": no_log, "default": default, "choices": choices}
+
+
+CONNECTION_OPTIONS = {
+    "url": _option("str", ["VAULT_ADDR"]),
+    "namespace": _option("str", ["VAULT_NAMESPACE"]),
+    "ca_cert": _option("path", ["VAULT_CACERT"]),
+    "validate_certs": _option("bool", default=True),
+    "timeout": _option("int", default=30),
+    "retries": _option("int", default=3),
+}
+
+AUTH_OPTIONS = {
+    "auth_method": _option("str", ["VAULT_AUTH_METHOD"], default="token", choices=sorted(METHODS)),
+    "token": _option("str", ["VAULT_TOKEN"], no_log=True),
+    "auth_mount_point": _option("str"),
+    "auth_role": _option("str"),
+    "jwt": _option("str", no_log=True),
+    "jwt_file": _option("path"),
+    "role_id": _option("str"),
+    "secret_id": _option("str", no_log=True),
+}
+
+ALL_OPTIONS = dict(CONNECTION_OPTIONS, **AUTH_OPTIONS)
+
+
+def _spec(options):
+    spec = {}
+    for name, option in options.items():
+        entry = {"type": option["type"]}
+        if option["env"]:
+            entry["fallback"] = (env_fallback, option["env"])
+        for key in ("no_log", "choices"):
+            if option[key]:
+                entry[key] = option[key]
+        if option["default"] is not None:
+            entry["default"] = option["default"]
+        spec[name] = entry
+    return spec
+
+
+def connection_argument_spec():
+    """Connection options only (for modules that authenticate some other way)."""
+    return _spec(CONNECTION_OPTIONS)
+
+
+def vault_argument_spec(**extra):
+    """Connection and auth options, plus the module's own ``extra`` options."""
+    spec = _spec(ALL_OPTIONS)
+    spec.update(extra)
+    return spec
+
+
+def vault_params(options, names=None):
+    """Pick the Vault options out of module params (a mapping) or a lookup's ``get_option``."""
+    getter = options if callable(options) else options.get
+    return dict((name, getter(name)) for name in (names or ALL_OPTIONS))

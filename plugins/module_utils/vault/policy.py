@@ -1,0 +1,255 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""ACL policies: render ``rules`` to HCL, and normalize HCL so equivalent policies compare equal.
+
+Vault stores a policy's text exactly as written, so comparing strings reports a change for every
+re-indent or reordered capability list. A small tokenizer and parser for the HCL that policies use
+(``path`` blocks with ``capabilities``, ``allowed_parameters``, ``denied_parameters``,
+``required_parameters``, ``min_wrapping_ttl``, ``max_wrapping_ttl``, comments, both ``=`` and
+block forms) turns a policy into a canonical structure: whitespace, comments, key order, list
+order and duration spelling no longer matter. Text this parser does not understand falls back to a
+whitespace-insensitive string comparison, so an exotic policy is never reported unchanged wrongly.
+Pure: no I/O.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import re
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.durations import to_seconds
+
+
+class HclSyntaxError(ValueError):
+    """The text is outside the HCL subset this module parses."""
+
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<comment>\#[^\n]*|//[^\n]*|/\*.*?\*/)
+  | (?P<string>"(?:[^"\\]|\\.)*")
+  | (?P<number>-?\d+(?:\.\d+)?)
+  | (?P<ident>[A-Za-z_][A-Za-z0-9_.\-]*)
+  | (?P<punct>[{}\[\]=,:])
+    """,
+    re.VERBOSE | re.DOTALL,
+)
+
+
+def tokenize(text):
+    """Split HCL ``text`` into (kind, value) tokens, dropping whitespace and comments."""
+    tokens = []
+    position = 0
+    while position < len(text):
+        match = _TOKEN.match(text, position)
+        if not match:
+            raise HclSyntaxError("unexpected character %r at offset %d" % (text[position], position))
+        kind = match.lastgroup
+        value = match.group(kind)
+        position = match.end()
+        if kind in ("space", "comment"):
+            continue
+        if kind == "string":
+            value = json.loads(value) if "\\" in value else value[1:-1]
+        tokens.append((kind, value))
+    return tokens
+
+
+class _Parser(object):
+    def __init__(self, tokens):
+        self.tokens = tokens
+        self.index = 0
+
+    def peek(self):
+        return self.tokens[self.index] if self.index < len(self.tokens) else (None, None)
+
+    def take(self, kind=None, value=None):
+        token = self.peek()
+        if token[0] is None or (kind and token[0] != kind) or (value is not None and token[1] != value):
+            raise HclSyntaxError("expected %s but found %r" % (value or kind, token[1]))
+        self.index += 1
+        return token
+
+    def body(self, closing=None):
+        """A list of (keys, value) statements up to ``closing`` (or the end)."""
+        statements = []
+        while True:
+            kind, value = self.peek()
+            if kind is None:
+                if closing:
+                    raise HclSyntaxError("missing %r" % closing)
+                return statements
+            if kind == "punct" and value == closing:
+                self.index += 1
+                return statements
+            if kind == "punct" and value == ",":
+                self.index += 1
+                continue
+            statements.append(self.statement())
+
+    def statement(self):
+        keys = []
+        while self.peek()[0] in ("ident", "string"):
+            keys.append(self.take()[1])
+        if not keys:
+            raise HclSyntaxError("expected a key but found %r" % (self.peek()[1],))
+        kind, value = self.peek()
+        if kind == "punct" and value in ("=", ":"):
+            self.index += 1
+            return keys, self.value()
+        if kind == "punct" and value == "{":
+            self.index += 1
+            return keys, self.body("}")
+        raise HclSyntaxError("expected '=' or '{' after %r" % keys[-1])
+
+    def value(self):
+        kind, value = self.take()
+        if kind in ("string", "number"):
+            return value
+        if kind == "ident" and value in ("true", "false"):
+            return value == "true"
+        if kind == "punct" and value == "[":
+            items = []
+            while True:
+                if self.peek() == ("punct", "]"):
+                    self.index += 1
+                    return items
+                items.append(self.value())
+                if self.peek() == ("punct", ","):
+                    self.index += 1
+        if kind == "punct" and value == "{":
+            return self.body("}")
+        raise HclSyntaxError("unexpected %r" % (value,))
+
+
+def parse(text):
+    """Parse HCL ``text`` into nested (keys, value) statements; raises ``HclSyntaxError``."""
+    return _Parser(tokenize(text)).body()
+
+
+def _canonical(value):
+    """Statements and lists in a stable, order-free form."""
+    if isinstance(value, list) and value and isinstance(value[0], tuple):
+        return sorted(
+            [[list(keys), _canonical(inner)] for keys, inner in value], key=lambda item: json.dumps(item, sort_keys=True)
+        )
+    if isinstance(value, list):
+        return sorted((_canonical(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+    return value
+
+
+def _parameter_map(value):
+    if not isinstance(value, list):
+        raise HclSyntaxError("parameters must be a map")
+    result = {}
+    for keys, items in value:
+        if len(keys) != 1:
+            raise HclSyntaxError("parameter names take one key")
+        items = items if isinstance(items, list) else [items]
+        result[keys[0]] = sorted(set(json.dumps(item, sort_keys=True) for item in items))
+    return result
+
+
+def _path_rules(statements):
+    rules = {}
+    for keys, value in statements:
+        name = keys[0]
+        if len(keys) != 1:
+            rules.setdefault("other", []).append([keys, _canonical(value)])
+        elif name == "capabilities":
+            rules[name] = sorted(set(value if isinstance(value, list) else [value]))
+        elif name == "required_parameters":
+            rules[name] = sorted(set(value if isinstance(value, list) else [value]))
+        elif name in ("allowed_parameters", "denied_parameters"):
+            rules[name] = _parameter_map(value)
+        elif name in ("min_wrapping_ttl", "max_wrapping_ttl"):
+            try:
+                rules[name] = to_seconds(value, name)
+            except SecretOpsError:
+                raise HclSyntaxError("%s is not a duration" % name)
+        else:
+            rules[name] = _canonical(value)
+    return rules
+
+
+def normalize(text):
+    """A canonical, JSON-serializable form of a policy, equal for equivalent policies.
+
+    Unparseable text normalizes to its whitespace-collapsed string, so it still compares exactly.
+    """
+    try:
+        statements = parse(text or "")
+        blocks = []
+        other = []
+        for keys, value in statements:
+            if keys[0] == "path" and len(keys) == 2 and isinstance(value, list):
+                blocks.append({"path": keys[1], "rules": _path_rules(value)})
+            else:
+                other.append([keys, _canonical(value)])
+        blocks.sort(key=lambda item: json.dumps(item, sort_keys=True))
+        other.sort(key=lambda item: json.dumps(item, sort_keys=True))
+        return {"paths": blocks, "other": other}
+    except HclSyntaxError:
+        return {"text": " ".join((text or "").split())}
+
+
+def equivalent(left, right):
+    """True when two policy texts grant the same thing (by the normalization above)."""
+    return normalize(left) == normalize(right)
+
+
+def _quote(value):
+    return json.dumps(str(value))
+
+
+def _render_parameters(name, parameters):
+    if not isinstance(parameters, dict):
+        raise SecretOpsError("%s must be a map of parameter name to a list of allowed values" % name)
+    lines = ["  %s = {" % name]
+    for key in sorted(parameters):
+        values = parameters[key] or []
+        if not isinstance(values, list):
+            values = [values]
+        lines.append("    %s = [%s]" % (_quote(key), ", ".join(_quote(item) for item in values)))
+    lines.append("  }")
+    return lines
+
+
+RULE_KEYS = (
+    "path", "capabilities", "allowed_parameters", "denied_parameters", "required_parameters",
+    "min_wrapping_ttl", "max_wrapping_ttl",
+)
+
+
+def render_rules(rules):
+    """Render a list of ``{path, capabilities, ...}`` rules as policy HCL."""
+    if not isinstance(rules, list) or not rules:
+        raise SecretOpsError("rules must be a non-empty list of {path, capabilities, ...} entries")
+    blocks = []
+    for index, rule in enumerate(rules):
+        if not isinstance(rule, dict) or not rule.get("path"):
+            raise SecretOpsError("rules[%d] needs a path" % index)
+        unknown = sorted(set(rule) - set(RULE_KEYS))
+        if unknown:
+            raise SecretOpsError("rules[%d] (%s) has unknown keys %s; allowed: %s" % (index, rule["path"], ", ".join(unknown), ", ".join(RULE_KEYS)))
+        capabilities = rule.get("capabilities")
+        if not isinstance(capabilities, list) or not capabilities:
+            raise SecretOpsError("rules[%d] (%s) needs a non-empty capabilities list" % (index, rule["path"]))
+        lines = ["path %s {" % _quote(rule["path"])]
+        lines.append("  capabilities = [%s]" % ", ".join(_quote(item) for item in capabilities))
+        for name in ("allowed_parameters", "denied_parameters"):
+            if rule.get(name) is not None:
+                lines.extend(_render_parameters(name, rule[name]))
+        if rule.get("required_parameters") is not None:
+            lines.append("  required_parameters = [%s]" % ", ".join(_quote(item) for item in rule["required_parameters"]))
+        for name in ("min_wrapping_ttl", "max_wrapping_ttl"):
+            if rule.get(name) is not None:
+                lines.append("  %s = %s" % (name, _quote("%ss" % to_seconds(rule[name], name))))
+        lines.append("}")
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks) + "\n"
