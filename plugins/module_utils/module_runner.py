@@ -20,8 +20,9 @@ __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
-# Keys fail_json/exit_json own; error details must not override them.
-_RESERVED = frozenset(["msg", "failed", "changed", "invocation", "warnings", "deprecations"])
+# Keys fail_json/exit_json own; error details must not override them (``changed`` may be
+# reported: a partly applied bulk change did change things).
+_RESERVED = frozenset(["msg", "failed", "invocation", "warnings", "deprecations"])
 
 
 def failure_details(error):
