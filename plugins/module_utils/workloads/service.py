@@ -15,17 +15,9 @@ import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import api_error, is_status
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_checksum
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import consumers as discovery
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout
-
-# TODO(secrets helper): switch to the shared checksum function once module_utils/secrets has it.
-import hashlib
-import json
-
-
-def content_checksum(data):
-    return "sha256:" + hashlib.sha256(json.dumps(data or {}, sort_keys=True).encode("utf-8")).hexdigest()
-
 
 try:
     from urllib3.exceptions import HTTPError as TransportError

@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+
+class ModuleDocFragment(object):
+    # Options of module_utils/rotation/options.py; the vault suboptions repeat the vault_connection
+    # fragment (a unit test keeps them in step).
+    DOCUMENTATION = r"""
+options:
+  name:
+    description: Name of the Kubernetes Secret.
+    type: str
+    required: true
+  namespace:
+    description: Kubernetes namespace of the Secret. (The Vault namespace is O(vault.namespace).)
+    type: str
+    required: true
+  type:
+    description:
+      - Type of the Kubernetes Secret. V(basic-auth), V(tls) and V(dockerconfigjson) build the
+        typed Secret from Vault fields through O(mapping).
+    type: str
+    default: opaque
+    choices: [opaque, basic-auth, tls, dockerconfigjson]
+  vault_path:
+    description:
+      - KV v2 path of the secret, including the mount (V(secret/shop/db)) or relative to O(mount_point).
+    type: str
+    required: true
+  mount_point:
+    description: KV v2 mount O(vault_path) is relative to. Without it O(vault_path) starts with the mount.
+    type: str
+  generate:
+    description:
+      - Vault fields whose value is a generated password, each with its rules (an empty mapping
+        means the defaults) - C(length) (default 32), C(lowercase), C(uppercase), C(digits)
+        (default true), C(symbols) (default false), C(symbol_set), C(exclude) (characters never used).
+      - At least one character of each enabled class is included.
+    type: dict
+    default: {}
+  mapping:
+    description:
+      - Kubernetes key to Vault field. Defaults - V(opaque) every Vault field under its own name;
+        V(basic-auth) C(username)/C(password); V(tls) C(tls.crt) from C(cert), C(tls.key) from C(key),
+        C(ca.crt) from C(ca) when present; V(dockerconfigjson) maps the registry parts C(server),
+        C(username), C(password), C(email) to fields of the same name.
+    type: dict
+    default: {}
+  keep_previous:
+    description:
+      - Keep the value a rotation replaced as C(<field>_previous) in Vault and C(<key>_previous) in
+        the Kubernetes Secret, for applications that accept the old and the new value during a grace window.
+      - Ignored for V(dockerconfigjson).
+    type: bool
+    default: false
+  vault:
+    description:
+      - How to reach and authenticate to Vault or OpenBao; the same options as the vault_* modules.
+        Omitted suboptions fall back to E(VAULT_ADDR), E(VAULT_TOKEN) and the other E(VAULT_*) variables.
+    type: dict
+    default: {}
+    suboptions:
+        url:
+          description:
+            - URL of the Vault or OpenBao server, for example V(https://vault.example.com:8200).
+            - Defaults to the E(VAULT_ADDR) environment variable.
+          type: str
+        namespace:
+          description:
+            - Vault Enterprise or OpenBao namespace to send requests to. Optional and never forced;
+              without it requests go to the root namespace.
+            - Defaults to E(VAULT_NAMESPACE).
+          type: str
+        ca_cert:
+          description:
+            - Path to a CA bundle that signs the server's certificate.
+            - Defaults to E(VAULT_CACERT).
+          type: path
+        validate_certs:
+          description: Whether to verify the server's TLS certificate.
+          type: bool
+          default: true
+        timeout:
+          description: Seconds to wait for one request.
+          type: int
+          default: 30
+        retries:
+          description:
+            - How many times to retry a request that failed transiently (connection errors, HTTP 412,
+              500, 502, 503, 504), with exponential backoff. V(0) disables retries.
+          type: int
+          default: 3
+        auth_method:
+          description:
+            - How to authenticate.
+            - V(token) uses O(vault.token), else the CLI's C(~/.vault-token) file.
+            - V(kubernetes) logs in with a service-account JWT (O(vault.jwt), O(vault.jwt_file), or by default the
+              pod's own token) as O(vault.auth_role).
+            - V(approle) logs in with O(vault.role_id) and O(vault.secret_id).
+            - V(jwt) logs in with O(vault.jwt) or O(vault.jwt_file) and an optional O(vault.auth_role).
+            - Defaults to E(VAULT_AUTH_METHOD), else V(token).
+          type: str
+          choices: [approle, jwt, kubernetes, token]
+          default: token
+        token:
+          description:
+            - Vault token for O(vault.auth_method=token).
+            - Defaults to E(VAULT_TOKEN), then the file C(~/.vault-token).
+          type: str
+        auth_mount_point:
+          description:
+            - Path where the login auth method is mounted.
+            - Defaults to the method's name (V(kubernetes), V(approle), V(jwt)).
+          type: str
+        auth_role:
+          description: Role to log in as; required for O(vault.auth_method=kubernetes), optional for O(vault.auth_method=jwt).
+          type: str
+        jwt:
+          description: JWT to log in with for O(vault.auth_method=kubernetes) or O(vault.auth_method=jwt).
+          type: str
+        jwt_file:
+          description:
+            - File holding the JWT when O(vault.jwt) is not given.
+            - For O(vault.auth_method=kubernetes) it defaults to C(/var/run/secrets/kubernetes.io/serviceaccount/token),
+              so a job running in a pod (AWX on Kubernetes) logs in with no secret configured at all.
+          type: path
+        role_id:
+          description: AppRole role ID for O(vault.auth_method=approle).
+          type: str
+        secret_id:
+          description: AppRole secret ID for O(vault.auth_method=approle).
+          type: str
+requirements:
+  - kubernetes >= 29.0.0 (Python library)
+  - hvac >= 2.0.0 (Python library)
+"""

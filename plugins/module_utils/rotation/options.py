@@ -1,0 +1,60 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Options shared by the modules that move secrets from Vault into Kubernetes Secrets.
+
+They talk to both servers, whose connection options share names (``namespace``, ``ca_cert``,
+``validate_certs``), so the Kubernetes connection stays at the top level (``namespace`` is the
+Kubernetes namespace) and the Vault connection is the ``vault`` dict, with the same ``VAULT_*``
+environment fallbacks as the vault_* modules. ``plugins/doc_fragments/secret_sync.py`` documents them.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
+
+SECRET_TYPES = ["opaque", "basic-auth", "tls", "dockerconfigjson"]
+
+
+def argument_spec(**extra):
+    spec = connection_argument_spec()
+    spec.update(
+        name=dict(type="str", required=True),
+        namespace=dict(type="str", required=True),
+        type=dict(type="str", default="opaque", choices=SECRET_TYPES),
+        vault_path=dict(type="str", required=True),
+        mount_point=dict(type="str"),
+        generate=dict(type="dict", default={}),
+        mapping=dict(type="dict", default={}),
+        keep_previous=dict(type="bool", default=False),
+        vault=dict(type="dict", default={}, apply_defaults=True, options=vault_argument_spec()),
+    )
+    spec.update(extra)
+    return spec
+
+
+def secret_spec(params, values=None):
+    """The secret description the rotation service takes, from module params."""
+    fields = dict((field, {"generate": rules if rules not in (None, "") else True}) for field, rules in (params["generate"] or {}).items())
+    for field, value in (values or {}).items():
+        fields[field] = {"value": value}
+    return {
+        "name": params["name"],
+        "type": params["type"],
+        "vault_path": params["vault_path"],
+        "fields": fields,
+        "mapping": dict((str(key), str(value)) for key, value in (params["mapping"] or {}).items()),
+        "keep_previous": params["keep_previous"],
+    }
+
+
+def vault_client(params):
+    return authenticated_client(vault_params(params["vault"] or {}))
+
+
+def k8s_params(params):
+    return connection_params(params)

@@ -1,0 +1,151 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Vault -> Kubernetes Secret transactions: seed and sync, rotate, roll back.
+
+Order is the safety property: Vault is written first (a new version, check-and-set against the
+version read), and only then the Kubernetes Secret. When Vault cannot be written nothing in
+Kubernetes changes; when the Secret update fails after Vault was written, the Secret's
+``vault-version`` annotation lags Vault and the next rotate run finishes the sync instead of
+generating again. Results carry versions, key names and fingerprints, never values.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import datetime
+import time
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import age, mapping, plan, secret_store
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.fingerprint import fingerprint, fingerprints
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_checksum
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
+
+
+def _now():
+    return datetime.datetime.now(datetime.timezone.utc)
+
+
+def _where(vault, spec, mount_point):
+    where = kv.resolve(vault, spec["vault_path"], mount_point)
+    if where.version != 2:
+        raise SecretOpsError("secret %s: %s is a KV v1 mount; versions and check-and-set need KV v2" % (spec["name"], where.mount))
+    return where
+
+
+def _read(vault, where, spec, version=None):
+    secret = kv.read_secret(vault, where, version)
+    if not secret or secret.get("data") is None:
+        return None
+    return secret
+
+
+def _write(vault, where, data, cas):
+    body = vault.write(where.api("data"), {"data": data, "options": {"cas": int(cas)}},
+                       action="write secret %s (check-and-set on version %s)" % (where.full, cas))
+    return int(((body or {}).get("data") or {}).get("version"))
+
+
+def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mode, before_write=None):
+    """Make the Kubernetes Secret of ``spec`` hold ``vault_data`` (version ``vault_version``)."""
+    secret_type, string_data = mapping.string_data(spec, vault_data)
+    annotations = {
+        secret_store.VAULT_PATH_ANNOTATION: where.full,
+        secret_store.VAULT_VERSION_ANNOTATION: str(vault_version),
+        secret_store.CHECKSUM_ANNOTATION: content_checksum(string_data, encoded=False),
+    }
+    result = secret_store.apply_secret(k8s, namespace, spec["name"], secret_type, string_data, annotations,
+                                       mapping.managed_keys(spec, vault_data), check_mode, before_write)
+    result["checksum"] = annotations[secret_store.CHECKSUM_ANNOTATION]
+    result["keys"] = sorted(string_data)
+    return result
+
+
+def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mode=False):
+    """Seed the Vault fields of ``spec`` (given values; generated ones only when missing), then sync."""
+    where = _where(vault, spec, mount_point)
+    current = _read(vault, where, spec)
+    version = int(current["metadata"]["version"]) if current else 0
+    data = current["data"] if current else {}
+    written = []
+    if seed:
+        data, written = plan.seed(spec["name"], spec.get("fields"), data)
+    if not data:
+        raise SecretOpsError("secret %s: nothing in Vault at %s: give fields to seed it" % (spec["name"], where.full), vault_path=where.full)
+    if written:
+        version = version + 1 if check_mode else _write(vault, where, data, version)
+    synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode)
+    return {
+        "changed": bool(written) or synced["changed"],
+        "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
+        "vault_changed": bool(written), "written_fields": written, "secret_changed": synced["changed"],
+        "checksum": synced["checksum"], "keys": synced["keys"],
+    }
+
+
+def _synced_version(k8s, namespace, name):
+    secret = secret_store.read_secret(k8s, namespace, name)
+    if secret is None:
+        return None
+    value = (secret.metadata.annotations or {}).get(secret_store.VAULT_VERSION_ANNOTATION)
+    return int(value) if value and value.isdigit() else None
+
+
+def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_if_older_than=None, check_mode=False,
+           now=None, before_write=None):
+    """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret."""
+    started = time.monotonic()
+    where = _where(vault, spec, mount_point)
+    current = _read(vault, where, spec)
+    if current is None:
+        raise SecretOpsError("secret %s: nothing in Vault at %s to rotate: provision it first (app_secrets role)" % (spec["name"], where.full),
+                             vault_path=where.full)
+    version = int(current["metadata"]["version"])
+    result = {"secret": spec["name"], "namespace": namespace, "vault_path": where.full, "old_version": version,
+              "new_version": version, "rotated_fields": [], "fingerprints": {}, "resumed": False, "skipped": False}
+    synced = _synced_version(k8s, namespace, spec["name"])
+    if synced is not None and synced < version:
+        # A previous run wrote Vault but not the Secret: finish that rotation instead of starting another.
+        outcome = sync_secret(k8s, spec, namespace, where, current["data"], version, check_mode, before_write)
+        result.update(changed=outcome["changed"], resumed=True, old_version=synced, attempts=outcome["attempts"], checksum=outcome["checksum"],
+                      reason="finished an interrupted rotation: the Secret had version %d, Vault %d" % (synced, version))
+        result["duration"] = round(time.monotonic() - started, 2)
+        return result
+    due, reason = age.is_due(current["metadata"].get("created_time"), only_if_older_than, now or _now())
+    if not due:
+        result.update(changed=False, skipped=True, reason=reason, duration=round(time.monotonic() - started, 2))
+        return result
+    data, rotated = plan.rotate(spec["name"], spec.get("fields"), current["data"], new_values, spec.get("keep_previous"))
+    result["rotated_fields"] = rotated
+    result["fingerprints"] = dict((field, {"old": fingerprint(current["data"].get(field)), "new": fingerprint(data[field])}) for field in rotated)
+    new_version = version + 1 if check_mode else _write(vault, where, data, version)
+    outcome = sync_secret(k8s, spec, namespace, where, data, new_version, check_mode, before_write)
+    result.update(changed=True, new_version=new_version, attempts=outcome["attempts"], checksum=outcome["checksum"], reason=reason)
+    result["duration"] = round(time.monotonic() - started, 2)
+    return result
+
+
+def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_mode=False):
+    """Make ``to_version``'s data current again (as a new Vault version) and put it back in the Secret."""
+    started = time.monotonic()
+    where = _where(vault, spec, mount_point)
+    current = _read(vault, where, spec)
+    if current is None:
+        raise SecretOpsError("secret %s: nothing in Vault at %s" % (spec["name"], where.full), vault_path=where.full)
+    version = int(current["metadata"]["version"])
+    target = _read(vault, where, spec, to_version)
+    if target is None:
+        raise SecretOpsError("secret %s: version %s of %s is deleted or destroyed: cannot roll back to it" % (spec["name"], to_version, where.full),
+                             vault_path=where.full)
+    changed = target["data"] != current["data"]
+    new_version = version
+    if changed:
+        new_version = version + 1 if check_mode else _write(vault, where, target["data"], version)
+    outcome = sync_secret(k8s, spec, namespace, where, target["data"], new_version, check_mode)
+    return {
+        "changed": changed or outcome["changed"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full,
+        "restored_version": int(to_version), "replaced_version": version, "new_version": new_version,
+        "fingerprints": fingerprints(target["data"]), "checksum": outcome["checksum"], "duration": round(time.monotonic() - started, 2),
+    }

@@ -1,0 +1,187 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: secret_rotation
+short_description: Rotate a secret in Vault KV and its Kubernetes Secret, or roll a rotation back
+version_added: 0.1.0
+author: secretops maintainers (@secretops)
+description:
+  - O(state=rotated) writes new values for the fields in O(generate) (generated) and O(new_values)
+    (given) to Vault as a new KV v2 version, with check-and-set against the version read, and only
+    then updates the Kubernetes Secret built from it (see M(secretops.provisioning.secret_sync)).
+    Other fields carry over. If Vault cannot be written, Kubernetes is not touched.
+  - When the Secret's C(secretops.io/vault-version) annotation is older than Vault's current
+    version (a run wrote Vault but not Kubernetes), the run finishes that rotation instead of
+    generating again (RV(resumed)).
+  - With O(only_if_older_than), a secret whose current Vault version is younger is left alone (RV(skipped)).
+  - O(state=rolled_back) writes the data of O(to_version) as a new current version (the KV v2
+    equivalent of C(vault kv rollback)) and puts it back into the Kubernetes Secret.
+  - Results carry versions and value fingerprints (first 12 hex digits of a SHA-256), never values.
+  - Restarting the consumers is M(secretops.provisioning.k8s_rollout_restart)'s job, so several
+    rotations restart each workload once.
+options:
+  state:
+    description: Rotate, or restore an earlier version.
+    type: str
+    default: rotated
+    choices: [rotated, rolled_back]
+  new_values:
+    description: Given new values for fields (instead of generating them). Never shown.
+    type: dict
+    default: {}
+  only_if_older_than:
+    description:
+      - Rotate only when the current Vault version is at least this old - seconds, or a duration
+        such as V(30d), V(12h), V(1w2d).
+    type: str
+  to_version:
+    description: The Vault version to restore, for O(state=rolled_back).
+    type: int
+extends_documentation_fragment:
+  - secretops.provisioning.secret_sync
+  - secretops.provisioning.k8s_connection
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would rotate; writes nothing.
+  diff_mode:
+    support: none
+    description: Results carry fingerprints; values are never shown.
+seealso:
+  - module: secretops.provisioning.secret_sync
+  - module: secretops.provisioning.k8s_rollout_restart
+"""
+
+EXAMPLES = r"""
+- name: Rotate the database password if it is older than 30 days, keeping the old one for a grace window
+  secretops.provisioning.secret_rotation:
+    name: db-credentials
+    namespace: shop
+    type: basic-auth
+    vault_path: secret/shop/db
+    generate:
+      password: {length: 32}
+    keep_previous: true
+    only_if_older_than: 30d
+  register: rotation
+
+- name: Put the previous version back
+  secretops.provisioning.secret_rotation:
+    state: rolled_back
+    name: db-credentials
+    namespace: shop
+    type: basic-auth
+    vault_path: secret/shop/db
+    to_version: "{{ rotation.old_version }}"
+"""
+
+RETURN = r"""
+secret:
+  description: Kubernetes Secret name.
+  returned: always
+  type: str
+  sample: db-credentials
+vault_path:
+  description: Full KV path.
+  returned: always
+  type: str
+  sample: secret/shop/db
+old_version:
+  description: Vault version before the rotation (or the version the Secret held, when RV(resumed)).
+  returned: state=rotated
+  type: int
+  sample: 3
+new_version:
+  description: Vault version after the rotation or roll-back.
+  returned: always
+  type: int
+  sample: 4
+rotated_fields:
+  description: Fields that got new values.
+  returned: state=rotated
+  type: list
+  elements: str
+  sample: [password]
+fingerprints:
+  description: Per rotated field, C(old) and C(new) value fingerprints (rotated); per field, the restored fingerprint (rolled_back).
+  returned: always
+  type: dict
+  sample: {"password": {"old": "sha256:1f2e3d4c5b6a", "new": "sha256:a6b5c4d3e2f1"}}
+skipped:
+  description: Whether the rotation was skipped by O(only_if_older_than).
+  returned: state=rotated
+  type: bool
+  sample: false
+resumed:
+  description: Whether the run finished an interrupted rotation instead of starting one.
+  returned: state=rotated
+  type: bool
+  sample: false
+reason:
+  description: Why the secret rotated, or did not.
+  returned: state=rotated
+  type: str
+  sample: rotation requested
+attempts:
+  description: Kubernetes write attempts (more than 1 when a concurrent writer caused a 409 conflict).
+  returned: when the Secret was written
+  type: int
+  sample: 1
+checksum:
+  description: SHA-256 checksum of the Secret's content after the run.
+  returned: when the Secret was written
+  type: str
+  sample: 0f3c9a7e5d...
+restored_version:
+  description: The version whose data was restored.
+  returned: state=rolled_back
+  type: int
+  sample: 3
+duration:
+  description: Seconds the run took.
+  returned: always
+  type: float
+  sample: 0.4
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import options, service
+
+
+def rotate(module):
+    params = module.params
+    spec = options.secret_spec(params)
+    vault = options.vault_client(params)
+    k8s = build_client(options.k8s_params(params))
+    try:
+        if params["state"] == "rolled_back":
+            return service.roll_back(vault, k8s, spec, params["namespace"], params["to_version"], params["mount_point"], module.check_mode)
+        return service.rotate(vault, k8s, spec, params["namespace"], params["mount_point"], params["new_values"],
+                              params["only_if_older_than"], module.check_mode)
+    finally:
+        k8s.close()
+
+
+def main():
+    spec = options.argument_spec(
+        state=dict(type="str", default="rotated", choices=["rotated", "rolled_back"]),
+        new_values=dict(type="dict", default={}, no_log=True),
+        only_if_older_than=dict(type="str"),
+        to_version=dict(type="int"),
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_if=[("state", "rolled_back", ["to_version"])])
+    run(module, lambda: rotate(module))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,141 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: secret_sync
+short_description: Seed a secret in Vault KV and build the typed Kubernetes Secret from it
+version_added: 0.1.0
+author: secretops maintainers (@secretops)
+description:
+  - Seeds the KV v2 secret at O(vault_path) - fields in O(values) are written when they differ;
+    fields in O(generate) get a generated password only when Vault does not have them yet, and are
+    never regenerated.
+  - Then makes the Kubernetes Secret O(name) hold the Vault fields through O(mapping), typed as
+    O(type), annotated with C(secretops.io/vault-path), C(secretops.io/vault-version) and
+    C(secretops.io/checksum) (a SHA-256 over the content, never a value). Keys other writers
+    added to the Secret are kept. A concurrent update (HTTP 409) is retried on the fresh object.
+  - Vault is written before Kubernetes, with check-and-set against the version read.
+options:
+  values:
+    description: Vault fields and their values (the desired state). Values are never shown.
+    type: dict
+    default: {}
+  seed:
+    description: Write O(values) and missing O(generate) fields to Vault. With V(false), only sync Kubernetes from Vault.
+    type: bool
+    default: true
+extends_documentation_fragment:
+  - secretops.provisioning.secret_sync
+  - secretops.provisioning.k8s_connection
+attributes:
+  check_mode:
+    support: full
+    description: Reports what would be written to Vault and Kubernetes; writes nothing.
+  diff_mode:
+    support: none
+    description: Results name fields, keys and versions; values are never shown.
+seealso:
+  - module: secretops.provisioning.secret_rotation
+"""
+
+EXAMPLES = r"""
+- name: Database credentials - username given, password generated once
+  secretops.provisioning.secret_sync:
+    name: db-credentials
+    namespace: shop
+    type: basic-auth
+    vault_path: secret/shop/db
+    values:
+      username: shop_app
+    generate:
+      password: {length: 32, symbols: true}
+
+- name: Registry credentials as a dockerconfigjson Secret
+  secretops.provisioning.secret_sync:
+    name: registry
+    namespace: shop
+    type: dockerconfigjson
+    vault_path: secret/shop/registry
+    values:
+      server: registry.example.com
+      username: robot
+      password: "{{ registry_password }}"
+"""
+
+RETURN = r"""
+secret:
+  description: Kubernetes Secret name.
+  returned: always
+  type: str
+  sample: db-credentials
+vault_path:
+  description: Full KV path (mount included).
+  returned: always
+  type: str
+  sample: secret/shop/db
+vault_version:
+  description: The Vault version the Secret holds.
+  returned: always
+  type: int
+  sample: 1
+vault_changed:
+  description: Whether Vault was written.
+  returned: always
+  type: bool
+  sample: true
+written_fields:
+  description: Names of the Vault fields written (given values that differed, generated fields that were missing).
+  returned: always
+  type: list
+  elements: str
+  sample: [password, username]
+secret_changed:
+  description: Whether the Kubernetes Secret was created or updated.
+  returned: always
+  type: bool
+  sample: true
+checksum:
+  description: SHA-256 checksum of the Secret's content, as annotated on it.
+  returned: always
+  type: str
+  sample: 0f3c9a7e5d...
+keys:
+  description: Keys the collection manages in the Secret.
+  returned: always
+  type: list
+  elements: str
+  sample: [password, username]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import options, service
+
+
+def sync(module):
+    params = module.params
+    vault = options.vault_client(params)
+    k8s = build_client(options.k8s_params(params))
+    try:
+        return service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
+                                 params["mount_point"], params["seed"], module.check_mode)
+    finally:
+        k8s.close()
+
+
+def main():
+    spec = options.argument_spec(values=dict(type="dict", default={}, no_log=True), seed=dict(type="bool", default=True))
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    run(module, lambda: sync(module))
+
+
+if __name__ == "__main__":
+    main()
