@@ -100,14 +100,20 @@ def _configuration(params):
     return configuration
 
 
-def build_client(params):
-    """Return a ``K8sClient`` for the connection ``params`` (see ``connection.connection_params``)."""
+def build_client(params, pool_size=None):
+    """Return a ``K8sClient`` for the connection ``params`` (see ``connection.connection_params``).
+
+    ``pool_size`` raises the HTTP connection pool to at least that many connections, for callers
+    that send requests from several threads (bulk writes); the default is the library's.
+    """
     if not HAS_KUBERNETES:
         raise SecretOpsError(
             "the Python library 'kubernetes' is required on the host that runs this plugin: "
             "pip install kubernetes (import error: %s)" % KUBERNETES_IMPORT_ERROR
         )
     configuration = _configuration(params)
+    if pool_size and (configuration.connection_pool_maxsize or 0) < pool_size:
+        configuration.connection_pool_maxsize = pool_size
     api_client = k8s_client.ApiClient(configuration)
     return K8sClient(api_client, request_timeout=params.get("request_timeout") or 30)
 

@@ -1,0 +1,164 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Secret operations on the API server, on top of ``K8sClient``.
+
+Objects travel as plain dicts (the API's JSON): responses are read raw and parsed with ``json``,
+which is several times faster than the client's model classes and keeps bulk runs lean. Writes
+use server-side apply under one field manager, so no value is ever copied into an annotation.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import json
+import time
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import api_error, unreachable_error
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import types
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.reconcile import LAST_APPLIED
+
+try:
+    from urllib3.exceptions import HTTPError as TransportError
+except ImportError:  # pragma: no cover - urllib3 comes with kubernetes
+    class TransportError(Exception):  # noqa: N818
+        pass
+
+try:
+    from kubernetes.client.rest import ApiException
+except ImportError:  # pragma: no cover - build_client reports the missing library
+    class ApiException(Exception):  # noqa: N818
+        status = None
+
+FIELD_MANAGER = "secretops"
+APPLY_PATCH = "application/apply-patch+yaml"
+JSON_PATCH = "application/json-patch+json"
+LIST_PAGE_SIZE = 250
+POLL_SECONDS = 0.5
+
+
+def _pointer(name):
+    return name.replace("~", "~0").replace("/", "~1")
+
+
+class SecretService(object):
+    """List, read, apply and delete Secrets; wait for service-account tokens."""
+
+    def __init__(self, client, field_manager=FIELD_MANAGER):
+        self.client = client
+        self.core = client.core
+        self.field_manager = field_manager
+        self.timeout = client.request_timeout
+
+    def _call(self, action, method, *args, **kwargs):
+        kwargs.setdefault("_preload_content", False)
+        kwargs.setdefault("_request_timeout", self.timeout)
+        try:
+            response = method(*args, **kwargs)
+        except ApiException as exc:
+            raise api_error(exc, action)
+        except TransportError as exc:
+            raise unreachable_error(exc, self.client.host)
+        return json.loads(response.data) if response.data else {}
+
+    def get(self, namespace, name):
+        """The Secret as a dict, or None when it does not exist."""
+        try:
+            return self._call("read Secret %s/%s" % (namespace, name), self.core.read_namespaced_secret, name, namespace)
+        except SecretOpsError as error:
+            if error.details.get("status") == 404:
+                return None
+            raise
+
+    def list(self, namespace, names=None):
+        """``{name: secret}`` for the Secrets in ``namespace`` (only ``names`` when given), paged."""
+        wanted = set(names) if names is not None else None
+        found = {}
+        token = None
+        while True:
+            kwargs = {"limit": LIST_PAGE_SIZE}
+            if token:
+                kwargs["_continue"] = token
+            page = self._call("list Secrets in namespace %s" % namespace, self.core.list_namespaced_secret, namespace, **kwargs)
+            for item in page.get("items") or []:
+                name = item["metadata"]["name"]
+                if wanted is None or name in wanted:
+                    found[name] = item
+            token = (page.get("metadata") or {}).get("continue")
+            if not token:
+                return found
+
+    def apply(self, body):
+        """Server-side apply ``body`` (force: this manager owns the fields it sends)."""
+        meta = body["metadata"]
+        return self._call(
+            "apply Secret %s/%s" % (meta["namespace"], meta["name"]), self.core.patch_namespaced_secret,
+            meta["name"], meta["namespace"], body, field_manager=self.field_manager, force=True, _content_type=APPLY_PATCH,
+        )
+
+    def remove_leftovers(self, secret, target_keys):
+        """Remove data keys another manager owns (exact key set) and the client-side-apply annotation.
+
+        Server-side apply removes only the fields this manager applied before; keys written by
+        kubectl or another tool stay unless removed explicitly. Returns the updated object.
+        """
+        meta = secret["metadata"]
+        keep = set(target_keys)
+        if secret.get("type") == types.SERVICE_ACCOUNT_TOKEN:
+            keep.update(types.SERVICE_ACCOUNT_CONTROLLER_KEYS)
+        operations = [{"op": "remove", "path": "/data/" + _pointer(key)} for key in sorted(set(secret.get("data") or {}) - keep)]
+        if LAST_APPLIED in (meta.get("annotations") or {}):
+            operations.append({"op": "remove", "path": "/metadata/annotations/" + _pointer(LAST_APPLIED)})
+        if not operations:
+            return secret
+        operations.insert(0, {"op": "test", "path": "/metadata/resourceVersion", "value": meta["resourceVersion"]})
+        return self._call(
+            "remove keys from Secret %s/%s" % (meta["namespace"], meta["name"]), self.core.patch_namespaced_secret,
+            meta["name"], meta["namespace"], operations, field_manager=self.field_manager, _content_type=JSON_PATCH,
+        )
+
+    def delete(self, namespace, name, wait_timeout=30):
+        """Delete the Secret and wait until it is gone (a finalizer may hold it briefly)."""
+        try:
+            self._call("delete Secret %s/%s" % (namespace, name), self.core.delete_namespaced_secret, name, namespace)
+        except SecretOpsError as error:
+            if error.details.get("status") != 404:
+                raise
+        deadline = time.time() + wait_timeout
+        while self.get(namespace, name) is not None:
+            if time.time() > deadline:
+                raise SecretOpsError(
+                    "Secret %s/%s was deleted but still exists after %s seconds: check its finalizers" % (namespace, name, wait_timeout)
+                )
+            time.sleep(POLL_SECONDS / 5)
+
+    def service_account_exists(self, namespace, name):
+        try:
+            self._call("read ServiceAccount %s/%s" % (namespace, name), self.core.read_namespaced_service_account, name, namespace)
+        except SecretOpsError as error:
+            if error.details.get("status") == 404:
+                return False
+            raise
+        return True
+
+    def wait_for_token(self, secret, wait_timeout):
+        """Wait until the token controller filled token, ca.crt and namespace; return the Secret."""
+        meta = secret["metadata"]
+        deadline = time.time() + wait_timeout
+        while not all(key in (secret.get("data") or {}) for key in types.SERVICE_ACCOUNT_CONTROLLER_KEYS):
+            if time.time() > deadline:
+                raise SecretOpsError(
+                    "the token controller did not fill Secret %s/%s within %s seconds: check that the ServiceAccount "
+                    "exists and kube-controller-manager runs, or raise wait_timeout" % (meta["namespace"], meta["name"], wait_timeout),
+                    timeout=wait_timeout,
+                )
+            time.sleep(POLL_SECONDS)
+            secret = self.get(meta["namespace"], meta["name"])
+            if secret is None:
+                raise SecretOpsError(
+                    "Secret %s/%s disappeared while waiting for its token: the token controller deletes token Secrets "
+                    "whose ServiceAccount does not exist; create the ServiceAccount first" % (meta["namespace"], meta["name"])
+                )
+        return secret

@@ -1,0 +1,67 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Builds the ``--diff`` view of a Secret change without any value in it.
+
+Data keys show a short HMAC fingerprint (``checksum.Fingerprinter``) and whether the key is
+added, removed or changed; metadata shows only the labels and annotations the task manages, and
+the client-side-apply annotation (which holds every value) only as being removed.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.reconcile import (
+    DELETE, LAST_APPLIED, comparable_data, owned_fields,
+)
+
+
+def _shown_metadata(desired, current, manager, field):
+    present = (current.get("metadata") or {}).get(field) or {}
+    names = set(getattr(desired, field)) | owned_fields(current, manager, "metadata", field)
+    shown = dict((name, present[name]) for name in names if name in present)
+    if field == "annotations" and LAST_APPLIED in present:
+        shown[LAST_APPLIED] = "(holds every value in clear text; removed)"
+    return shown
+
+
+def _view(name, namespace, secret_type, immutable, labels, annotations, data):
+    return {
+        "metadata": {"name": name, "namespace": namespace, "labels": labels, "annotations": annotations},
+        "type": secret_type,
+        "immutable": immutable,
+        "data": data,
+    }
+
+
+def secret_diff(plan, fingerprinter, manager):
+    """The ``diff`` result entry (before/after and headers) for ``plan``."""
+    desired = plan.desired
+    current = plan.current
+    header = "Secret %s" % desired.ref
+    if current:
+        server_data = comparable_data(current.get("type"), current.get("data"))
+        removed = set(plan.key_changes["removed"]) if plan.action != DELETE else set(server_data)
+        before_data = dict(
+            (key, fingerprinter.fingerprint(key, value) + (" (removed)" if key in removed else ""))
+            for key, value in server_data.items()
+        )
+        before = _view(desired.name, desired.namespace, current.get("type"), bool(current.get("immutable")),
+                       _shown_metadata(desired, current, manager, "labels"),
+                       _shown_metadata(desired, current, manager, "annotations"), before_data)
+    else:
+        server_data = {}
+        before = {}
+    if plan.action == DELETE:
+        after = {}
+    else:
+        marks = dict((key, " (added)") for key in plan.key_changes["added"])
+        marks.update((key, " (changed)") for key in plan.key_changes["changed"])
+        after_data = dict(
+            (key, fingerprinter.fingerprint(key, value) + marks.get(key, ""))
+            for key, value in (plan.target_data or {}).items()
+        )
+        after = _view(desired.name, desired.namespace, desired.type, desired.immutable,
+                      dict(desired.labels), dict(desired.annotations), after_data)
+    return {"before": before, "after": after, "before_header": header, "after_header": header}
