@@ -1,0 +1,174 @@
+"""Turn benchmark measurements into the summary rows, the terminal table and the Markdown table.
+
+Pure: takes the measurement records ``run.py`` collects, returns data and text.
+
+A Kubernetes record: ``{"tool", "size", "phase", "repeat", "seconds", "peak_rss_mib", "peak_tree_rss_mib"}``.
+A Vault record: ``{"variant", "count", "phase", "repeat", "seconds", "peak_rss_mib", "peak_tree_rss_mib"}``.
+"""
+
+import statistics
+
+TOOLS = (
+    ("bulk", "secretops k8s_secret, bulk (1 task)"),
+    ("loop", "secretops k8s_secret, loop (1 task per Secret)"),
+    ("kcore", "kubernetes.core.k8s, loop"),
+    ("kubectl", "kubectl apply -f (one manifest)"),
+)
+PHASES = (("create", "create"), ("noop", "no change"), ("change10", "10% changed"))
+BASELINE = "kubectl"
+VAULT_VARIANTS = (("list", "one play, list form"), ("loop", "one task per policy / role"))
+VAULT_PHASES = (("create", "create"), ("noop", "no change"))
+
+
+def _median(values):
+    return statistics.median(values) if values else None
+
+
+def summarize(records, extrapolate_to=()):
+    """``{(tool, size, phase): {"seconds", "min", "max", "runs", "extrapolated"}}`` and
+    ``{(tool, size): peak dict}``; for each size in ``extrapolate_to`` a tool was not run at, its
+    times are extrapolated linearly from the sizes it was run at (marked ``extrapolated``); only
+    upwards, to sizes larger than every measured one."""
+    times, peaks = {}, {}
+    for record in records:
+        key = (record["tool"], record["size"], record["phase"])
+        times.setdefault(key, []).append(record["seconds"])
+        peak = peaks.setdefault((record["tool"], record["size"]), {"peak_rss_mib": 0.0, "peak_tree_rss_mib": 0.0})
+        peak["peak_rss_mib"] = max(peak["peak_rss_mib"], record["peak_rss_mib"])
+        peak["peak_tree_rss_mib"] = max(peak["peak_tree_rss_mib"], record["peak_tree_rss_mib"])
+    rows = {key: {"seconds": _median(values), "min": min(values), "max": max(values), "runs": len(values), "extrapolated": False}
+            for key, values in times.items()}
+    for tool, _label in TOOLS:
+        for phase, _name in PHASES:
+            measured = sorted((size, row["seconds"]) for (t, size, p), row in rows.items() if t == tool and p == phase)
+            for size in extrapolate_to:
+                if measured and size > measured[-1][0]:
+                    rows[(tool, size, phase)] = {"seconds": extrapolate(measured, size), "min": None, "max": None, "runs": 0,
+                                                 "extrapolated": True}
+    return rows, peaks
+
+
+def extrapolate(points, size):
+    """Time at ``size`` from ``(size, seconds)`` points: a straight line through the two largest
+    sizes (fixed start-up cost plus a per-item cost), or proportional with one point."""
+    if len(points) == 1:
+        (known, seconds), = points
+        return seconds * size / known
+    (x1, y1), (x2, y2) = points[-2], points[-1]
+    per_item = (y2 - y1) / (x2 - x1)
+    return y2 + per_item * (size - x2)
+
+
+def ratio(rows, tool, size, phase, baseline=BASELINE):
+    row, base = rows.get((tool, size, phase)), rows.get((baseline, size, phase))
+    if not row or not base or not base["seconds"]:
+        return None
+    return row["seconds"] / base["seconds"]
+
+
+def _cell(rows, tool, size, phase):
+    row = rows.get((tool, size, phase))
+    if not row:
+        return "-"
+    text = "%.2f s" % row["seconds"]
+    if row["extrapolated"]:
+        text = "~" + text + " (extrap.)"
+    elif row["runs"] > 1:
+        text += " [%.2f-%.2f]" % (row["min"], row["max"])
+    factor = ratio(rows, tool, size, phase)
+    if factor is not None and tool != BASELINE:
+        text += " = %.2fx" % factor
+    return text
+
+
+def _peak_cell(peaks, tool, size):
+    peak = peaks.get((tool, size))
+    if not peak:
+        return "-"
+    return "%.0f / %.0f" % (peak["peak_rss_mib"], peak["peak_tree_rss_mib"])
+
+
+def k8s_table(rows, peaks, sizes):
+    """Markdown table: one row per size and tool; times are medians [min-max] and ratios to kubectl apply."""
+    header = ["N", "tool"] + [name for _phase, name in PHASES] + ["peak MiB (process / tree)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for size in sizes:
+        for tool, label in TOOLS:
+            if not any((tool, size, phase) in rows for phase, _name in PHASES):
+                continue
+            cells = [str(size), label] + [_cell(rows, tool, size, phase) for phase, _name in PHASES] + [_peak_cell(peaks, tool, size)]
+            lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def targets(rows, peaks, size=1000):
+    """The issue's targets at ``size``: list of ``(description, measured text, met or None)``."""
+    results = []
+
+    def add(description, value, limit, higher_is_better=False, unit="x"):
+        if value is None:
+            results.append((description, "not measured", None))
+            return
+        met = value >= limit if higher_is_better else value <= limit
+        results.append((description, "%.2f%s" % (value, unit), met))
+
+    add("bulk create <= 1.0x kubectl apply", ratio(rows, "bulk", size, "create"), 1.0)
+    bulk, kcore = rows.get(("bulk", size, "create")), rows.get(("kcore", size, "create"))
+    speedup = kcore["seconds"] / bulk["seconds"] if bulk and kcore and bulk["seconds"] else None
+    label = "bulk create >= 20x faster than kubernetes.core loop"
+    if kcore and kcore["extrapolated"]:
+        label += " (kubernetes.core extrapolated)"
+    add(label, speedup, 20.0, higher_is_better=True)
+    add("bulk no-change <= 0.3x kubectl apply (its no-change run)", ratio(rows, "bulk", size, "noop"), 0.3)
+    add("bulk no-change <= 0.3x kubectl apply (its create run)", _cross(rows, size), 0.3)
+    peak = peaks.get(("bulk", size))
+    add("bulk peak memory < 150 MiB (largest process)", peak and peak["peak_rss_mib"], 150.0, unit=" MiB")
+    return results
+
+
+def _cross(rows, size):
+    bulk, base = rows.get(("bulk", size, "noop")), rows.get((BASELINE, size, "create"))
+    if not bulk or not base or not base["seconds"]:
+        return None
+    return bulk["seconds"] / base["seconds"]
+
+
+def targets_table(results):
+    lines = ["| target | measured | met |", "|---|---|---|"]
+    for description, measured, met in results:
+        lines.append("| %s | %s | %s |" % (description, measured, {True: "yes", False: "NO", None: "-"}[met]))
+    return "\n".join(lines)
+
+
+def vault_summary(records):
+    grouped = {}
+    for record in records:
+        grouped.setdefault((record["variant"], record["phase"]), []).append(record)
+    return {key: {"seconds": _median([r["seconds"] for r in group]), "min": min(r["seconds"] for r in group),
+                  "max": max(r["seconds"] for r in group), "runs": len(group), "count": group[0]["count"],
+                  "peak_rss_mib": max(r["peak_rss_mib"] for r in group)}
+            for key, group in grouped.items()}
+
+
+def vault_table(summary):
+    header = ["variant"] + [name for _phase, name in VAULT_PHASES] + ["peak MiB (process)"]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for variant, label in VAULT_VARIANTS:
+        cells = [label]
+        peak = 0.0
+        for phase, _name in VAULT_PHASES:
+            row = summary.get((variant, phase))
+            if not row:
+                cells.append("-")
+                continue
+            peak = max(peak, row["peak_rss_mib"])
+            text = "%.2f s" % row["seconds"]
+            if row["runs"] > 1:
+                text += " [%.2f-%.2f]" % (row["min"], row["max"])
+            other = summary.get(("loop", phase))
+            if variant == "list" and other and row["seconds"]:
+                text += " (%.1fx faster)" % (other["seconds"] / row["seconds"])
+            cells.append(text)
+        cells.append("%.0f" % peak if peak else "-")
+        lines.append("| " + " | ".join(cells) + " |")
+    return "\n".join(lines)

@@ -1,0 +1,289 @@
+"""Benchmark: converging many Kubernetes Secrets (and Vault policies and roles) with this collection
+against the tools users would pick instead. Run from the repository root:
+
+    make bench          # or: .venv/bin/python benchmarks/run.py [--sizes 100,300,1000] [--repeat 2]
+
+It starts the local environment if it is not running (tools/cluster/localenv.py up), creates the
+comparison virtualenv with the PyPI ``ansible`` package (kubernetes.core) under
+``~/.cache/secretops/bench-venv``, runs every tool against its own namespace, checks that each run
+left exactly the expected Secrets, deletes what it created, prints the tables and writes
+``benchmarks/results/<timestamp>.json`` and ``benchmarks/results/latest.md``.
+See benchmarks/README.md for what is measured and how.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+
+BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
+REPO_ROOT = os.path.dirname(BENCH_DIR)
+sys.path.insert(0, BENCH_DIR)
+sys.path.insert(0, REPO_ROOT)
+
+import yaml  # noqa: E402  pylint: disable=wrong-import-position
+
+import cluster  # noqa: E402  pylint: disable=wrong-import-position
+import measure  # noqa: E402  pylint: disable=wrong-import-position
+import playbooks  # noqa: E402  pylint: disable=wrong-import-position
+import report  # noqa: E402  pylint: disable=wrong-import-position
+import secretset  # noqa: E402  pylint: disable=wrong-import-position
+import tlspair  # noqa: E402  pylint: disable=wrong-import-position
+import vault_bench  # noqa: E402  pylint: disable=wrong-import-position
+from tests.conftest import COLLECTIONS_ROOT  # noqa: E402  pylint: disable=wrong-import-position
+from tests.integration.ansible_run import ansible_env  # noqa: E402  pylint: disable=wrong-import-position
+
+PROJECT_BIN = os.path.join(REPO_ROOT, ".venv", "bin")
+BENCH_VENV = os.path.join(os.path.expanduser("~"), ".cache", "secretops", "bench-venv")
+# kubernetes.core comes with the PyPI "ansible" package; it lives only in this separate virtualenv
+BENCH_REQUIREMENTS = ["ansible>=12,<13", "kubernetes>=29", "PyYAML>=6"]
+RESULTS_DIR = os.path.join(BENCH_DIR, "results")
+PHASES = ("create", "noop", "change10")
+
+
+def log(message):
+    print("[bench %s] %s" % (time.strftime("%H:%M:%S"), message), flush=True)
+
+
+def ensure_bench_venv():
+    """The comparison virtualenv (ansible + kubernetes.core + kubernetes), created once and reused."""
+    stamp = os.path.join(BENCH_VENV, ".secretops-bench")
+    wanted = "\n".join(BENCH_REQUIREMENTS)
+    if os.path.exists(stamp):
+        with open(stamp) as handle:
+            if handle.read() == wanted:
+                return BENCH_VENV
+    log("creating %s with %s (about a minute)" % (BENCH_VENV, ", ".join(BENCH_REQUIREMENTS)))
+    subprocess.check_call([sys.executable, "-m", "venv", "--clear", BENCH_VENV])
+    subprocess.check_call([os.path.join(BENCH_VENV, "bin", "python"), "-m", "pip", "install", "--quiet"] + BENCH_REQUIREMENTS)
+    with open(stamp, "w") as handle:
+        handle.write(wanted)
+    return BENCH_VENV
+
+
+class Runner(object):
+    """Runs one playbook or command per measurement and keeps the records."""
+
+    def __init__(self, env, workdir, bench_venv):
+        self.env = env
+        self.workdir = workdir
+        self.bench_venv = bench_venv
+        self.records = []
+
+    def ansible_command(self, tool, playbook_path):
+        bin_dir = os.path.join(self.bench_venv, "bin") if tool == "kcore" else PROJECT_BIN
+        command = [os.path.join(bin_dir, "ansible-playbook"), "-i", "localhost,", "-c", "local", playbook_path]
+        run_env = ansible_env({
+            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",  # the callback users see; json would buffer every result
+            "ANSIBLE_PYTHON_INTERPRETER": os.path.join(bin_dir, "python"),
+            "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
+            "KUBECONFIG": self.env["kubeconfig"],
+            "K8S_AUTH_KUBECONFIG": self.env["kubeconfig"],
+            "VAULT_ADDR": self.env["vault_addr"],
+            "VAULT_TOKEN": self.env["vault_token"],
+        })
+        run_env["PATH"] = bin_dir + os.pathsep + run_env["PATH"]
+        return command, run_env
+
+    def measure(self, name, command, run_env):
+        log_path = os.path.join(self.workdir, name + ".log")
+        load = os.getloadavg()[0]
+        result = measure.run(command, env=run_env, cwd=self.workdir, log_path=log_path)
+        if result.returncode != 0:
+            with open(log_path, errors="replace") as handle:
+                tail = handle.read()[-3000:]
+            raise RuntimeError("%s failed (exit %s); last output:\n%s" % (name, result.returncode, tail))
+        record = result.as_dict()
+        record["load_1m_before"] = round(load, 2)
+        return record
+
+
+def write_inputs(workdir, tool, namespace, specs, changed, name):
+    """Write the vars file (Ansible tools) or the manifests (kubectl) for both content versions."""
+    paths = {}
+    for version, version_specs in (("initial", specs), ("changed", changed)):
+        if tool == "kubectl":
+            path = os.path.join(workdir, "%s-%s.yaml" % (name, version))
+            with open(path, "w") as handle:
+                yaml.safe_dump_all([secretset.manifest(spec, namespace) for spec in version_specs], handle, sort_keys=False)
+        else:
+            path = os.path.join(workdir, "%s-%s.vars.json" % (name, version))
+            if tool == "kcore":
+                data = {"bench_manifests": [secretset.manifest(spec, namespace) for spec in version_specs]}
+            else:
+                data = {"bench_items": [secretset.module_item(spec, namespace) for spec in version_specs]}
+            with open(path, "w") as handle:
+                json.dump(data, handle)
+        paths[version] = path
+    return paths
+
+
+PLAYBOOK_BUILDERS = {"bulk": playbooks.bulk, "loop": playbooks.loop, "kcore": playbooks.kcore_loop}
+
+
+def run_tool(runner, kube, tool, size, repeat, specs, changed, run_id):
+    namespace = "bench-%s-%d-%s-%d" % (tool, size, run_id, repeat)
+    name = "%s-%d-r%d" % (tool, size, repeat)
+    inputs = write_inputs(runner.workdir, tool, namespace, specs, changed, name)
+    kube.create_namespace(namespace)
+    try:
+        for phase in PHASES:
+            version = "changed" if phase == "change10" else "initial"
+            if tool == "kubectl":
+                command = ["kubectl", "apply", "-f", inputs[version]]
+                run_env = dict(os.environ, KUBECONFIG=runner.env["kubeconfig"])
+            else:
+                playbook_path = os.path.join(runner.workdir, "%s-%s.yml" % (name, phase))
+                with open(playbook_path, "w") as handle:
+                    yaml.safe_dump(PLAYBOOK_BUILDERS[tool](inputs[version]), handle, sort_keys=False)
+                command, run_env = runner.ansible_command(tool, playbook_path)
+            record = runner.measure("%s-%s" % (name, phase), command, run_env)
+            problem = kube.check_secrets(namespace, changed if phase == "change10" else specs)
+            record.update({"tool": tool, "size": size, "phase": phase, "repeat": repeat, "verified": problem is None})
+            runner.records.append(record)
+            log("%-8s N=%-5d %-9s %7.2f s  peak %5.0f MiB (tree %5.0f)%s" % (
+                tool, size, phase, record["seconds"], record["peak_rss_mib"], record["peak_tree_rss_mib"],
+                "" if problem is None else "  CHECK FAILED: " + problem))
+    finally:
+        kube.delete_namespace(namespace)
+
+
+def k8s_plan(args, available):
+    """(repeat, size, tool) in run order. Tools alternate order between repeats so drift in the
+    machine's load does not always favour the same one."""
+    plan = []
+    for repeat in range(args.repeat):
+        for size in args.sizes:
+            tools = [tool for tool in args.tools if tool in available]
+            if repeat % 2:
+                tools.reverse()
+            for tool in tools:
+                if tool in ("loop", "kcore"):
+                    limit = args.skip_loop_above if tool == "loop" else args.skip_kcore_above
+                    if size > limit or repeat >= args.loop_repeat:
+                        continue
+                plan.append((repeat, size, tool))
+    return plan
+
+
+def versions(bench_venv):
+    def output(command):
+        try:
+            return subprocess.check_output(command, stderr=subprocess.STDOUT, text=True).strip()
+        except (OSError, subprocess.CalledProcessError) as exc:
+            return "unavailable (%s)" % exc
+
+    kcore = output([os.path.join(bench_venv, "bin", "python"), "-c",
+                    "import json, importlib.util, os; import ansible_collections.kubernetes.core as c;"
+                    "print(json.load(open(os.path.join(os.path.dirname(c.__file__), 'MANIFEST.json')))['collection_info']['version'])"])
+    return {
+        "ansible_core": output([os.path.join(PROJECT_BIN, "python"), "-c", "import ansible; print(ansible.__version__)"]),
+        "bench_ansible_core": output([os.path.join(bench_venv, "bin", "python"), "-c", "import ansible; print(ansible.__version__)"]),
+        "kubernetes_core": kcore,
+        "kubectl": output(["kubectl", "version", "--client", "-o", "json"]).split('"gitVersion": "')[-1].split('"')[0],
+        "python": platform.python_version(),
+    }
+
+
+def machine():
+    model = "unknown"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), model)
+    except OSError:
+        pass
+    return {"nproc": os.cpu_count(), "cpu": model, "kernel": platform.release(),
+            "mem_total_mib": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)}
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default="100,300,1000", help="comma-separated Secret counts (default 100,300,1000)")
+    parser.add_argument("--repeat", type=int, default=2, help="times every measurement is repeated (default 2; tables show the median and range)")
+    parser.add_argument("--loop-repeat", type=int, default=1, help="repeats for the two slow loop tools (default 1)")
+    parser.add_argument("--skip-loop-above", type=int, default=300, help="largest N for this collection's loop (default 300; larger N extrapolated)")
+    parser.add_argument("--skip-kcore-above", type=int, default=300, help="largest N for the kubernetes.core loop (default 300; larger N extrapolated)")
+    parser.add_argument("--tools", default="bulk,loop,kcore,kubectl", help="subset of bulk,loop,kcore,kubectl")
+    parser.add_argument("--vault-count", type=int, default=200, help="policies and roles in the Vault benchmark (default 200 each; 0 skips it)")
+    parser.add_argument("--keep-workdir", action="store_true", help="keep playbooks, manifests and logs (their path is printed)")
+    args = parser.parse_args(argv)
+    args.sizes = [int(size) for size in args.sizes.split(",") if size]
+    args.tools = [tool for tool in args.tools.split(",") if tool]
+    unknown = set(args.tools) - set(dict(report.TOOLS))
+    if unknown:
+        parser.error("unknown tools: %s" % ", ".join(sorted(unknown)))
+    return args
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    started = time.monotonic()
+    env = cluster.ensure_local_env(os.path.join(PROJECT_BIN, "python"), REPO_ROOT, log)
+    bench_venv = ensure_bench_venv() if "kcore" in args.tools else BENCH_VENV
+    available = [tool for tool in ("bulk", "loop") if os.path.exists(os.path.join(REPO_ROOT, "plugins", "modules", "k8s_secret.py"))]
+    available += ["kcore", "kubectl"]
+    run_id = datetime.datetime.now().strftime("%H%M%S")
+    workdir = tempfile.mkdtemp(prefix="secretops-bench-")
+    runner = Runner(env, workdir, bench_venv)
+    kube = cluster.Kube(env["kubeconfig"])
+    tls_initial, tls_changed = tlspair.generate("bench.example.com"), tlspair.generate("bench-rotated.example.com")
+    notes = []
+    if "bulk" not in available:
+        notes.append("plugins/modules/k8s_secret.py does not exist yet: this collection's variants were not run")
+    log("workdir %s; %d cores; plan: %s" % (workdir, os.cpu_count(), ", ".join("%s@%d" % (t, s) for _r, s, t in k8s_plan(args, available))))
+    try:
+        for repeat, size, tool in k8s_plan(args, available):
+            specs = secretset.build_specs(size, tls_initial)
+            changed = secretset.changed_specs(specs, tls_changed)
+            run_tool(runner, kube, tool, size, repeat, specs, changed, run_id)
+        vault_records = []
+        if args.vault_count:
+            vault_records, vault_notes = vault_bench.run(runner, env, args.vault_count, args.repeat, run_id, log)
+            notes += vault_notes
+    finally:
+        if args.keep_workdir:
+            log("kept %s" % workdir)
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+    return write_results(args, runner.records, vault_records, notes, bench_venv, time.monotonic() - started)
+
+
+def write_results(args, records, vault_records, notes, bench_venv, elapsed):
+    rows, peaks = report.summarize(records, extrapolate_to=args.sizes)
+    largest = max(args.sizes)
+    now = datetime.datetime.now(datetime.timezone.utc)
+    meta = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "versions": versions(bench_venv),
+            "arguments": vars(args), "elapsed_seconds": round(elapsed, 1), "notes": notes}
+    k8s_md = report.k8s_table(rows, peaks, args.sizes)
+    targets_md = report.targets_table(report.targets(rows, peaks, size=largest))
+    vault_md = report.vault_table(report.vault_summary(vault_records)) if vault_records else "(Vault benchmark not run)"
+    failed_checks = [r for r in records + vault_records if not r.get("verified", True)]
+    text = "\n".join([
+        "Measured %s on %d cores (%s), ansible-core %s, kubernetes.core %s, kubectl %s; %d repeat(s); %.0f s in all."
+        % (meta["date"], meta["machine"]["nproc"], meta["machine"]["cpu"], meta["versions"]["ansible_core"],
+           meta["versions"]["kubernetes_core"], meta["versions"]["kubectl"], args.repeat, elapsed),
+        "", "Kubernetes Secrets: median wall time [min-max over repeats] = ratio to kubectl apply; peak RSS in MiB "
+        "(largest single process / whole process tree):", "", k8s_md,
+        "", "Targets at N=%d:" % largest, "", targets_md,
+        "", "Vault: %d policies + %d roles:" % (args.vault_count, args.vault_count), "", vault_md,
+    ] + (["", "Notes:"] + ["- " + note for note in notes] if notes else [])
+      + (["", "CHECK FAILURES: %d runs left a state other than expected (see the JSON)" % len(failed_checks)] if failed_checks else []))
+    print("\n" + text, flush=True)
+    os.makedirs(RESULTS_DIR, exist_ok=True)
+    stem = now.strftime("%Y%m%d-%H%M%S")
+    with open(os.path.join(RESULTS_DIR, stem + ".json"), "w") as handle:
+        json.dump({"meta": meta, "k8s": records, "vault": vault_records}, handle, indent=1, sort_keys=True)
+    with open(os.path.join(RESULTS_DIR, "latest.md"), "w") as handle:
+        handle.write(text + "\n")
+    log("wrote benchmarks/results/%s.json and benchmarks/results/latest.md" % stem)
+    return 1 if failed_checks else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
