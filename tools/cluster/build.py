@@ -8,12 +8,15 @@ builds a fresh set and an unchanged pin reuses what is there.
 
 Flags follow ``go build`` defaults (cgo as the toolchain decides, no ``-trimpath``): both are part of
 Go's build-cache keys, so keeping them default lets a plain ``go build`` of the same modules and
-this script share one compile cache. Only ``-ldflags=-s -w`` is added; it affects linking only.
+this script share one compile cache. Only linker flags are added: ``-s -w`` (smaller binaries) and, for
+the Kubernetes binaries, ``-X`` stamps of the release version, which ``go build`` alone leaves at
+``v0.0.0-master`` (clients and ``/version`` would report a meaningless version otherwise).
 
 Usage: python tools/cluster/build.py [--print-dir]
 """
 
 import argparse
+import fcntl
 import hashlib
 import os
 import re
@@ -52,8 +55,27 @@ def kubernetes_version():
     return match.group(1)
 
 
+def version_ldflags():
+    """The -X stamps the Kubernetes release build sets, so /version reports the pinned release."""
+    version = kubernetes_version()
+    major, minor = version.lstrip("v").split(".")[:2]
+    stamps = {"gitVersion": version, "gitMajor": major, "gitMinor": minor, "gitTreeState": "clean"}
+    return " ".join("-X %s.%s=%s" % (package, key, value)
+                    for package in ("k8s.io/component-base/version", "k8s.io/client-go/pkg/version")
+                    for key, value in sorted(stamps.items()))
+
+
+def ldflags(name):
+    flags = "-s -w"
+    if BINARIES[name][0] == KUBERNETES_MODULE_DIR and name != "etcd":
+        flags += " " + version_ldflags()
+    return flags
+
+
 def pins_hash():
+    """Short hash of the pins and the build recipe: changing either builds into a fresh directory."""
     digest = hashlib.sha256()
+    digest.update(" ".join(ldflags(name) for name in sorted(BINARIES)).encode())
     for path in PIN_FILES:
         with open(path, "rb") as handle:
             digest.update(handle.read())
@@ -75,8 +97,8 @@ def go_env():
 def build_binary(name, target_dir):
     module_dir, package = BINARIES[name]
     target = os.path.join(target_dir, name)
-    partial = target + ".partial"
-    command = ["go", "build", "-ldflags=-s -w", "-o", partial, package]
+    partial = "%s.partial-%d" % (target, os.getpid())
+    command = ["go", "build", "-ldflags=" + ldflags(name), "-o", partial, package]
     started = time.monotonic()
     print("build: %s ..." % name, flush=True)
     result = subprocess.run(command, cwd=module_dir, env=go_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
@@ -92,14 +114,17 @@ def ensure_built(names=None, quiet=False):
     """Build whichever binaries are missing and return the directory that holds them all."""
     target_dir = bin_dir()
     os.makedirs(target_dir, exist_ok=True)
-    missing = [name for name in (names or BINARIES) if not os.access(os.path.join(target_dir, name), os.X_OK)]
-    if missing:
-        started = time.monotonic()
-        for name in missing:
-            build_binary(name, target_dir)
-        print("build: %d binaries in %s after %.0fs" % (len(missing), target_dir, time.monotonic() - started), flush=True)
-    elif not quiet:
-        print("build: all binaries present in %s" % target_dir, flush=True)
+    # Several callers (make env-up, a test session, CI steps) may build at once: take turns.
+    with open(os.path.join(target_dir, ".lock"), "w", encoding="utf-8") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        missing = [name for name in (names or BINARIES) if not os.access(os.path.join(target_dir, name), os.X_OK)]
+        if missing:
+            started = time.monotonic()
+            for name in missing:
+                build_binary(name, target_dir)
+            print("build: %d binaries in %s after %.0fs" % (len(missing), target_dir, time.monotonic() - started), flush=True)
+        elif not quiet:
+            print("build: all binaries present in %s" % target_dir, flush=True)
     return target_dir
 
 

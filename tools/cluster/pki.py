@@ -1,0 +1,130 @@
+"""Certificates and keys for the local control plane: one CA, the apiserver serving cert, client certs, SA keys.
+
+Everything is written as PEM files into one directory; ``ensure_pki`` creates what is missing and
+keeps what exists, so a restarted environment keeps trusting the same CA.
+"""
+
+import datetime
+import ipaddress
+import os
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
+
+VALIDITY = datetime.timedelta(days=365)
+APISERVER_DNS_NAMES = [
+    "localhost",
+    "kubernetes",
+    "kubernetes.default",
+    "kubernetes.default.svc",
+    "kubernetes.default.svc.cluster.local",
+]
+APISERVER_IPS = ["127.0.0.1", "10.0.0.1"]
+
+# file stem -> (common name, organization) of the client certificates the components use
+CLIENT_IDENTITIES = {
+    "admin": ("secretops-admin", "system:masters"),
+    "kube-controller-manager": ("system:kube-controller-manager", None),
+    "kube-scheduler": ("system:kube-scheduler", None),
+}
+
+
+def _new_key():
+    return rsa.generate_private_key(public_exponent=65537, key_size=2048)
+
+
+def _write(path, data):
+    with open(path, "wb") as handle:
+        handle.write(data)
+    os.chmod(path, 0o600)
+
+
+def _write_key(path, key):
+    _write(path, key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.TraditionalOpenSSL, serialization.NoEncryption()))
+
+
+def _write_cert(path, cert):
+    _write(path, cert.public_bytes(serialization.Encoding.PEM))
+
+
+def _name(common_name, organization=None):
+    attributes = [x509.NameAttribute(NameOID.COMMON_NAME, common_name)]
+    if organization:
+        attributes.insert(0, x509.NameAttribute(NameOID.ORGANIZATION_NAME, organization))
+    return x509.Name(attributes)
+
+
+def _builder(subject, issuer, public_key):
+    now = datetime.datetime.now(datetime.timezone.utc)
+    return (x509.CertificateBuilder()
+            .subject_name(subject)
+            .issuer_name(issuer)
+            .public_key(public_key)
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(now - datetime.timedelta(minutes=5))
+            .not_valid_after(now + VALIDITY))
+
+
+def _create_ca(pki_dir):
+    key = _new_key()
+    name = _name("secretops-local-ca")
+    cert = (_builder(name, name, key.public_key())
+            .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(digital_signature=True, key_cert_sign=True, crl_sign=True, content_commitment=False,
+                                         key_encipherment=False, data_encipherment=False, key_agreement=False,
+                                         encipher_only=False, decipher_only=False), critical=True)
+            .sign(key, hashes.SHA256()))
+    _write_key(os.path.join(pki_dir, "ca.key"), key)
+    _write_cert(os.path.join(pki_dir, "ca.crt"), cert)
+
+
+def _load_ca(pki_dir):
+    with open(os.path.join(pki_dir, "ca.key"), "rb") as handle:
+        key = serialization.load_pem_private_key(handle.read(), password=None)
+    with open(os.path.join(pki_dir, "ca.crt"), "rb") as handle:
+        cert = x509.load_pem_x509_certificate(handle.read())
+    return key, cert
+
+
+def _issue(pki_dir, stem, subject, usage, sans=None):
+    ca_key, ca_cert = _load_ca(pki_dir)
+    key = _new_key()
+    builder = (_builder(subject, ca_cert.subject, key.public_key())
+               .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+               .add_extension(x509.ExtendedKeyUsage([usage]), critical=False))
+    if sans:
+        builder = builder.add_extension(x509.SubjectAlternativeName(sans), critical=False)
+    _write_key(os.path.join(pki_dir, stem + ".key"), key)
+    _write_cert(os.path.join(pki_dir, stem + ".crt"), builder.sign(ca_key, hashes.SHA256()))
+
+
+def _create_apiserver_cert(pki_dir):
+    sans = [x509.DNSName(name) for name in APISERVER_DNS_NAMES] + [x509.IPAddress(ipaddress.ip_address(ip)) for ip in APISERVER_IPS]
+    _issue(pki_dir, "apiserver", _name("kube-apiserver"), ExtendedKeyUsageOID.SERVER_AUTH, sans)
+
+
+def _create_service_account_keys(pki_dir):
+    key = _new_key()
+    _write_key(os.path.join(pki_dir, "sa.key"), key)
+    _write(os.path.join(pki_dir, "sa.pub"), key.public_key().public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo))
+
+
+def ensure_pki(pki_dir):
+    """Create the CA, serving cert, client certs and service-account key pair unless already present."""
+    os.makedirs(pki_dir, mode=0o700, exist_ok=True)
+    if not os.path.exists(os.path.join(pki_dir, "ca.crt")):
+        _create_ca(pki_dir)
+    if not os.path.exists(os.path.join(pki_dir, "apiserver.crt")):
+        _create_apiserver_cert(pki_dir)
+    if not os.path.exists(os.path.join(pki_dir, "sa.pub")):
+        _create_service_account_keys(pki_dir)
+    for stem, (common_name, organization) in CLIENT_IDENTITIES.items():
+        if not os.path.exists(os.path.join(pki_dir, stem + ".crt")):
+            _issue(pki_dir, stem, _name(common_name, organization), ExtendedKeyUsageOID.CLIENT_AUTH)
+
+
+def path(pki_dir, stem, suffix):
+    """Path of a PKI file, e.g. ``path(d, "admin", "crt")``."""
+    return os.path.join(pki_dir, "%s.%s" % (stem, suffix))
