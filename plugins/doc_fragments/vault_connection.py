@@ -9,7 +9,7 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # Keep in step with plugins/module_utils/vault/options.py (a unit test checks it).
-    # DOCUMENTATION serves modules and lookups; PLUGINS adds the env/ini/vars sources lookups read.
+    # DOCUMENTATION: connection options; AUTH: login options; PLUGINS: the env/ini/vars sources lookups read.
     DOCUMENTATION = r"""
 options:
   url:
@@ -42,6 +42,13 @@ options:
         500, 502, 503, 504), with exponential backoff. V(0) disables retries.
     type: int
     default: 3
+requirements:
+  - hvac >= 2.0.0 (Python library)
+"""
+
+    # The login options; every plugin that authenticates with the shared auth methods extends this too.
+    AUTH = r"""
+options:
   auth_method:
     description:
       - How to authenticate.
@@ -82,8 +89,6 @@ options:
   secret_id:
     description: AppRole secret ID for O(auth_method=approle).
     type: str
-requirements:
-  - hvac >= 2.0.0 (Python library)
 """
 
     # Lookups only: where Ansible's option system finds each option besides direct arguments.

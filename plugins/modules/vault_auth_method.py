@@ -26,6 +26,7 @@ options:
     type: str
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
+  - secretops.provisioning.vault_connection.auth
   - secretops.provisioning.vault_mount_tune
   - ansible.builtin.action_common_attributes
 attributes:

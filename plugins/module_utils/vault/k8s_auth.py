@@ -168,3 +168,20 @@ def ensure_role(client, mount_path, name, settings, state="present", check_mode=
                 payload[field] = "%ds" % diff.normalized(value, "duration", field) if ROLE_KINDS[field] == "duration" else value
             client.write(path, payload, action="write role %s" % path)
     return result
+
+
+def role_argument_spec():
+    """The managed role settings as module options (``None`` default: not managed)."""
+    spec = {}
+    for name, kind in ROLE_KINDS.items():
+        if kind == "set":
+            spec[name] = {"type": "list", "elements": "str"}
+        elif kind == "duration":
+            spec[name] = {"type": "raw"}
+        elif kind == "int":
+            spec[name] = {"type": "int"}
+        elif name == "token_no_default_policy":
+            spec[name] = {"type": "bool"}
+        else:
+            spec[name] = {"type": "str"}
+    return spec

@@ -120,7 +120,10 @@ def write_secret(client, path, data=None, mount_point=None, cas=None, only_if_mi
     if write_data and only_if_missing and current_data is not None:
         write_data = False
         result["skipped_existing"] = True
-    result["diff"] = _key_diff(current_data, data if write_data else current_data)
+    change = _key_diff(current_data, data if write_data else current_data)
+    result["changed_keys"] = change.pop("changed_keys")
+    result["removed_keys"] = change.pop("removed_keys")
+    result["diff"] = change
     metadata_wanted = _metadata_changes(read_metadata(client, where), max_versions, custom_metadata) if where.version == 2 else {}
     if metadata_wanted:
         result["metadata_changed"] = sorted(metadata_wanted)
@@ -145,6 +148,14 @@ def write_secret(client, path, data=None, mount_point=None, cas=None, only_if_mi
 
 def delete_secret(client, path, mount_point=None, destroy_versions=None, delete_all_versions=False, check_mode=False):
     """Delete the latest version (v2 soft delete, v1 delete), destroy versions, or remove all versions."""
+    result = _delete(client, path, mount_point, destroy_versions, delete_all_versions, check_mode)
+    before = {"path": "%s/%s" % (result["mount"], result["path"])}
+    after = dict(before, action=result["action"]) if result["changed"] else before
+    result["diff"] = {"before": before, "after": after}
+    return result
+
+
+def _delete(client, path, mount_point, destroy_versions, delete_all_versions, check_mode):
     where = resolve(client, path, mount_point)
     result = {"changed": False, "mount": where.mount, "path": where.path, "kv_version": where.version, "action": "none"}
     if where.version == 1:

@@ -1,0 +1,149 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vault_k8s_auth_config
+short_description: Configure a Vault or OpenBao Kubernetes auth method
+version_added: 0.1.0
+author: secretops maintainers (@secretops)
+description:
+  - Writes C(auth/<mount_path>/config) of a Kubernetes auth method when it differs from the options.
+  - Vault replaces the whole configuration on every write and never returns the token reviewer
+    JWT, only whether one is set. The JWT is therefore sent when the config is first written, when
+    Vault has none, whenever another setting forces a write (omitting it would erase it), and on
+    every run with O(token_reviewer_jwt_update=always). The result says whether it was sent.
+  - Omitted settings are not compared; a write caused by another setting resets them to Vault's defaults.
+options:
+  mount_path:
+    description: Path of the Kubernetes auth method, without C(auth/).
+    type: str
+    default: kubernetes
+  kubernetes_host:
+    description: URL Vault uses to reach the Kubernetes API server.
+    type: str
+    required: true
+  kubernetes_ca_cert:
+    description:
+      - PEM text of the CA that signs the API server's certificate (use C(lookup('file', path)) for a file).
+      - OpenBao requires it when O(disable_local_ca_jwt=true); HashiCorp Vault then falls back to the system trust store.
+    type: str
+  token_reviewer_jwt:
+    description:
+      - JWT Vault uses to call the TokenReview API, for a service account bound to C(system:auth-delegator).
+      - Without it Vault uses its own pod's token, or (with O(disable_local_ca_jwt=true)) the JWT being
+        reviewed, which then needs the same permission.
+    type: str
+  token_reviewer_jwt_update:
+    description:
+      - V(on_create) sends O(token_reviewer_jwt) only when the config is written anyway or Vault has none, so re-runs are unchanged.
+      - V(always) writes the config with the JWT on every run (and reports changed), to push a rotated JWT.
+    type: str
+    choices: [on_create, always]
+    default: on_create
+  pem_keys:
+    description: PEM public keys that verify service-account JWT signatures without a TokenReview. Compared as a set.
+    type: list
+    elements: str
+  issuer:
+    description: Expected JWT issuer, when issuer validation is enabled.
+    type: str
+  disable_iss_validation:
+    description: Whether to skip JWT issuer validation.
+    type: bool
+  disable_local_ca_jwt:
+    description: Set to V(true) when Vault does not run in the cluster, so it does not read the pod's CA and token files.
+    type: bool
+extends_documentation_fragment:
+  - secretops.provisioning.vault_connection
+  - secretops.provisioning.vault_connection.auth
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+notes:
+  - The diff shows whether a token reviewer JWT is set, never the JWT.
+"""
+
+EXAMPLES = r"""
+- name: Point Kubernetes auth at the cluster (Vault runs outside it)
+  secretops.provisioning.vault_k8s_auth_config:
+    mount_path: kubernetes
+    kubernetes_host: https://k8s.example.com:6443
+    kubernetes_ca_cert: "{{ lookup('file', 'ca.crt') }}"
+    token_reviewer_jwt: "{{ reviewer_jwt }}"
+    disable_local_ca_jwt: true
+"""
+
+RETURN = r"""
+mount_path:
+  description: The auth method's mount path.
+  returned: always
+  type: str
+  sample: kubernetes
+token_reviewer_jwt_sent:
+  description: Whether the token reviewer JWT was sent in a write (or would be, in check mode).
+  returned: always
+  type: bool
+  sample: true
+token_reviewer_jwt_cleared:
+  description: Whether a write removed a token reviewer JWT Vault had, because none was given.
+  returned: always
+  type: bool
+  sample: false
+write_reasons:
+  description: Why the config was (or would be) written; empty when unchanged.
+  returned: always
+  type: list
+  elements: str
+  sample: ["settings differ: kubernetes_host"]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import k8s_auth
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
+
+
+def apply(module):
+    params = module.params
+    settings = dict((name, params[name]) for name in k8s_auth.CONFIG_KINDS)
+    client = authenticated_client(vault_params(params))
+    result = k8s_auth.ensure_config(
+        client, params["mount_path"], settings, reviewer_jwt=params["token_reviewer_jwt"],
+        jwt_update=params["token_reviewer_jwt_update"], check_mode=module.check_mode,
+    )
+    if result["token_reviewer_jwt_cleared"]:
+        module.warn("the config write removes the token reviewer JWT Vault had: pass token_reviewer_jwt to keep one")
+    return result
+
+
+def main():
+    spec = vault_argument_spec(
+        mount_path={"type": "str", "default": "kubernetes"},
+        kubernetes_host={"type": "str", "required": True},
+        kubernetes_ca_cert={"type": "str"},
+        token_reviewer_jwt={"type": "str", "no_log": True},
+        token_reviewer_jwt_update={"type": "str", "default": "on_create", "choices": ["on_create", "always"]},
+        pem_keys={"type": "list", "elements": "str"},
+        issuer={"type": "str"},
+        disable_iss_validation={"type": "bool"},
+        disable_local_ca_jwt={"type": "bool"},
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    run(module, lambda: apply(module))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,254 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vault_k8s_auth_role
+short_description: Manage roles of a Vault or OpenBao Kubernetes auth method
+version_added: 0.1.0
+author: secretops maintainers (@secretops)
+description:
+  - Creates, updates or deletes roles at C(auth/<mount_path>/role/<name>), writing only the
+    settings that differ. Durations compare by value (V(1h) equals V(3600)), lists as sets.
+  - Omitted settings are not managed. Warns when a role has no audience.
+  - Give one role with O(name), or many with O(roles); the list form logs in once and reuses one
+    HTTP session, and returns per-role results in input order.
+options:
+  mount_path:
+    description: Path of the Kubernetes auth method, without C(auth/). The default for every item of O(roles).
+    type: str
+    default: kubernetes
+  name:
+    description: Name of the role. Mutually exclusive with O(roles).
+    type: str
+  state:
+    description: V(present) creates or updates the role; V(absent) deletes it.
+    type: str
+    choices: [present, absent]
+    default: present
+  bound_service_account_names:
+    description: Service account names allowed to log in; V(*) allows any. Compared as a set. Not managed when omitted.
+    type: list
+    elements: str
+  bound_service_account_namespaces:
+    description: Namespaces allowed to log in; V(*) allows any. Compared as a set. Not managed when omitted.
+    type: list
+    elements: str
+  bound_service_account_namespace_selector:
+    description: Label selector (JSON or YAML text) of namespaces allowed to log in, instead of or with O(bound_service_account_namespaces). Not managed when omitted.
+    type: str
+  audience:
+    description: Audience the service-account JWT must carry. Without one, any token of a bound account is accepted, and a warning says so. Not managed when omitted.
+    type: str
+  alias_name_source:
+    description: What entity aliases are named after, V(serviceaccount_uid) or V(serviceaccount_name). Not managed when omitted.
+    type: str
+  token_policies:
+    description: Policies attached to tokens from this role. Compared as a set. Not managed when omitted.
+    type: list
+    elements: str
+  token_ttl:
+    description: Token TTL, in seconds or as a duration such as V(1h); compared by value. Not managed when omitted.
+    type: raw
+  token_max_ttl:
+    description: Token maximum TTL, in seconds or as a duration; compared by value. Not managed when omitted.
+    type: raw
+  token_type:
+    description: Token type, V(default), V(service) or V(batch). Not managed when omitted.
+    type: str
+  token_bound_cidrs:
+    description: CIDRs the tokens may be used from. Compared as a set. Not managed when omitted.
+    type: list
+    elements: str
+  token_period:
+    description: Period of a periodic token, in seconds or as a duration; compared by value. Not managed when omitted.
+    type: raw
+  token_num_uses:
+    description: How many times a token may be used; V(0) is unlimited. Not managed when omitted.
+    type: int
+  token_no_default_policy:
+    description: Whether to leave the C(default) policy off the tokens. Not managed when omitted.
+    type: bool
+  token_explicit_max_ttl:
+    description: Hard maximum TTL of the tokens, in seconds or as a duration; compared by value. Not managed when omitted.
+    type: raw
+  roles:
+    description:
+      - Many roles in one task, each with the same options as a single role.
+      - Mutually exclusive with O(name).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the role.
+        type: str
+        required: true
+      mount_path:
+        description: Path of the auth method for this role. Defaults to the top-level O(mount_path).
+        type: str
+      state:
+        description: Same as the top-level O(state).
+        type: str
+        choices: [present, absent]
+        default: present
+      bound_service_account_names:
+        description: Same as the top-level O(bound_service_account_names).
+        type: list
+        elements: str
+      bound_service_account_namespaces:
+        description: Same as the top-level O(bound_service_account_namespaces).
+        type: list
+        elements: str
+      bound_service_account_namespace_selector:
+        description: Same as the top-level O(bound_service_account_namespace_selector).
+        type: str
+      audience:
+        description: Same as the top-level O(audience).
+        type: str
+      alias_name_source:
+        description: Same as the top-level O(alias_name_source).
+        type: str
+      token_policies:
+        description: Same as the top-level O(token_policies).
+        type: list
+        elements: str
+      token_ttl:
+        description: Same as the top-level O(token_ttl).
+        type: raw
+      token_max_ttl:
+        description: Same as the top-level O(token_max_ttl).
+        type: raw
+      token_type:
+        description: Same as the top-level O(token_type).
+        type: str
+      token_bound_cidrs:
+        description: Same as the top-level O(token_bound_cidrs).
+        type: list
+        elements: str
+      token_period:
+        description: Same as the top-level O(token_period).
+        type: raw
+      token_num_uses:
+        description: Same as the top-level O(token_num_uses).
+        type: int
+      token_no_default_policy:
+        description: Same as the top-level O(token_no_default_policy).
+        type: bool
+      token_explicit_max_ttl:
+        description: Same as the top-level O(token_explicit_max_ttl).
+        type: raw
+extends_documentation_fragment:
+  - secretops.provisioning.vault_connection
+  - secretops.provisioning.vault_connection.auth
+  - ansible.builtin.action_common_attributes
+attributes:
+  check_mode:
+    support: full
+  diff_mode:
+    support: full
+  platform:
+    platforms: posix
+"""
+
+EXAMPLES = r"""
+- name: Let the app service account read its secrets
+  secretops.provisioning.vault_k8s_auth_role:
+    name: app
+    bound_service_account_names: [app]
+    bound_service_account_namespaces: [prod]
+    audience: vault
+    token_policies: [app-read]
+    token_ttl: 1h
+
+- name: Many roles in one task
+  secretops.provisioning.vault_k8s_auth_role:
+    roles:
+      - name: app-a
+        bound_service_account_names: [app-a]
+        bound_service_account_namespaces: [prod]
+        audience: vault
+        token_policies: [app-a]
+      - name: old-app
+        state: absent
+"""
+
+RETURN = r"""
+name:
+  description: The role name (single form).
+  returned: when O(name) is given
+  type: str
+  sample: app
+changed_settings:
+  description: Settings that differed (single form).
+  returned: when the role was written
+  type: list
+  elements: str
+  sample: [token_ttl]
+results:
+  description: Per-role results in input order (list form), each with C(name), C(mount_path), C(changed) and C(changed_settings).
+  returned: when O(roles) is given
+  type: list
+  elements: dict
+  sample: [{"name": "app-a", "mount_path": "kubernetes", "changed": true, "changed_settings": ["token_policies"]}]
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import k8s_auth
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_items
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
+
+
+def apply(module):
+    params = module.params
+    client = authenticated_client(vault_params(params))
+
+    def apply_one(item):
+        settings = dict((name, item.get(name)) for name in k8s_auth.ROLE_KINDS)
+        return k8s_auth.ensure_role(
+            client, item.get("mount_path") or params["mount_path"], item["name"], settings,
+            state=item.get("state") or "present", check_mode=module.check_mode,
+        )
+
+    items = params["roles"] if params["roles"] is not None else [params]
+    outcome = apply_items(items, apply_one, lambda item: "role %s" % item["name"])
+    for warning in outcome.pop("warnings"):
+        module.warn(warning)
+    if params["roles"] is not None:
+        return outcome
+    result = outcome["results"][0]
+    result["diff"] = outcome["diff"][0]
+    return result
+
+
+def main():
+    role_options = k8s_auth.role_argument_spec()
+    item_options = dict(role_options)
+    item_options.update(
+        name={"type": "str", "required": True},
+        mount_path={"type": "str"},
+        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+    )
+    spec = vault_argument_spec(
+        mount_path={"type": "str", "default": "kubernetes"},
+        name={"type": "str"},
+        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+        roles={"type": "list", "elements": "dict", "options": item_options},
+        **role_options
+    )
+    module = AnsibleModule(
+        argument_spec=spec, supports_check_mode=True,
+        mutually_exclusive=[("name", "roles")], required_one_of=[("name", "roles")],
+    )
+    run(module, lambda: apply(module))
+
+
+if __name__ == "__main__":
+    main()
