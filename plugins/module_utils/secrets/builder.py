@@ -249,7 +249,7 @@ def build_secret(spec, environ=None, rng=None):
     _check_typed_content(secret_type, content.data, info, warnings, spec.get("tls_expiry_warning_days", DEFAULT_EXPIRY_WARNING_DAYS))
     if spec.get("append_hash"):
         validation.validate_name(name)
-        name = "%s-%s" % (name, append_hash_suffix(secret_type, content.data))
+        name = "%s-%s" % (name, append_hash_suffix(name, secret_type, content.data))
     validation.validate_name(name)
     validation.validate_namespace(namespace)
     return DesiredSecret(name, namespace, state=state, secret_type=secret_type, data=content.data, labels=labels,

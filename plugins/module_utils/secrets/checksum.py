@@ -6,7 +6,7 @@
 - ``content_checksum(data)``: the same hex string for the same keys and values, on any host and
   in any run; meant for a pod-template annotation (``checksum/secret``) so workloads restart when
   the content changes. Reused by the rotation roles and workload restarts.
-- ``append_hash_suffix(secret_type, data)``: the suffix ``kubectl create secret --append-hash``
+- ``append_hash_suffix(name, secret_type, data)``: the suffix ``kubectl create secret --append-hash``
   adds to the name.
 - ``Fingerprinter``: short HMACs keyed with a random per-run salt, for diffs: equal values look
   equal within one run, and nothing can be matched against a guessed value across runs.
@@ -47,14 +47,14 @@ def content_checksum(data, encoded=True):
     return digest.hexdigest()
 
 
-def append_hash_suffix(secret_type, data):
-    """The 10-character suffix ``kubectl create secret --append-hash`` computes.
+def append_hash_suffix(name, secret_type, data):
+    """The 10-character suffix ``kubectl create secret --append-hash`` computes for ``name``.
 
-    kubectl hashes the JSON of ``{"data": <base64 map>, "kind": "Secret", "type": <type>}`` (keys
-    sorted, no spaces) with sha256 and maps the first ten hex digits 0, 1, 3, a, e to g, h, k, m, t
+    kubectl hashes the JSON of ``{"data": <base64 map>, "kind": "Secret", "name": <name without
+    suffix>, "type": <type>}`` (keys sorted, no spaces) with sha256 and maps the first ten hex digits 0, 1, 3, a, e to g, h, k, m, t
     so the suffix never spells words.
     """
-    encoded = json.dumps({"data": dict(data), "kind": "Secret", "type": secret_type}, sort_keys=True, separators=(",", ":"))
+    encoded = json.dumps({"data": dict(data), "kind": "Secret", "name": name, "type": secret_type}, sort_keys=True, separators=(",", ":"))
     hexdigest = hashlib.sha256(encoded.encode("utf-8")).hexdigest()[:10]
     return hexdigest.translate(str.maketrans("013ae", "ghkmt"))
 
