@@ -22,7 +22,7 @@ def _shown_metadata(desired, current, manager, field):
     names = set(getattr(desired, field)) | owned_fields(current, manager, "metadata", field)
     shown = dict((name, present[name]) for name in names if name in present)
     if field == "annotations" and LAST_APPLIED in present:
-        shown[LAST_APPLIED] = "(holds every value in clear text; removed)"
+        shown[LAST_APPLIED] = "(value hidden: it holds every value in clear text) (removed)"
     return shown
 
 

@@ -1,0 +1,174 @@
+"""build_secret: every type from module-style options, and the reasons it refuses."""
+
+import base64
+import json
+import random
+
+import pytest
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.builder import build_secret
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.sources import resolve_sources
+
+
+def b64(text):
+    return base64.b64encode(text.encode() if isinstance(text, str) else text).decode()
+
+
+def decoded(secret):
+    return dict((key, base64.b64decode(value).decode()) for key, value in secret.data.items())
+
+
+def test_opaque_from_every_content_source():
+    secret = build_secret({
+        "name": "app", "namespace": "demo", "labels": {"app": "web"}, "annotations": {"note": "x"},
+        "data": {"password": "s3cret", "port": 5432}, "binary_data": {"blob": b64(b"\x00\x01")},
+        "file_contents": {"cert.pem": b"file bytes"}, "env_file": "/tmp/app.env", "env_file_content": b"A=1\nB=2\n",
+    })
+    assert secret.type == "Opaque" and secret.ref == "demo/app" and secret.state == "present"
+    assert decoded(secret)["password"] == "s3cret" and decoded(secret)["port"] == "5432"
+    assert base64.b64decode(secret.data["blob"]) == b"\x00\x01"
+    assert set(secret.data) == {"password", "port", "blob", "cert.pem", "A", "B"}
+    manifest = secret.manifest()
+    assert manifest["metadata"] == {"name": "app", "namespace": "demo", "labels": {"app": "web"}, "annotations": {"note": "x"}}
+    assert manifest["type"] == "Opaque" and "immutable" not in manifest
+
+
+def test_a_key_from_two_sources_is_refused():
+    with pytest.raises(SecretOpsError, match="key 'A' is given by both data and env_file /tmp/x.env"):
+        build_secret({"name": "a", "namespace": "d", "data": {"A": "1"}, "env_file": "/tmp/x.env", "env_file_content": "A=2\n"})
+
+
+def test_bad_key_names_the_source_and_key():
+    with pytest.raises(SecretOpsError, match="data key 'bad/key' is not a valid Secret key") as caught:
+        build_secret({"name": "a", "namespace": "d", "data": {"bad/key": "hunter2"}})
+    assert "hunter2" not in str(caught.value)
+
+
+def test_non_string_values_are_refused():
+    with pytest.raises(SecretOpsError, match="data key 'flag' must be a string"):
+        build_secret({"name": "a", "namespace": "d", "data": {"flag": True}})
+
+
+def test_binary_data_is_canonicalised_and_checked():
+    with pytest.raises(SecretOpsError, match="binary_data key 'k' is not valid base64"):
+        build_secret({"name": "a", "namespace": "d", "binary_data": {"k": "%%%"}})
+
+
+def test_size_limit():
+    with pytest.raises(SecretOpsError, match="1 MiB"):
+        build_secret({"name": "a", "namespace": "d", "file_contents": {"big": b"x" * (1024 * 1024 + 1)}})
+
+
+def test_registries_infer_the_type():
+    secret = build_secret({"name": "pull", "namespace": "d", "registries": [{"server": "r.example", "username": "u", "password": "p"}]})
+    assert secret.type == "kubernetes.io/dockerconfigjson"
+    assert json.loads(decoded(secret)[".dockerconfigjson"])["auths"]["r.example"]["auth"] == b64("u:p")
+    legacy = build_secret({"name": "pull", "namespace": "d", "type": "dockercfg", "registries": [{"server": "r", "username": "u", "password": "p"}]})
+    assert list(legacy.data) == [".dockercfg"]
+
+
+def test_type_option_mismatch_and_two_typed_options():
+    with pytest.raises(SecretOpsError, match="registries does not apply to type kubernetes.io/tls"):
+        build_secret({"name": "a", "namespace": "d", "type": "tls", "registries": [{"username": "u", "password": "p"}]})
+    with pytest.raises(SecretOpsError, match="each imply a different type"):
+        build_secret({"name": "a", "namespace": "d", "basic_auth": {"username": "u", "password": "p"}, "service_account": "x"})
+
+
+def test_tls_secret_with_info_and_warning(pki):
+    secret = build_secret({"name": "web", "namespace": "d", "type": "tls", "tls": {"cert": pki.soon_pem, "key": pki.key_pem, "ca": pki.root_pem}})
+    assert secret.type == "kubernetes.io/tls"
+    assert set(secret.data) == {"tls.crt", "tls.key", "ca.crt"}
+    assert secret.info["tls"]["subject"] == "CN=soon.example.com"
+    assert any("expires on" in warning for warning in secret.warnings)
+    assert "tls.key" not in json.dumps(secret.info)
+
+
+def test_tls_given_as_plain_data_is_checked_too(pki):
+    with pytest.raises(SecretOpsError, match="tls.key does not match"):
+        build_secret({"name": "web", "namespace": "d", "type": "kubernetes.io/tls", "data": {"tls.crt": pki.chain_pem, "tls.key": pki.other_key_pem}})
+
+
+def test_tls_needs_cert_and_key(pki):
+    with pytest.raises(SecretOpsError, match="tls needs both cert and key"):
+        build_secret({"name": "web", "namespace": "d", "tls": {"cert": pki.chain_pem}})
+    with pytest.raises(SecretOpsError, match="needs the key 'tls.crt'"):
+        build_secret({"name": "web", "namespace": "d", "type": "tls", "data": {"x": "y"}})
+
+
+def test_basic_auth():
+    secret = build_secret({"name": "b", "namespace": "d", "basic_auth": {"username": "u", "password": "p"}})
+    assert secret.type == "kubernetes.io/basic-auth" and decoded(secret) == {"username": "u", "password": "p"}
+    with pytest.raises(SecretOpsError, match="basic_auth.password is required"):
+        build_secret({"name": "b", "namespace": "d", "basic_auth": {"username": "u", "password": None}})
+
+
+def test_ssh_auth(ssh_key):
+    secret = build_secret({"name": "s", "namespace": "d", "ssh_auth": {"private_key": ssh_key, "known_hosts": "h ssh-ed25519 AAAA\n"}})
+    assert secret.type == "kubernetes.io/ssh-auth" and set(secret.data) == {"ssh-privatekey", "known_hosts"}
+    assert secret.info["ssh"]["key_type"] == "ssh-ed25519"
+    with pytest.raises(SecretOpsError, match="not an SSH private key"):
+        build_secret({"name": "s", "namespace": "d", "ssh_auth": {"private_key": "nope"}})
+
+
+def test_service_account_token():
+    secret = build_secret({"name": "t", "namespace": "d", "service_account": "ci"})
+    assert secret.type == "kubernetes.io/service-account-token"
+    assert secret.annotations == {"kubernetes.io/service-account.name": "ci"} and secret.data == {}
+    with pytest.raises(SecretOpsError, match="needs service_account"):
+        build_secret({"name": "t", "namespace": "d", "type": "service-account-token"})
+    with pytest.raises(SecretOpsError, match="written by the token controller"):
+        build_secret({"name": "t", "namespace": "d", "service_account": "ci", "data": {"token": "x"}})
+
+
+def test_bootstrap_token_naming_and_generation():
+    secret = build_secret({"bootstrap_token": {"token_id": "abcdef"}}, rng=random.Random(1))
+    assert (secret.name, secret.namespace, secret.type) == ("bootstrap-token-abcdef", "kube-system", "bootstrap.kubernetes.io/token")
+    assert secret.generated_keys == ["token-secret"] and secret.info == {"token_id": "abcdef"}
+    with pytest.raises(SecretOpsError, match="append_hash cannot be used"):
+        build_secret({"bootstrap_token": {"token_id": "abcdef"}, "append_hash": True})
+
+
+def test_append_hash_names_by_content():
+    first = build_secret({"name": "cfg", "namespace": "d", "data": {"a": "1"}, "append_hash": True})
+    second = build_secret({"name": "cfg", "namespace": "d", "data": {"a": "2"}, "append_hash": True})
+    assert first.name.startswith("cfg-") and len(first.name) == 14 and first.name != second.name
+
+
+def test_absent_needs_only_identity():
+    secret = build_secret({"name": "gone", "namespace": "d", "state": "absent", "data": None})
+    assert secret.state == "absent" and secret.ref == "d/gone"
+    token = build_secret({"state": "absent", "bootstrap_token": {"token_id": "abcdef"}})
+    assert token.ref == "kube-system/bootstrap-token-abcdef"
+    with pytest.raises(SecretOpsError, match="give its name or bootstrap_token.token_id"):
+        build_secret({"state": "absent", "type": "bootstrap-token"})
+
+
+def test_missing_identity():
+    with pytest.raises(SecretOpsError, match="name is required"):
+        build_secret({"namespace": "d", "data": {"a": "b"}})
+    with pytest.raises(SecretOpsError, match="namespace is required"):
+        build_secret({"name": "a", "data": {"a": "b"}})
+
+
+def test_resolve_sources_reads_files(tmp_path, pki):
+    (tmp_path / "blob").write_bytes(b"\x00bytes")
+    (tmp_path / "app.env").write_text("A=1\n")
+    (tmp_path / "tls.crt").write_text(pki.chain_pem)
+    (tmp_path / "tls.key").write_text(pki.key_pem)
+    spec = resolve_sources({
+        "name": "a", "namespace": "d", "files": {"blob": str(tmp_path / "blob")}, "env_file": str(tmp_path / "app.env"),
+        "tls": {"cert": None, "key": None, "ca": None, "cert_file": str(tmp_path / "tls.crt"), "key_file": str(tmp_path / "tls.key"), "ca_file": None},
+    })
+    assert spec["file_contents"] == {"blob": b"\x00bytes"} and spec["env_file_content"] == b"A=1\n"
+    assert spec["tls"] == {"cert": pki.chain_pem, "key": pki.key_pem, "ca": None}
+    secret = build_secret(spec)
+    assert set(secret.data) == {"blob", "A", "tls.crt", "tls.key"}
+
+
+def test_resolve_sources_errors(tmp_path):
+    with pytest.raises(SecretOpsError, match=r"cannot read files\[k\] .*/missing"):
+        resolve_sources({"files": {"k": str(tmp_path / "missing")}})
+    (tmp_path / "c").write_text("x")
+    with pytest.raises(SecretOpsError, match="give tls.cert or tls.cert_file, not both"):
+        resolve_sources({"tls": {"cert": "x", "cert_file": str(tmp_path / "c")}})

@@ -1,0 +1,138 @@
+"""plan_secret and secret_diff: what changes, what is recreated, and that diffs carry no value."""
+
+import base64
+import json
+
+import pytest
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import reconcile
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.builder import DesiredSecret
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import secret_diff
+
+MANAGER = "secretops"
+
+
+def b64(text):
+    return base64.b64encode(text.encode()).decode()
+
+
+def desired(data=None, **kwargs):
+    kwargs.setdefault("secret_type", "Opaque")
+    return DesiredSecret("db", "demo", data=dict((k, b64(v)) for k, v in (data or {}).items()), **kwargs)
+
+
+def server(data=None, secret_type="Opaque", labels=None, annotations=None, immutable=None, managed=None):
+    metadata = {"name": "db", "namespace": "demo", "resourceVersion": "7"}
+    if labels:
+        metadata["labels"] = labels
+    if annotations:
+        metadata["annotations"] = annotations
+    if managed:
+        metadata["managedFields"] = managed
+    secret = {"metadata": metadata, "type": secret_type, "data": dict((k, b64(v)) for k, v in (data or {}).items())}
+    if immutable is not None:
+        secret["immutable"] = immutable
+    return secret
+
+
+def applied(fields):
+    return [{"manager": MANAGER, "operation": "Apply", "fieldsV1": fields}, {"manager": "kubectl", "operation": "Update", "fieldsV1": {}}]
+
+
+def test_create_and_unchanged():
+    plan = reconcile.plan_secret(desired({"a": "1"}), None, MANAGER)
+    assert plan.action == "created" and plan.changed and plan.writes and plan.key_changes["added"] == ["a"]
+    same = reconcile.plan_secret(desired({"a": "1"}), server({"a": "1"}), MANAGER)
+    assert same.action == "unchanged" and not same.changed and not same.writes
+
+
+def test_exact_key_set_removes_and_reports_changes():
+    plan = reconcile.plan_secret(desired({"a": "1", "c": "3"}), server({"a": "0", "b": "2"}), MANAGER)
+    assert plan.action == "updated"
+    assert plan.key_changes == {"added": ["c"], "removed": ["b"], "changed": ["a"]}
+    assert sorted(plan.target_data) == ["a", "c"]
+    assert plan.body()["data"] == plan.target_data
+
+
+def test_merge_keeps_other_keys():
+    plan = reconcile.plan_secret(desired({"a": "1"}), server({"a": "1", "b": "2"}), MANAGER, merge_data=True)
+    assert plan.action == "unchanged" and sorted(plan.target_data) == ["a", "b"]
+
+
+def test_type_change_recreates_or_refuses():
+    plan = reconcile.plan_secret(desired({"a": "1"}, secret_type="example.com/x"), server({"a": "1"}), MANAGER)
+    assert plan.action == "recreated" and "type changes from Opaque to example.com/x" in plan.reasons[0]
+    with pytest.raises(SecretOpsError, match="allow_recreate is false"):
+        reconcile.plan_secret(desired({"a": "1"}, secret_type="example.com/x"), server({"a": "1"}), MANAGER, allow_recreate=False)
+
+
+def test_immutable_rules():
+    assert reconcile.plan_secret(desired({"a": "2"}, immutable=True), server({"a": "1"}, immutable=True), MANAGER).action == "recreated"
+    assert reconcile.plan_secret(desired({"a": "1"}), server({"a": "1"}, immutable=True), MANAGER).action == "recreated"
+    assert reconcile.plan_secret(desired({"a": "1"}, immutable=True), server({"a": "1"}), MANAGER).action == "updated"
+    labels_only = reconcile.plan_secret(desired({"a": "1"}, immutable=True, labels={"x": "y"}), server({"a": "1"}, immutable=True), MANAGER)
+    assert labels_only.action == "updated"
+
+
+def test_metadata_changes_and_owned_labels():
+    assert reconcile.plan_secret(desired({"a": "1"}, labels={"app": "x"}), server({"a": "1"}), MANAGER).action == "updated"
+    foreign = server({"a": "1"}, labels={"team": "ops"})
+    assert reconcile.plan_secret(desired({"a": "1"}), foreign, MANAGER).action == "unchanged"
+    ours = server({"a": "1"}, labels={"old": "x"}, managed=applied({"f:metadata": {"f:labels": {"f:old": {}}}}))
+    assert reconcile.owned_fields(ours, MANAGER, "metadata", "labels") == {"old"}
+    assert reconcile.plan_secret(desired({"a": "1"}), ours, MANAGER).action == "updated"
+
+
+def test_last_applied_annotation_forces_an_update():
+    leaky = server({"a": "1"}, annotations={reconcile.LAST_APPLIED: json.dumps({"data": {"a": b64("1")}})})
+    assert reconcile.plan_secret(desired({"a": "1"}), leaky, MANAGER).action == "updated"
+
+
+def test_service_account_controller_keys_are_ignored():
+    wanted = desired(secret_type="kubernetes.io/service-account-token", annotations={"kubernetes.io/service-account.name": "ci"})
+    current = server({"token": "jwt", "ca.crt": "pem", "namespace": "demo"}, secret_type="kubernetes.io/service-account-token",
+                     annotations={"kubernetes.io/service-account.name": "ci", "kubernetes.io/service-account.uid": "u"})
+    plan = reconcile.plan_secret(wanted, current, MANAGER)
+    assert plan.action == "unchanged" and plan.target_data == {}
+
+
+def test_generated_bootstrap_secret_is_kept():
+    wanted = desired({"token-id": "abcdef", "token-secret": "newnewnewnewnewn"}, secret_type="bootstrap.kubernetes.io/token",
+                     generated_keys=["token-secret"])
+    current = server({"token-id": "abcdef", "token-secret": "oldoldoldoldoldo"}, secret_type="bootstrap.kubernetes.io/token")
+    plan = reconcile.plan_secret(wanted, current, MANAGER)
+    assert plan.action == "unchanged"
+    assert base64.b64decode(plan.target_data["token-secret"]) == b"oldoldoldoldoldo"
+
+
+def test_absent():
+    gone = desired(state="absent")
+    assert reconcile.plan_secret(gone, None, MANAGER).action == "unchanged"
+    assert reconcile.plan_secret(gone, server({"a": "1"}), MANAGER).action == "deleted"
+
+
+def test_diff_marks_keys_and_never_shows_values():
+    fingerprinter = Fingerprinter()
+    current = server({"same": "keep-me-1", "old": "drop-me-2", "chg": "before-3"}, labels={"app": "v1", "team": "ops"},
+                     annotations={reconcile.LAST_APPLIED: '{"data":{"same":"a2VlcC1tZS0x"}}'})
+    plan = reconcile.plan_secret(desired({"same": "keep-me-1", "chg": "after-4", "new": "added-5"}, labels={"app": "v2"}), current, MANAGER)
+    diff = secret_diff(plan, fingerprinter, MANAGER)
+    text = json.dumps(diff)
+    for value in ("keep-me-1", "drop-me-2", "before-3", "after-4", "added-5"):
+        assert value not in text and b64(value) not in text
+    before, after = diff["before"], diff["after"]
+    assert before["data"]["old"].endswith("(removed)") and "old" not in after["data"]
+    assert after["data"]["new"].endswith("(added)") and after["data"]["chg"].endswith("(changed)")
+    assert before["data"]["same"] == after["data"]["same"]
+    assert before["metadata"]["labels"] == {"app": "v1"} and after["metadata"]["labels"] == {"app": "v2"}
+    assert "(removed)" in before["metadata"]["annotations"][reconcile.LAST_APPLIED]
+    assert diff["before_header"] == "Secret demo/db"
+
+
+def test_diff_for_create_and_delete():
+    created = secret_diff(reconcile.plan_secret(desired({"a": "1"}), None, MANAGER), Fingerprinter(), MANAGER)
+    assert created["before"] == {} and created["after"]["data"]["a"].endswith("(added)")
+    deleted = secret_diff(reconcile.plan_secret(desired(state="absent"), server({"a": "1"}), MANAGER), Fingerprinter(), MANAGER)
+    assert deleted["after"] == {} and deleted["before"]["data"]["a"].endswith("(removed)")
