@@ -68,7 +68,7 @@ options:
   fail_on_rollout_failure:
     description:
       - Fail when a rollout failed or timed out (O(wait=true)). With V(false) the module succeeds and
-        the outcome is in RV(results) and RV(failed), for a caller that handles the failure itself (a rollback).
+        the outcome is in RV(results) and RV(failed_rollouts), for a caller that handles the failure itself (a rollback).
     type: bool
     default: true
 extends_documentation_fragment:
@@ -146,7 +146,7 @@ restarted:
   type: list
   elements: str
   sample: [Deployment/web]
-failed:
+failed_rollouts:
   description: C(Kind/name) of each workload whose rollout failed or timed out.
   returned: always
   type: list
@@ -211,7 +211,7 @@ def restart(module):
         "changed": any(result["restarted"] for result in results),
         "results": results,
         "restarted": ["%s/%s" % (r["kind"], r["name"]) for r in results if r["restarted"]],
-        "failed": failed,
+        "failed_rollouts": failed,
     }
     if failed and params["fail_on_rollout_failure"]:
         reasons = "; ".join("%s/%s: %s" % (r["kind"], r["name"], r["reason"]) for r in results if r["outcome"] in ("failed", "timeout"))

@@ -15,7 +15,7 @@ import json
 
 ROTATION_FIELDS = ("secret", "namespace", "vault_path", "old_version", "new_version", "rotated_fields", "fingerprints",
                    "skipped", "resumed", "reason", "attempts", "duration")
-RESTART_FIELDS = ("kind", "name", "secrets", "restarted", "outcome", "reason", "duration")
+RESTART_FIELDS = ("kind", "name", "namespace", "secrets", "restarted", "outcome", "reason", "duration")
 ROLLBACK_FIELDS = ("secret", "vault_path", "restored_version", "replaced_version", "new_version", "fingerprints", "duration")
 FAILED_ROLLOUTS = ("failed", "timeout")
 
@@ -42,7 +42,14 @@ def _rotation_entry(result):
 
 
 def _restarts(restart_result):
-    return [_pick(item, RESTART_FIELDS) for item in ((restart_result or {}).get("results") or [])]
+    """Workload results of k8s_rollout_restart: one result, or a loop of them (one per namespace)."""
+    workloads = []
+    for item in (restart_result or {}).get("results") or []:
+        if "kind" in item:
+            workloads.append(_pick(item, RESTART_FIELDS))
+        else:
+            workloads.extend(_restarts(item))
+    return workloads
 
 
 def outcome_of(rotations, restarts, rollback):

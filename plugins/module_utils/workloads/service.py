@@ -153,7 +153,7 @@ def restart(client, namespace, targets, restarted_at, checksums=None, check_mode
     results = []
     for target in targets:
         kind, name = target["kind"], target["name"]
-        result = {"kind": kind, "name": name, "secrets": list(target.get("secrets") or []), "restarted": False}
+        result = {"kind": kind, "name": name, "namespace": namespace, "secrets": list(target.get("secrets") or []), "restarted": False}
         results.append(result)
         if kind not in rollout.RESTARTABLE_KINDS:
             result.update(outcome="skipped", reason="a %s cannot be restarted in place; delete or re-create it to pick the change up" % kind)
