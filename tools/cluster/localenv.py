@@ -13,6 +13,8 @@ State (certificates, kubeconfigs, logs, pids, etcd data) lives in ``$SECRETOPS_E
 """
 
 import argparse
+import contextlib
+import fcntl
 import json
 import os
 import shutil
@@ -53,6 +55,15 @@ class Layout:
         self.etcd_data = os.path.join(self.root, "etcd-data")
         self.env_json = os.path.join(self.root, "env.json")
         self.processes_json = os.path.join(self.root, "processes.json")
+
+    @contextlib.contextmanager
+    def locked(self):
+        """Serialize up/down across processes (parallel test sessions, make targets) sharing this state."""
+        os.makedirs(os.path.dirname(self.root), exist_ok=True)
+        # A sibling file, because `down` deletes the state directory itself.
+        with open(self.root.rstrip(os.sep) + ".lock", "w", encoding="utf-8") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            yield
 
     def kubeconfig(self, component):
         return os.path.join(self.root, "%s.kubeconfig" % component)
@@ -162,6 +173,8 @@ def controller_manager_argv(bins, layout, ports):
             "--cluster-signing-cert-file=" + pki.path(p, "ca", "crt"),
             "--cluster-signing-key-file=" + pki.path(p, "ca", "key"),
             "--service-cluster-ip-range=" + SERVICE_CLUSTER_IP_RANGE,
+            # Lifts the node's not-ready taint within a second of kwok reporting it Ready (default 5s).
+            "--node-monitor-period=1s",
             "--profiling=false"]
 
 
@@ -276,13 +289,19 @@ def _endpoint_problems(env):
 
 def up(layout=None):
     layout = layout or Layout()
+    with layout.locked():
+        return _up(layout)
+
+
+def _up(layout):
     started = time.monotonic()
     if is_healthy(layout):
+        # tests/integration/conftest.py keys on "already running": keep the wording.
         print("up: environment already running (%s)" % layout.env_json)
         return 0
     if os.path.exists(layout.root):
         print("up: cleaning up a stale or partial environment in %s" % layout.root)
-        down(layout, quiet=True)
+        _down(layout, quiet=True)
     try:
         bins = build.ensure_built()
     except build.BuildError as exc:
@@ -297,10 +316,10 @@ def up(layout=None):
         env = _start_all(layout, bins, ports)
     except processes.StartError as exc:
         _report_start_failure(exc)
-        down(layout, quiet=True)
+        _down(layout, quiet=True)
         return 1
     except BaseException:
-        down(layout, quiet=True)  # never leave half an environment running, even on Ctrl-C or a bug
+        _down(layout, quiet=True)  # never leave half an environment running, even on Ctrl-C or a bug
         raise
     _write_json(layout.env_json, env)
     print("up: environment ready in %.1fs; use: eval \"$(%s %s env)\"" % (time.monotonic() - started, os.path.relpath(sys.executable), os.path.relpath(__file__)))
@@ -315,6 +334,11 @@ def _report_start_failure(exc):
 
 def down(layout=None, quiet=False):
     layout = layout or Layout()
+    with layout.locked():
+        return _down(layout, quiet)
+
+
+def _down(layout, quiet=False):
     started = time.monotonic()
     records = recorded_processes(layout)
     for record in reversed(records):
