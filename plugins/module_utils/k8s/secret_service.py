@@ -72,13 +72,17 @@ class SecretService(object):
                 return None
             raise
 
-    def list(self, namespace, names=None):
+    def list(self, namespace, names=None, label_selector=None, field_selector=None):
         """``{name: secret}`` for the Secrets in ``namespace`` (only ``names`` when given), paged."""
         wanted = set(names) if names is not None else None
         found = {}
         token = None
         while True:
             kwargs = {"limit": LIST_PAGE_SIZE}
+            if label_selector:
+                kwargs["label_selector"] = label_selector
+            if field_selector:
+                kwargs["field_selector"] = field_selector
             if token:
                 kwargs["_continue"] = token
             page = self._call("list Secrets in namespace %s" % namespace, self.core.list_namespaced_secret, namespace, **kwargs)

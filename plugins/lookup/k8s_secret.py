@@ -1,0 +1,78 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: k8s_secret
+short_description: Read a decoded value (or all values) of a Kubernetes Secret
+version_added: 0.1.0
+author: secretops maintainers (@secretops)
+description:
+  - Returns the decoded value of O(key) in each named Secret, or, without O(key), the whole decoded
+    C(data) map (key -> text).
+  - Uses the same connection options as the modules, including the C(K8S_AUTH_*) environment variables
+    and, inside a pod, the in-cluster service-account configuration.
+  - A missing Secret or key fails with a message naming it (never a value).
+options:
+  _terms:
+    description: Names of the Secrets.
+    type: list
+    elements: str
+    required: true
+  namespace:
+    description: Namespace of the Secrets.
+    type: str
+    required: true
+  key:
+    description: The data key whose value to return. Without it, the whole decoded map is returned.
+    type: str
+extends_documentation_fragment:
+  - secretops.provisioning.k8s_connection
+notes:
+  - The value is a secret; tasks that use it should set C(no_log) where its value could be printed.
+  - A value that is not UTF-8 text fails; read such values with the M(secretops.provisioning.k8s_secret_info) module.
+seealso:
+  - module: secretops.provisioning.k8s_secret_info
+"""
+
+EXAMPLES = r"""
+- name: The password of Secret demo/db
+  ansible.builtin.set_fact:
+    db_password: "{{ lookup('secretops.provisioning.k8s_secret', 'db', namespace='demo', key='password') }}"
+  no_log: true
+
+- name: All values of the db Secret, with an explicit kubeconfig context
+  ansible.builtin.set_fact:
+    db: "{{ lookup('secretops.provisioning.k8s_secret', 'db', namespace='demo', context='prod') }}"
+  no_log: true
+"""
+
+RETURN = r"""
+_raw:
+  description: For each Secret, the decoded value of O(key), or the decoded map of all keys.
+  type: list
+  elements: raw
+"""
+
+from ansible.errors import AnsibleError
+from ansible.plugins.lookup import LookupBase
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_info import lookup_secret_values
+
+
+class LookupModule(LookupBase):
+    def run(self, terms, variables=None, **kwargs):
+        self.set_options(var_options=variables, direct=kwargs)
+        params = connection_params(self.get_option)
+        namespace = self.get_option("namespace")
+        key = self.get_option("key")
+        try:
+            return [lookup_secret_values(params, term, namespace, key) for term in terms]
+        except SecretOpsError as error:
+            raise AnsibleError(str(error))

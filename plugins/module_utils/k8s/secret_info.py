@@ -1,0 +1,83 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Reads Secrets for ``k8s_secret_info`` and the ``k8s_secret`` lookup.
+
+``describe_secret`` gives metadata, type, key names and a checksum; values only when asked.
+The client-side-apply annotation is never returned: it holds every value in clear text.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_checksum
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import decode_data, decode_value, split_text_and_binary
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.reconcile import LAST_APPLIED
+
+
+def describe_secret(secret, decode=False):
+    """The value-free description of an API Secret dict; with ``decode``, also its values."""
+    metadata = secret.get("metadata") or {}
+    annotations = dict(metadata.get("annotations") or {})
+    annotations.pop(LAST_APPLIED, None)
+    data = secret.get("data") or {}
+    described = {
+        "name": metadata.get("name"),
+        "namespace": metadata.get("namespace"),
+        "type": secret.get("type"),
+        "keys": sorted(data),
+        "labels": metadata.get("labels") or {},
+        "annotations": annotations,
+        "immutable": bool(secret.get("immutable")),
+        "resource_version": metadata.get("resourceVersion"),
+        "creation_timestamp": metadata.get("creationTimestamp"),
+        "checksum": content_checksum(data),
+    }
+    if decode:
+        described["data"], described["binary_data"] = split_text_and_binary(data)
+    return described
+
+
+def read_secrets(params):
+    """Result of ``k8s_secret_info``: ``secrets`` (a list) and, for a name, ``secret`` (or None)."""
+    client = build_client(connection_params(params))
+    try:
+        service = SecretService(client)
+        if params.get("name"):
+            found = service.get(params["namespace"], params["name"])
+            found = [found] if found else []
+        else:
+            found = service.list(params["namespace"], label_selector=params.get("label_selector"),
+                                 field_selector=params.get("field_selector")).values()
+        secrets = [describe_secret(secret, params.get("decode")) for secret in found]
+    finally:
+        client.close()
+    secrets.sort(key=lambda item: item["name"])
+    result = {"changed": False, "secrets": secrets}
+    if params.get("name"):
+        result["secret"] = secrets[0] if secrets else None
+    return result
+
+
+def lookup_secret_values(params, name, namespace, key=None):
+    """The decoded value of ``key`` in Secret ``namespace/name``, or the whole decoded map."""
+    client = build_client(connection_params(params))
+    try:
+        secret = SecretService(client).get(namespace, name)
+    finally:
+        client.close()
+    if secret is None:
+        raise SecretOpsError("Secret %s/%s does not exist: check the name and namespace (and the kubeconfig context)" % (namespace, name))
+    data = secret.get("data") or {}
+    if key is None:
+        return decode_data(data)
+    if key not in data:
+        raise SecretOpsError(
+            "Secret %s/%s has no key %r: its keys are %s" % (namespace, name, key, ", ".join(sorted(data)) or "(none)")
+        )
+    return decode_value(key, data[key])

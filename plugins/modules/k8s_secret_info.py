@@ -1,0 +1,186 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: k8s_secret_info
+short_description: Read Kubernetes Secrets without exposing their values by default
+version_added: 0.1.0
+author: secretops maintainers (@secretops)
+description:
+  - Reads one Secret by name, or lists Secrets by label (and field) selector.
+  - Returns metadata, type, key names and a content checksum. Values are returned only with O(decode=true).
+  - The C(kubectl.kubernetes.io/last-applied-configuration) annotation is never returned, because it holds
+    every value of a Secret written by C(kubectl apply) in clear text.
+extends_documentation_fragment:
+  - secretops.provisioning.k8s_connection
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads, so it runs the same in check mode.
+  diff_mode:
+    support: none
+    description: Nothing changes, so there is no diff.
+  platform:
+    platforms: all
+    support: full
+    description: Runs wherever the C(kubernetes) Python library can reach the API server.
+options:
+  name:
+    description: Name of the Secret to read. Without it, the Secrets matching the selectors are listed.
+    type: str
+  namespace:
+    description: Namespace to read from.
+    type: str
+    required: true
+  label_selector:
+    description: Label selector for listing, for example C(app=web,tier!=db).
+    type: str
+  field_selector:
+    description: Field selector for listing, for example C(type=kubernetes.io/tls).
+    type: str
+  decode:
+    description:
+      - Also return the values, decoded, in RV(secrets[].data) (UTF-8 text) and RV(secrets[].binary_data)
+        (base64, for values that are not text).
+      - The task then returns secret values, so it B(should use) C(no_log=true) and its result should not be printed.
+    type: bool
+    default: false
+notes:
+  - Without O(decode) the result holds no value, so the task needs no C(no_log).
+seealso:
+  - module: secretops.provisioning.k8s_secret
+  - plugin: secretops.provisioning.k8s_secret
+    plugin_type: lookup
+"""
+
+EXAMPLES = r"""
+- name: Which keys does the db Secret have?
+  secretops.provisioning.k8s_secret_info:
+    name: db
+    namespace: demo
+  register: db
+
+- name: Fail when the password key is missing
+  ansible.builtin.assert:
+    that: "'password' in db.secret.keys"
+
+- name: All TLS Secrets of the web app
+  secretops.provisioning.k8s_secret_info:
+    namespace: demo
+    label_selector: app=web
+    field_selector: type=kubernetes.io/tls
+  register: web_tls
+
+- name: Read the values (keep them out of the logs)
+  secretops.provisioning.k8s_secret_info:
+    name: db
+    namespace: demo
+    decode: true
+  register: db_values
+  no_log: true
+"""
+
+RETURN = r"""
+secrets:
+  description: The Secrets found, sorted by name; empty when none matched.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name.
+      type: str
+      returned: always
+      sample: db
+    namespace:
+      description: Namespace.
+      type: str
+      returned: always
+      sample: demo
+    type:
+      description: The Secret type.
+      type: str
+      returned: always
+      sample: Opaque
+    keys:
+      description: The data key names.
+      type: list
+      elements: str
+      returned: always
+      sample: [password, username]
+    labels:
+      description: Labels.
+      type: dict
+      returned: always
+      sample: {"app": "web"}
+    annotations:
+      description: Annotations, without the client-side-apply annotation.
+      type: dict
+      returned: always
+      sample: {}
+    immutable:
+      description: Whether the Secret is immutable.
+      type: bool
+      returned: always
+      sample: false
+    resource_version:
+      description: The object's resourceVersion.
+      type: str
+      returned: always
+      sample: "4711"
+    creation_timestamp:
+      description: When the Secret was created.
+      type: str
+      returned: always
+      sample: "2026-01-01T00:00:00Z"
+    checksum:
+      description: sha256 over the sorted keys and values, the same as RV(secretops.provisioning.k8s_secret#module:secret.checksum).
+      type: str
+      returned: always
+      sample: 3f0c5e...
+    data:
+      description: The values that are UTF-8 text, decoded.
+      type: dict
+      returned: when O(decode=true)
+      sample: {"username": "app"}
+    binary_data:
+      description: The values that are not text, base64-encoded.
+      type: dict
+      returned: when O(decode=true)
+      sample: {}
+secret:
+  description: With O(name), the Secret (as an element of RV(secrets)), or null when it does not exist.
+  returned: when O(name) is given
+  type: dict
+  sample: {"name": "db", "namespace": "demo", "type": "Opaque", "keys": ["password"], "checksum": "3f0c5e..."}
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_info import read_secrets
+from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+
+
+def main():
+    spec = connection_argument_spec()
+    spec.update(
+        name=dict(type="str"),
+        namespace=dict(type="str", required=True),
+        label_selector=dict(type="str"),
+        field_selector=dict(type="str"),
+        decode=dict(type="bool", default=False),
+    )
+    module = AnsibleModule(argument_spec=spec, mutually_exclusive=[("name", "label_selector"), ("name", "field_selector")],
+                           supports_check_mode=True)
+    run(module, lambda: read_secrets(module.params))
+
+
+if __name__ == "__main__":
+    main()
