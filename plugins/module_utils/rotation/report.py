@@ -35,7 +35,7 @@ def _results(value):
 
 def _rotation_entry(result):
     if result.get("failed"):
-        entry = {"secret": (result.get("item") or {}).get("name") or result.get("secret"), "error": result.get("msg")}
+        entry = {"secret": result.get("secret") or result.get("_ansible_item_label"), "error": result.get("msg")}
         entry.update(_pick(result, ("vault_path",)))
         return entry
     return _pick(result, ROTATION_FIELDS)

@@ -113,6 +113,10 @@ def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_
                       reason="finished an interrupted rotation: the Secret had version %d, Vault %d" % (synced, version))
         result["duration"] = round(time.monotonic() - started, 2)
         return result
+    if not any("generate" in field for field in (spec.get("fields") or {}).values()) and not new_values:
+        result.update(changed=False, skipped=True, reason="nothing to rotate: no generate rules and no new values",
+                      duration=round(time.monotonic() - started, 2))
+        return result
     due, reason = age.is_due(current["metadata"].get("created_time"), only_if_older_than, now or _now())
     if not due:
         result.update(changed=False, skipped=True, reason=reason, duration=round(time.monotonic() - started, 2))

@@ -142,5 +142,5 @@ def test_report_and_summary_hold_no_values():
 def test_report_outcomes():
     assert report.build_report([])["outcome"] == "nothing_rotated"
     assert report.build_report([{"secret": "a", "old_version": 1, "new_version": 2}])["outcome"] == "rotated"
-    failed = report.build_report([{"failed": True, "msg": "cannot reach Vault", "item": {"name": "a"}}])
+    failed = report.build_report([{"failed": True, "msg": "cannot reach Vault", "_ansible_item_label": "a"}])
     assert failed["outcome"] == "failed" and failed["secrets"] == [{"secret": "a", "error": "cannot reach Vault"}]
