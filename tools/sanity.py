@@ -16,7 +16,9 @@ import subprocess
 import sys
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SANITY_ROOT = os.path.join(REPO_ROOT, ".build", "sanity", "ansible_collections", "secretops", "provisioning")
+# One copy per run, so concurrent runs (several developers' checks) never clobber each other.
+SANITY_BASE = os.path.join(REPO_ROOT, ".build", "sanity-%d" % os.getpid())
+SANITY_ROOT = os.path.join(SANITY_BASE, "ansible_collections", "secretops", "provisioning")
 
 # Runs as __main__ inside ansible-test's quiet_pip wrapper; sys.argv holds pip install arguments.
 GET_PIP_STAND_IN = '''"""Stand-in for get-pip.py, written by the collection's tools/sanity.py."""
@@ -55,8 +57,6 @@ def tracked_files():
 
 
 def copy_collection():
-    if os.path.exists(SANITY_ROOT):
-        shutil.rmtree(SANITY_ROOT)
     for name in tracked_files():
         target = os.path.join(SANITY_ROOT, name)
         os.makedirs(os.path.dirname(target), exist_ok=True)
@@ -74,7 +74,10 @@ def main(argv):
     python_version = "%d.%d" % sys.version_info[:2]
     command = [ansible_test, "sanity", "--venv", "--python", python_version, "--requirements", "--color", "no"] + argv
     print("running: %s (in %s)" % (" ".join(command), SANITY_ROOT), flush=True)
-    return subprocess.call(command, cwd=SANITY_ROOT)
+    try:
+        return subprocess.call(command, cwd=SANITY_ROOT)
+    finally:
+        shutil.rmtree(SANITY_BASE, ignore_errors=True)
 
 
 if __name__ == "__main__":
