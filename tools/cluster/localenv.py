@@ -29,7 +29,7 @@ import pki  # noqa: E402  pylint: disable=wrong-import-position
 import processes  # noqa: E402  pylint: disable=wrong-import-position
 
 CLUSTER_DIR = os.path.dirname(os.path.abspath(__file__))
-KWOK_STAGES = os.path.join(CLUSTER_DIR, "kwok", "stages.yaml")
+KWOK_STAGES_DIR = os.path.join(CLUSTER_DIR, "kwok", "stages")
 VAULT_TOKEN = "secretops-root"
 SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local"
 SERVICE_CLUSTER_IP_RANGE = "10.0.0.0/24"
@@ -187,8 +187,9 @@ def scheduler_argv(bins, layout, ports):
 
 
 def kwok_argv(bins, layout):
-    # The bare kwok controller has no built-in stages; stages.yaml holds the ones kwokctl uses by default.
-    return [os.path.join(bins, "kwok"), "--kubeconfig=" + layout.kubeconfig("kwok"), "--config=" + KWOK_STAGES,
+    # The bare kwok controller has no built-in stages; kwok/stages/ holds the ones kwokctl uses by default.
+    stages = sorted(os.path.join(KWOK_STAGES_DIR, name) for name in os.listdir(KWOK_STAGES_DIR) if name.endswith(".yaml"))
+    return [os.path.join(bins, "kwok"), "--kubeconfig=" + layout.kubeconfig("kwok"), "--config=" + ",".join(stages),
             "--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=%s=fake" % KWOK_NODE_ANNOTATION,
             "--cidr=" + POD_CIDR, "--node-ip=127.0.0.1"]
 
@@ -322,7 +323,8 @@ def _up(layout):
         _down(layout, quiet=True)  # never leave half an environment running, even on Ctrl-C or a bug
         raise
     _write_json(layout.env_json, env)
-    print("up: environment ready in %.1fs; use: eval \"$(%s %s env)\"" % (time.monotonic() - started, os.path.relpath(sys.executable), os.path.relpath(__file__)))
+    hint = "%s %s env" % (os.path.relpath(sys.executable), os.path.relpath(__file__))
+    print("up: environment ready in %.1fs; use: eval \"$(%s)\"" % (time.monotonic() - started, hint))
     return 0
 
 
