@@ -1,0 +1,147 @@
+"""vault_kv, vault_kv_info and the vault_kv lookup against the real OpenBao dev server, on KV v1 and v2."""
+
+from tests.integration.ansible_run import run_tasks
+from tests.integration.vault_it_helpers import task, unique, vault_env
+
+
+def _kv2(vault_client, path):
+    return vault_client.secrets.kv.v2.read_secret_version(path=path, mount_point="secret", raise_on_deleted_version=False)
+
+
+def test_kv2_write_check_rerun_metadata_delete_destroy(local_env, vault_client):
+    name = unique("app")
+    value = unique("pw-value")
+    write = task("write", "vault_kv", path="secret/%s/db" % name, data={"password": value, "user": "svc-user"})
+
+    checked = run_tasks([write], env=vault_env(local_env), check=True, diff=True).assert_ok().task("write")
+    assert checked["changed"] is True and checked["changed_keys"] == ["password", "user"]
+    assert vault_client.read("secret/data/%s/db" % name) is None
+
+    first = run_tasks([write], env=vault_env(local_env), diff=True).assert_ok().task("write")
+    assert first["changed"] is True and first["version"] == 1 and first["kv_version"] == 2 and first["mount"] == "secret"
+    assert first["diff"]["after"] == {"password": "VALUE_HIDDEN (changed)", "user": "VALUE_HIDDEN (changed)"}
+    assert _kv2(vault_client, "%s/db" % name)["data"]["data"] == {"password": value, "user": "svc-user"}
+
+    relative = task("write", "vault_kv", mount_point="secret", path="%s/db" % name, data={"password": value, "user": "svc-user"})
+    second = run_tasks([relative], env=vault_env(local_env)).assert_ok().task("write")
+    assert second["changed"] is False and second["version"] == 1
+
+    once = task("write", "vault_kv", path="secret/%s/db" % name, data={"password": "other"}, only_if_missing=True)
+    kept = run_tasks([once], env=vault_env(local_env)).assert_ok().task("write")
+    assert kept["changed"] is False and kept["skipped_existing"] is True
+    assert _kv2(vault_client, "%s/db" % name)["data"]["data"]["password"] == value
+
+    stale_cas = task("write", "vault_kv", path="secret/%s/db" % name, data={"password": "new"}, cas=0)
+    rejected = run_tasks([stale_cas], env=vault_env(local_env))
+    assert rejected.returncode != 0 and "check-and-set" in rejected.task("write")["msg"]
+
+    updated = run_tasks([task("write", "vault_kv", path="secret/%s/db" % name, data={"password": "v2-" + value}, cas=1,
+                              max_versions=4, custom_metadata={"owner": "team-a"})], env=vault_env(local_env)).assert_ok().task("write")
+    assert updated["version"] == 2 and updated["removed_keys"] == ["user"] and sorted(updated["metadata_changed"]) == ["custom_metadata", "max_versions"]
+    metadata = vault_client.secrets.kv.v2.read_secret_metadata(path="%s/db" % name, mount_point="secret")["data"]
+    assert metadata["max_versions"] == 4 and metadata["custom_metadata"] == {"owner": "team-a"}
+
+    info = run_tasks([task("info", "vault_kv_info", path="secret/%s/db" % name),
+                      task("old", "vault_kv_info", path="secret/%s/db" % name, version=1, return_values=True)],
+                     env=vault_env(local_env)).assert_ok()
+    latest = info.task("info")
+    assert latest["exists"] is True and latest["version"] == 2 and latest["keys"] == ["password"] and "data" not in latest
+    assert latest["secret_metadata"]["custom_metadata"] == {"owner": "team-a"}
+    assert info.task("old")["data"] == {"password": value, "user": "svc-user"}
+
+    delete = task("delete", "vault_kv", path="secret/%s/db" % name, state="absent")
+    assert run_tasks([delete], env=vault_env(local_env), check=True).assert_ok().task("delete")["changed"] is True
+    assert _kv2(vault_client, "%s/db" % name)["data"]["metadata"]["deletion_time"] == ""
+    deleted = run_tasks([delete], env=vault_env(local_env)).assert_ok().task("delete")
+    assert deleted["action"] == "deleted" and deleted["version"] == 2
+    assert run_tasks([delete], env=vault_env(local_env)).assert_ok().task("delete")["changed"] is False
+    gone = run_tasks([task("info", "vault_kv_info", path="secret/%s/db" % name)], env=vault_env(local_env)).assert_ok().task("info")
+    assert gone["exists"] is False
+
+    destroy = task("destroy", "vault_kv", path="secret/%s/db" % name, state="absent", destroy_versions=[1])
+    assert run_tasks([destroy], env=vault_env(local_env)).assert_ok().task("destroy")["destroyed_versions"] == [1]
+    assert run_tasks([destroy], env=vault_env(local_env)).assert_ok().task("destroy")["changed"] is False
+
+    purge = task("purge", "vault_kv", path="secret/%s/db" % name, state="absent", delete_all_versions=True)
+    assert run_tasks([purge], env=vault_env(local_env)).assert_ok().task("purge")["action"] == "deleted_all_versions"
+    assert run_tasks([purge], env=vault_env(local_env)).assert_ok().task("purge")["changed"] is False
+    for run_output in (checked, first):
+        assert value not in repr(run_output)
+
+
+def test_kv2_only_if_missing_generates_once(local_env, vault_client):
+    name = unique("gen")
+    generate = task("gen", "vault_kv", path="secret/%s" % name,
+                    data={"password": "{{ lookup('ansible.builtin.password', '/dev/null', length=24) }}"}, only_if_missing=True)
+    first = run_tasks([generate], env=vault_env(local_env)).assert_ok().task("gen")
+    assert first["changed"] is True and first["version"] == 1
+    stored = _kv2(vault_client, name)["data"]["data"]["password"]
+    second = run_tasks([generate], env=vault_env(local_env)).assert_ok().task("gen")
+    assert second["changed"] is False and second["version"] == 1
+    assert _kv2(vault_client, name)["data"]["data"]["password"] == stored
+
+
+def test_kv1_mount_is_detected(local_env, vault_client):
+    mount = unique("kv1")
+    vault_client.sys.enable_secrets_engine("kv", path=mount, options={"version": "1"})
+    try:
+        write = task("write", "vault_kv", path="%s/app" % mount, data={"token": "kv1-value"})
+        first = run_tasks([write], env=vault_env(local_env)).assert_ok().task("write")
+        assert first["changed"] is True and first["kv_version"] == 1 and first["version"] is None
+        assert vault_client.secrets.kv.v1.read_secret(path="app", mount_point=mount)["data"] == {"token": "kv1-value"}
+        assert run_tasks([write], env=vault_env(local_env)).assert_ok().task("write")["changed"] is False
+        cas = run_tasks([task("write", "vault_kv", path="%s/app" % mount, data={"a": "b"}, cas=1)], env=vault_env(local_env))
+        assert cas.returncode != 0 and "need a KV v2 mount" in cas.task("write")["msg"]
+        delete = task("delete", "vault_kv", path="%s/app" % mount, state="absent")
+        assert run_tasks([delete], env=vault_env(local_env)).assert_ok().task("delete")["action"] == "deleted"
+        assert run_tasks([delete], env=vault_env(local_env)).assert_ok().task("delete")["changed"] is False
+    finally:
+        vault_client.sys.disable_secrets_engine(mount)
+
+
+def test_kv_list_form(local_env, vault_client):
+    names = [unique("many") for _ in range(4)]
+    # Distinct values: Ansible masks every no_log value wherever it appears in the output.
+    secrets = [{"path": "secret/%s" % name, "data": {"n": unique("value")}} for name in names]
+    first = run_tasks([task("many", "vault_kv", secrets=secrets)], env=vault_env(local_env)).assert_ok().task("many")
+    assert [item["path"] for item in first["results"]] == names and all(item["version"] == 1 for item in first["results"])
+    assert run_tasks([task("many", "vault_kv", secrets=secrets)], env=vault_env(local_env)).assert_ok().task("many")["changed"] is False
+
+
+def test_lookup_reads_field_map_and_version(local_env, vault_client):
+    name = unique("look")
+    vault_client.secrets.kv.v2.create_or_update_secret(path=name, mount_point="secret", secret={"user": "u1", "password": "p1"})
+    vault_client.secrets.kv.v2.create_or_update_secret(path=name, mount_point="secret", secret={"user": "u2", "password": "p2"})
+    lookup = "secretops.provisioning.vault_kv"
+    tasks = [
+        {"name": "field", "set_fact": {"v": "{{ lookup('%s', 'secret/%s', field='user') }}" % (lookup, name)}},
+        {"name": "map", "set_fact": {"v": "{{ lookup('%s', '%s', mount_point='secret') }}" % (lookup, name)}},
+        {"name": "old", "set_fact": {"v": "{{ lookup('%s', 'secret/%s', field='user', version=1) }}" % (lookup, name)}},
+        {"name": "two", "set_fact": {"v": "{{ query('%s', 'secret/%s', 'secret/%s', field='password') }}" % (lookup, name, name)}},
+    ]
+    run = run_tasks(tasks, env=vault_env(local_env)).assert_ok()
+    assert run.task("field")["ansible_facts"]["v"] == "u2"
+    assert run.task("map")["ansible_facts"]["v"] == {"user": "u2", "password": "p2"}
+    assert run.task("old")["ansible_facts"]["v"] == "u1"
+    assert run.task("two")["ansible_facts"]["v"] == ["p2", "p2"]
+
+    missing = run_tasks([{"name": "bad", "set_fact": {"v": "{{ lookup('%s', 'secret/%s', field='nope') }}" % (lookup, name)}}],
+                        env=vault_env(local_env))
+    assert missing.returncode != 0 and "has no field nope" in missing.output and "p2" not in missing.output
+
+
+def test_lookup_options_from_vars_and_errors_without_token(local_env):
+    name = unique("vars")
+    env = vault_env(local_env)
+    env.pop("VAULT_TOKEN")
+    env.pop("VAULT_ADDR")
+    env["HOME"] = "/nonexistent-home"
+    plays = [{"name": "w", "set_fact": {"v": "{{ lookup('secretops.provisioning.vault_kv', 'secret/%s') }}" % name}}]
+    no_token = run_tasks(plays, env=env, vars={"secretops_vault_url": local_env.vault_addr})
+    assert no_token.returncode != 0 and "needs a token" in no_token.output
+    unreachable = run_tasks(plays, env=env, vars={"secretops_vault_url": "http://127.0.0.1:9", "secretops_vault_token": "x",
+                                                   "secretops_vault_retries": 0})
+    assert unreachable.returncode != 0 and "cannot reach Vault at http://127.0.0.1:9" in unreachable.output
+    denied = run_tasks(plays, env=env, vars={"secretops_vault_url": local_env.vault_addr, "secretops_vault_token": "not-a-real-token"})
+    assert denied.returncode != 0 and "permission denied on sys/internal/ui/mounts/secret/%s" % name in denied.output
+    assert "not-a-real-token" not in denied.output
