@@ -9,60 +9,110 @@ __metaclass__ = type
 
 class ModuleDocFragment(object):
     # Keep in step with plugins/module_utils/k8s/connection.py (a unit test checks it).
+    # DOCUMENTATION: the options (modules read the env variables through argspec fallbacks);
+    # PLUGINS: the env/vars sources lookups read through Ansible's option system.
     DOCUMENTATION = r"""
 options:
   kubeconfig:
     description:
       - Path to a kubeconfig file. Without it, and without O(host), the default kubeconfig
-        (C(KUBECONFIG) or C(~/.kube/config)) is used, and inside a pod the in-cluster
+        (E(KUBECONFIG) or C(~/.kube/config)) is used, and inside a pod the in-cluster
         service-account configuration.
+      - Defaults to E(K8S_AUTH_KUBECONFIG).
     type: path
     aliases: [kubeconfig_path]
-    env:
-      - name: K8S_AUTH_KUBECONFIG
   context:
-    description: The kubeconfig context to use.
+    description:
+      - The kubeconfig context to use.
+      - Defaults to E(K8S_AUTH_CONTEXT).
     type: str
-    env:
-      - name: K8S_AUTH_CONTEXT
   host:
-    description: URL of the Kubernetes API server. Overrides the kubeconfig's server.
+    description:
+      - URL of the Kubernetes API server. Overrides the kubeconfig's server.
+      - Defaults to E(K8S_AUTH_HOST).
     type: str
-    env:
-      - name: K8S_AUTH_HOST
   api_key:
-    description: A bearer token for the API server.
+    description:
+      - A bearer token for the API server.
+      - Defaults to E(K8S_AUTH_API_KEY).
     type: str
-    env:
-      - name: K8S_AUTH_API_KEY
   ca_cert:
-    description: Path to a CA bundle that signs the API server's certificate.
+    description:
+      - Path to a CA bundle that signs the API server's certificate.
+      - Defaults to E(K8S_AUTH_SSL_CA_CERT).
     type: path
     aliases: [ssl_ca_cert]
-    env:
-      - name: K8S_AUTH_SSL_CA_CERT
   client_cert:
-    description: Path to a client certificate for mutual TLS.
+    description:
+      - Path to a client certificate for mutual TLS.
+      - Defaults to E(K8S_AUTH_CERT_FILE).
     type: path
-    env:
-      - name: K8S_AUTH_CERT_FILE
   client_key:
-    description: Path to the key of O(client_cert).
+    description:
+      - Path to the key of O(client_cert).
+      - Defaults to E(K8S_AUTH_KEY_FILE).
     type: path
-    env:
-      - name: K8S_AUTH_KEY_FILE
   validate_certs:
-    description: Whether to verify the API server's certificate. Defaults to the kubeconfig's setting, else V(true).
+    description:
+      - Whether to verify the API server's certificate. Defaults to the kubeconfig's setting, else V(true).
+      - Defaults to E(K8S_AUTH_VERIFY_SSL).
     type: bool
     aliases: [verify_ssl]
-    env:
-      - name: K8S_AUTH_VERIFY_SSL
   request_timeout:
-    description: Seconds to wait for one API request.
+    description:
+      - Seconds to wait for one API request.
+      - Defaults to E(K8S_AUTH_REQUEST_TIMEOUT).
     type: int
     default: 30
-    env:
-      - name: K8S_AUTH_REQUEST_TIMEOUT
 requirements:
   - kubernetes >= 29.0.0 (Python library)
+"""
+
+    PLUGINS = r"""
+options:
+  kubeconfig:
+    env:
+      - name: K8S_AUTH_KUBECONFIG
+    vars:
+      - name: secretops_k8s_kubeconfig
+  context:
+    env:
+      - name: K8S_AUTH_CONTEXT
+    vars:
+      - name: secretops_k8s_context
+  host:
+    env:
+      - name: K8S_AUTH_HOST
+    vars:
+      - name: secretops_k8s_host
+  api_key:
+    env:
+      - name: K8S_AUTH_API_KEY
+    vars:
+      - name: secretops_k8s_api_key
+  ca_cert:
+    env:
+      - name: K8S_AUTH_SSL_CA_CERT
+    vars:
+      - name: secretops_k8s_ca_cert
+  client_cert:
+    env:
+      - name: K8S_AUTH_CERT_FILE
+    vars:
+      - name: secretops_k8s_client_cert
+  client_key:
+    env:
+      - name: K8S_AUTH_KEY_FILE
+    vars:
+      - name: secretops_k8s_client_key
+  validate_certs:
+    env:
+      - name: K8S_AUTH_VERIFY_SSL
+    vars:
+      - name: secretops_k8s_validate_certs
+  request_timeout:
+    env:
+      - name: K8S_AUTH_REQUEST_TIMEOUT
+    vars:
+      - name: secretops_k8s_request_timeout
 """

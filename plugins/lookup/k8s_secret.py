@@ -32,6 +32,7 @@ options:
     type: str
 extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
+  - secretops.provisioning.k8s_connection.plugins
 notes:
   - The value is a secret; tasks that use it should set C(no_log) where its value could be printed.
   - A value that is not UTF-8 text fails; read such values with the M(secretops.provisioning.k8s_secret_info) module.

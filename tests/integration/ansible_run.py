@@ -1,7 +1,8 @@
 """Runs real ``ansible-playbook`` processes against the collection in the working tree.
 
-Integration tests write a playbook, run it, and read the per-task results back through a JSON
-callback, so they assert on what the modules returned and can scan the whole output for leaks.
+Integration tests write a playbook, run it, and read the per-task results back through the
+test-only ``secretops_results`` callback, so they assert on what the modules returned, while the
+stdout stays the default human output a user would see (which leak tests scan).
 """
 
 import json
@@ -13,6 +14,8 @@ import tempfile
 import yaml
 
 from tests.conftest import COLLECTIONS_ROOT, REPO_ROOT
+
+CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "callback_plugins")
 
 
 class PlaybookRun(object):
@@ -46,8 +49,8 @@ def ansible_env(extra=None):
         {
             "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
             "ANSIBLE_ROLES_PATH": os.path.join(REPO_ROOT, "roles"),
-            "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.json",
-            "ANSIBLE_CALLBACK_RESULT_FORMAT": "json",
+            "ANSIBLE_CALLBACK_PLUGINS": CALLBACK_DIR,
+            "ANSIBLE_CALLBACKS_ENABLED": "secretops_results",
             "ANSIBLE_LOCALHOST_WARNING": "false",
             "ANSIBLE_INVENTORY_UNPARSED_WARNING": "false",
             "ANSIBLE_PYTHON_INTERPRETER": sys.executable,
@@ -60,40 +63,33 @@ def ansible_env(extra=None):
     return env
 
 
-def _collect_results(stdout):
-    try:
-        start = stdout.index("{")
-        document = json.loads(stdout[start:])
-    except ValueError:
+def _collect_results(path):
+    if not os.path.exists(path):
         return []
-    results = []
-    for play in document.get("plays", []):
-        for task in play.get("tasks", []):
-            for host, result in task.get("hosts", {}).items():
-                results.append({"task": task["task"]["name"], "host": host, "result": result})
-    return results
+    with open(path) as handle:
+        return [json.loads(line) for line in handle if line.strip()]
 
 
 def run_playbook(plays, extra_args=(), env=None, json_output=True, timeout=900):
     """Run ``plays`` (a list of play dicts, or YAML text) on localhost and return a PlaybookRun.
 
-    ``json_output=False`` keeps the default human callback (used by leak tests with -vvvv, which
-    want the same text a user would see).
+    The stdout is always the default human callback's text; ``json_output`` is kept for callers
+    that say which they read (results are collected either way).
     """
     text = plays if isinstance(plays, str) else yaml.safe_dump(plays, sort_keys=False)
     with tempfile.TemporaryDirectory(prefix="secretops-play-") as workdir:
         path = os.path.join(workdir, "play.yml")
         with open(path, "w") as handle:
             handle.write(text)
+        results_path = os.path.join(workdir, "results.jsonl")
         run_env = ansible_env(env)
-        if not json_output:
-            run_env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.default"
+        run_env["SECRETOPS_RESULTS_FILE"] = results_path
         command = [
             os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
             "-i", "localhost,", "-c", "local", path,
         ] + list(extra_args)
         proc = subprocess.run(command, env=run_env, cwd=workdir, capture_output=True, text=True, timeout=timeout, check=False)
-    results = _collect_results(proc.stdout) if json_output else []
+        results = _collect_results(results_path)
     return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
 
 

@@ -11,6 +11,8 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connect
 
 def test_doc_fragment_matches_the_argument_spec():
     documented = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)["options"]
+    sources = yaml.safe_load(ModuleDocFragment.PLUGINS)["options"]
+    assert set(sources) == set(documented)
     spec = connection_argument_spec()
     assert set(documented) == set(spec)
     for name, entry in spec.items():
@@ -18,7 +20,8 @@ def test_doc_fragment_matches_the_argument_spec():
         assert doc["type"] == entry["type"], name
         assert doc.get("default") == entry.get("default"), name
         assert doc.get("aliases", []) == entry.get("aliases", []), name
-        assert [env["name"] for env in doc["env"]] == CONNECTION_OPTIONS[name][1], name
+        assert [env["name"] for env in sources[name]["env"]] == CONNECTION_OPTIONS[name][1], name
+        assert "Defaults to E(%s)." % CONNECTION_OPTIONS[name][1][0] in doc["description"], name
         assert bool(entry.get("no_log")) == CONNECTION_OPTIONS[name][2], name
     assert set(ALIASES) <= set(spec)
 
