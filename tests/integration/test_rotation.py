@@ -1,0 +1,114 @@
+"""Rotation against the real apiserver and OpenBao: the issue's failure cases."""
+
+import base64
+
+from kubernetes import client as k8s_client
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import service
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import build_client as build_vault_client
+from tests.integration.test_roles_support import (
+    WriteRefusingProxy, consumer_deployment, create, kv_current, make_rollouts_fail, report_of, run_collection_playbook,
+    sample_app, secret_data, summary_of, wait_available,
+)
+
+
+def provision(local_env, namespace, k8s_api):
+    app = sample_app(namespace)
+    run_collection_playbook("provision", dict(app, app_secrets_vault_access=False), local_env.env).assert_ok()
+    create(k8s_api, consumer_deployment(namespace))
+    wait_available(k8s_api, namespace, "web")
+    return app
+
+
+def test_rotation_rotates_restarts_once_and_reports(local_env, namespace, k8s_api, vault_client):
+    app = provision(local_env, namespace, k8s_api)
+    before_version, before = kv_current(vault_client, "it/%s/db" % namespace)
+    run = run_collection_playbook("rotate", app, local_env.env).assert_ok()
+    version, after = kv_current(vault_client, "it/%s/db" % namespace)
+    assert version == before_version + 1 and after["password"] != before["password"] and after["username"] == before["username"]
+    data, metadata = secret_data(k8s_api, namespace, "db")
+    assert base64.b64decode(data["password"]).decode() == after["password"]
+    assert metadata.annotations["secretops.io/vault-version"] == str(version)
+    report = report_of(run)
+    assert report["outcome"] == "rotated"
+    assert [(r["kind"], r["name"], r["outcome"]) for r in report["restarts"]] == [("Deployment", "web", "complete")]
+    assert sorted(report["restarts"][0]["secrets"]) == ["config", "db"]
+    deployment = k8s_client.AppsV1Api(k8s_api).read_namespaced_deployment("web", namespace)
+    assert deployment.metadata.generation == 2, "one restart for two rotated Secrets"
+    assert after["password"] not in run.output and after["password"] not in summary_of(run)
+    assert "db (secret/it/%s/db): v1 -> v2" % namespace in summary_of(run)
+
+
+def test_failed_rollout_rolls_back_vault_and_secret(local_env, namespace, k8s_api, vault_client):
+    app = provision(local_env, namespace, k8s_api)
+    version, before = kv_current(vault_client, "it/%s/db" % namespace)
+    secret_before, _meta = secret_data(k8s_api, namespace, "db")
+    make_rollouts_fail(k8s_api, namespace, "web")
+    run = run_collection_playbook("rotate", dict(app, secretops_wait_timeout=60), local_env.env)
+    assert run.returncode != 0
+    restored_version, restored = kv_current(vault_client, "it/%s/db" % namespace)
+    assert restored == before and restored_version == version + 2, "the previous values are current again, as a new version"
+    assert secret_data(k8s_api, namespace, "db")[0] == secret_before
+    report = report_of(run)
+    assert report["outcome"] == "rolled_back"
+    assert "rollout failed: Deployment/web" in report["rollback"]["reason"]
+    assert report["restarts"][0]["outcome"] == "failed" and "ProgressDeadlineExceeded" in report["restarts"][0]["reason"]
+    assert sorted(entry["secret"] for entry in report["rollback"]["secrets"]) == ["config", "db"]
+    assert "Rotation rolled back" in run.output
+
+
+def test_vault_unreachable_before_the_write_changes_nothing_and_a_rerun_completes(local_env, namespace, k8s_api, vault_client):
+    app = provision(local_env, namespace, k8s_api)
+    version, before = kv_current(vault_client, "it/%s/db" % namespace)
+    secret_before, meta_before = secret_data(k8s_api, namespace, "db")
+    with WriteRefusingProxy(local_env.vault_addr) as proxy:
+        run = run_collection_playbook("rotate", dict(app, rotate_secrets_vault={"url": proxy.url, "retries": 0}), local_env.env)
+    assert run.returncode != 0 and proxy.refused >= 1
+    assert kv_current(vault_client, "it/%s/db" % namespace) == (version, before)
+    data, meta = secret_data(k8s_api, namespace, "db")
+    assert data == secret_before and meta.resource_version == meta_before.resource_version
+    assert report_of(run)["outcome"] == "failed" and "cannot reach Vault" in run.output
+    run_collection_playbook("rotate", app, local_env.env).assert_ok()
+    new_version, after = kv_current(vault_client, "it/%s/db" % namespace)
+    assert new_version == version + 1 and after["password"] != before["password"]
+    assert base64.b64decode(secret_data(k8s_api, namespace, "db")[0]["password"]).decode() == after["password"]
+
+
+def test_second_run_with_only_if_older_than_rotates_nothing(local_env, namespace, k8s_api, vault_client):
+    app = provision(local_env, namespace, k8s_api)
+    run_collection_playbook("rotate", app, local_env.env).assert_ok()
+    version, data = kv_current(vault_client, "it/%s/db" % namespace)
+    generation = k8s_client.AppsV1Api(k8s_api).read_namespaced_deployment("web", namespace).metadata.generation
+    run = run_collection_playbook("rotate", dict(app, secretops_only_if_older_than="1h"), local_env.env).assert_ok()
+    assert kv_current(vault_client, "it/%s/db" % namespace) == (version, data)
+    assert k8s_client.AppsV1Api(k8s_api).read_namespaced_deployment("web", namespace).metadata.generation == generation
+    report = report_of(run)
+    assert report["outcome"] == "nothing_rotated" and all(entry["skipped"] for entry in report["secrets"])
+    assert report["restarts"] == []
+
+
+def test_conflicting_secret_update_is_retried_with_the_fresh_object(local_env, namespace, k8s_api, vault_client):
+    provision(local_env, namespace, k8s_api)
+    version, before = kv_current(vault_client, "it/%s/db" % namespace)
+    core = k8s_client.CoreV1Api(k8s_api)
+
+    def concurrent_writer(attempt):
+        if attempt == 1:  # another writer updates the Secret between our read and our write: a real 409 follows
+            core.patch_namespaced_secret("db", namespace, {"data": {"extra": base64.b64encode(b"kept").decode()}})
+
+    vault = build_vault_client({"url": local_env.vault_addr, "retries": 0})
+    vault.set_token(local_env.vault_token)
+    k8s = build_client({"kubeconfig": local_env.kubeconfig})
+    spec = {"name": "db", "type": "basic-auth", "vault_path": "it/%s/db" % namespace, "fields": {"password": {"generate": {}}}}
+    try:
+        result = service.rotate(vault, k8s, spec, namespace, mount_point="secret", before_write=concurrent_writer)
+    finally:
+        k8s.close()
+    assert result["attempts"] == 2
+    new_version, after = kv_current(vault_client, "it/%s/db" % namespace)
+    assert new_version == version + 1 and after["password"] != before["password"]
+    data, meta = secret_data(k8s_api, namespace, "db")
+    assert base64.b64decode(data["password"]).decode() == after["password"], "our value was written"
+    assert base64.b64decode(data["extra"]).decode() == "kept", "the concurrent writer's key survived"
+    assert meta.annotations["secretops.io/vault-version"] == str(new_version)
