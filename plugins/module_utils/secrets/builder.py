@@ -174,7 +174,8 @@ def _add_typed_content(spec, secret_type, content):
             content.add("known_hosts", _text_bytes("known_hosts", ssh["known_hosts"], "ssh_auth"), "ssh_auth.known_hosts")
 
 
-def _check_typed_content(secret_type, data, info, warnings, expiry_days):
+def _check_typed_content(secret_type, content, info, warnings, expiry_days):
+    data = content.data
     validation.validate_type_keys(secret_type, data)
     if secret_type == types.TLS:
         decoded = dict((key, base64.b64decode(data[key])) for key in ("tls.crt", "tls.key", "ca.crt") if key in data)
@@ -185,7 +186,9 @@ def _check_typed_content(secret_type, data, info, warnings, expiry_days):
             warnings.append(warning)
         info["tls"] = tls_info
     elif secret_type == types.SSH_AUTH:
-        info["ssh"] = check_private_key(base64.b64decode(data["ssh-privatekey"]), "key 'ssh-privatekey'")
+        source = content.origin["ssh-privatekey"]
+        field = source if source == "ssh_auth.private_key" else "key 'ssh-privatekey'"
+        info["ssh"] = check_private_key(base64.b64decode(data["ssh-privatekey"]), field)
 
 
 def _absent(spec, secret_type):
@@ -246,7 +249,7 @@ def build_secret(spec, environ=None, rng=None):
                 raise SecretOpsError("key %r of a service-account-token Secret is written by the token controller: drop it" % key)
         annotations[SERVICE_ACCOUNT_ANNOTATION] = spec["service_account"]
     validation.validate_size(content.data)
-    _check_typed_content(secret_type, content.data, info, warnings, spec.get("tls_expiry_warning_days", DEFAULT_EXPIRY_WARNING_DAYS))
+    _check_typed_content(secret_type, content, info, warnings, spec.get("tls_expiry_warning_days", DEFAULT_EXPIRY_WARNING_DAYS))
     if spec.get("append_hash"):
         validation.validate_name(name)
         name = "%s-%s" % (name, append_hash_suffix(name, secret_type, content.data))
