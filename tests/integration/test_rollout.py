@@ -1,0 +1,93 @@
+"""k8s_rollout_restart against the real cluster: once per workload, waiting, checksums, paused, failure."""
+
+import base64
+
+from kubernetes import client as k8s_client
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, service
+from tests.integration.test_roles_support import container, create, deployment, make_rollouts_fail, wait_available
+
+
+def secret(namespace, name, value):
+    return {"kind": "Secret", "metadata": {"name": name, "namespace": namespace}, "data": {"k": base64.b64encode(value).decode()}}
+
+
+def restart(local_env, namespace, secrets, checksum=True, wait=True, timeout=60):
+    client = build_client({"kubeconfig": local_env.kubeconfig})
+    try:
+        consumers = service.find_consumers(client, namespace, secrets)[0]
+        checksums = service.secret_checksums(client, namespace, secrets) if checksum else None
+        results = service.restart(client, namespace, rollout.plan_restarts(consumers), "2026-01-01T00:00:00Z", checksums)
+        if wait:
+            service.wait_for_rollouts(client, namespace, [r for r in results if r["outcome"] == "restarted"], timeout)
+        return results
+    finally:
+        client.close()
+
+
+def test_restart_once_for_two_secrets_waits_and_checksums_make_reruns_quiet(local_env, namespace, k8s_api):
+    create(k8s_api, secret(namespace, "a", b"1"))
+    create(k8s_api, secret(namespace, "b", b"2"))
+    pod = {"containers": [container(envFrom=[{"secretRef": {"name": "a"}}, {"secretRef": {"name": "b"}}])]}
+    create(k8s_api, deployment(namespace, "web", pod, replicas=2))
+    wait_available(k8s_api, namespace, "web")
+    results = restart(local_env, namespace, ["a", "b"])
+    assert [(r["kind"], r["name"], r["outcome"]) for r in results] == [("Deployment", "web", "complete")]
+    apps = k8s_client.AppsV1Api(k8s_api)
+    assert apps.read_namespaced_deployment("web", namespace).metadata.generation == 2
+    assert restart(local_env, namespace, ["a", "b"])[0]["outcome"] == "unchanged"
+    k8s_client.CoreV1Api(k8s_api).patch_namespaced_secret("b", namespace, {"data": {"k": base64.b64encode(b"3").decode()}})
+    assert restart(local_env, namespace, ["a", "b"])[0]["outcome"] == "complete"
+    assert apps.read_namespaced_deployment("web", namespace).metadata.generation == 3
+
+
+def test_statefulset_and_daemonset_rollouts_complete(local_env, namespace, k8s_api):
+    create(k8s_api, secret(namespace, "s", b"1"))
+    labels = {"app": "x"}
+    template = {"metadata": {"labels": labels}, "spec": {"containers": [container(envFrom=[{"secretRef": {"name": "s"}}])]}}
+    create(k8s_api, {"kind": "StatefulSet", "metadata": {"name": "db", "namespace": namespace},
+                     "spec": {"serviceName": "db", "replicas": 1, "selector": {"matchLabels": labels}, "template": template}})
+    create(k8s_api, {"kind": "DaemonSet", "metadata": {"name": "agent", "namespace": namespace},
+                     "spec": {"selector": {"matchLabels": labels}, "template": template}})
+    results = restart(local_env, namespace, ["s"], timeout=90)
+    assert sorted((r["kind"], r["outcome"]) for r in results) == [("DaemonSet", "complete"), ("StatefulSet", "complete")]
+
+
+def test_paused_deployment_is_reported_not_restarted(local_env, namespace, k8s_api):
+    create(k8s_api, secret(namespace, "s", b"1"))
+    create(k8s_api, deployment(namespace, "web", {"containers": [container(envFrom=[{"secretRef": {"name": "s"}}])]}, paused=True))
+    results = restart(local_env, namespace, ["s"])
+    assert results[0]["outcome"] == "paused" and results[0]["restarted"] is False
+    assert k8s_client.AppsV1Api(k8s_api).read_namespaced_deployment("web", namespace).metadata.generation == 1
+
+
+def test_rollout_that_never_becomes_available_fails_with_the_reason(local_env, namespace, k8s_api):
+    create(k8s_api, secret(namespace, "s", b"1"))
+    create(k8s_api, deployment(namespace, "web", {"containers": [container(envFrom=[{"secretRef": {"name": "s"}}])]}))
+    wait_available(k8s_api, namespace, "web")
+    make_rollouts_fail(k8s_api, namespace, "web")
+    result = restart(local_env, namespace, ["s"], timeout=60)[0]
+    assert result["outcome"] == "failed" and "ProgressDeadlineExceeded" in result["reason"]
+
+
+def test_modules_through_ansible(local_env, namespace, k8s_api):
+    from tests.integration.ansible_run import run_tasks
+
+    create(k8s_api, secret(namespace, "s", b"1"))
+    create(k8s_api, deployment(namespace, "web", {"containers": [container(env=[
+        {"name": "K", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}])]}))
+    wait_available(k8s_api, namespace, "web")
+    tasks = [
+        {"name": "consumers", "secretops.provisioning.k8s_secret_consumers": {"name": "s", "namespace": namespace}, "register": "found"},
+        {"name": "check consumers", "ansible.builtin.assert": {"that": ["found.consumers | map(attribute='name') | list == ['web']",
+                                                                        "found.consumers[0]['keys'] == ['k']", "not found.changed"]}},
+        {"name": "restart", "secretops.provisioning.k8s_rollout_restart": {"namespace": namespace, "secrets": ["s"], "checksum": True, "wait": True},
+         "register": "first"},
+        {"name": "restart again", "secretops.provisioning.k8s_rollout_restart": {"namespace": namespace, "secrets": ["s"], "checksum": True, "wait": True},
+         "register": "second"},
+        {"name": "check restarts", "ansible.builtin.assert": {"that": [
+            "first.changed", "first.results[0].outcome == 'complete'", "first.restarted == ['Deployment/web']",
+            "not second.changed", "second.results[0].outcome == 'unchanged'"]}},
+    ]
+    run_tasks(tasks, env=local_env.env, json_output=False).assert_ok()
