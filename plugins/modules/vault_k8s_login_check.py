@@ -24,8 +24,10 @@ options:
     description: Name of the service account to log in as.
     type: str
     required: true
-  namespace:
-    description: Namespace of the service account.
+  service_account_namespace:
+    description:
+      - Kubernetes namespace of the service account. (O(namespace) is the Vault namespace, as in
+        every Vault module.)
     type: str
     required: true
   role:
@@ -101,7 +103,7 @@ attributes:
 notes:
   - Takes the Vault connection options of the other Vault modules but no auth options, since it
     logs in as the service account.
-  - The identity running the module needs RBAC C(create) on C(serviceaccounts/token) in O(namespace).
+  - The identity running the module needs RBAC C(create) on C(serviceaccounts/token) in O(service_account_namespace).
 """
 
 EXAMPLES = r"""
@@ -109,7 +111,7 @@ EXAMPLES = r"""
   secretops.provisioning.vault_k8s_login_check:
     url: https://vault.example.com:8200
     service_account: app
-    namespace: prod
+    service_account_namespace: prod
     role: app
     audience: vault
     read_path: secret/data/app/db
@@ -117,7 +119,7 @@ EXAMPLES = r"""
 - name: Expect a denial for an unbound service account
   secretops.provisioning.vault_k8s_login_check:
     service_account: intruder
-    namespace: prod
+    service_account_namespace: prod
     role: app
     fail_on_error: false
   register: denied
@@ -176,7 +178,7 @@ def apply(module):
     vault = build_client(vault_params(params, CONNECTION_OPTIONS))
     try:
         result = check_login(
-            vault, k8s, params["namespace"], params["service_account"], params["role"], mount_path=params["mount_path"],
+            vault, k8s, params["service_account_namespace"], params["service_account"], params["role"], mount_path=params["mount_path"],
             audience=params["audience"], read_path=params["read_path"], expiration_seconds=params["token_expiration_seconds"],
         )
     finally:
@@ -193,7 +195,7 @@ def main():
     spec = connection_argument_spec()
     spec.update(
         service_account={"type": "str", "required": True},
-        namespace={"type": "str", "required": True},
+        service_account_namespace={"type": "str", "required": True},
         role={"type": "str", "required": True},
         mount_path={"type": "str", "default": "kubernetes"},
         audience={"type": "str"},

@@ -26,7 +26,9 @@ def request_token(k8s, namespace, service_account, audiences=None, expiration_se
     if not namespace or not service_account:
         raise SecretOpsError("a TokenRequest needs namespace and service_account")
     spec = k8s_client.V1TokenRequestSpec(audiences=list(audiences or []), expiration_seconds=int(expiration_seconds))
-    body = k8s_client.V1TokenRequest(spec=spec)
+    # kubernetes >= 35 calls the model AuthenticationV1TokenRequest; older releases V1TokenRequest.
+    model = getattr(k8s_client, "AuthenticationV1TokenRequest", None) or getattr(k8s_client, "V1TokenRequest")
+    body = model(spec=spec)
     try:
         response = k8s.core.create_namespaced_service_account_token(
             service_account, namespace, body, _request_timeout=k8s.request_timeout

@@ -1,0 +1,117 @@
+"""End to end against the real apiserver and OpenBao: configure Kubernetes auth with the modules,
+then log in with real service-account tokens through vault_k8s_login_check and through the lookup's
+kubernetes auth method; an unbound service account is denied with a precise reason."""
+
+import pytest
+from kubernetes import client as k8s_client
+
+from tests.integration.ansible_run import run_tasks
+from tests.integration.vault_it_helpers import task, unique, vault_env
+
+AUDIENCE = "vault-it"
+
+
+def _token(core, namespace, service_account, audiences=None, seconds=3600):
+    spec = k8s_client.V1TokenRequestSpec(audiences=audiences or [], expiration_seconds=seconds)
+    model = getattr(k8s_client, "AuthenticationV1TokenRequest", None) or getattr(k8s_client, "V1TokenRequest")
+    return core.create_namespaced_service_account_token(service_account, namespace, model(spec=spec)).status.token
+
+
+@pytest.fixture
+def k8s_auth_setup(local_env, k8s_api, vault_client, namespace):
+    """Service accounts (reviewer bound to system:auth-delegator, app, intruder) and Kubernetes auth
+    configured through the collection's modules; removed afterwards."""
+    core = k8s_client.CoreV1Api(k8s_api)
+    rbac = k8s_client.RbacAuthorizationV1Api(k8s_api)
+    for name in ("reviewer", "app", "intruder"):
+        core.create_namespaced_service_account(namespace, k8s_client.V1ServiceAccount(metadata=k8s_client.V1ObjectMeta(name=name)))
+    binding = unique("vault-reviewer")
+    rbac.create_cluster_role_binding(k8s_client.V1ClusterRoleBinding(
+        metadata=k8s_client.V1ObjectMeta(name=binding),
+        role_ref=k8s_client.V1RoleRef(api_group="rbac.authorization.k8s.io", kind="ClusterRole", name="system:auth-delegator"),
+        subjects=[k8s_client.RbacV1Subject(kind="ServiceAccount", name="reviewer", namespace=namespace)],
+    ))
+    mount = unique("k8s")
+    app = unique("app")
+    reviewer_jwt = _token(core, namespace, "reviewer")
+    with open(local_env.ca_cert) as handle:
+        ca_text = handle.read()
+    value = unique("db-password")
+    tasks = [
+        task("auth", "vault_auth_method", type="kubernetes", path=mount),
+        task("config", "vault_k8s_auth_config", mount_path=mount, kubernetes_host=local_env.api_server, kubernetes_ca_cert=ca_text,
+             token_reviewer_jwt=reviewer_jwt, disable_local_ca_jwt=True),
+        task("policy", "vault_policy", name=app, rules=[{"path": "secret/data/%s/*" % app, "capabilities": ["read"]}]),
+        task("secret", "vault_kv", path="secret/%s/db" % app, data={"password": value}),
+        task("role", "vault_k8s_auth_role", mount_path=mount, name=app, bound_service_account_names=["app"],
+             bound_service_account_namespaces=[namespace], audience=AUDIENCE, token_policies=[app], token_ttl="10m"),
+    ]
+    setup = run_tasks(tasks, env=vault_env(local_env)).assert_ok()
+    assert all(setup.task(name)["changed"] for name in ("auth", "config", "policy", "secret", "role"))
+    rerun = run_tasks(tasks, env=vault_env(local_env)).assert_ok()
+    assert not any(rerun.task(name)["changed"] for name in ("auth", "config", "policy", "secret", "role"))
+    yield {"core": core, "namespace": namespace, "mount": mount, "app": app, "value": value, "reviewer_jwt": reviewer_jwt}
+    vault_client.sys.disable_auth_method(mount)
+    vault_client.sys.delete_acl_policy(app)
+    vault_client.secrets.kv.v2.delete_metadata_and_all_versions(path="%s/db" % app, mount_point="secret")
+    rbac.delete_cluster_role_binding(binding)
+
+
+def _check(setup, service_account, **extra):
+    args = dict(service_account=service_account, service_account_namespace=setup["namespace"], role=setup["app"], mount_path=setup["mount"],
+                audience=AUDIENCE, read_path="secret/data/%s/db" % setup["app"])
+    args.update(extra)
+    return task("check", "vault_k8s_login_check", **args)
+
+
+def test_login_check_succeeds_for_the_bound_service_account(local_env, k8s_auth_setup):
+    run = run_tasks([_check(k8s_auth_setup, "app")], env=vault_env(local_env), check=True).assert_ok()
+    result = run.task("check")
+    assert result["success"] is True and result["step"] == "done" and result["read_ok"] is True
+    assert result["changed"] is False
+    assert k8s_auth_setup["app"] in result["token_policies"]
+    assert k8s_auth_setup["value"] not in run.output
+
+
+def test_login_check_reports_why_a_login_is_denied(local_env, k8s_auth_setup):
+    denied = run_tasks([_check(k8s_auth_setup, "intruder", fail_on_error=False)], env=vault_env(local_env)).assert_ok().task("check")
+    assert denied["success"] is False and denied["step"] == "login"
+    assert "login at auth/%s/login failed for role %s" % (k8s_auth_setup["mount"], k8s_auth_setup["app"]) in denied["reason"]
+    assert "not authorized" in denied["reason"]
+
+    failing = run_tasks([_check(k8s_auth_setup, "intruder")], env=vault_env(local_env))
+    assert failing.returncode != 0 and "login check failed at step login" in failing.task("check")["msg"]
+
+    wrong_audience = run_tasks([_check(k8s_auth_setup, "app", audience="someone-else", fail_on_error=False)],
+                               env=vault_env(local_env)).assert_ok().task("check")
+    assert wrong_audience["success"] is False and wrong_audience["step"] == "login"
+
+    no_such_account = run_tasks([_check(k8s_auth_setup, "ghost", fail_on_error=False)], env=vault_env(local_env)).assert_ok().task("check")
+    assert no_such_account["step"] == "token_request" and "does not exist" in no_such_account["reason"]
+
+    unreadable = run_tasks([_check(k8s_auth_setup, "app", read_path="sys/mounts", fail_on_error=False)],
+                           env=vault_env(local_env)).assert_ok().task("check")
+    assert unreadable["step"] == "read" and unreadable["read_ok"] is False and "permission denied on sys/mounts" in unreadable["reason"]
+
+
+def test_lookup_logs_in_with_the_kubernetes_auth_method(local_env, k8s_auth_setup, tmp_path):
+    setup = k8s_auth_setup
+    jwt = _token(setup["core"], setup["namespace"], "app", [AUDIENCE], 600)
+    jwt_file = tmp_path / "token"
+    jwt_file.write_text(jwt)
+    env = vault_env(local_env)
+    env.pop("VAULT_TOKEN")
+    lookup = "lookup('secretops.provisioning.vault_kv', 'secret/%s/db', field='password', auth_method='kubernetes', auth_role='%s', " \
+             "auth_mount_point='%s', " % (setup["app"], setup["app"], setup["mount"])
+    tasks = [
+        {"name": "direct", "set_fact": {"v": "{{ %s jwt=the_jwt) }}" % lookup}},
+        {"name": "file", "set_fact": {"v": "{{ %s jwt_file='%s') }}" % (lookup, jwt_file)}},
+    ]
+    run = run_tasks(tasks, env=env, vars={"the_jwt": jwt}).assert_ok()
+    assert run.task("direct")["ansible_facts"]["v"] == setup["value"]
+    assert run.task("file")["ansible_facts"]["v"] == setup["value"]
+
+    intruder_jwt = _token(setup["core"], setup["namespace"], "intruder", [AUDIENCE], 600)
+    denied = run_tasks([{"name": "denied", "set_fact": {"v": "{{ %s jwt=the_jwt) }}" % lookup}}], env=env, vars={"the_jwt": intruder_jwt})
+    assert denied.returncode != 0 and "login at auth/%s/login failed" % setup["mount"] in denied.output
+    assert intruder_jwt not in denied.output
