@@ -136,7 +136,7 @@ def main():
         kubernetes_ca_cert={"type": "str"},
         token_reviewer_jwt={"type": "str", "no_log": True},
         token_reviewer_jwt_update={"type": "str", "default": "on_create", "choices": ["on_create", "always"]},
-        pem_keys={"type": "list", "elements": "str"},
+        pem_keys={"type": "list", "elements": "str", "no_log": False},  # public keys
         issuer={"type": "str"},
         disable_iss_validation={"type": "bool"},
         disable_local_ca_jwt={"type": "bool"},

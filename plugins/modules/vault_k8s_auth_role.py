@@ -40,10 +40,14 @@ options:
     type: list
     elements: str
   bound_service_account_namespace_selector:
-    description: Label selector (JSON or YAML text) of namespaces allowed to log in, instead of or with O(bound_service_account_namespaces). Not managed when omitted.
+    description:
+      - Label selector (JSON or YAML text) of namespaces allowed to log in, instead of or with O(bound_service_account_namespaces).
+      - Not managed when omitted.
     type: str
   audience:
-    description: Audience the service-account JWT must carry. Without one, any token of a bound account is accepted, and a warning says so. Not managed when omitted.
+    description:
+      - Audience the service-account JWT must carry. Without one, any token of a bound account is accepted, and a warning says so.
+      - Not managed when omitted.
     type: str
   alias_name_source:
     description: What entity aliases are named after, V(serviceaccount_uid) or V(serviceaccount_name). Not managed when omitted.

@@ -200,7 +200,7 @@ def main():
         mount_path={"type": "str", "default": "kubernetes"},
         audience={"type": "str"},
         read_path={"type": "str"},
-        token_expiration_seconds={"type": "int", "default": 600},
+        token_expiration_seconds={"type": "int", "default": 600, "no_log": False},
         fail_on_error={"type": "bool", "default": True},
         kubernetes={"type": "dict", "options": k8s_argument_spec(), "apply_defaults": True},
     )

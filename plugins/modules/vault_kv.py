@@ -230,7 +230,8 @@ def apply(module):
 def main():
     top = dict(ITEM_OPTIONS)
     top["path"] = {"type": "str"}
-    spec = vault_argument_spec(secrets={"type": "list", "elements": "dict", "options": ITEM_OPTIONS}, **top)
+    # The list itself is not secret; each item's data is no_log through ITEM_OPTIONS.
+    spec = vault_argument_spec(secrets={"type": "list", "elements": "dict", "options": ITEM_OPTIONS, "no_log": False}, **top)
     module = AnsibleModule(
         argument_spec=spec, supports_check_mode=True,
         mutually_exclusive=[("path", "secrets")], required_one_of=[("path", "secrets")],

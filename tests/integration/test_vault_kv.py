@@ -100,7 +100,7 @@ def test_kv1_mount_is_detected(local_env, vault_client):
 
 
 def test_kv_list_form(local_env, vault_client):
-    names = [unique("many") for _ in range(4)]
+    names = [unique("many") for count in range(4)]
     # Distinct values: Ansible masks every no_log value wherever it appears in the output.
     secrets = [{"path": "secret/%s" % name, "data": {"n": unique("value")}} for name in names]
     first = run_tasks([task("many", "vault_kv", secrets=secrets)], env=vault_env(local_env)).assert_ok().task("many")
@@ -139,8 +139,8 @@ def test_lookup_options_from_vars_and_errors_without_token(local_env):
     plays = [{"name": "w", "set_fact": {"v": "{{ lookup('secretops.provisioning.vault_kv', 'secret/%s') }}" % name}}]
     no_token = run_tasks(plays, env=env, vars={"secretops_vault_url": local_env.vault_addr})
     assert no_token.returncode != 0 and "needs a token" in no_token.output
-    unreachable = run_tasks(plays, env=env, vars={"secretops_vault_url": "http://127.0.0.1:9", "secretops_vault_token": "x",
-                                                   "secretops_vault_retries": 0})
+    unreachable_vars = {"secretops_vault_url": "http://127.0.0.1:9", "secretops_vault_token": "x", "secretops_vault_retries": 0}
+    unreachable = run_tasks(plays, env=env, vars=unreachable_vars)
     assert unreachable.returncode != 0 and "cannot reach Vault at http://127.0.0.1:9" in unreachable.output
     denied = run_tasks(plays, env=env, vars={"secretops_vault_url": local_env.vault_addr, "secretops_vault_token": "not-a-real-token"})
     assert denied.returncode != 0 and "permission denied on sys/internal/ui/mounts/secret/%s" % name in denied.output

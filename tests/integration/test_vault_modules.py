@@ -2,7 +2,7 @@
 changes, the second does not, diffs show what changed, and state=absent removes."""
 
 from tests.integration.ansible_run import run_tasks
-from tests.integration.vault_it_helpers import task, unique, vault_env
+from tests.integration.vault_it_helpers import merged, task, unique, vault_env
 
 
 def test_auth_method_check_create_rerun_tune_disable(local_env, vault_client):
@@ -17,8 +17,7 @@ def test_auth_method_check_create_rerun_tune_disable(local_env, vault_client):
     assert first.task("enable")["action"] == "enabled"
     assert vault_client.sys.list_auth_methods()["data"][path + "/"]["type"] == "kubernetes"
 
-    again = dict(enable, **{"secretops.provisioning.vault_auth_method": dict(
-        type="kubernetes", path=path, description="it", default_lease_ttl=3600)})
+    again = task("enable", "vault_auth_method", type="kubernetes", path=path, description="it", default_lease_ttl=3600)
     second = run_tasks([again], env=vault_env(local_env)).assert_ok()
     assert second.task("enable")["changed"] is False
 
@@ -99,7 +98,7 @@ def test_policy_rules_equivalent_hcl_diff_and_absent(local_env, vault_client):
 
 
 def test_policy_list_form_keeps_order_and_is_idempotent(local_env, vault_client):
-    names = [unique("bulk") for _ in range(5)]
+    names = [unique("bulk") for count in range(5)]
     items = [{"name": name, "rules": [{"path": "secret/data/%s" % name, "capabilities": ["read"]}]} for name in names]
     first = run_tasks([task("bulk", "vault_policy", policies=items)], env=vault_env(local_env), diff=True).assert_ok().task("bulk")
     assert [result["name"] for result in first["results"]] == names
@@ -128,10 +127,10 @@ def test_k8s_auth_role_durations_by_value_audience_warning_list_form(local_env, 
         stored = vault_client.read("auth/%s/role/app" % mount)["data"]
         assert stored["token_ttl"] == 3600 and sorted(stored["token_policies"]) == ["a", "b"]
 
-        same = dict(role, token_ttl=3600, token_max_ttl="120m", token_policies=["a", "b"])
+        same = merged(role, token_ttl=3600, token_max_ttl="120m", token_policies=["a", "b"])
         assert run_tasks([task("role", "vault_k8s_auth_role", **same)], env=vault_env(local_env)).assert_ok().task("role")["changed"] is False
 
-        with_audience = dict(role, audience="vault", token_ttl="30m")
+        with_audience = merged(role, audience="vault", token_ttl="30m")
         changed = run_tasks([task("role", "vault_k8s_auth_role", **with_audience)], env=vault_env(local_env), diff=True).assert_ok().task("role")
         assert changed["changed_settings"] == ["audience", "token_ttl"]
         assert changed["diff"] == {"before": {"audience": None, "token_ttl": 3600}, "after": {"audience": "vault", "token_ttl": 1800},
@@ -176,19 +175,19 @@ def test_k8s_auth_config_reviewer_jwt_on_create_and_always(local_env, vault_clie
         second = run_tasks([task("config", "vault_k8s_auth_config", **config)], env=vault_env(local_env)).assert_ok().task("config")
         assert second["changed"] is False and second["token_reviewer_jwt_sent"] is False
 
-        always = dict(config, token_reviewer_jwt_update="always")
+        always = merged(config, token_reviewer_jwt_update="always")
         pushed = run_tasks([task("config", "vault_k8s_auth_config", **always)], env=vault_env(local_env)).assert_ok().task("config")
         assert pushed["changed"] is True and pushed["token_reviewer_jwt_sent"] is True
         assert pushed["write_reasons"] == ["token_reviewer_jwt_update=always"]
 
-        without_jwt = dict(config, issuer="https://kubernetes.default.svc")
+        without_jwt = merged(config, issuer="https://kubernetes.default.svc")
         without_jwt.pop("token_reviewer_jwt")
         cleared = run_tasks([task("config", "vault_k8s_auth_config", **without_jwt)], env=vault_env(local_env)).assert_ok().task("config")
         assert cleared["token_reviewer_jwt_cleared"] is True
         assert any("removes the token reviewer JWT" in warning for warning in cleared["warnings"])
         assert vault_client.read("auth/%s/config" % mount)["data"]["token_reviewer_jwt_set"] is False
 
-        bad = dict(config, kubernetes_ca_cert="/not/a/pem")
+        bad = merged(config, kubernetes_ca_cert="/not/a/pem")
         failed = run_tasks([task("config", "vault_k8s_auth_config", **bad)], env=vault_env(local_env))
         assert failed.returncode != 0 and "must be PEM text" in failed.task("config")["msg"]
         for run in (checked, failed):

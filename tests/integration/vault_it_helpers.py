@@ -11,6 +11,13 @@ def unique(prefix):
     return "%s-%s" % (prefix, uuid.uuid4().hex[:8])
 
 
+def merged(base, **changes):
+    """A copy of ``base`` with ``changes`` applied."""
+    result = dict(base)
+    result.update(changes)
+    return result
+
+
 def task(*title_and_module, **args):
     """A task titled ``title`` running ``module`` of this collection with ``args`` (which may hold ``name``)."""
     title, module = title_and_module

@@ -33,10 +33,10 @@ def request_token(k8s, namespace, service_account, audiences=None, expiration_se
         response = k8s.core.create_namespaced_service_account_token(
             service_account, namespace, body, _request_timeout=k8s.request_timeout
         )
-    except Urllib3HTTPError as exc:
-        raise SecretOpsError("cannot reach the Kubernetes API server at %s: %s" % (k8s.host, exc.__class__.__name__))
     except ApiException as exc:
         if is_status(exc, 404):
             raise SecretOpsError("service account %s/%s does not exist" % (namespace, service_account), status=404)
         raise api_error(exc, "request a token for service account %s/%s" % (namespace, service_account))
+    except Urllib3HTTPError as exc:
+        raise SecretOpsError("cannot reach the Kubernetes API server at %s: %s" % (k8s.host, exc.__class__.__name__))
     return response.status.token

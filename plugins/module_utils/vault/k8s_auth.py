@@ -184,4 +184,6 @@ def role_argument_spec():
             spec[name] = {"type": "bool"}
         else:
             spec[name] = {"type": "str"}
+        if name.startswith("token_"):
+            spec[name]["no_log"] = False  # settings of the tokens Vault issues, not tokens
     return spec

@@ -141,8 +141,9 @@ def tune_argument_spec():
         "default_lease_ttl": {"type": "raw"},
         "max_lease_ttl": {"type": "raw"},
         "listing_visibility": {"type": "str", "choices": ["unauth", "hidden"]},
-        "audit_non_hmac_request_keys": {"type": "list", "elements": "str"},
-        "audit_non_hmac_response_keys": {"type": "list", "elements": "str"},
+        # no_log False: names of request/response keys, not key material (sanity flags the word "key").
+        "audit_non_hmac_request_keys": {"type": "list", "elements": "str", "no_log": False},
+        "audit_non_hmac_response_keys": {"type": "list", "elements": "str", "no_log": False},
         "local": {"type": "bool"},
         "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
     }

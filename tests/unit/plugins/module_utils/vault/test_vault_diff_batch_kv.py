@@ -86,6 +86,6 @@ def test_k8s_config_combinations_are_rejected_before_any_request(settings, jwt, 
 def test_role_argument_spec_covers_every_role_setting():
     spec = k8s_auth.role_argument_spec()
     assert set(spec) == set(k8s_auth.ROLE_KINDS)
-    assert spec["token_ttl"] == {"type": "raw"}
-    assert spec["token_policies"] == {"type": "list", "elements": "str"}
-    assert spec["token_no_default_policy"] == {"type": "bool"}
+    assert spec["token_ttl"] == {"type": "raw", "no_log": False}
+    assert spec["token_policies"] == {"type": "list", "elements": "str", "no_log": False}
+    assert spec["audience"] == {"type": "str"}
