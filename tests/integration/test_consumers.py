@@ -4,7 +4,7 @@ from kubernetes import client as k8s_client
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service
-from tests.integration.test_roles_support import container, create, deployment, run_collection_playbook  # noqa: F401
+from tests.integration.test_roles_support import container, create, deployment
 
 
 def env_ref(key):

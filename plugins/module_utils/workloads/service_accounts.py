@@ -65,7 +65,8 @@ def ensure_identity(client, namespace, name, create_namespace=True, cluster_role
         if not check_mode:
             _create(client, "create Namespace %s" % namespace, client.core.create_namespace, k8s_client.V1Namespace(metadata=meta(name=namespace)))
     account_missing = check_mode and created
-    if account_missing or _exists(client, "read ServiceAccount %s/%s" % (namespace, name), client.core.read_namespaced_service_account, name, namespace) is None:
+    read_account = client.core.read_namespaced_service_account
+    if account_missing or _exists(client, "read ServiceAccount %s/%s" % (namespace, name), read_account, name, namespace) is None:
         created.append("ServiceAccount/%s/%s" % (namespace, name))
         if not check_mode:
             _create(client, "create ServiceAccount %s/%s" % (namespace, name), client.core.create_namespaced_service_account, namespace,
