@@ -1,6 +1,5 @@
 """Shared bits of the Vault integration tests: unique names and module task builders."""
 
-import os
 import uuid
 
 COLLECTION = "secretops.provisioning."
@@ -24,12 +23,8 @@ def task(*title_and_module, **args):
     return {"name": title, COLLECTION + module: args, "register": "r"}
 
 
-CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vault_callback_plugins")
-
-
 def vault_env(local_env, **extra):
-    """``local_env.env`` plus a JSON results callback that exists on this machine (ansible.posix is not installed)."""
+    """``local_env.env`` plus ``extra`` (a copy: tests may drop VAULT_TOKEN without affecting others)."""
     env = dict(local_env.env)
-    env.update(ANSIBLE_STDOUT_CALLBACK="secretops_json", ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR)
     env.update(extra)
     return env
