@@ -175,6 +175,9 @@ def controller_manager_argv(bins, layout, ports):
             "--service-cluster-ip-range=" + SERVICE_CLUSTER_IP_RANGE,
             # Lifts the node's not-ready taint within a second of kwok reporting it Ready (default 5s).
             "--node-monitor-period=1s",
+            # On 2 busy cores kwok's heartbeat can lapse for tens of seconds; past the grace period the
+            # node controller marks every pod NotReady, which kwok never undoes, and Deployments stall.
+            "--node-monitor-grace-period=10m",
             "--profiling=false"]
 
 
