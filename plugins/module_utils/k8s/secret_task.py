@@ -232,6 +232,18 @@ class SecretTask(object):
             client.close()
         return self._result(items)
 
+    def _bulk_module_args(self):
+        """The task's arguments with the item list summarised.
+
+        Ansible echoes every argument back and scans the whole result once per no_log value, which
+        is quadratic in the number of items; the per-item outcome is in ``results`` anyway.
+        """
+        args = dict((key, value) for key, value in self.params.items() if key != "secrets")
+        if args.get("api_key"):
+            args["api_key"] = "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"
+        args["secrets"] = "%d items (see results)" % len(self.params["secrets"])
+        return args
+
     def _result(self, items):
         results = [item.result for item in items]
         failures = [result for result in results if result.get("failed")]
@@ -242,7 +254,8 @@ class SecretTask(object):
                 raise SecretOpsError(result["msg"], **details)
             return result
         diffs = [result.pop("diff") for result in results if "diff" in result]
-        summary = {"changed": any(result["changed"] and not result.get("failed") for result in results), "results": results}
+        summary = {"changed": any(result["changed"] and not result.get("failed") for result in results), "results": results,
+                   "invocation": {"module_args": self._bulk_module_args()}}
         if diffs:
             summary["diff"] = diffs
         if failures:
