@@ -17,7 +17,8 @@ import time
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO_ROOT)
 
-from tests.conftest import COLLECTIONS_ROOT  # noqa: E402  pylint: disable=wrong-import-position  (links the working tree as the collection)
+# Importing it links the working tree as the collection.
+from tests.conftest import COLLECTIONS_ROOT  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = os.path.dirname(sys.executable)
 DEMO = os.path.join(REPO_ROOT, "examples", "demo")

@@ -175,7 +175,8 @@ def argument_spec():
             kind=dict(type="str", required=True, choices=KINDS),
             name=dict(type="str", required=True),
         )),
-        secrets=dict(type="list", elements="str"),
+        # Names of Secrets, not their values.
+        secrets=dict(type="list", elements="str", no_log=False),
         checksum=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=300),

@@ -86,7 +86,7 @@ def run_collection_playbook(name, extra_vars, env, timeout=600):
         path = handle.name
     command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
                "secretops.provisioning.%s" % name, "-e", "@" + path]
-    proc = subprocess.run(command, env=run_env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout)
+    proc = subprocess.run(command, env=run_env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
     os.unlink(path)
     run = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, [])
     run.report_dir = report_dir

@@ -168,5 +168,7 @@ def find_consumers(secret_name, workloads, service_accounts=None):
             "all_keys": keys is None,
         }
         (opted_out if is_opted_out(workload, secret_name) else consumers).append(consumer)
-    sort_key = lambda item: (order[item["kind"]], item["name"] or "")  # noqa: E731
+    def sort_key(item):
+        return (order[item["kind"]], item["name"] or "")
+
     return sorted(consumers, key=sort_key), sorted(opted_out, key=sort_key)
