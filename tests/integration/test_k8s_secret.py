@@ -21,7 +21,6 @@ from cryptography.x509.oid import NameOID
 from kubernetes import client as k8s_client
 
 from tests.integration.ansible_run import run_tasks
-from tests.integration.vault_it_helpers import CALLBACK_DIR
 
 MODULE = "secretops.provisioning.k8s_secret"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -59,13 +58,8 @@ def secret_task(*title, **options):
     return {"name": title[0] if title else "apply", MODULE: options, "register": "out"}
 
 
-def playbook_env(local_env):
-    """The environment plus a JSON results callback that exists here (ansible.posix is not installed)."""
-    return dict(local_env.env, ANSIBLE_STDOUT_CALLBACK="secretops_json", ANSIBLE_CALLBACK_PLUGINS=CALLBACK_DIR)
-
-
 def run(local_env, *tasks, **kwargs):
-    return run_tasks(list(tasks), env=playbook_env(local_env), **kwargs)
+    return run_tasks(list(tasks), env=local_env.env, **kwargs)
 
 
 def assert_no_values_stored_elsewhere(secret, secret_values):

@@ -80,3 +80,14 @@ def test_runner_translates_the_error_once():
     run(module, boom)
     assert module.failed == {"msg": "cannot do it: fix this", "status": 403, "changed": True}
     assert module.exited is None
+
+
+def test_runner_prunes_no_log_values_only_with_its_own_invocation():
+    module = FakeModule()
+    module.no_log_values = {"present-value", "absent-value", 'needs "escaping"'}
+    run(module, lambda: {"invocation": {"module_args": {}}, "note": "has present-value inside"})
+    assert module.no_log_values == {"present-value", 'needs "escaping"'}
+    echoing = FakeModule()
+    echoing.no_log_values = {"absent-value"}
+    run(echoing, lambda: {"note": "x"})
+    assert echoing.no_log_values == {"absent-value"}  # Ansible will echo every argument: keep them all
