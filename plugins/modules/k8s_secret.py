@@ -116,7 +116,6 @@ options:
         description: Password or access token.
         type: str
         required: true
-        no_log: true
       email:
         description: E-mail address (optional, kept for old clients).
         type: str
@@ -134,7 +133,6 @@ options:
       key:
         description: The unencrypted private key as PEM text. Becomes C(tls.key).
         type: str
-        no_log: true
       ca:
         description: CA certificate(s) as PEM text. Becomes C(ca.crt).
         type: str
@@ -144,7 +142,6 @@ options:
       key_file:
         description: Path of the private key file, instead of O(tls.key).
         type: path
-        no_log: false
       ca_file:
         description: Path of the CA file, instead of O(tls.ca).
         type: path
@@ -160,7 +157,6 @@ options:
         description: The password (key C(password)).
         type: str
         required: true
-        no_log: true
   ssh_auth:
     description: Key of an C(ssh-auth) Secret; the key is parsed and must not be encrypted.
     type: dict
@@ -169,7 +165,6 @@ options:
         description: Text of an OpenSSH or PEM private key file (key C(ssh-privatekey)).
         type: str
         required: true
-        no_log: true
       known_hosts:
         description: C(known_hosts) lines for the servers (key C(known_hosts)).
         type: str
@@ -188,11 +183,9 @@ options:
       token_id:
         description: The public token id, 6 characters of C([a-z0-9]).
         type: str
-        no_log: false
       token_secret:
         description: The token secret, 16 characters of C([a-z0-9]).
         type: str
-        no_log: true
       expiration:
         description: Expiry time in RFC 3339, for example C(2030-01-31T00:00:00Z).
         type: str
@@ -292,7 +285,6 @@ options:
             description: See O(registries[].password).
             type: str
             required: true
-            no_log: true
           email:
             description: See O(registries[].email).
             type: str
@@ -306,7 +298,6 @@ options:
           key:
             description: See O(tls.key).
             type: str
-            no_log: true
           ca:
             description: See O(tls.ca).
             type: str
@@ -316,7 +307,6 @@ options:
           key_file:
             description: See O(tls.key_file).
             type: path
-            no_log: false
           ca_file:
             description: See O(tls.ca_file).
             type: path
@@ -332,7 +322,6 @@ options:
             description: See O(basic_auth.password).
             type: str
             required: true
-            no_log: true
       ssh_auth:
         description: See O(ssh_auth).
         type: dict
@@ -341,7 +330,6 @@ options:
             description: See O(ssh_auth.private_key).
             type: str
             required: true
-            no_log: true
           known_hosts:
             description: See O(ssh_auth.known_hosts).
             type: str
@@ -355,11 +343,9 @@ options:
           token_id:
             description: See O(bootstrap_token.token_id).
             type: str
-            no_log: false
           token_secret:
             description: See O(bootstrap_token.token_secret).
             type: str
-            no_log: true
           expiration:
             description: See O(bootstrap_token.expiration).
             type: str
@@ -604,10 +590,14 @@ ITEM_OPTIONS = dict(
     binary_data=dict(type="dict", no_log=True),
     files=dict(type="dict"),
     env_file=dict(type="path"),
-    registries=dict(type="list", elements="dict", options=REGISTRY_OPTIONS),
-    tls=dict(type="dict", options=TLS_OPTIONS),
-    basic_auth=dict(type="dict", options=dict(username=dict(type="str", required=True), password=dict(type="str", required=True, no_log=True))),
-    ssh_auth=dict(type="dict", options=dict(private_key=dict(type="str", required=True, no_log=True), known_hosts=dict(type="str"))),
+    # every option that carries values is no_log as a whole; bootstrap_token only in token_secret,
+    # so the public token id (part of the Secret's name) stays readable
+    registries=dict(type="list", elements="dict", options=REGISTRY_OPTIONS, no_log=True),
+    tls=dict(type="dict", options=TLS_OPTIONS, no_log=True),
+    basic_auth=dict(type="dict", no_log=True,
+                    options=dict(username=dict(type="str", required=True), password=dict(type="str", required=True, no_log=True))),
+    ssh_auth=dict(type="dict", no_log=True,
+                  options=dict(private_key=dict(type="str", required=True, no_log=True), known_hosts=dict(type="str"))),
     service_account=dict(type="str"),
     bootstrap_token=dict(type="dict", no_log=False, options=BOOTSTRAP_TOKEN_OPTIONS),
     merge_data=dict(type="bool"),
@@ -628,7 +618,8 @@ def argument_spec():
         if option in TASK_DEFAULTS:
             entry["default"] = TASK_DEFAULTS[option]
         spec[option] = entry
-    spec["secrets"] = dict(type="list", elements="dict", options=ITEM_OPTIONS)
+    # not no_log itself (names and namespaces must stay readable); its value suboptions are
+    spec["secrets"] = dict(type="list", elements="dict", options=ITEM_OPTIONS, no_log=False)
     spec["concurrency"] = dict(type="int", default=8)
     return spec
 

@@ -279,8 +279,8 @@ def test_tls_from_files(local_env, k8s_api, namespace, tmp_path):
     pki = Pki()
     (tmp_path / "tls.crt").write_text(pki.cert_pem)
     (tmp_path / "tls.key").write_text(pki.key_pem)
-    run(local_env, secret_task(namespace=namespace, name="web-tls", tls={"cert_file": str(tmp_path / "tls.crt"),
-                                                                           "key_file": str(tmp_path / "tls.key")})).assert_ok()
+    files = {"cert_file": str(tmp_path / "tls.crt"), "key_file": str(tmp_path / "tls.key")}
+    run(local_env, secret_task(namespace=namespace, name="web-tls", tls=files)).assert_ok()
     assert values(read(k8s_api, namespace, "web-tls")) == {"tls.crt": pki.cert_pem, "tls.key": pki.key_pem}
 
 
@@ -329,7 +329,7 @@ def test_service_account_token_waits_for_the_controller(local_env, k8s_api, name
 
 
 def test_bootstrap_token_naming_and_kept_secret(local_env, k8s_api):
-    token_id = "".join(random.choice(string.ascii_lowercase + string.digits) for _ in range(6))
+    token_id = "".join(random.choice(string.ascii_lowercase + string.digits) for _position in range(6))
     name = "bootstrap-token-" + token_id
     task = secret_task(type="bootstrap-token", bootstrap_token={
         "token_id": token_id, "expiration": "2099-01-31T00:00:00Z", "auth_extra_groups": ["system:bootstrappers:it"], "description": "it"})

@@ -142,7 +142,8 @@ def test_lookup_values_map_and_clear_errors(local_env, namespace):
     assert not result.task("check").get("failed")
     missing_key = run(local_env, {"name": "x", "ansible.builtin.debug": {"msg": "{{ %s }}" % (lookup % (namespace, ", key='nope'"))}})
     assert missing_key.returncode != 0 and "Secret %s/db has no key 'nope': its keys are password, user" % namespace in missing_key.output
-    missing = run(local_env, {"name": "x", "ansible.builtin.debug": {"msg": "{{ %s }}" % ("lookup('secretops.provisioning.k8s_secret', 'gone', namespace=%r)" % namespace)}})
+    gone = "lookup('secretops.provisioning.k8s_secret', 'gone', namespace=%r)" % namespace
+    missing = run(local_env, {"name": "x", "ansible.builtin.debug": {"msg": "{{ %s }}" % gone}})
     assert missing.returncode != 0 and "Secret %s/gone does not exist" % namespace in missing.output
 
 

@@ -33,7 +33,7 @@ _SYSTEM_RANDOM = random.SystemRandom()
 
 def generate(length, rng=None):
     rng = rng or _SYSTEM_RANDOM
-    return "".join(rng.choice(_ALPHABET) for _ in range(length))
+    return "".join(rng.choice(_ALPHABET) for _position in range(length))
 
 
 def _check_expiration(value):
