@@ -358,7 +358,7 @@ BAD_INPUTS = [
     ({"name": "db", "ssh_auth": {"private_key": "garbage"}}, "ssh_auth.private_key is not an SSH private key"),
     ({"name": "db", "type": "service-account-token"}, "needs service_account"),
     ({"name": "db", "bootstrap_token": {"token_id": "TOOLONG1"}}, "bootstrap token must be in namespace kube-system"),
-    ({"name": "db", "registries": [{"server": "r", "username": "u", "password": "PASSWORD-VALUE"}], "type": "tls"},
+    ({"name": "db", "registries": [{"server": "registry.it.example", "username": "robot-user", "password": "PASSWORD-VALUE"}], "type": "tls"},
      "registries does not apply to type kubernetes.io/tls"),
 ]
 
