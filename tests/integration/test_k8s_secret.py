@@ -349,12 +349,12 @@ def test_bootstrap_token_naming_and_kept_secret(local_env, k8s_api):
 
 
 BAD_INPUTS = [
-    ({"name": "Bad_Name", "data": {"a": "b"}}, "name 'Bad_Name' is not a valid Secret name"),
+    ({"name": "Bad_Name", "data": {"a": "long-value-one"}}, "name 'Bad_Name' is not a valid Secret name"),
     ({"name": "db", "data": {"bad/key": "VALUE"}}, "data key 'bad/key' is not a valid Secret key"),
     ({"name": "db", "binary_data": {"k": "not-base64!"}}, "binary_data key 'k' is not valid base64"),
     ({"name": "db", "data": {"a": "x" * (1024 * 1024 + 1)}}, "more than the API server's limit of 1 MiB"),
     ({"name": "db", "type": "tls", "data": {"tls.crt": "nope"}}, "needs the key 'tls.key'"),
-    ({"name": "db", "type": "basic-auth", "data": {"username": "u"}}, "needs the key 'password'"),
+    ({"name": "db", "type": "basic-auth", "data": {"username": "someone-else"}}, "needs the key 'password'"),
     ({"name": "db", "ssh_auth": {"private_key": "garbage"}}, "ssh_auth.private_key is not an SSH private key"),
     ({"name": "db", "type": "service-account-token"}, "needs service_account"),
     ({"name": "db", "bootstrap_token": {"token_id": "TOOLONG1"}}, "bootstrap token must be in namespace kube-system"),
