@@ -25,8 +25,11 @@ def test_build_install_and_document(tmp_path):
         assert dev_only not in listing, dev_only
 
     install_path = tmp_path / "installed"
-    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", str(tmp_path / tarballs[0]), "-p", str(install_path)])
+    # Only the clean path is searched: the test session's own collections path (which links the
+    # working tree) would make ansible-galaxy skip the install as already done.
     env = dict(os.environ, ANSIBLE_COLLECTIONS_PATH=str(install_path))
+    run([os.path.join(BIN, "ansible-galaxy"), "collection", "install", str(tmp_path / tarballs[0]), "-p", str(install_path)], env=env)
+    assert (install_path / "ansible_collections" / "secretops" / "provisioning" / "MANIFEST.json").is_file()
     modules = run([os.path.join(BIN, "ansible-doc"), "-l", "secretops.provisioning"], env=env, cwd=str(tmp_path))
     for name in ("k8s_secret", "k8s_secret_info", "vault_kv", "vault_k8s_auth_role", "k8s_rollout_restart"):
         assert "secretops.provisioning.%s " % name in modules, modules
