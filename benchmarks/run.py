@@ -147,8 +147,9 @@ def run_tool(runner, kube, tool, size, repeat, specs, changed, run_id):
             problem = kube.check_secrets(namespace, changed if phase == "change10" else specs)
             record.update({"tool": tool, "size": size, "phase": phase, "repeat": repeat, "verified": problem is None})
             runner.records.append(record)
-            log("%-8s N=%-5d %-9s %7.2f s  peak %5.0f MiB (tree %5.0f)%s" % (
-                tool, size, phase, record["seconds"], record["peak_rss_mib"], record["peak_tree_rss_mib"],
+            log("%-8s N=%-5d %-9s %7.2f s  cpu %6.2f s  peak %4.0f MiB (tree %4.0f)  load %.1f%s" % (
+                tool, size, phase, record["seconds"], record["cpu_seconds"], record["peak_rss_mib"], record["peak_tree_rss_mib"],
+                record["load_1m_before"],
                 "" if problem is None else "  CHECK FAILED: " + problem))
     finally:
         kube.delete_namespace(namespace)
@@ -180,8 +181,8 @@ def versions(bench_venv):
             return "unavailable (%s)" % exc
 
     kcore = output([os.path.join(bench_venv, "bin", "python"), "-c",
-                    "import json, importlib.util, os; import ansible_collections.kubernetes.core as c;"
-                    "print(json.load(open(os.path.join(os.path.dirname(c.__file__), 'MANIFEST.json')))['collection_info']['version'])"])
+                    "import json, os; import ansible_collections.kubernetes.core as c;"
+                    "print(json.load(open(os.path.join(list(c.__path__)[0], 'MANIFEST.json')))['collection_info']['version'])"])
     return {
         "ansible_core": output([os.path.join(PROJECT_BIN, "python"), "-c", "import ansible; print(ansible.__version__)"]),
         "bench_ansible_core": output([os.path.join(bench_venv, "bin", "python"), "-c", "import ansible; print(ansible.__version__)"]),
@@ -206,9 +207,9 @@ def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="100,300,1000", help="comma-separated Secret counts (default 100,300,1000)")
     parser.add_argument("--repeat", type=int, default=2, help="times every measurement is repeated (default 2; tables show the median and range)")
-    parser.add_argument("--loop-repeat", type=int, default=1, help="repeats for the two slow loop tools (default 1)")
-    parser.add_argument("--skip-loop-above", type=int, default=300, help="largest N for this collection's loop (default 300; larger N extrapolated)")
-    parser.add_argument("--skip-kcore-above", type=int, default=300, help="largest N for the kubernetes.core loop (default 300; larger N extrapolated)")
+    parser.add_argument("--loop-repeat", type=int, default=1, help="repeats for the slow per-item variants, Kubernetes and Vault (default 1)")
+    parser.add_argument("--skip-loop-above", type=int, default=100, help="largest N for this collection's loop (default 100; larger N extrapolated)")
+    parser.add_argument("--skip-kcore-above", type=int, default=100, help="largest N for the kubernetes.core loop (default 100; larger N extrapolated)")
     parser.add_argument("--tools", default="bulk,loop,kcore,kubectl", help="subset of bulk,loop,kcore,kubectl")
     parser.add_argument("--vault-count", type=int, default=200, help="policies and roles in the Vault benchmark (default 200 each; 0 skips it)")
     parser.add_argument("--keep-workdir", action="store_true", help="keep playbooks, manifests and logs (their path is printed)")
@@ -241,11 +242,19 @@ def main(argv=None):
         for repeat, size, tool in k8s_plan(args, available):
             specs = secretset.build_specs(size, tls_initial)
             changed = secretset.changed_specs(specs, tls_changed)
-            run_tool(runner, kube, tool, size, repeat, specs, changed, run_id)
+            try:
+                run_tool(runner, kube, tool, size, repeat, specs, changed, run_id)
+            except RuntimeError as exc:  # one tool failing must not cost the others' measurements
+                log("FAILED: %s" % exc)
+                notes.append("%s at N=%d (repeat %d) failed: %s" % (tool, size, repeat, str(exc).splitlines()[0]))
         vault_records = []
         if args.vault_count:
-            vault_records, vault_notes = vault_bench.run(runner, env, args.vault_count, args.repeat, run_id, log)
-            notes += vault_notes
+            try:
+                vault_records, vault_notes = vault_bench.run(runner, env, args.vault_count, args.repeat, args.loop_repeat, run_id, log)
+                notes += vault_notes
+            except RuntimeError as exc:
+                log("FAILED: %s" % exc)
+                notes.append("Vault benchmark failed: %s" % str(exc).splitlines()[0])
     finally:
         if args.keep_workdir:
             log("kept %s" % workdir)

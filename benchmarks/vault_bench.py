@@ -69,8 +69,9 @@ class VaultState(object):
         self.client.sys.disable_auth_method(mount)
 
 
-def run(runner, env, count, repeats, run_id, log):
-    """Measure both variants; returns ``(records, notes)``."""
+def run(runner, env, count, repeats, loop_repeats, run_id, log):
+    """Measure the list form ``repeats`` times and the per-item variant ``loop_repeats`` times;
+    returns ``(records, notes)``."""
     policy_doc = documented_options(runner, playbooks.VAULT_POLICY)
     role_doc = documented_options(runner, playbooks.VAULT_ROLE)
     if policy_doc is None or role_doc is None:
@@ -86,6 +87,8 @@ def run(runner, env, count, repeats, run_id, log):
     for repeat in range(repeats):
         variants = ["list", "loop"] if repeat % 2 == 0 else ["loop", "list"]
         for variant in variants:
+            if variant == "loop" and repeat >= loop_repeats:
+                continue
             prefix = mount = "bench-%s-%s-%d" % (variant, run_id, repeat)
             policies, roles = build_items(prefix, mount, count)
             vars_path = os.path.join(runner.workdir, "%s.vars.json" % prefix)
@@ -106,8 +109,9 @@ def run(runner, env, count, repeats, run_id, log):
                     problem = state.check(prefix, mount, count)
                     record.update({"variant": variant, "count": count, "phase": phase, "repeat": repeat, "verified": problem is None})
                     records.append(record)
-                    log("vault %-5s %d+%d %-7s %7.2f s  peak %5.0f MiB%s" % (
-                        variant, count, count, phase, record["seconds"], record["peak_rss_mib"], "" if problem is None else "  CHECK FAILED: " + problem))
+                    log("vault %-5s %d+%d %-7s %7.2f s  cpu %6.2f s  peak %4.0f MiB  load %.1f%s" % (
+                        variant, count, count, phase, record["seconds"], record["cpu_seconds"], record["peak_rss_mib"],
+                        record["load_1m_before"], "" if problem is None else "  CHECK FAILED: " + problem))
             finally:
                 state.clean(prefix, mount)
     return records, notes
