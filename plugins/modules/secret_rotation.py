@@ -23,7 +23,10 @@ description:
   - With O(only_if_older_than), a secret whose current Vault version is younger is left alone (RV(skipped)).
   - O(state=rolled_back) writes the data of O(to_version) as a new current version (the KV v2
     equivalent of C(vault kv rollback)) and puts it back into the Kubernetes Secret.
-  - Results carry versions and value fingerprints (first 12 hex digits of a SHA-256), never values.
+  - Results carry versions and value fingerprints, never values. A fingerprint is C(hmac:) and 12 hex
+    digits of an HMAC-SHA256 keyed with a random key drawn for each task run and never shown: the
+    C(old) and C(new) fingerprints of one result compare, but no fingerprint can be checked against a
+    guessed value, nor compared with another run's.
   - Restarting the consumers is M(secretops.provisioning.k8s_rollout_restart)'s job, so several
     rotations restart each workload once.
 options:
@@ -113,7 +116,7 @@ fingerprints:
   description: Per rotated field, C(old) and C(new) value fingerprints (rotated); per field, the restored fingerprint (rolled_back).
   returned: always
   type: dict
-  sample: {"password": {"old": "sha256:1f2e3d4c5b6a", "new": "sha256:a6b5c4d3e2f1"}}
+  sample: {"password": {"old": "hmac:1f2e3d4c5b6a", "new": "hmac:a6b5c4d3e2f1"}}
 skipped:
   description: Whether the rotation was skipped by O(only_if_older_than).
   returned: state=rotated

@@ -2,9 +2,12 @@
 
 import base64
 
+import pytest
 from kubernetes import client as k8s_client
 
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import service
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import build_client as build_vault_client
 from tests.integration.test_roles_support import (
@@ -112,3 +115,27 @@ def test_conflicting_secret_update_is_retried_with_the_fresh_object(local_env, n
     assert base64.b64decode(data["password"]).decode() == after["password"], "our value was written"
     assert base64.b64decode(data["extra"]).decode() == "kept", "the concurrent writer's key survived"
     assert meta.annotations["secretops.io/vault-version"] == str(new_version)
+
+
+def test_update_keys_creates_refuses_a_type_change_and_gives_up_on_endless_conflicts(local_env, namespace, k8s_api):
+    core = k8s_client.CoreV1Api(k8s_api)
+    k8s = build_client({"kubeconfig": local_env.kubeconfig})
+    secrets = SecretService(k8s)
+    first = {"user": base64.b64encode(b"app").decode()}
+    try:
+        assert secrets.update_keys(namespace, "plain", "Opaque", first, {"a": "1"}, ["user"]) == {"changed": True, "created": True, "attempts": 1}
+        assert secrets.update_keys(namespace, "plain", "Opaque", first, {"a": "1"}, ["user"])["changed"] is False
+        with pytest.raises(SecretOpsError, match="has type Opaque, not kubernetes.io/basic-auth; the type cannot change in place"):
+            secrets.update_keys(namespace, "plain", "kubernetes.io/basic-auth", first, {}, ["user"])
+
+        def always_conflicting(attempt):
+            core.patch_namespaced_secret("plain", namespace, {"metadata": {"annotations": {"other-writer": str(attempt)}}})
+
+        with pytest.raises(SecretOpsError, match="changed concurrently 3 times in a row") as raised:
+            secrets.update_keys(namespace, "plain", "Opaque", {"user": base64.b64encode(b"app2").decode()}, {}, ["user"],
+                                before_write=always_conflicting, attempts=3)
+    finally:
+        k8s.close()
+    assert raised.value.details["status"] == 409 and "app2" not in str(raised.value)
+    secret = core.read_namespaced_secret("plain", namespace)
+    assert secret.data == first and secret.metadata.annotations["other-writer"] == "3", "nothing of ours was written"

@@ -5,7 +5,9 @@
 
 Objects travel as plain dicts (the API's JSON): responses are read raw and parsed with ``json``,
 which is several times faster than the client's model classes and keeps bulk runs lean. Writes
-use server-side apply under one field manager, so no value is ever copied into an annotation.
+use server-side apply under one field manager, so no value is ever copied into an annotation;
+``update_keys`` (rotation) instead replaces the object at the ``resourceVersion`` it read, so it
+can keep the keys other writers own and retry on their concurrent changes.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -37,6 +39,18 @@ APPLY_PATCH = "application/apply-patch+yaml"
 JSON_PATCH = "application/json-patch+json"
 LIST_PAGE_SIZE = 250
 POLL_SECONDS = 0.5
+CONFLICT_ATTEMPTS = 5
+
+
+def merged_data(current_data, desired_data, managed_keys):
+    """Current data without the stale managed keys, with the desired keys laid over it."""
+    result = dict((key, value) for key, value in (current_data or {}).items() if key not in managed_keys)
+    result.update(desired_data)
+    return result
+
+
+def _is_conflict(error):
+    return error.details.get("status") == 409
 
 
 def _pointer(name):
@@ -101,6 +115,49 @@ class SecretService(object):
             "apply Secret %s/%s" % (meta["namespace"], meta["name"]), self.core.patch_namespaced_secret,
             meta["name"], meta["namespace"], body, field_manager=self.field_manager, force=True, _content_type=APPLY_PATCH,
         )
+
+    def update_keys(self, namespace, name, secret_type, data, annotations, managed_keys, check_mode=False, before_write=None,
+                    attempts=CONFLICT_ATTEMPTS):
+        """Make the Secret hold ``data`` (key -> base64) and ``annotations``; return ``{changed, created, attempts}``.
+
+        Keys in ``managed_keys`` that ``data`` no longer has are removed; every other key stays
+        (another writer owns it). Each attempt reads the Secret and writes at that
+        ``resourceVersion`` (or creates it when missing); a 409 means someone wrote in between, so
+        read again, at most ``attempts`` times. ``before_write`` (optional) is called with the
+        attempt number just before each write.
+        """
+        ref = "%s/%s" % (namespace, name)
+        for attempt in range(1, attempts + 1):
+            current = self.get(namespace, name)
+            if current is None:
+                body = {"apiVersion": "v1", "kind": "Secret", "type": secret_type, "data": data,
+                        "metadata": {"name": name, "namespace": namespace, "annotations": annotations}}
+                action, write, args = "create Secret %s" % ref, self.core.create_namespaced_secret, (namespace, body)
+            else:
+                if (current.get("type") or types.OPAQUE) != secret_type:
+                    raise SecretOpsError("Secret %s has type %s, not %s; the type cannot change in place: delete the Secret and re-run"
+                                         % (ref, current.get("type"), secret_type))
+                metadata = current["metadata"]
+                current_annotations = metadata.get("annotations") or {}
+                body = dict(current, data=merged_data(current.get("data"), data, managed_keys),
+                            metadata=dict(metadata, annotations=dict(current_annotations, **annotations)))
+                if body["data"] == (current.get("data") or {}) and body["metadata"]["annotations"] == current_annotations:
+                    return {"changed": False, "created": False, "attempts": attempt}
+                action, write, args = "update Secret %s" % ref, self.core.replace_namespaced_secret, (name, namespace, body)
+            outcome = {"changed": True, "created": current is None, "attempts": attempt}
+            if check_mode:
+                return outcome
+            if before_write:
+                before_write(attempt)
+            try:
+                self._call(action, write, *args, field_manager=self.field_manager)
+            except SecretOpsError as error:
+                if not _is_conflict(error):  # 409: created or changed concurrently since the read
+                    raise
+                continue
+            return outcome
+        raise SecretOpsError("cannot update Secret %s: it changed concurrently %d times in a row; find the other writer and retry"
+                             % (ref, attempts), status=409)
 
     def remove_leftovers(self, secret, target_keys):
         """Remove data keys another manager owns (exact key set) and the client-side-apply annotation.

@@ -7,7 +7,9 @@ Order is the safety property: Vault is written first (a new version, check-and-s
 version read), and only then the Kubernetes Secret. When Vault cannot be written nothing in
 Kubernetes changes; when the Secret update fails after Vault was written, the Secret's
 ``vault-version`` annotation lags Vault and the next rotate run finishes the sync instead of
-generating again. Results carry versions, key names and fingerprints, never values.
+generating again. Results carry versions, key names and fingerprints, never values: each call
+fingerprints with its own random HMAC key (``checksum.Fingerprinter``), so the old and new
+fingerprints of one result compare, and no fingerprint can be matched against a guessed value.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,10 +20,16 @@ import datetime
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import age, mapping, plan, secret_store
-from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.fingerprint import fingerprint, fingerprints
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_checksum
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import age, mapping, plan
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter, content_checksum
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import encode_data
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import text_fingerprints
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
+
+VAULT_PATH_ANNOTATION = "secretops.io/vault-path"
+VAULT_VERSION_ANNOTATION = "secretops.io/vault-version"
+CHECKSUM_ANNOTATION = "secretops.io/checksum"
 
 
 def _now():
@@ -52,13 +60,13 @@ def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mo
     """Make the Kubernetes Secret of ``spec`` hold ``vault_data`` (version ``vault_version``)."""
     secret_type, string_data = mapping.string_data(spec, vault_data)
     annotations = {
-        secret_store.VAULT_PATH_ANNOTATION: where.full,
-        secret_store.VAULT_VERSION_ANNOTATION: str(vault_version),
-        secret_store.CHECKSUM_ANNOTATION: content_checksum(string_data, encoded=False),
+        VAULT_PATH_ANNOTATION: where.full,
+        VAULT_VERSION_ANNOTATION: str(vault_version),
+        CHECKSUM_ANNOTATION: content_checksum(string_data, encoded=False),
     }
-    result = secret_store.apply_secret(k8s, namespace, spec["name"], secret_type, string_data, annotations,
-                                       mapping.managed_keys(spec, vault_data), check_mode, before_write)
-    result["checksum"] = annotations[secret_store.CHECKSUM_ANNOTATION]
+    result = SecretService(k8s).update_keys(namespace, spec["name"], secret_type, encode_data(string_data), annotations,
+                                            mapping.managed_keys(spec, vault_data), check_mode, before_write)
+    result["checksum"] = annotations[CHECKSUM_ANNOTATION]
     result["keys"] = sorted(string_data)
     return result
 
@@ -86,10 +94,10 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
 
 
 def _synced_version(k8s, namespace, name):
-    secret = secret_store.read_secret(k8s, namespace, name)
+    secret = SecretService(k8s).get(namespace, name)
     if secret is None:
         return None
-    value = (secret.metadata.annotations or {}).get(secret_store.VAULT_VERSION_ANNOTATION)
+    value = (secret["metadata"].get("annotations") or {}).get(VAULT_VERSION_ANNOTATION)
     return int(value) if value and value.isdigit() else None
 
 
@@ -123,7 +131,10 @@ def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_
         return result
     data, rotated = plan.rotate(spec["name"], spec.get("fields"), current["data"], new_values, spec.get("keep_previous"))
     result["rotated_fields"] = rotated
-    result["fingerprints"] = dict((field, {"old": fingerprint(current["data"].get(field)), "new": fingerprint(data[field])}) for field in rotated)
+    fingerprinter = Fingerprinter()  # one key for both sides, so old and new compare
+    old = text_fingerprints(fingerprinter, current["data"], rotated)
+    new = text_fingerprints(fingerprinter, data, rotated)
+    result["fingerprints"] = dict((field, {"old": old[field], "new": new[field]}) for field in rotated)
     new_version = version + 1 if check_mode else _write(vault, where, data, version)
     outcome = sync_secret(k8s, spec, namespace, where, data, new_version, check_mode, before_write)
     result.update(changed=True, new_version=new_version, attempts=outcome["attempts"], checksum=outcome["checksum"], reason=reason)
@@ -151,5 +162,6 @@ def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_m
     return {
         "changed": changed or outcome["changed"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full,
         "restored_version": int(to_version), "replaced_version": version, "new_version": new_version,
-        "fingerprints": fingerprints(target["data"]), "checksum": outcome["checksum"], "duration": round(time.monotonic() - started, 2),
+        "fingerprints": text_fingerprints(Fingerprinter(), target["data"]), "checksum": outcome["checksum"],
+        "duration": round(time.monotonic() - started, 2),
     }

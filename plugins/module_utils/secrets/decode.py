@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, secretops maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Turns a Secret's ``data`` (key -> base64) back into text, for the info module, lookup and filter."""
+"""A Secret's ``data`` (key -> base64) to text and back: for the info module, lookup, filter and rotation."""
 
 from __future__ import absolute_import, division, print_function
 
@@ -11,6 +11,16 @@ import base64
 import binascii
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+
+
+def encode_value(text):
+    """The base64 form of ``text`` (UTF-8), as a Secret's ``data`` holds it."""
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def encode_data(string_data):
+    """``{key: base64}`` for a ``{key: text}`` map (a Secret's ``stringData`` -> ``data``)."""
+    return dict((key, encode_value(text)) for key, text in (string_data or {}).items())
 
 
 def decode_value(key, encoded):

@@ -6,15 +6,33 @@
 Data keys show a short HMAC fingerprint (``checksum.Fingerprinter``) and whether the key is
 added, removed or changed; metadata shows only the labels and annotations the task manages, and
 the client-side-apply annotation (which holds every value) only as being removed.
+``text_fingerprints`` gives the same fingerprints for plain-text values (the rotation report).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import encode_value
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.reconcile import (
     DELETE, LAST_APPLIED, comparable_data, owned_fields,
 )
+
+
+def text_fingerprints(fingerprinter, values, fields=None):
+    """``{field: fingerprint}`` of plain-text ``values`` (``fields`` of them, all by default; missing -> None).
+
+    The fingerprint of a text equals the diff's fingerprint of its base64 form under the same key
+    and ``fingerprinter``, so values compare within one run and never across runs.
+    """
+    values = values or {}
+    result = {}
+    for field in sorted(fields if fields is not None else values):
+        value = values.get(field)
+        if value is not None:
+            value = fingerprinter.fingerprint(field, encode_value(value if isinstance(value, str) else str(value)))
+        result[field] = value
+    return result
 
 
 def _shown_metadata(desired, current, manager, field):

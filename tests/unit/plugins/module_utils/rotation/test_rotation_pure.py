@@ -2,6 +2,7 @@
 
 import base64
 import datetime
+import hashlib
 import json
 import random
 import string
@@ -10,8 +11,9 @@ import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import age, mapping, plan, report
-from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.fingerprint import fingerprint, fingerprints
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.passwords import DEFAULT_SYMBOLS, generate_password, normalize_rules
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import text_fingerprints
 
 
 def test_default_password_has_every_default_class_and_length():
@@ -113,16 +115,22 @@ def test_managed_keys_include_previous_twins():
     assert mapping.managed_keys({"name": "s", "type": "basic-auth"}, {}) == ["username", "password", "username_previous", "password_previous"]
 
 
-def test_fingerprints_are_short_and_stable():
-    assert fingerprint("secret") == fingerprint("secret") != fingerprint("secret2")
-    assert len(fingerprint("secret")) == len("sha256:") + 12 and fingerprint(None) is None
-    assert set(fingerprints({"a": "1", "b": "2"})) == {"a", "b"}
+def test_report_fingerprints_are_keyed_per_run_and_match_the_diff():
+    run = Fingerprinter()
+    prints = text_fingerprints(run, {"password": "secret", "user": "app", "port": 5432}, ["password", "port", "missing"])
+    assert set(prints) == {"password", "port", "missing"} and prints["missing"] is None
+    assert prints["password"] == text_fingerprints(run, {"password": "secret"})["password"], "comparable within one run"
+    assert prints["password"] != text_fingerprints(run, {"password": "secret2"})["password"]
+    assert prints["password"] != text_fingerprints(Fingerprinter(), {"password": "secret"})["password"], "never across runs"
+    assert prints["password"] == run.fingerprint("password", base64.b64encode(b"secret").decode()), "the diff's fingerprint"
+    unsalted = hashlib.sha256(b"secret").hexdigest()
+    assert prints["password"].startswith("hmac:") and len(prints["password"]) == 17 and prints["password"][5:] not in unsalted
 
 
 def test_report_and_summary_hold_no_values():
     rotations = {"results": [
         {"secret": "db", "vault_path": "secret/app/db", "old_version": 1, "new_version": 2, "rotated_fields": ["password"],
-         "fingerprints": {"password": {"old": "sha256:aaa", "new": "sha256:bbb"}}, "skipped": False, "duration": 0.2,
+         "fingerprints": {"password": {"old": "hmac:aaa", "new": "hmac:bbb"}}, "skipped": False, "duration": 0.2,
          "invocation": {"module_args": {"new_values": {"password": "hunter2"}}}},
         {"secret": "tls", "vault_path": "secret/app/tls", "old_version": 3, "new_version": 3, "skipped": True, "reason": "young"},
     ]}
@@ -134,7 +142,7 @@ def test_report_and_summary_hold_no_values():
     assert built["rollback"]["secrets"] == [{"secret": "db", "restored_version": 1, "new_version": 3, "replaced_version": 2}]
     text = report.render_summary(built)
     assert "hunter2" not in report.to_json(built) + text
-    assert "db (secret/app/db): v1 -> v2 [password sha256:aaa -> sha256:bbb]" in text
+    assert "db (secret/app/db): v1 -> v2 [password hmac:aaa -> hmac:bbb]" in text
     assert "Deployment/web: failed (ProgressDeadlineExceeded)" in text and "restored v1 as v3" in text
     assert "skipped (young)" in text
 

@@ -10,7 +10,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_info import describe_secret
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_checksum
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import decode_data, split_text_and_binary
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import decode_data, encode_data, split_text_and_binary
 
 FILTERS = FilterModule().filters()
 
@@ -27,6 +27,12 @@ def test_decode_data():
     with pytest.raises(SecretOpsError, match="key 'k' is not base64"):
         decode_data({"k": "***"})
     assert split_text_and_binary({"a": b64("x"), "bin": b64(b"\xff")}) == ({"a": "x"}, {"bin": b64(b"\xff")})
+
+
+def test_encode_data_is_the_inverse_of_decode_data():
+    text = {"a": "x", "b": "é", "empty": ""}
+    assert encode_data(text) == {"a": b64("x"), "b": b64("é"), "empty": ""}
+    assert decode_data(encode_data(text)) == text and encode_data(None) == {}
 
 
 def test_filters():
