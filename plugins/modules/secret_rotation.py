@@ -24,7 +24,7 @@ description:
   - O(state=rolled_back) writes the data of O(to_version) as a new current version (the KV v2
     equivalent of C(vault kv rollback)) and puts it back into the Kubernetes Secret.
   - Results carry versions and value fingerprints, never values. A fingerprint is C(hmac:) and 12 hex
-    digits of an HMAC-SHA256 keyed with a random key drawn for each task run and never shown: the
+    digits of an HMAC-SHA256 keyed with a random key drawn for each task run and never shown. The
     C(old) and C(new) fingerprints of one result compare, but no fingerprint can be checked against a
     guessed value, nor compared with another run's.
   - Restarting the consumers is M(secretops.provisioning.k8s_rollout_restart)'s job, so several
