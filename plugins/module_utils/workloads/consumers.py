@@ -168,6 +168,7 @@ def find_consumers(secret_name, workloads, service_accounts=None):
             "all_keys": keys is None,
         }
         (opted_out if is_opted_out(workload, secret_name) else consumers).append(consumer)
+
     def sort_key(item):
         return (order[item["kind"]], item["name"] or "")
 
