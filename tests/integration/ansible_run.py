@@ -70,11 +70,11 @@ def _collect_results(path):
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def run_playbook(plays, extra_args=(), env=None, json_output=True, timeout=900):
+def run_playbook(plays, extra_args=(), env=None, timeout=900):
     """Run ``plays`` (a list of play dicts, or YAML text) on localhost and return a PlaybookRun.
 
-    The stdout is always the default human callback's text; ``json_output`` is kept for callers
-    that say which they read (results are collected either way).
+    The stdout is the default human callback's text (what leak tests scan); the structured
+    results come from the ``secretops_results`` callback.
     """
     text = plays if isinstance(plays, str) else yaml.safe_dump(plays, sort_keys=False)
     with tempfile.TemporaryDirectory(prefix="secretops-play-") as workdir:
@@ -93,7 +93,7 @@ def run_playbook(plays, extra_args=(), env=None, json_output=True, timeout=900):
     return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
 
 
-def run_tasks(tasks, extra_args=(), env=None, json_output=True, vars=None, check=False, diff=False, timeout=900):
+def run_tasks(tasks, extra_args=(), env=None, vars=None, check=False, diff=False, timeout=900):
     """Run ``tasks`` in one localhost play (gather_facts off)."""
     play = {"name": "secretops test", "hosts": "localhost", "gather_facts": False, "tasks": tasks}
     if vars:
@@ -103,4 +103,4 @@ def run_tasks(tasks, extra_args=(), env=None, json_output=True, vars=None, check
         args.append("--check")
     if diff:
         args.append("--diff")
-    return run_playbook([play], extra_args=args, env=env, json_output=json_output, timeout=timeout)
+    return run_playbook([play], extra_args=args, env=env, timeout=timeout)

@@ -399,11 +399,11 @@ def test_no_value_appears_in_verbose_diff_output(local_env, namespace, tmp_path)
         secret_task("bulk", namespace=namespace, secrets=[{"name": "bulk-1", "data": {"password": core_values["password"] + "-bulk"}}]),
     ]
     # create, then change everything, both verbose with diff
-    first = run(local_env, *tasks, extra_args=["-vvvv"], diff=True, json_output=False)
+    first = run(local_env, *tasks, extra_args=["-vvvv"], diff=True)
     assert first.returncode == 0, first.output[-3000:]
     changed = [dict(task) for task in tasks]
     changed[0] = secret_task("opaque", namespace=namespace, name="opaque", data={"password": core_values["password"] + "-2"})
-    second = run(local_env, *changed, extra_args=["-vvvv"], diff=True, json_output=False)
+    second = run(local_env, *changed, extra_args=["-vvvv"], diff=True)
     assert second.returncode == 0, second.output[-3000:]
     secrets_given = list(core_values.values()) + [core_values["password"] + "-bulk", core_values["password"] + "-2", env_value,
                                                   (tmp_path / "file.txt").read_text()]

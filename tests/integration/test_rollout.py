@@ -90,4 +90,4 @@ def test_modules_through_ansible(local_env, namespace, k8s_api):
             "first.changed", "first.results[0].outcome == 'complete'", "first.restarted == ['Deployment/web']",
             "not second.changed", "second.results[0].outcome == 'unchanged'"]}},
     ]
-    run_tasks(tasks, env=local_env.env, json_output=False).assert_ok()
+    run_tasks(tasks, env=local_env.env).assert_ok()

@@ -51,7 +51,7 @@ def test_no_token_jwt_or_value_in_vvvv_output(local_env, k8s_api, vault_client, 
         task("batch", "vault_kv", secrets=[{"path": "secret/%s-b" % app, "data": {"k": value}}]),
     ]
     try:
-        run = run_tasks(tasks, env=local_env.env, json_output=False, extra_args=["-vvvv"], diff=True,
+        run = run_tasks(tasks, env=local_env.env, extra_args=["-vvvv"], diff=True,
                         vars={"login_jwt": login_jwt}).assert_ok()
         assert "vault_k8s_login_check" in run.output and "changed=" in run.output
         for secret in (value, rotated, reviewer_jwt, login_jwt, local_env.vault_token):
