@@ -1,0 +1,23 @@
+"""The benchmark's playbooks: one bulk task, per-item loops passing each option, Vault list forms."""
+
+from benchmarks import playbooks
+
+
+def test_bulk_is_one_task_over_the_whole_list():
+    (play,) = playbooks.bulk("vars.json")
+    assert play["vars_files"] == ["vars.json"]
+    assert play["tasks"] == [{"name": "converge Secrets (bulk)", playbooks.MODULE: {"secrets": "{{ bench_items }}"}}]
+
+
+def test_loop_passes_every_option_and_omits_absent_ones():
+    (task,) = playbooks.loop("vars.json")[0]["tasks"]
+    assert task["loop"] == "{{ bench_items }}"
+    assert task[playbooks.MODULE]["tls"] == "{{ item.tls | default(omit) }}"
+    assert set(task[playbooks.MODULE]) == {"name", "namespace", "type"} | set(playbooks.LOOP_OPTIONS)
+
+
+def test_vault_list_form_falls_back_to_a_loop_without_a_list_option():
+    tasks = playbooks.vault_list_form("vars.json", "policies", None, ("name", "policy"), ("name", "mount_path"))[0]["tasks"]
+    assert tasks[0][playbooks.VAULT_POLICY] == {"policies": "{{ bench_policies }}"}
+    assert tasks[1]["loop"] == "{{ bench_roles }}"
+    assert tasks[1][playbooks.VAULT_ROLE] == {"name": "{{ item.name | default(omit) }}", "mount_path": "{{ item.mount_path | default(omit) }}"}
