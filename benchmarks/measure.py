@@ -22,7 +22,6 @@ import signal
 import subprocess
 import sys
 import threading
-import time
 
 SAMPLE_SECONDS = 0.1
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")

@@ -24,7 +24,7 @@ CHANGE_EVERY = 10  # one Secret in ten changes in the "10% changed" run
 
 
 def _token(rng, length):
-    return "".join(rng.choice(string.ascii_letters + string.digits) for _ in range(length))
+    return "".join(rng.choice(string.ascii_letters + string.digits) for _position in range(length))
 
 
 def secret_name(kind, index):
