@@ -7,7 +7,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv env-up env-down env-status demo test sanity units integration clean
+.PHONY: venv env-up env-down env-status demo test sanity units integration bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -40,6 +40,9 @@ test: venv
 
 demo: venv
 	$(PY) tools/demo.py
+
+bench: venv
+	$(PY) benchmarks/run.py
 
 clean:
 	rm -rf .build $(VENV)
