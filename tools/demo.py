@@ -82,7 +82,7 @@ def main():
     kubectl(env, "apply", "-f", os.path.join(DEMO, "app.yml"))
     kubectl(env, "-n", "demo-shop", "rollout", "status", "deployment/shop-web", "--timeout=120s")
 
-    say("what was provisioned (types and key names only)")
+    say("what was provisioned (Secret types and their Vault sources; values are never printed)")
     print(kubectl(env, "-n", "demo-shop", "get", "secrets", "-o",
                   "custom-columns=NAME:.metadata.name,TYPE:.type,VAULT:.metadata.annotations.secretops\\.io/vault-path,"
                   "VERSION:.metadata.annotations.secretops\\.io/vault-version"))
