@@ -54,3 +54,14 @@ def test_execution_environment_is_valid_for_ansible_builder():
     definition = UserDefinition(os.path.join(REPO_ROOT, "execution-environment.yml"))
     definition.validate()
     assert definition.version == 3
+
+
+def test_changelog_fragments_are_valid():
+    import subprocess
+    import sys
+
+    fragments = os.listdir(os.path.join(REPO_ROOT, "changelogs", "fragments"))
+    assert fragments, "every change adds a fragment"
+    lint = os.path.join(os.path.dirname(sys.executable), "antsibull-changelog")
+    proc = subprocess.run([lint, "lint"], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+    assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
