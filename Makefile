@@ -42,7 +42,7 @@ demo: venv
 	$(PY) tools/demo.py
 
 bench: venv
-	$(PY) benchmarks/run.py
+	$(PY) benchmarks/run.py $(BENCH_ARGS)
 
 clean:
 	rm -rf .build $(VENV)
