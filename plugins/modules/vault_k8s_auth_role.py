@@ -205,7 +205,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import k8s_auth
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_items
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
@@ -221,15 +221,7 @@ def apply(module):
             state=item.get("state") or "present", check_mode=module.check_mode,
         )
 
-    items = params["roles"] if params["roles"] is not None else [params]
-    outcome = apply_items(items, apply_one, lambda item: "role %s" % item["name"])
-    for warning in outcome.pop("warnings"):
-        module.warn(warning)
-    if params["roles"] is not None:
-        return outcome
-    result = outcome["results"][0]
-    result["diff"] = outcome["diff"][0]
-    return result
+    return apply_single_or_list(module, "roles", apply_one, lambda item: "role %s" % item["name"])
 
 
 def main():

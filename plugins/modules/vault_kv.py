@@ -181,7 +181,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_items
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
@@ -215,16 +215,7 @@ def apply(module):
             max_versions=item.get("max_versions"), custom_metadata=item.get("custom_metadata"), check_mode=module.check_mode,
         )
 
-    items = params["secrets"] if params["secrets"] is not None else [params]
-    outcome = apply_items(items, apply_one, lambda item: "secret %s" % item["path"])
-    for warning in outcome.pop("warnings"):
-        module.warn(warning)
-    if params["secrets"] is not None:
-        return outcome
-    result = outcome["results"][0]
-    if outcome["diff"]:
-        result["diff"] = outcome["diff"][0]
-    return result
+    return apply_single_or_list(module, "secrets", apply_one, lambda item: "secret %s" % item["path"])
 
 
 def main():

@@ -120,15 +120,14 @@ results:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_items
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.policies import ensure_policy
 
 
 def apply(module):
-    params = module.params
-    client = authenticated_client(vault_params(params))
+    client = authenticated_client(vault_params(module.params))
 
     def apply_one(item):
         return ensure_policy(
@@ -136,15 +135,7 @@ def apply(module):
             state=item.get("state") or "present", check_mode=module.check_mode,
         )
 
-    items = params["policies"] if params["policies"] is not None else [params]
-    outcome = apply_items(items, apply_one, lambda item: "policy %s" % item["name"])
-    for warning in outcome.pop("warnings"):
-        module.warn(warning)
-    if params["policies"] is not None:
-        return outcome
-    result = outcome["results"][0]
-    result["diff"] = outcome["diff"][0]
-    return result
+    return apply_single_or_list(module, "policies", apply_one, lambda item: "policy %s" % item["name"])
 
 
 def main():

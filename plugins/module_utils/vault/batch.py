@@ -41,3 +41,22 @@ def apply_items(items, apply_one, label):
         warnings.extend(result.pop("warnings", None) or [])
         results.append(result)
     return {"changed": any(result.get("changed") for result in results), "results": results, "diff": diffs, "warnings": warnings}
+
+
+def apply_single_or_list(module, list_option, apply_one, label):
+    """Apply the module's list form (``module.params[list_option]``) or, without it, its top-level
+    options as the one item; warn through the module and return the module result.
+
+    The list form returns ``{"changed", "results", "diff"}``; the single form returns the item's
+    own result with its ``diff``, so a one-item task reads like any other module.
+    """
+    listed = module.params[list_option]
+    outcome = apply_items(listed if listed is not None else [module.params], apply_one, label)
+    for warning in outcome.pop("warnings"):
+        module.warn(warning)
+    if listed is not None:
+        return outcome
+    result = outcome["results"][0]
+    if outcome["diff"]:
+        result["diff"] = outcome["diff"][0]
+    return result

@@ -4,7 +4,7 @@ import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff, k8s_auth, kv
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_items
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_items, apply_single_or_list
 
 
 def test_role_settings_compare_by_meaning():
@@ -89,3 +89,32 @@ def test_role_argument_spec_covers_every_role_setting():
     assert spec["token_ttl"] == {"type": "raw", "no_log": False}
     assert spec["token_policies"] == {"type": "list", "elements": "str", "no_log": False}
     assert spec["audience"] == {"type": "str"}
+
+
+class _FakeModule(object):
+    def __init__(self, params):
+        self.params = params
+        self.warnings = []
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+
+def _apply_with_diff(item):
+    return {"changed": item["name"] == "b", "name": item["name"], "diff": {"before": "", "after": item["name"]}, "warnings": ["w-" + item["name"]]}
+
+
+def test_single_form_returns_the_item_result_with_its_diff():
+    module = _FakeModule({"name": "b", "policies": None})
+    result = apply_single_or_list(module, "policies", _apply_with_diff, lambda item: "policy " + item["name"])
+    assert result == {"changed": True, "name": "b", "diff": {"before": "", "after": "b", "before_header": "policy b", "after_header": "policy b"}}
+    assert module.warnings == ["w-b"]
+
+
+def test_list_form_returns_results_in_order_and_all_diffs():
+    module = _FakeModule({"name": None, "policies": [{"name": "a"}, {"name": "b"}]})
+    result = apply_single_or_list(module, "policies", _apply_with_diff, lambda item: "policy " + item["name"])
+    assert result["changed"] is True
+    assert [entry["name"] for entry in result["results"]] == ["a", "b"]
+    assert [change["after"] for change in result["diff"]] == ["a", "b"]
+    assert module.warnings == ["w-a", "w-b"]
