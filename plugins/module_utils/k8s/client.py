@@ -36,6 +36,7 @@ except ImportError as exc:  # pragma: no cover - reported by the caller
 
 
 IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
+JSON = "application/json"
 
 
 class K8sClient(object):
@@ -65,6 +66,35 @@ class K8sClient(object):
         api = getattr(k8s_client, class_name)(self.api_client)
         setattr(self, name, api)
         return api
+
+    def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON):
+        """Send one request to the API server and return its JSON body as a dict ({} when empty).
+
+        Services that handle plain dicts use this instead of the typed APIs: importing
+        ``CoreV1Api`` builds every model class of the group, over a second per process, which
+        dominated a one-Secret task. Raises the library's ``ApiException`` for a non-2xx status
+        and urllib3's errors when the server cannot be reached, as the typed APIs do.
+        """
+        headers = {"Accept": JSON}
+        if body is not None:
+            headers["Content-Type"] = content_type
+        query = list((query or {}).items())
+        if not hasattr(self.api_client, "param_serialize"):
+            # kubernetes < 37 (python-legacy generator): raises ApiException itself for a non-2xx status
+            response = self.api_client.call_api(
+                path, method, path_params=path_params, query_params=query, header_params=headers, body=body,
+                auth_settings=["BearerToken"], _return_http_data_only=True, _preload_content=False,
+                _request_timeout=self.request_timeout,
+            )
+            return json.loads(response.data) if response.data else {}
+        serialized = self.api_client.param_serialize(
+            method, path, path_params=path_params, query_params=query, header_params=headers, body=body, auth_settings=["BearerToken"],
+        )
+        response = self.api_client.call_api(*serialized, _request_timeout=self.request_timeout)
+        data = response.read()
+        if not 200 <= response.status <= 299:
+            raise ApiException(http_resp=response)
+        return json.loads(data) if data else {}
 
     @property
     def host(self):

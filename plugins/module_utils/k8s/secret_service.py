@@ -3,8 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Secret operations on the API server, on top of ``K8sClient``.
 
-Objects travel as plain dicts (the API's JSON): responses are read raw and parsed with ``json``,
-which is several times faster than the client's model classes and keeps bulk runs lean. Writes
+Objects travel as plain dicts (the API's JSON) through ``K8sClient.request``: no model class is
+built or even imported (importing ``CoreV1Api`` alone costs over a second per task), and parsing
+with ``json`` is several times faster than the client's deserializer, which keeps bulk runs lean. Writes
 use server-side apply under one field manager, so no value is ever copied into an annotation;
 ``update_keys`` (rotation) instead replaces the object at the ``resourceVersion`` it read, so it
 can keep the keys other writers own and retry on their concurrent changes.
@@ -14,7 +15,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import json
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -37,6 +37,9 @@ except ImportError:  # pragma: no cover - build_client reports the missing libra
 FIELD_MANAGER = "secretops"
 APPLY_PATCH = "application/apply-patch+yaml"
 JSON_PATCH = "application/json-patch+json"
+SECRETS = "/api/v1/namespaces/{namespace}/secrets"
+SECRET = SECRETS + "/{name}"
+SERVICE_ACCOUNT = "/api/v1/namespaces/{namespace}/serviceaccounts/{name}"
 LIST_PAGE_SIZE = 250
 POLL_SECONDS = 0.5
 CONFLICT_ATTEMPTS = 5
@@ -53,6 +56,10 @@ def _is_conflict(error):
     return error.details.get("status") == 409
 
 
+def _ref(meta):
+    return {"namespace": meta["namespace"], "name": meta["name"]}
+
+
 def _pointer(name):
     return name.replace("~", "~0").replace("/", "~1")
 
@@ -62,25 +69,21 @@ class SecretService(object):
 
     def __init__(self, client, field_manager=FIELD_MANAGER):
         self.client = client
-        self.core = client.core
         self.field_manager = field_manager
-        self.timeout = client.request_timeout
 
-    def _call(self, action, method, *args, **kwargs):
-        kwargs.setdefault("_preload_content", False)
-        kwargs.setdefault("_request_timeout", self.timeout)
+    def _call(self, action, method, path, path_params, query=None, body=None, content_type=None):
+        kwargs = {"content_type": content_type} if content_type else {}
         try:
-            response = method(*args, **kwargs)
+            return self.client.request(method, path, path_params=path_params, query=query, body=body, **kwargs)
         except ApiException as exc:
             raise api_error(exc, action)
         except TransportError as exc:
             raise unreachable_error(exc, self.client.host)
-        return json.loads(response.data) if response.data else {}
 
     def get(self, namespace, name):
         """The Secret as a dict, or None when it does not exist."""
         try:
-            return self._call("read Secret %s/%s" % (namespace, name), self.core.read_namespaced_secret, name, namespace)
+            return self._call("read Secret %s/%s" % (namespace, name), "GET", SECRET, {"namespace": namespace, "name": name})
         except SecretOpsError as error:
             if error.details.get("status") == 404:
                 return None
@@ -92,14 +95,14 @@ class SecretService(object):
         found = {}
         token = None
         while True:
-            kwargs = {"limit": LIST_PAGE_SIZE}
+            query = {"limit": LIST_PAGE_SIZE}
             if label_selector:
-                kwargs["label_selector"] = label_selector
+                query["labelSelector"] = label_selector
             if field_selector:
-                kwargs["field_selector"] = field_selector
+                query["fieldSelector"] = field_selector
             if token:
-                kwargs["_continue"] = token
-            page = self._call("list Secrets in namespace %s" % namespace, self.core.list_namespaced_secret, namespace, **kwargs)
+                query["continue"] = token
+            page = self._call("list Secrets in namespace %s" % namespace, "GET", SECRETS, {"namespace": namespace}, query)
             for item in page.get("items") or []:
                 name = item["metadata"]["name"]
                 if wanted is None or name in wanted:
@@ -112,8 +115,8 @@ class SecretService(object):
         """Server-side apply ``body`` (force: this manager owns the fields it sends)."""
         meta = body["metadata"]
         return self._call(
-            "apply Secret %s/%s" % (meta["namespace"], meta["name"]), self.core.patch_namespaced_secret,
-            meta["name"], meta["namespace"], body, field_manager=self.field_manager, force=True, _content_type=APPLY_PATCH,
+            "apply Secret %s/%s" % (meta["namespace"], meta["name"]), "PATCH", SECRET, _ref(meta),
+            {"fieldManager": self.field_manager, "force": True}, body, APPLY_PATCH,
         )
 
     def update_keys(self, namespace, name, secret_type, data, annotations, managed_keys, check_mode=False, before_write=None,
@@ -132,7 +135,7 @@ class SecretService(object):
             if current is None:
                 body = {"apiVersion": "v1", "kind": "Secret", "type": secret_type, "data": data,
                         "metadata": {"name": name, "namespace": namespace, "annotations": annotations}}
-                action, write, args = "create Secret %s" % ref, self.core.create_namespaced_secret, (namespace, body)
+                action, method, path = "create Secret %s" % ref, "POST", SECRETS
             else:
                 if (current.get("type") or types.OPAQUE) != secret_type:
                     raise SecretOpsError("Secret %s has type %s, not %s; the type cannot change in place: delete the Secret and re-run"
@@ -143,14 +146,14 @@ class SecretService(object):
                             metadata=dict(metadata, annotations=dict(current_annotations, **annotations)))
                 if body["data"] == (current.get("data") or {}) and body["metadata"]["annotations"] == current_annotations:
                     return {"changed": False, "created": False, "attempts": attempt}
-                action, write, args = "update Secret %s" % ref, self.core.replace_namespaced_secret, (name, namespace, body)
+                action, method, path = "update Secret %s" % ref, "PUT", SECRET
             outcome = {"changed": True, "created": current is None, "attempts": attempt}
             if check_mode:
                 return outcome
             if before_write:
                 before_write(attempt)
             try:
-                self._call(action, write, *args, field_manager=self.field_manager)
+                self._call(action, method, path, {"namespace": namespace, "name": name}, {"fieldManager": self.field_manager}, body)
             except SecretOpsError as error:
                 if not _is_conflict(error):  # 409: created or changed concurrently since the read
                     raise
@@ -176,14 +179,14 @@ class SecretService(object):
             return secret
         operations.insert(0, {"op": "test", "path": "/metadata/resourceVersion", "value": meta["resourceVersion"]})
         return self._call(
-            "remove keys from Secret %s/%s" % (meta["namespace"], meta["name"]), self.core.patch_namespaced_secret,
-            meta["name"], meta["namespace"], operations, field_manager=self.field_manager, _content_type=JSON_PATCH,
+            "remove keys from Secret %s/%s" % (meta["namespace"], meta["name"]), "PATCH", SECRET, _ref(meta),
+            {"fieldManager": self.field_manager}, operations, JSON_PATCH,
         )
 
     def delete(self, namespace, name, wait_timeout=30):
         """Delete the Secret and wait until it is gone (a finalizer may hold it briefly)."""
         try:
-            self._call("delete Secret %s/%s" % (namespace, name), self.core.delete_namespaced_secret, name, namespace)
+            self._call("delete Secret %s/%s" % (namespace, name), "DELETE", SECRET, {"namespace": namespace, "name": name})
         except SecretOpsError as error:
             if error.details.get("status") != 404:
                 raise
@@ -197,7 +200,7 @@ class SecretService(object):
 
     def service_account_exists(self, namespace, name):
         try:
-            self._call("read ServiceAccount %s/%s" % (namespace, name), self.core.read_namespaced_service_account, name, namespace)
+            self._call("read ServiceAccount %s/%s" % (namespace, name), "GET", SERVICE_ACCOUNT, {"namespace": namespace, "name": name})
         except SecretOpsError as error:
             if error.details.get("status") == 404:
                 return False

@@ -32,8 +32,6 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.boo
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import append_hash_suffix
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.dockerconfig import dockercfg, dockerconfigjson
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.envfile import parse_env_file
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.ssh import check_known_hosts, check_private_key
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import check_tls, expiry_warning
 
 SERVICE_ACCOUNT_ANNOTATION = "kubernetes.io/service-account.name"
 DEFAULT_EXPIRY_WARNING_DAYS = 30
@@ -170,6 +168,8 @@ def _add_typed_content(spec, secret_type, content):
             raise SecretOpsError("ssh_auth.private_key is required: give the text of the private key file")
         content.add("ssh-privatekey", _text_bytes("ssh-privatekey", ssh["private_key"], "ssh_auth"), "ssh_auth.private_key")
         if ssh.get("known_hosts"):
+            from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.ssh import check_known_hosts
+
             check_known_hosts(ssh["known_hosts"])
             content.add("known_hosts", _text_bytes("known_hosts", ssh["known_hosts"], "ssh_auth"), "ssh_auth.known_hosts")
 
@@ -177,7 +177,10 @@ def _add_typed_content(spec, secret_type, content):
 def _check_typed_content(secret_type, content, info, warnings, expiry_days):
     data = content.data
     validation.validate_type_keys(secret_type, data)
+    # tls and ssh import cryptography (tens of milliseconds): only for the Secret types that need it
     if secret_type == types.TLS:
+        from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import check_tls, expiry_warning
+
         decoded = dict((key, base64.b64decode(data[key])) for key in ("tls.crt", "tls.key", "ca.crt") if key in data)
         tls_info = check_tls(decoded["tls.crt"], decoded["tls.key"], decoded.get("ca.crt"))
         warnings.extend(tls_info.pop("warnings"))
@@ -186,6 +189,8 @@ def _check_typed_content(secret_type, content, info, warnings, expiry_days):
             warnings.append(warning)
         info["tls"] = tls_info
     elif secret_type == types.SSH_AUTH:
+        from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.ssh import check_private_key
+
         source = content.origin["ssh-privatekey"]
         field = source if source == "ssh_auth.private_key" else "key 'ssh-privatekey'"
         info["ssh"] = check_private_key(base64.b64decode(data["ssh-privatekey"]), field)
