@@ -70,27 +70,34 @@ def _collect_results(path):
         return [json.loads(line) for line in handle if line.strip()]
 
 
-def run_playbook(plays, extra_args=(), env=None, timeout=900):
-    """Run ``plays`` (a list of play dicts, or YAML text) on localhost and return a PlaybookRun.
+def run_ansible_playbook(target, extra_args=(), env=None, timeout=900, cwd=None):
+    """Run ``ansible-playbook`` on localhost for ``target`` (a playbook path, or a collection
+    playbook such as ``secretops.provisioning.rotate``) and return a PlaybookRun.
 
     The stdout is the default human callback's text (what leak tests scan); the structured
     results come from the ``secretops_results`` callback.
     """
-    text = plays if isinstance(plays, str) else yaml.safe_dump(plays, sort_keys=False)
-    with tempfile.TemporaryDirectory(prefix="secretops-play-") as workdir:
-        path = os.path.join(workdir, "play.yml")
-        with open(path, "w") as handle:
-            handle.write(text)
+    with tempfile.TemporaryDirectory(prefix="secretops-run-") as workdir:
         results_path = os.path.join(workdir, "results.jsonl")
         run_env = ansible_env(env)
         run_env["SECRETOPS_RESULTS_FILE"] = results_path
         command = [
             os.path.join(os.path.dirname(sys.executable), "ansible-playbook"),
-            "-i", "localhost,", "-c", "local", path,
+            "-i", "localhost,", "-c", "local", target,
         ] + list(extra_args)
-        proc = subprocess.run(command, env=run_env, cwd=workdir, capture_output=True, text=True, timeout=timeout, check=False)
+        proc = subprocess.run(command, env=run_env, cwd=cwd or workdir, capture_output=True, text=True, timeout=timeout, check=False)
         results = _collect_results(results_path)
     return PlaybookRun(proc.returncode, proc.stdout, proc.stderr, results)
+
+
+def run_playbook(plays, extra_args=(), env=None, timeout=900):
+    """Run ``plays`` (a list of play dicts, or YAML text) on localhost and return a PlaybookRun."""
+    text = plays if isinstance(plays, str) else yaml.safe_dump(plays, sort_keys=False)
+    with tempfile.TemporaryDirectory(prefix="secretops-play-") as workdir:
+        path = os.path.join(workdir, "play.yml")
+        with open(path, "w") as handle:
+            handle.write(text)
+        return run_ansible_playbook(path, extra_args=extra_args, env=env, timeout=timeout, cwd=workdir)
 
 
 def run_tasks(tasks, extra_args=(), env=None, vars=None, check=False, diff=False, timeout=900):

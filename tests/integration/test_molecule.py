@@ -10,7 +10,6 @@ from tests.integration.ansible_run import ansible_env
 
 def test_molecule_default_scenario(local_env):
     env = ansible_env(local_env.env)
-    env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.default"
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env["PATH"]
     proc = subprocess.run([os.path.join(os.path.dirname(sys.executable), "molecule"), "test", "-s", "default"],
                           cwd=os.path.join(REPO_ROOT, "extensions"), env=env, capture_output=True, text=True, timeout=900, check=False)

@@ -5,8 +5,6 @@ import http.server
 import json
 import os
 import socketserver
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -16,7 +14,7 @@ import yaml
 from kubernetes import client as k8s_client
 
 from tests.conftest import REPO_ROOT
-from tests.integration.ansible_run import PlaybookRun, ansible_env
+from tests.integration.ansible_run import run_ansible_playbook
 
 
 def deployment(namespace, name, pod_spec, replicas=1, **spec):
@@ -76,19 +74,15 @@ def make_rollouts_fail(k8s_api, namespace, name):
 def run_collection_playbook(name, extra_vars, env, timeout=600):
     """``ansible-playbook secretops.provisioning.<name> -e @vars`` as a user runs it, with the default
     (human) output; returns a PlaybookRun whose ``report_dir`` holds the run's audit reports."""
-    run_env = ansible_env(env)
-    # ansible-core has no ansible.builtin.json callback (it lives in ansible.posix): read the human output.
-    run_env["ANSIBLE_STDOUT_CALLBACK"] = "ansible.builtin.default"
     report_dir = tempfile.mkdtemp(prefix="secretops-reports-")
-    run_env["SECRETOPS_REPORT_DIR"] = report_dir
     with open(os.path.join(REPO_ROOT, ".build", "vars-%s-%s.yml" % (name, os.getpid())), "w") as handle:
         yaml.safe_dump(extra_vars, handle)
         path = handle.name
-    command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
-               "secretops.provisioning.%s" % name, "-e", "@" + path]
-    proc = subprocess.run(command, env=run_env, cwd=REPO_ROOT, capture_output=True, text=True, timeout=timeout, check=False)
-    os.unlink(path)
-    run = PlaybookRun(proc.returncode, proc.stdout, proc.stderr, [])
+    try:
+        run = run_ansible_playbook("secretops.provisioning.%s" % name, ["-e", "@" + path],
+                                   env=dict(env or {}, SECRETOPS_REPORT_DIR=report_dir), timeout=timeout, cwd=REPO_ROOT)
+    finally:
+        os.unlink(path)
     run.report_dir = report_dir
     return run
 
