@@ -20,9 +20,13 @@ description:
   - With O(secrets), the workloads are the consumers of those Secrets, found as
     M(secretops.provisioning.k8s_secret_consumers) finds them. A workload that uses several of the
     Secrets is restarted once per call.
-  - With O(checksum=true), the content checksum of each Secret is stamped on the pod template
+  - With O(checksum=true), a keyed checksum of each Secret's content is stamped on the pod template
     (C(checksum.secretops.io/<secret>)), and a workload whose template already carries the current
     checksums is not restarted, so a re-run with no Secret change restarts nothing.
+  - The checksum is an HMAC-SHA256 under a key kept in the Secret C(secretops-content-key) of the
+    namespace, made on first use (not in check mode), so whoever may read Pods but not Secrets cannot
+    test a guessed value against a stamp. This needs C(get) and, once, C(create) on that Secret.
+    Stamps of older versions (plain SHA-256) are never current; each such workload restarts once.
   - A paused Deployment is not restarted; it is reported with outcome V(paused).
   - With O(wait=true), waits until each rollout is complete (Deployment - observed generation,
     updated and available replicas, no C(ProgressDeadlineExceeded); StatefulSet - update revision is
@@ -53,7 +57,7 @@ options:
     elements: str
   checksum:
     description:
-      - Stamp each Secret's content checksum on the pod template and skip workloads that already
+      - Stamp each Secret's keyed content checksum on the pod template and skip workloads that already
         carry the current checksums. Needs O(secrets).
     type: bool
     default: false
@@ -196,7 +200,7 @@ def restart(module):
         consumers = [dict(item, secret=None) for item in params["workloads"] or []]
         if secrets:
             consumers.extend(service.find_consumers(client, namespace, secrets)[0])
-        checksums = service.secret_checksums(client, namespace, secrets) if params["checksum"] else None
+        checksums = service.secret_checksums(client, namespace, secrets, module.check_mode) if params["checksum"] else None
         restarted_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         results = service.restart(client, namespace, rollout.plan_restarts(consumers), restarted_at, checksums, module.check_mode)
         patched = [result for result in results if result["outcome"] == "restarted"]

@@ -502,11 +502,16 @@ secret:
       sample: false
     checksum:
       description:
-        - sha256 over the sorted keys and their values; stable across runs and hosts. Put it in a pod-template
-          annotation so workloads restart when the content changes.
+        - C(hmac-sha256:) and an HMAC-SHA256 over the name, the sorted keys and their values, keyed with the
+          namespace's key in the Secret C(secretops-content-key) (made on first use). Stable across runs and
+          hosts while that key lives, and the same as the stamp M(secretops.provisioning.k8s_rollout_restart)
+          writes. Put it in a pod-template annotation so workloads restart when the content changes: whoever
+          may read Pods but not Secrets cannot test a guessed value against it.
+        - V(null) in check mode before the key exists, and (with a warning) when this identity may not read
+          or create the key Secret.
       type: str
       returned: when present
-      sample: 3f0c5e...
+      sample: hmac-sha256:3f0c5e...
     tls:
       description: Facts about the TLS certificate (never the key).
       type: dict
@@ -544,7 +549,7 @@ results:
   elements: dict
   sample: [{"name": "app-1", "namespace": "demo", "action": "created", "changed": true,
             "secret": {"name": "app-1", "namespace": "demo", "type": "Opaque", "keys": ["token"],
-                       "resource_version": "4711", "immutable": false, "checksum": "9b1e..."}}]
+                       "resource_version": "4711", "immutable": false, "checksum": "hmac-sha256:9b1e..."}}]
 """
 
 from ansible.module_utils.basic import AnsibleModule

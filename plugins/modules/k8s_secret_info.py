@@ -14,7 +14,7 @@ version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
   - Reads one Secret by name, or lists Secrets by label (and field) selector.
-  - Returns metadata, type, key names and a content checksum. Values are returned only with O(decode=true).
+  - Returns metadata, type, key names and a keyed content checksum. Values are returned only with O(decode=true).
   - The C(kubectl.kubernetes.io/last-applied-configuration) annotation is never returned, because it holds
     every value of a Secret written by C(kubectl apply) in clear text.
 extends_documentation_fragment:
@@ -140,10 +140,13 @@ secrets:
       returned: always
       sample: "2026-01-01T00:00:00Z"
     checksum:
-      description: sha256 over the sorted keys and values, the same as RV(secretops.provisioning.k8s_secret#module:secret.checksum).
+      description:
+        - The keyed content checksum, the same as RV(secretops.provisioning.k8s_secret#module:secret.checksum).
+        - V(null) when the namespace has no key Secret C(secretops-content-key) yet (this module never makes
+          one), or this identity may not read it.
       type: str
       returned: always
-      sample: 3f0c5e...
+      sample: hmac-sha256:3f0c5e...
     data:
       description: The values that are UTF-8 text, decoded.
       type: dict
@@ -158,7 +161,7 @@ secret:
   description: With O(name), the Secret (as an element of RV(secrets)), or null when it does not exist.
   returned: when O(name) is given
   type: dict
-  sample: {"name": "db", "namespace": "demo", "type": "Opaque", "keys": ["password"], "checksum": "3f0c5e..."}
+  sample: {"name": "db", "namespace": "demo", "type": "Opaque", "keys": ["password"], "checksum": "hmac-sha256:3f0c5e..."}
 """
 
 from ansible.module_utils.basic import AnsibleModule

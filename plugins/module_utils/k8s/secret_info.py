@@ -3,7 +3,7 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Reads Secrets for ``k8s_secret_info`` and the ``k8s_secret`` lookup.
 
-``describe_secret`` gives metadata, type, key names and a checksum; values only when asked.
+``describe_secret`` gives metadata, type, key names and a keyed checksum; values only when asked.
 The client-side-apply annotation is never returned: it holds every value in clear text.
 """
 
@@ -14,14 +14,18 @@ __metaclass__ = type
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_checksum
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import decode_data, decode_value, split_text_and_binary
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.reconcile import LAST_APPLIED
 
 
-def describe_secret(secret, decode=False):
-    """The value-free description of an API Secret dict; with ``decode``, also its values."""
+def describe_secret(secret, decode=False, content_key=None):
+    """The value-free description of an API Secret dict; with ``decode``, also its values.
+
+    ``checksum`` is the content MAC under the namespace's ``content_key``, None without a key.
+    """
     metadata = secret.get("metadata") or {}
     annotations = dict(metadata.get("annotations") or {})
     annotations.pop(LAST_APPLIED, None)
@@ -36,7 +40,7 @@ def describe_secret(secret, decode=False):
         "immutable": bool(secret.get("immutable")),
         "resource_version": metadata.get("resourceVersion"),
         "creation_timestamp": metadata.get("creationTimestamp"),
-        "checksum": content_checksum(data),
+        "checksum": content_mac(content_key, metadata.get("name") or "", data) if content_key else None,
     }
     if decode:
         described["data"], described["binary_data"] = split_text_and_binary(data)
@@ -54,7 +58,9 @@ def read_secrets(params):
         else:
             found = service.list(params["namespace"], label_selector=params.get("label_selector"),
                                  field_selector=params.get("field_selector")).values()
-        secrets = [describe_secret(secret, params.get("decode")) for secret in found]
+        # read-only: an existing key is used, none is made
+        content_key = NamespaceKeys(client, create=False, optional=True).get(params["namespace"]) if found else None
+        secrets = [describe_secret(secret, params.get("decode"), content_key) for secret in found]
     finally:
         client.close()
     secrets.sort(key=lambda item: item["name"])

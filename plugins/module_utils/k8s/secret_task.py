@@ -21,10 +21,11 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import reconcile, types
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.builder import build_secret
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter, content_checksum
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter, content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import secret_diff
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.sources import resolve_sources
 
@@ -71,8 +72,12 @@ def _items(params):
     return items
 
 
-def summarize(desired, secret, data, info=None):
-    """The value-free ``secret`` return: identity, type, key names, version and content checksum."""
+def summarize(desired, secret, data, info=None, content_key=None):
+    """The value-free ``secret`` return: identity, type, key names, version and keyed content checksum.
+
+    ``checksum`` is the content MAC under the namespace's key (``k8s/content_key.py``), the same
+    string ``k8s_rollout_restart`` stamps on pod templates; None when there is no key to use.
+    """
     summary = {
         "name": desired.name,
         "namespace": desired.namespace,
@@ -80,7 +85,7 @@ def summarize(desired, secret, data, info=None):
         "keys": sorted(data or {}),
         "resource_version": ((secret or {}).get("metadata") or {}).get("resourceVersion"),
         "immutable": bool((secret or {}).get("immutable", desired.immutable)),
-        "checksum": content_checksum(data or {}),
+        "checksum": content_mac(content_key, desired.name, data or {}) if content_key else None,
     }
     summary.update(info or {})
     return summary
@@ -94,6 +99,7 @@ class SecretTask(object):
         self.warn = warn or (lambda message: None)
         self.fingerprinter = Fingerprinter()
         self.service = None
+        self.keys = None
 
     # phase 1
     def _build(self, items):
@@ -195,12 +201,12 @@ class SecretTask(object):
             if secret is not None and desired.type == types.SERVICE_ACCOUNT_TOKEN:
                 controller_keys = types.SERVICE_ACCOUNT_CONTROLLER_KEYS
                 data.update((k, v) for k, v in (secret.get("data") or {}).items() if k in controller_keys)
-            result["secret"] = summarize(desired, None, data, desired.info)
+            result["secret"] = summarize(desired, None, data, desired.info, self.keys.get(desired.namespace))
             if secret is not None and plan.action != reconcile.RECREATE:
                 result["secret"]["resource_version"] = secret["metadata"].get("resourceVersion")
             result["key_changes"] = plan.key_changes
         else:
-            result["secret"] = summarize(desired, secret, (secret or {}).get("data"), desired.info)
+            result["secret"] = summarize(desired, secret, (secret or {}).get("data"), desired.info, self.keys.get(desired.namespace))
             result["key_changes"] = plan.key_changes
         # the values are no longer needed
         desired.data = None
@@ -214,6 +220,7 @@ class SecretTask(object):
         client = build_client(connection_params(self.params), pool_size=concurrency)
         try:
             self.service = SecretService(client)
+            self.keys = NamespaceKeys(client, create=not self.check_mode, optional=True)
             self._plan(items, self._current(items))
             busy = []
             for item in items:
@@ -230,6 +237,8 @@ class SecretTask(object):
                     item.result = self._finish(item)
         finally:
             client.close()
+        for namespace, reason in sorted(self.keys.unavailable.items()):
+            self.warn("no checksum returned for Secrets in namespace %s: %s" % (namespace, reason))
         return self._result(items)
 
     def _bulk_module_args(self):

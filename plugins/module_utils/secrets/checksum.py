@@ -1,13 +1,16 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, secretops maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""Hashes over Secret content: a stable checksum, kubectl's name hash, and diff fingerprints.
+"""Digests over Secret content: a keyed content MAC, kubectl's name hash, and diff fingerprints.
 
-- ``content_checksum(data)``: the same hex string for the same keys and values, on any host and
-  in any run; meant for a pod-template annotation (``checksum/secret``) so workloads restart when
-  the content changes. Reused by the rotation roles and workload restarts.
+- ``content_mac(key, name, data)``: HMAC-SHA256 of a Secret's name and content under a key only
+  Secret readers hold (``k8s/content_key.py`` keeps one per namespace). The same content gives
+  the same MAC in every run, so a pod-template stamp shows whether the pods run the current
+  content; without the key nobody can test a guessed value against it, which a plain hash allows
+  (a 6-digit password falls to a million guesses in under a second).
 - ``append_hash_suffix(name, secret_type, data)``: the suffix ``kubectl create secret --append-hash``
-  adds to the name.
+  adds to the name. It is kubectl's unkeyed hash by design (the option exists for kubectl
+  compatibility); docs/security.md says what it reveals.
 - ``Fingerprinter``: short HMACs keyed with a random per-run salt, for diffs: equal values look
   equal within one run, and nothing can be matched against a guessed value across runs.
 """
@@ -30,21 +33,26 @@ def _value_bytes(value, encoded):
     return value if isinstance(value, bytes) else value.encode("utf-8")
 
 
-def content_checksum(data, encoded=True):
-    """Stable sha256 hex digest of a Secret's content.
+CONTENT_MAC_PREFIX = "hmac-sha256:"
+
+
+def content_mac(key, name, data, encoded=True):
+    """``hmac-sha256:<hex>`` over the Secret ``name`` and its content, keyed with ``key`` (bytes).
 
     ``data`` maps keys to values: base64 strings as in the API's ``data`` field (default) or, with
-    ``encoded=False``, the plain values (text or bytes). For each key in sorted order the digest
-    takes the UTF-8 key, a NUL byte, the value's length as 8 big-endian bytes and the value, so
-    neither key order nor a value that looks like a separator can produce a collision. An empty
-    Secret has the digest of no input.
+    ``encoded=False``, the plain values (text or bytes). The MAC takes the UTF-8 name and then, for
+    each key in sorted order, the UTF-8 key, a NUL byte, the value's length as 8 big-endian bytes and
+    the value, so neither key order nor a value that looks like a separator can collide. The name is
+    bound in so two Secrets with equal content do not show equal stamps.
     """
-    digest = hashlib.sha256()
-    for key in sorted(data or {}):
-        value = _value_bytes(data[key], encoded)
-        digest.update(key.encode("utf-8") + b"\0" + struct.pack(">Q", len(value)))
-        digest.update(value)
-    return digest.hexdigest()
+    if not key:
+        raise ValueError("content_mac needs a key")
+    mac = hmac.new(key, name.encode("utf-8") + b"\0", hashlib.sha256)
+    for item in sorted(data or {}):
+        value = _value_bytes(data[item], encoded)
+        mac.update(item.encode("utf-8") + b"\0" + struct.pack(">Q", len(value)))
+        mac.update(value)
+    return CONTENT_MAC_PREFIX + mac.hexdigest()
 
 
 def append_hash_suffix(name, secret_type, data):

@@ -15,7 +15,8 @@ import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import api_error, is_status
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_checksum
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import namespace_key
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import consumers as discovery
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout
 
@@ -195,12 +196,19 @@ def read_secret_data(client, namespace, name):
     return secret.data or {}
 
 
-def secret_checksums(client, namespace, names):
-    """Secret name -> content checksum of its current data, for the Secrets in ``names``."""
+def secret_checksums(client, namespace, names, check_mode=False):
+    """Secret name -> keyed content MAC of its current data, for the Secrets in ``names``.
+
+    The namespace's key is made on first use (not in check mode: without a key every stamp
+    counts as unknown, so each consumer would restart, which is what the real run does when it
+    makes the key).
+    """
+    key = namespace_key(client, namespace, create=not check_mode)
     checksums = {}
     for name in names:
         data = read_secret_data(client, namespace, name)
         if data is None:
             raise SecretOpsError("Secret %s/%s does not exist: cannot stamp its checksum; create it first or set checksum=false" % (namespace, name))
-        checksums[name] = content_checksum(data)
+        if key is not None:
+            checksums[name] = content_mac(key, name, data)
     return checksums

@@ -9,7 +9,7 @@ from ansible_collections.secretops.provisioning.plugins.filter.secrets import Fi
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_info import describe_secret
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_checksum
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import decode_data, encode_data, split_text_and_binary
 
 FILTERS = FilterModule().filters()
@@ -53,7 +53,8 @@ def test_describe_secret_hides_values_and_last_applied():
     }
     described = describe_secret(secret)
     assert described["keys"] == ["password"] and described["annotations"] == {"n": "v"}
-    assert described["checksum"] == content_checksum(secret["data"])
+    assert described["checksum"] is None, "no key, no checksum"
+    assert describe_secret(secret, content_key=b"k" * 32)["checksum"] == content_mac(b"k" * 32, "db", secret["data"])
     assert "hunter2" not in repr(described) and b64("hunter2") not in repr(described)
     assert describe_secret(secret, decode=True)["data"] == {"password": "hunter2"}
 

@@ -10,7 +10,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import types
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.bootstrap_token import bootstrap_token_content
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import (
-    Fingerprinter, append_hash_suffix, content_checksum,
+    Fingerprinter, append_hash_suffix,
 )
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.dockerconfig import dockercfg, dockerconfigjson
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.envfile import parse_env_file
@@ -92,15 +92,6 @@ def test_dockerconfigjson_rejects_bad_registries(registries, message):
 
 
 # checksums
-def test_content_checksum_is_stable_and_order_independent():
-    first = content_checksum({"a": b64("1"), "b": b64("2")})
-    assert first == content_checksum({"b": b64("2"), "a": b64("1")})
-    assert first == content_checksum({"a": "1", "b": b"2"}, encoded=False)
-    assert len(first) == 64
-    assert first != content_checksum({"a": b64("12"), "b": b64("")})  # no ambiguity across key boundaries
-    assert content_checksum({}) == content_checksum(None)
-
-
 def test_append_hash_matches_kubectl():
     # kubectl create secret generic demo --type=Opaque --from-literal=password=hunter2 --from-literal=user=app --append-hash
     assert append_hash_suffix("demo", "Opaque", {"password": b64("hunter2"), "user": b64("app")}) == "7fhgmmc8fm"

@@ -1,0 +1,125 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The per-namespace key behind content MACs (``secrets/checksum.content_mac``).
+
+Pod-template stamps and ``checksum`` return values are HMACs of Secret content. Their key lives in
+a Secret of the same namespace, so exactly the identities that may read that namespace's Secrets
+can compute or test a stamp; anyone who may only read Pods (the built-in ``view`` role) sees an
+opaque string. One key per namespace (not one for the cluster): a Secret reader of one namespace
+must not be able to test guesses against the stamps of another. The key is made on first use
+with 32 random bytes and never changes; deleting it makes a new one, after which every stamp
+is unknown and each consumer restarts once.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import base64
+import os
+import threading
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import ApiException, api_error, unreachable_error
+
+try:
+    from urllib3.exceptions import HTTPError as TransportError
+except ImportError:  # pragma: no cover - urllib3 comes with kubernetes
+    class TransportError(Exception):  # noqa: N818
+        pass
+
+KEY_SECRET_NAME = "secretops-content-key"
+KEY_DATA_KEY = "key"
+KEY_BYTES = 32
+SECRETS = "/api/v1/namespaces/{namespace}/secrets"
+SECRET = SECRETS + "/{name}"
+
+
+def key_secret_body(namespace, key):
+    """The Secret that holds ``key``: immutable, so nothing edits it by accident."""
+    return {
+        "apiVersion": "v1", "kind": "Secret", "type": "Opaque", "immutable": True,
+        "metadata": {
+            "name": KEY_SECRET_NAME, "namespace": namespace,
+            "labels": {"app.kubernetes.io/managed-by": "secretops.provisioning"},
+            "annotations": {"secretops.io/purpose": "HMAC key for the content stamps secretops writes on pod templates; "
+                                                    "deleting it restarts every stamped consumer once"},
+        },
+        "data": {KEY_DATA_KEY: base64.b64encode(key).decode("ascii")},
+    }
+
+
+def _request(client, action, method, path, namespace, expected, body=None):
+    """The response body, or the ``expected`` status (404 on read, 409 on create) as an int."""
+    try:
+        return client.request(method, path, path_params={"namespace": namespace, "name": KEY_SECRET_NAME}, body=body)
+    except ApiException as exc:
+        if getattr(exc, "status", None) == expected:
+            return expected
+        raise api_error(exc, "%s Secret %s/%s (the key of the content stamps)" % (action, namespace, KEY_SECRET_NAME))
+    except TransportError as exc:
+        raise unreachable_error(exc, client.host)
+
+
+def _decode(namespace, secret):
+    encoded = (secret.get("data") or {}).get(KEY_DATA_KEY)
+    try:
+        key = base64.b64decode(encoded or "", validate=True)
+    except (TypeError, ValueError):
+        key = b""
+    if len(key) < 16:
+        raise SecretOpsError("Secret %s/%s has no usable key %r (at least 16 bytes): delete it and re-run to make a new one "
+                             "(every stamped consumer then restarts once)" % (namespace, KEY_SECRET_NAME, KEY_DATA_KEY))
+    return key
+
+
+def namespace_key(client, namespace, create=True):
+    """The content-MAC key of ``namespace`` (bytes); made on first use unless ``create`` is false.
+
+    Returns None when the key does not exist and ``create`` is false (check mode, read-only
+    callers): no stamp can be computed, so every stamp counts as unknown. Two runs that create it
+    at once both end with the key that won (a 409 reads the winner's).
+    """
+    found = _request(client, "read", "GET", SECRET, namespace, 404)
+    if isinstance(found, dict):
+        return _decode(namespace, found)
+    if not create:
+        return None
+    created = _request(client, "create", "POST", SECRETS, namespace, 409, key_secret_body(namespace, os.urandom(KEY_BYTES)))
+    if isinstance(created, dict):
+        return _decode(namespace, created)
+    found = _request(client, "read", "GET", SECRET, namespace, 404)  # 409: another run created it first
+    if isinstance(found, dict):
+        return _decode(namespace, found)
+    raise SecretOpsError("Secret %s/%s (the key of the content stamps) was created concurrently and then deleted: re-run"
+                         % (namespace, KEY_SECRET_NAME))
+
+
+class NamespaceKeys(object):
+    """Content-MAC keys by namespace, each read (or made) once per task; safe to share between threads.
+
+    With ``optional``, a namespace whose key this identity may not read or create (HTTP 403, e.g.
+    RBAC limited to named Secrets) gets None and a note in ``unavailable``: callers that only
+    report a checksum go on without it, while restarts that need stamps leave ``optional`` off.
+    """
+
+    def __init__(self, client, create=True, optional=False):
+        self.client = client
+        self.create = create
+        self.optional = optional
+        self.unavailable = {}
+        self._keys = {}
+        self._lock = threading.Lock()
+
+    def get(self, namespace):
+        with self._lock:
+            if namespace not in self._keys:
+                try:
+                    self._keys[namespace] = namespace_key(self.client, namespace, self.create)
+                except SecretOpsError as error:
+                    if not (self.optional and error.details.get("status") == 403):
+                        raise
+                    self._keys[namespace] = None
+                    self.unavailable[namespace] = str(error)
+            return self._keys[namespace]
