@@ -33,7 +33,7 @@ _TOKEN = re.compile(
     (?P<space>\s+)
   | (?P<comment>\#[^\n]*|//[^\n]*|/\*.*?\*/)
   | (?P<string>"(?:[^"\\]|\\.)*")
-  | (?P<number>-?\d+(?:\.\d+)?)
+  | (?P<number>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)
   | (?P<ident>[A-Za-z_][A-Za-z0-9_.\-]*)
   | (?P<punct>[{}\[\]=,:])
     """,
@@ -55,9 +55,62 @@ def tokenize(text):
         if kind in ("space", "comment"):
             continue
         if kind == "string":
-            value = json.loads(value) if "\\" in value else value[1:-1]
+            value = unquote(value)
+        elif kind == "number":
+            value = _number(value)
         tokens.append((kind, value))
     return tokens
+
+
+# Escapes of HCL 1 (Vault parses policies with it): Go's, with only the double quote as quote.
+_SIMPLE_ESCAPES = {"a": "\a", "b": "\b", "f": "\f", "n": "\n", "r": "\r", "t": "\t", "v": "\v", "\\": "\\", '"': '"'}
+_ESCAPE = re.compile(r"""\\(?:([abfnrtv\\"])|x([0-9A-Fa-f]{2})|([0-7]{3})|u([0-9A-Fa-f]{4})|U([0-9A-Fa-f]{8}))""")
+
+
+def unquote(literal):
+    """The text of a quoted HCL string as Vault reads it; ``HclSyntaxError`` for what HCL rejects.
+
+    ``${...}`` interpolations are kept verbatim (templated policies), as HCL does.
+    """
+    body = literal[1:-1]
+    pieces = []
+    position = 0
+    while position < len(body):
+        char = body[position]
+        if body.startswith("${", position):
+            end = body.find("}", position)
+            if end < 0:
+                raise HclSyntaxError("unterminated ${ in a string")
+            pieces.append(body[position:end + 1])
+            position = end + 1
+        elif char == "\\":
+            match = _ESCAPE.match(body, position)
+            if not match:
+                raise HclSyntaxError("invalid escape %r in a string" % body[position:position + 2])
+            simple, hex_byte, octal, short, long_ = match.groups()
+            if simple:
+                pieces.append(_SIMPLE_ESCAPES[simple])
+            else:
+                code = int(hex_byte or short or long_, 16) if octal is None else int(octal, 8)
+                if code > 0x10FFFF or 0xD800 <= code <= 0xDFFF or (octal is not None and code > 255):
+                    raise HclSyntaxError("invalid escape %r in a string" % match.group(0))
+                pieces.append(chr(code))
+            position = match.end()
+        elif char == "\n":
+            raise HclSyntaxError("a line break inside a string")
+        else:
+            pieces.append(char)
+            position += 1
+    return "".join(pieces)
+
+
+def _number(text):
+    """An HCL number as its type: ``1`` (int) and ``"1"`` (string) are different parameter values."""
+    if re.match(r"-?0\d", text) and "." not in text and "e" not in text.lower():
+        raise HclSyntaxError("octal number %s" % text)  # HCL reads these in base 8; too rare to model
+    if "." in text or "e" in text.lower():
+        return float(text)
+    return int(text)
 
 
 class _Parser(object):
@@ -135,12 +188,20 @@ def parse(text):
 def _canonical(value):
     """Statements and lists in a stable, order-free form."""
     if isinstance(value, list) and value and isinstance(value[0], tuple):
-        return sorted(
-            [[list(keys), _canonical(inner)] for keys, inner in value], key=lambda item: json.dumps(item, sort_keys=True)
-        )
+        return sorted([[list(keys), _canonical(inner)] for keys, inner in value], key=_sort_key)
     if isinstance(value, list):
-        return sorted((_canonical(item) for item in value), key=lambda item: json.dumps(item, sort_keys=True))
+        return sorted((_canonical(item) for item in value), key=_sort_key)
     return value
+
+
+def _sort_key(item):
+    return json.dumps(item, sort_keys=True)
+
+
+def _unique_sorted(items):
+    """Items without duplicates in a stable order; ``1`` and ``"1"`` stay two items."""
+    unique = dict((_sort_key(item), item) for item in items)
+    return [unique[key] for key in sorted(unique)]
 
 
 def _parameter_map(value):
@@ -151,7 +212,7 @@ def _parameter_map(value):
         if len(keys) != 1:
             raise HclSyntaxError("parameter names take one key")
         items = items if isinstance(items, list) else [items]
-        result[keys[0]] = sorted(set(json.dumps(item, sort_keys=True) for item in items))
+        result[keys[0]] = sorted(set(_sort_key(item) for item in items))
     return result
 
 
@@ -161,10 +222,8 @@ def _path_rules(statements):
         name = keys[0]
         if len(keys) != 1:
             rules.setdefault("other", []).append([keys, _canonical(value)])
-        elif name == "capabilities":
-            rules[name] = sorted(set(value if isinstance(value, list) else [value]))
-        elif name == "required_parameters":
-            rules[name] = sorted(set(value if isinstance(value, list) else [value]))
+        elif name in ("capabilities", "required_parameters"):
+            rules[name] = _unique_sorted(value if isinstance(value, list) else [value])
         elif name in ("allowed_parameters", "denied_parameters"):
             rules[name] = _parameter_map(value)
         elif name in ("min_wrapping_ttl", "max_wrapping_ttl"):
@@ -191,11 +250,19 @@ def normalize(text):
                 blocks.append({"path": keys[1], "rules": _path_rules(value)})
             else:
                 other.append([keys, _canonical(value)])
-        blocks.sort(key=lambda item: json.dumps(item, sort_keys=True))
-        other.sort(key=lambda item: json.dumps(item, sort_keys=True))
+        blocks.sort(key=_sort_key)
+        other.sort(key=_sort_key)
         return {"paths": blocks, "other": other}
     except HclSyntaxError:
-        return {"text": " ".join((text or "").split())}
+        return {"text": _collapse_whitespace(text or "")}
+
+
+_STRING_OR_SPACE = re.compile(r'"(?:[^"\\]|\\.)*"|\s+')
+
+
+def _collapse_whitespace(text):
+    """``text`` with each whitespace run outside quoted strings made one space (inside, it is data)."""
+    return _STRING_OR_SPACE.sub(lambda match: match.group(0) if match.group(0).startswith('"') else " ", text).strip()
 
 
 def equivalent(left, right):
@@ -245,8 +312,10 @@ def render_rules(rules):
         for name in ("allowed_parameters", "denied_parameters"):
             if rule.get(name) is not None:
                 lines.extend(_render_parameters(name, rule[name]))
-        if rule.get("required_parameters") is not None:
-            lines.append("  required_parameters = [%s]" % ", ".join(_quote(item) for item in rule["required_parameters"]))
+        required = rule.get("required_parameters")
+        if required is not None:
+            required = required if isinstance(required, list) else [required]  # one name, not its characters
+            lines.append("  required_parameters = [%s]" % ", ".join(_quote(item) for item in required))
         for name in ("min_wrapping_ttl", "max_wrapping_ttl"):
             if rule.get(name) is not None:
                 lines.append("  %s = %s" % (name, _quote("%ss" % to_seconds(rule[name], name))))

@@ -1,0 +1,62 @@
+"""vault/policy.py: HCL strings read as Vault reads them, typed values, rendering of rules."""
+
+import pytest
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import policy
+
+
+@pytest.mark.parametrize("literal, text", [
+    (r'"a\ab"', "a\ab"), (r'"\b\f\n\r\t\v"', "\b\f\n\r\t\v"), (r'"q\"q\\"', 'q"q\\'), (r'"\x41\101"', "AA"),
+    (r'"\u00e9\U0001F600"', u"\u00e9\U0001F600"), (r'"secret/${identity.entity.id}/*"', "secret/${identity.entity.id}/*"),
+    (r'"keep\n${a\b}"', "keep\n${a\\b}"),
+])
+def test_hcl_escapes_are_decoded(literal, text):
+    assert policy.unquote(literal) == text
+
+
+@pytest.mark.parametrize("literal", [r'"\q"', r'"\'"', r'"\x4"', r'"\400"', r'"\ud800"', '"a\nb"', r'"${open"'])
+def test_invalid_strings_are_syntax_errors(literal):
+    with pytest.raises(policy.HclSyntaxError):
+        policy.unquote(literal)
+
+
+def test_a_valid_escape_does_not_crash_the_normaliser():
+    text = 'path "secret/data/bell\\a" {\n  capabilities = ["read"]\n}\n'
+    assert policy.normalize(text) == {"paths": [{"path": "secret/data/bell\a", "rules": {"capabilities": ["read"]}}], "other": []}
+    assert policy.equivalent(text, 'path "secret/data/bell\\x07" { capabilities = ["read"] }')
+
+
+def test_an_invalid_escape_falls_back_to_text_comparison():
+    text = 'path "a\\qb" { capabilities = ["read"] }'
+    assert policy.normalize(text) == {"text": text}
+
+
+def test_numbers_and_strings_are_different_values():
+    number = 'path "a" { allowed_parameters = { "ttl" = [1] } }'
+    string = 'path "a" { allowed_parameters = { "ttl" = ["1"] } }'
+    assert not policy.equivalent(number, string)
+    assert policy.equivalent(number, number.replace("[1]", "[ 1 ]"))
+    assert not policy.equivalent(number, number.replace("[1]", "[1.0]"))
+    assert not policy.equivalent('path "a" { required_parameters = [1] }', 'path "a" { required_parameters = ["1"] }')
+
+
+def test_mixed_lists_do_not_crash_sorting():
+    rules = policy.normalize('path "a" { capabilities = ["read", 1, "read", true] }')["paths"][0]["rules"]
+    assert rules["capabilities"] == ["read", 1, True]
+
+
+def test_whitespace_inside_strings_counts_in_the_text_fallback():
+    left = 'path "a  b" <<EOF\nx\nEOF'
+    assert policy.normalize(left) == {"text": 'path "a  b" <<EOF x EOF'}
+    assert not policy.equivalent(left, left.replace("a  b", "a b"))
+    assert policy.equivalent(left, left.replace("\n", " \n  "))
+
+
+def test_whitespace_inside_parsed_strings_counts():
+    assert not policy.equivalent('path "a  b" { capabilities = ["read"] }', 'path "a b" { capabilities = ["read"] }')
+
+
+def test_a_string_required_parameters_is_one_name():
+    text = policy.render_rules([{"path": "a", "capabilities": ["read"], "required_parameters": "ttl"}])
+    assert 'required_parameters = ["ttl"]' in text
+    assert policy.normalize(text)["paths"][0]["rules"]["required_parameters"] == ["ttl"]
