@@ -91,8 +91,9 @@ options:
           default: 30
         retries:
           description:
-            - How many times to retry a request that failed transiently (connection errors, HTTP 412,
-              500, 502, 503, 504), with exponential backoff. V(0) disables retries.
+            - How many times to retry a request that failed transiently, with exponential backoff. V(0) disables retries.
+            - Reads are retried on HTTP 412, 500, 502, 503, 504 and read timeouts; every request when the connection
+              could not be opened. Writes that reached Vault are never repeated.
           type: int
           default: 3
         auth_method:
@@ -135,6 +136,12 @@ options:
         secret_id:
           description: AppRole secret ID for O(vault.auth_method=approle).
           type: str
+        revoke_token:
+          description:
+            - Whether to revoke the token a login made (O(vault.auth_method=kubernetes), V(approle) or V(jwt)) when
+              the task ends. A token given with O(vault.auth_method=token) is never revoked.
+          type: bool
+          default: true
 requirements:
   - kubernetes >= 29.0.0 (Python library)
   - hvac >= 2.0.0 (Python library)

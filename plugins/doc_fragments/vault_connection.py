@@ -38,8 +38,10 @@ options:
     default: 30
   retries:
     description:
-      - How many times to retry a request that failed transiently (connection errors, HTTP 412,
-        500, 502, 503, 504), with exponential backoff. V(0) disables retries.
+      - How many times to retry a request that failed transiently, with exponential backoff. V(0) disables retries.
+      - Reads (GET, LIST) are retried on HTTP 412, 500, 502, 503, 504 and read timeouts; every request is
+        retried when the connection could not be opened. Writes that reached Vault are never repeated,
+        since Vault may have applied them (a second KV version, a false check-and-set failure).
     type: int
     default: 3
 requirements:
@@ -89,6 +91,14 @@ options:
   secret_id:
     description: AppRole secret ID for O(auth_method=approle).
     type: str
+  revoke_token:
+    description:
+      - Whether to revoke the token a login made (O(auth_method=kubernetes), V(approle) or V(jwt)) when the
+        task or lookup call ends, so it does not stay valid until its TTL runs out.
+      - Set to V(false) to leave it to its TTL (for example when the role issues batch tokens, which cannot be revoked).
+      - A token given with O(auth_method=token) is never revoked.
+    type: bool
+    default: true
 """
 
     # Lookups only: where Ansible's option system finds each option besides direct arguments.
@@ -179,4 +189,10 @@ options:
   secret_id:
     vars:
       - name: secretops_vault_secret_id
+  revoke_token:
+    ini:
+      - section: secretops_vault
+        key: revoke_token
+    vars:
+      - name: secretops_vault_revoke_token
 """

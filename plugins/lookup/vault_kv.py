@@ -14,7 +14,8 @@ author: secretops maintainers (@secretops)
 description:
   - Returns, for each term (a secret path), the secret's key/value map, or one field of it with O(field).
   - The KV version is detected from the mount; O(version) reads an older KV v2 version.
-  - One lookup call logs in once, however many terms it reads.
+  - One lookup call logs in once, however many terms it reads; a token that login made is revoked when the
+    call returns (see O(revoke_token)), and the next call logs in again.
   - Options are read from direct arguments, environment variables, C(ansible.cfg) section
     C([secretops_vault]) and variables, with the same names as the Vault modules.
 options:
@@ -62,7 +63,7 @@ from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.kv import read_secret, resolve
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_params
 
@@ -71,10 +72,11 @@ class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         try:
-            client = authenticated_client(vault_params(self.get_option))  # once for all terms
-            return [self._read(client, term) for term in terms]
+            with vault_session(vault_params(self.get_option)) as client:  # one login for all terms
+                return [self._read(client, term) for term in terms]
         except SecretOpsError as exc:
-            raise AnsibleError("vault_kv lookup: %s" % exc)
+            # The message is value-free; the chain is dropped so nothing below it is shown.
+            raise AnsibleError("vault_kv lookup: %s" % exc) from None
 
     def _read(self, client, term):
         where = resolve(client, term, self.get_option("mount_point"))

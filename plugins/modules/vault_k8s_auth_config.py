@@ -112,18 +112,18 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import k8s_auth
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
 
 def apply(module):
     params = module.params
     settings = dict((name, params[name]) for name in k8s_auth.CONFIG_KINDS)
-    client = authenticated_client(vault_params(params))
-    result = k8s_auth.ensure_config(
-        client, params["mount_path"], settings, reviewer_jwt=params["token_reviewer_jwt"],
-        jwt_update=params["token_reviewer_jwt_update"], check_mode=module.check_mode,
-    )
+    with vault_session(vault_params(params)) as client:
+        result = k8s_auth.ensure_config(
+            client, params["mount_path"], settings, reviewer_jwt=params["token_reviewer_jwt"],
+            jwt_update=params["token_reviewer_jwt_update"], check_mode=module.check_mode,
+        )
     if result["token_reviewer_jwt_cleared"]:
         module.warn("the config write removes the token reviewer JWT Vault had: pass token_reviewer_jwt to keep one")
     return result

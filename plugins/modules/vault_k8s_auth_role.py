@@ -206,22 +206,22 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import k8s_auth
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
 
 def apply(module):
     params = module.params
-    client = authenticated_client(vault_params(params))
+    with vault_session(vault_params(params)) as client:
 
-    def apply_one(item):
-        settings = dict((name, item.get(name)) for name in k8s_auth.ROLE_KINDS)
-        return k8s_auth.ensure_role(
-            client, item.get("mount_path") or params["mount_path"], item["name"], settings,
-            state=item.get("state") or "present", check_mode=module.check_mode,
-        )
+        def apply_one(item):
+            settings = dict((name, item.get(name)) for name in k8s_auth.ROLE_KINDS)
+            return k8s_auth.ensure_role(
+                client, item.get("mount_path") or params["mount_path"], item["name"], settings,
+                state=item.get("state") or "present", check_mode=module.check_mode,
+            )
 
-    return apply_single_or_list(module, "roles", apply_one, lambda item: "role %s" % item["name"])
+        return apply_single_or_list(module, "roles", apply_one, lambda item: "role %s" % item["name"])
 
 
 def main():

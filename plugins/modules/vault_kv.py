@@ -182,7 +182,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
 ITEM_OPTIONS = {
@@ -201,21 +201,21 @@ ITEM_OPTIONS = {
 
 def apply(module):
     params = module.params
-    client = authenticated_client(vault_params(params))
+    with vault_session(vault_params(params)) as client:
 
-    def apply_one(item):
-        mount_point = item.get("mount_point") or params["mount_point"]
-        if item.get("state") == "absent":
-            return kv.delete_secret(
-                client, item["path"], mount_point, destroy_versions=item.get("destroy_versions"),
-                delete_all_versions=item.get("delete_all_versions"), check_mode=module.check_mode,
+        def apply_one(item):
+            mount_point = item.get("mount_point") or params["mount_point"]
+            if item.get("state") == "absent":
+                return kv.delete_secret(
+                    client, item["path"], mount_point, destroy_versions=item.get("destroy_versions"),
+                    delete_all_versions=item.get("delete_all_versions"), check_mode=module.check_mode,
+                )
+            return kv.write_secret(
+                client, item["path"], item.get("data"), mount_point, cas=item.get("cas"), only_if_missing=item.get("only_if_missing"),
+                max_versions=item.get("max_versions"), custom_metadata=item.get("custom_metadata"), check_mode=module.check_mode,
             )
-        return kv.write_secret(
-            client, item["path"], item.get("data"), mount_point, cas=item.get("cas"), only_if_missing=item.get("only_if_missing"),
-            max_versions=item.get("max_versions"), custom_metadata=item.get("custom_metadata"), check_mode=module.check_mode,
-        )
 
-    return apply_single_or_list(module, "secrets", apply_one, lambda item: "secret %s" % item["path"])
+        return apply_single_or_list(module, "secrets", apply_one, lambda item: "secret %s" % item["path"])
 
 
 def main():

@@ -109,15 +109,15 @@ data:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.kv import describe_secret
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
 
 def apply(module):
     params = module.params
-    client = authenticated_client(vault_params(params))
-    return describe_secret(client, params["path"], params["mount_point"], version=params["version"], return_values=params["return_values"])
+    with vault_session(vault_params(params)) as client:
+        return describe_secret(client, params["path"], params["mount_point"], version=params["version"], return_values=params["return_values"])
 
 
 def main():

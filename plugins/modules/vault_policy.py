@@ -121,21 +121,21 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.policies import ensure_policy
 
 
 def apply(module):
-    client = authenticated_client(vault_params(module.params))
+    with vault_session(vault_params(module.params)) as client:
 
-    def apply_one(item):
-        return ensure_policy(
-            client, item["name"], policy_text=item.get("policy"), rules=item.get("rules"),
-            state=item.get("state") or "present", check_mode=module.check_mode,
-        )
+        def apply_one(item):
+            return ensure_policy(
+                client, item["name"], policy_text=item.get("policy"), rules=item.get("rules"),
+                state=item.get("state") or "present", check_mode=module.check_mode,
+            )
 
-    return apply_single_or_list(module, "policies", apply_one, lambda item: "policy %s" % item["name"])
+        return apply_single_or_list(module, "policies", apply_one, lambda item: "policy %s" % item["name"])
 
 
 def main():

@@ -80,7 +80,7 @@ from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import mounts
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
 
@@ -91,11 +91,11 @@ def apply(module):
     if params["kv_version"]:
         options["version"] = str(params["kv_version"])
     settings["options"] = options or None
-    client = authenticated_client(vault_params(params))
-    return mounts.ensure_mount(
-        client, mounts.ENGINES, params["path"], params["type"], settings,
-        state=params["state"], local=params["local"], check_mode=module.check_mode,
-    )
+    with vault_session(vault_params(params)) as client:
+        return mounts.ensure_mount(
+            client, mounts.ENGINES, params["path"], params["type"], settings,
+            state=params["state"], local=params["local"], check_mode=module.check_mode,
+        )
 
 
 def main():

@@ -7,15 +7,30 @@ method registry, and turns every failure into a ``SecretOpsError`` that names wh
 
 Requests go through hvac's raw adapter so status codes are handled here, once: a KV v2 read of a
 deleted version answers 404 with metadata, which hvac's JSON adapter would hide. Messages carry
-Vault's own error text (which never echoes a token or a written value) but never a token.
+Vault's own error text (which never echoes a token or a written value) but never a token; the
+exceptions they replace are dropped from the chain (``from None``), because some quote a header,
+and so the token (``requests``' ``InvalidHeader``).
+
+Only requests that are safe to repeat are retried: GET, LIST and HEAD on a transient status or a
+read timeout, and any request whose connection could not be opened (it was never sent). A POST
+that timed out or got a 5xx may have been applied: repeating it would write a second KV version
+or fail a check-and-set against the version the first attempt created.
+
+A token made by a login (kubernetes, approle, jwt) is revoked when the client is closed, or at
+process exit for a module that never closes it, unless ``revoke_token`` is false; a token the
+user gave is never revoked.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import atexit
+import contextlib
+
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import method_for
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.headers import check_header_value
 
 try:
     import hvac
@@ -32,16 +47,23 @@ except ImportError as exc:  # pragma: no cover - reported by build_client
 # Statuses worth retrying: Vault answers 412 while a performance standby catches up, 5xx on
 # restarts and leader elections. 503 also means sealed; that is reported after the retries.
 RETRY_STATUSES = (412, 500, 502, 503, 504)
+# Methods that change nothing, so a second attempt cannot duplicate or contradict the first.
+SAFE_METHODS = frozenset(["GET", "HEAD", "LIST"])
+
+
+def retry_policy(retries):
+    """urllib3 retries: statuses and read errors for ``SAFE_METHODS`` only; connect errors for all
+    (urllib3 counts only failures to open the connection as connect errors); nothing else."""
+    return Retry(
+        total=retries, connect=retries, read=retries, status=retries, other=0, backoff_factor=0.3,
+        status_forcelist=RETRY_STATUSES, allowed_methods=SAFE_METHODS, raise_on_status=False,
+    )
 
 
 def _session(retries):
     session = requests.Session()
     if retries:
-        retry = Retry(
-            total=retries, connect=retries, read=retries, status=retries, backoff_factor=0.3,
-            status_forcelist=RETRY_STATUSES, allowed_methods=None, raise_on_status=False,
-        )
-        adapter = HTTPAdapter(max_retries=retry)
+        adapter = HTTPAdapter(max_retries=retry_policy(retries))
         session.mount("http://", adapter)
         session.mount("https://", adapter)
     return session
@@ -62,9 +84,26 @@ class VaultClient(object):
     def __init__(self, hvac_client, url):
         self.hvac = hvac_client
         self.url = url
+        self.revoke_on_close = False  # set for a token this client made by logging in
 
-    def set_token(self, token):
+    def set_token(self, token, option="token (VAULT_TOKEN)"):
+        check_header_value(token, option)
         self.hvac.token = token
+
+    def close(self):
+        """Revoke the token when this client made it by a login (best effort), then end the HTTP session.
+
+        Safe to call more than once; the client must not be used afterwards.
+        """
+        try:
+            atexit.unregister(self.close)
+        except AttributeError:  # pragma: no cover - Python 2 has no unregister
+            pass
+        if self.revoke_on_close and self.token:
+            revoke_self(self)
+            self.set_token(None)
+        self.revoke_on_close = False
+        self.hvac.adapter.close()
 
     @property
     def token(self):
@@ -81,11 +120,13 @@ class VaultClient(object):
             kwargs["json"] = data
         try:
             response = self.hvac.adapter.request(method, "/v1/" + path.lstrip("/"), **kwargs)
+        except (requests.exceptions.InvalidHeader, UnicodeError):
+            raise _header_error(path) from None
         except requests.exceptions.RequestException as exc:
             raise SecretOpsError(
                 "cannot reach Vault at %s (%s): check url (VAULT_ADDR), the network and ca_cert" % (self.url, exc.__class__.__name__),
                 vault_path=path,
-            )
+            ) from None
         if response.status_code == 404 and missing_ok:
             body = self._json(response)
             return body if body and body.get("data") else None
@@ -147,8 +188,10 @@ class VaultClient(object):
         self.set_token(None)  # a login must not carry (and be judged by) an earlier token
         try:
             response = self.hvac.adapter.request("POST", "/v1/" + path, json=data, raise_exception=False)
+        except (requests.exceptions.InvalidHeader, UnicodeError):
+            raise _header_error(path) from None
         except requests.exceptions.RequestException as exc:
-            raise SecretOpsError("cannot reach Vault at %s (%s) to log in" % (self.url, exc.__class__.__name__), vault_path=path)
+            raise SecretOpsError("cannot reach Vault at %s (%s) to log in" % (self.url, exc.__class__.__name__), vault_path=path) from None
         if not response.ok:
             detail = "; ".join(_errors(response)) or "HTTP %s" % response.status_code
             role = data.get("role") or data.get("role_id")
@@ -161,8 +204,16 @@ class VaultClient(object):
         auth = (self._json(response) or {}).get("auth") or {}
         if not auth.get("client_token"):
             raise SecretOpsError("login at %s returned no token" % path, vault_path=path)
-        self.set_token(auth["client_token"])
+        self.set_token(auth["client_token"], "the token Vault returned")
         return auth
+
+
+def _header_error(path):
+    # Reached only when a header value slipped past check_header_value; the value stays out.
+    return SecretOpsError(
+        "the request to %s was not sent: a header value (token or namespace) contains a line break, "
+        "a control character or a non-ASCII character" % path, vault_path=path,
+    )
 
 
 def build_client(params):
@@ -179,20 +230,42 @@ def build_client(params):
     if verify and params.get("ca_cert"):
         verify = params["ca_cert"]
     retries = params.get("retries")
+    namespace = params.get("namespace") or None
+    check_header_value(namespace, "namespace (VAULT_NAMESPACE)")
     hvac_client = hvac.Client(
-        url=url, verify=verify, timeout=params.get("timeout") or 30, namespace=params.get("namespace") or None,
+        url=url, verify=verify, timeout=params.get("timeout") or 30, namespace=namespace,
         session=_session(3 if retries is None else retries), adapter=hvac.adapters.RawAdapter,
     )
+    # hvac reads VAULT_TOKEN by itself; only the auth method (which validates it) may set a token.
+    hvac_client.token = None
     return VaultClient(hvac_client, url)
 
 
 def authenticated_client(params):
-    """Build a client and log in with ``params['auth_method']``: the one entry point for plugins."""
+    """Build a client and log in with ``params['auth_method']``: the one entry point for plugins.
+
+    A token made by a login is revoked by ``client.close()`` (see ``vault_session``) or, failing
+    that, when the process exits, unless ``params['revoke_token']`` is false.
+    """
     method = method_for(params.get("auth_method"))
     method.validate(params)
     client = build_client(params)
     method.login(client, params)
+    if method.LOGIN_MAKES_TOKEN and params.get("revoke_token") is not False:
+        client.revoke_on_close = True
+        atexit.register(client.close)  # a module ends with sys.exit, which runs this if nothing closed the client
     return client
+
+
+@contextlib.contextmanager
+def vault_session(params):
+    """``with vault_session(params) as client:`` an authenticated client, closed (and its login
+    token revoked) when the block ends, however it ends."""
+    client = authenticated_client(params)
+    try:
+        yield client
+    finally:
+        client.close()
 
 
 def revoke_self(client):
@@ -200,4 +273,4 @@ def revoke_self(client):
     try:
         client.request("POST", "auth/token/revoke-self", data={})
     except SecretOpsError:
-        pass  # best effort: the token expires anyway
+        pass  # best effort: the token expires anyway (a batch token, or no default policy, cannot revoke itself)

@@ -40,6 +40,7 @@ AUTH_OPTIONS = {
     "jwt_file": _option("path"),
     "role_id": _option("str"),
     "secret_id": _option("str", no_log=True),
+    "revoke_token": _option("bool", default=True),
 }
 
 ALL_OPTIONS = dict(CONNECTION_OPTIONS, **AUTH_OPTIONS)

@@ -4,6 +4,7 @@
 """Registry of Vault auth methods.
 
 Each method is one file with ``NAME``, ``DEFAULT_MOUNT``, ``OPTIONS`` (the option names it reads),
+``LOGIN_MAKES_TOKEN`` (the token comes from a login, so the run revokes it when it ends),
 ``validate(params)`` (raises ``SecretOpsError`` before any request) and ``login(client, params)``
 (authenticates a ``VaultClient``). Adding a method is that file plus one line here: imports must
 stay static so Ansible packs the files with the modules.

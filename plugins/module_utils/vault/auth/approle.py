@@ -11,6 +11,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 
 NAME = "approle"
 DEFAULT_MOUNT = "approle"
+LOGIN_MAKES_TOKEN = True  # the token is ours to revoke when the run ends
 OPTIONS = ("role_id", "secret_id", "auth_mount_point")
 
 

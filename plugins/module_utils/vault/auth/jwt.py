@@ -11,6 +11,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth.
 
 NAME = "jwt"
 DEFAULT_MOUNT = "jwt"
+LOGIN_MAKES_TOKEN = True  # the token is ours to revoke when the run ends
 OPTIONS = ("auth_role", "auth_mount_point", "jwt", "jwt_file")
 
 

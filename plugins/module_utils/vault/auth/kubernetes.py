@@ -16,6 +16,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth.
 
 NAME = "kubernetes"
 DEFAULT_MOUNT = "kubernetes"
+LOGIN_MAKES_TOKEN = True  # the token is ours to revoke when the run ends
 OPTIONS = ("auth_role", "auth_mount_point", "jwt", "jwt_file")
 IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 
