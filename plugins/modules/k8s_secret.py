@@ -176,18 +176,29 @@ options:
   bootstrap_token:
     description:
       - A C(bootstrap.kubernetes.io/token) Secret (node join token). It is named C(bootstrap-token-<token_id>) in
-        C(kube-system). A missing O(bootstrap_token.token_id) is generated (or taken from O(name)); a missing
-        O(bootstrap_token.token_secret) is generated once and kept on later runs.
+        C(kube-system).
+      - The token id is required, from O(bootstrap_token.token_id) or from O(name): it is how later runs find
+        the same token (generating one would make a new join token on every run).
+      - A missing O(bootstrap_token.token_secret) is generated when the Secret is created and kept on later runs,
+        so the task is idempotent; give it, or delete the Secret, to change it.
+      - Without O(bootstrap_token.expiration) the token never expires.
     type: dict
     suboptions:
       token_id:
-        description: The public token id, 6 characters of C([a-z0-9]).
+        description:
+          - The public token id, 6 characters of C([a-z0-9]). Required unless O(name) is C(bootstrap-token-<token_id>).
+          - To make one, take the part before the dot of C(kubeadm token generate).
         type: str
       token_secret:
         description: The token secret, 16 characters of C([a-z0-9]).
         type: str
       expiration:
-        description: Expiry time in RFC 3339, for example C(2030-01-31T00:00:00Z).
+        description:
+          - Expiry time in RFC 3339 as Kubernetes parses it (Go's C(time.RFC3339)) - date, C(T), hours, minutes
+            and seconds, then C(Z) or an offset C(+hh:mm), for example C(2030-01-31T00:00:00Z) or
+            C(2030-01-31T02:00:00+02:00).
+          - Anything else (C(2030-01-31T00:00Z), C(+0000)) is refused, because Kubernetes treats a token whose
+            expiration it cannot parse as expired.
         type: str
       usages:
         description: What the token may be used for.
@@ -513,7 +524,10 @@ secret:
       returned: when present
       sample: hmac-sha256:3f0c5e...
     tls:
-      description: Facts about the TLS certificate (never the key).
+      description:
+        - Facts about the TLS certificate (never the key).
+        - C(expires_in_days) is the whole days left until C(not_after), rounded down - C(0) on the last day,
+          C(-1) during the first day after expiry, C(-2) during the second.
       type: dict
       returned: for TLS Secrets
       sample: {"subject": "CN=web.example.com", "issuer": "CN=Example CA", "sans": ["DNS:web.example.com"],

@@ -15,6 +15,8 @@ __metaclass__ = type
 import json
 import os
 
+from http.client import HTTPException
+
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
 try:
@@ -73,12 +75,31 @@ class K8sClient(object):
         Services that handle plain dicts use this instead of the typed APIs: importing
         ``CoreV1Api`` builds every model class of the group, over a second per process, which
         dominated a one-Secret task. Raises the library's ``ApiException`` for a non-2xx status
-        and urllib3's errors when the server cannot be reached, as the typed APIs do.
+        and urllib3's errors when the server cannot be reached, as the typed APIs do, and
+        ``SecretOpsError`` (never with the exception's text) when the request cannot be built.
         """
         headers = {"Accept": JSON}
         if body is not None:
             headers["Content-Type"] = content_type
         query = list((query or {}).items())
+        failure = None
+        try:
+            data = self._send(method, path, path_params, query, headers, body)
+        except (ValueError, HTTPException) as exc:
+            # http.client refuses a header it cannot send with the whole header in the message
+            # ("Invalid header value b'Bearer <token>'"): keep only the exception's class, and
+            # raise outside this block so no traceback chains back to the text.
+            failure = exc.__class__.__name__
+        if failure:
+            raise SecretOpsError(
+                "cannot send %s %s to the Kubernetes API server: the request could not be built (%s); check the "
+                "connection options (host, api_key or the kubeconfig user's token) for characters an HTTP request "
+                "cannot carry" % (method, path, failure)
+            )
+        return json.loads(data) if data else {}
+
+    def _send(self, method, path, path_params, query, headers, body):
+        """Send the request and return the response body (bytes); raise ``ApiException`` for a non-2xx status."""
         if not hasattr(self.api_client, "param_serialize"):
             # kubernetes < 37 (python-legacy generator): raises ApiException itself for a non-2xx status
             response = self.api_client.call_api(
@@ -86,7 +107,7 @@ class K8sClient(object):
                 auth_settings=["BearerToken"], _return_http_data_only=True, _preload_content=False,
                 _request_timeout=self.request_timeout,
             )
-            return json.loads(response.data) if response.data else {}
+            return response.data
         serialized = self.api_client.param_serialize(
             method, path, path_params=path_params, query_params=query, header_params=headers, body=body, auth_settings=["BearerToken"],
         )
@@ -94,7 +115,7 @@ class K8sClient(object):
         data = response.read()
         if not 200 <= response.status <= 299:
             raise ApiException(http_resp=response)
-        return json.loads(data) if data else {}
+        return data
 
     @property
     def host(self):
@@ -108,33 +129,113 @@ class K8sClient(object):
         self.api_client.close()
 
 
+API_KEY_SOURCE = "api_key (K8S_AUTH_API_KEY)"
+_LINE_BREAKS = ("\n", "\r")
+
+
+def bearer_token_problem(token):
+    """What makes ``token`` unusable in an ``Authorization: Bearer`` header, or None.
+
+    Says what is wrong and never includes the token.
+    """
+    if not token:
+        return "is empty"
+    if token[-1] in _LINE_BREAKS:
+        return "ends with a line break"
+    if any(char in token for char in _LINE_BREAKS):
+        return "contains a line break"
+    if any(char in " \t" for char in token):
+        return "contains a space or a tab"
+    if any(ord(char) < 32 or ord(char) == 127 for char in token):
+        return "contains a control character"
+    if any(ord(char) > 126 for char in token):
+        return "contains a non-ASCII character"
+    return None
+
+
+def check_bearer_token(token, source):
+    """Raise ``SecretOpsError`` naming ``source`` and the problem when ``token`` cannot be sent."""
+    problem = bearer_token_problem(token)
+    if problem:
+        raise SecretOpsError(
+            "%s %s, which an HTTP Authorization header cannot carry: remove it (a token is printable ASCII "
+            "without spaces; the value is not shown)" % (source, problem)
+        )
+
+
+def _clean_loaded_token(configuration, source):
+    """Strip the whitespace around a token read from a kubeconfig or a token file, then check it.
+
+    client-go trims token files (a file written with ``echo`` ends with a newline) and the Python
+    library does not; a token with a bad character inside is refused before it reaches a header.
+    """
+    for name in ("BearerToken", "authorization"):
+        value = configuration.api_key.get(name)
+        if value:
+            scheme, _space, token = value.partition(" ")
+            token = token.strip(" \t\r\n")
+            check_bearer_token(token, source)
+            configuration.api_key[name] = "%s %s" % (scheme, token)
+
+
+def _check_refreshed_tokens(configuration, source, explicit_host):
+    """Clean the token again each time the library refreshes it (in-cluster, kubeconfig tokens).
+
+    On every refresh the library installs its own hook again and copies the kubeconfig's or the
+    pod's host back: keep this hook, and an explicit ``host``, in place.
+    """
+    refresh = configuration.refresh_api_key_hook
+    if refresh is None:
+        return
+
+    def refresh_and_clean(client_configuration):
+        refresh(client_configuration)
+        client_configuration.refresh_api_key_hook = refresh_and_clean
+        if explicit_host:
+            client_configuration.host = explicit_host
+        _clean_loaded_token(client_configuration, source)
+
+    configuration.refresh_api_key_hook = refresh_and_clean
+
+
+def _load_configuration(configuration, params):
+    """Load a kubeconfig or the in-cluster configuration into ``configuration``; return where the token came from."""
+    kubeconfig = params.get("kubeconfig")
+    try:
+        if kubeconfig and not os.path.exists(kubeconfig):
+            raise SecretOpsError(
+                "kubeconfig %s does not exist: set kubeconfig (or K8S_AUTH_KUBECONFIG) to an existing file" % kubeconfig
+            )
+        if kubeconfig or os.environ.get("KUBECONFIG") or os.path.exists(os.path.expanduser("~/.kube/config")):
+            k8s_config.load_kube_config(config_file=kubeconfig, context=params.get("context"), client_configuration=configuration)
+            return "the user token of kubeconfig %s" % (kubeconfig or os.environ.get("KUBECONFIG") or "~/.kube/config")
+        if os.path.exists(IN_CLUSTER_TOKEN):
+            k8s_config.load_incluster_config(client_configuration=configuration)
+            return "the service-account token in %s" % IN_CLUSTER_TOKEN
+        raise SecretOpsError(
+            "no Kubernetes connection found: set kubeconfig (K8S_AUTH_KUBECONFIG or KUBECONFIG), "
+            "or host and api_key, or run inside a pod with a service account"
+        )
+    except ConfigException as exc:
+        raise SecretOpsError("cannot load the Kubernetes configuration: %s" % exc)
+
+
 def _configuration(params):
     configuration = k8s_client.Configuration()
     explicit_host = params.get("host")
-    kubeconfig = params.get("kubeconfig")
-    if kubeconfig or not explicit_host:
-        try:
-            if kubeconfig and not os.path.exists(kubeconfig):
-                raise SecretOpsError(
-                    "kubeconfig %s does not exist: set kubeconfig (or K8S_AUTH_KUBECONFIG) to an existing file" % kubeconfig
-                )
-            if kubeconfig or os.environ.get("KUBECONFIG") or os.path.exists(os.path.expanduser("~/.kube/config")):
-                k8s_config.load_kube_config(
-                    config_file=kubeconfig, context=params.get("context"), client_configuration=configuration
-                )
-            elif os.path.exists(IN_CLUSTER_TOKEN):
-                k8s_config.load_incluster_config(client_configuration=configuration)
-            else:
-                raise SecretOpsError(
-                    "no Kubernetes connection found: set kubeconfig (K8S_AUTH_KUBECONFIG or KUBECONFIG), "
-                    "or host and api_key, or run inside a pod with a service account"
-                )
-        except ConfigException as exc:
-            raise SecretOpsError("cannot load the Kubernetes configuration: %s" % exc)
+    token_source = None
+    if params.get("kubeconfig") or not explicit_host:
+        token_source = _load_configuration(configuration, params)
     if explicit_host:
         configuration.host = explicit_host
     if params.get("api_key"):
+        check_bearer_token(params["api_key"], API_KEY_SOURCE)
         configuration.api_key = {"authorization": "Bearer " + params["api_key"]}
+        # the explicit key wins: a kubeconfig's or the pod's token refresh must not replace it
+        configuration.refresh_api_key_hook = None
+    elif token_source:
+        _clean_loaded_token(configuration, token_source)
+        _check_refreshed_tokens(configuration, token_source, explicit_host)
     if params.get("ca_cert"):
         configuration.ssl_ca_cert = params["ca_cert"]
     if params.get("client_cert"):

@@ -52,6 +52,15 @@ def merged_data(current_data, desired_data, managed_keys):
     return result
 
 
+def taken_over_annotations(current_annotations, annotations):
+    """The annotations of a Secret this collection writes: ``annotations`` over the current ones,
+    without ``kubectl apply``'s last-applied configuration, which holds every value in clear text
+    (the retired ones too, once the values change)."""
+    result = dict((key, value) for key, value in (current_annotations or {}).items() if key != LAST_APPLIED)
+    result.update(annotations or {})
+    return result
+
+
 def _is_conflict(error):
     return error.details.get("status") == 409
 
@@ -124,7 +133,7 @@ class SecretService(object):
         """Make the Secret hold ``data`` (key -> base64) and ``annotations``; return ``{changed, created, attempts}``.
 
         Keys in ``managed_keys`` that ``data`` no longer has are removed; every other key stays
-        (another writer owns it). Each attempt reads the Secret and writes at that
+        (another writer owns it). A ``kubectl apply`` last-applied annotation is removed. Each attempt reads the Secret and writes at that
         ``resourceVersion`` (or creates it when missing); a 409 means someone wrote in between, so
         read again, at most ``attempts`` times. ``before_write`` (optional) is called with the
         attempt number just before each write.
@@ -143,7 +152,7 @@ class SecretService(object):
                 metadata = current["metadata"]
                 current_annotations = metadata.get("annotations") or {}
                 body = dict(current, data=merged_data(current.get("data"), data, managed_keys),
-                            metadata=dict(metadata, annotations=dict(current_annotations, **annotations)))
+                            metadata=dict(metadata, annotations=taken_over_annotations(current_annotations, annotations)))
                 if body["data"] == (current.get("data") or {}) and body["metadata"]["annotations"] == current_annotations:
                     return {"changed": False, "created": False, "attempts": attempt}
                 action, method, path = "update Secret %s" % ref, "PUT", SECRET

@@ -4,9 +4,14 @@
 """The rules of ``bootstrap.kubernetes.io/token`` Secrets (kubeadm join tokens).
 
 The Secret is named ``bootstrap-token-<token-id>`` and lives in ``kube-system``; the id is
-``[a-z0-9]{6}`` and the secret ``[a-z0-9]{16}``. Missing parts are generated; a generated
-token secret is reported in ``generated`` so the caller can keep the one already on the server
-instead of rotating it on every run.
+``[a-z0-9]{6}`` and the secret ``[a-z0-9]{16}``. The id is required (from ``token_id`` or the
+name): it is the token's identity, and a generated one would make a new join token on every run.
+A missing token secret is generated and reported in ``generated``, so the caller keeps the one
+already on the server instead of rotating it on every run.
+
+``expiration`` follows Go's ``time.RFC3339`` as the bootstrap authenticator and the token cleaner
+parse it (``2006-01-02T15:04:05Z07:00``, optional fraction of a second): a value they cannot parse
+makes the token count as expired, so anything else is refused here.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -22,9 +27,10 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 
 NAMESPACE = "kube-system"
 NAME_PREFIX = "bootstrap-token-"
-TOKEN_ID = re.compile(r"^[a-z0-9]{6}$")
-TOKEN_SECRET = re.compile(r"^[a-z0-9]{16}$")
-EXTRA_GROUP = re.compile(r"^system:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]$")
+TOKEN_ID = re.compile(r"[a-z0-9]{6}")
+TOKEN_SECRET = re.compile(r"[a-z0-9]{16}")
+EXTRA_GROUP = re.compile(r"system:bootstrappers:[a-z0-9:-]{0,255}[a-z0-9]")
+RFC3339 = re.compile(r"(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.\d+)?(?:Z|[+-](\d{2}):(\d{2}))")
 USAGES = ("authentication", "signing")
 OPTION_NAMES = ("token_id", "token_secret", "expiration", "usages", "auth_extra_groups", "description")
 _ALPHABET = string.ascii_lowercase + string.digits
@@ -36,16 +42,24 @@ def generate(length, rng=None):
     return "".join(rng.choice(_ALPHABET) for _position in range(length))
 
 
-def _check_expiration(value):
-    if not isinstance(value, str):
-        raise SecretOpsError("bootstrap_token.expiration must be an RFC 3339 time string such as 2030-01-31T00:00:00Z")
+def _is_rfc3339(value):
+    match = RFC3339.fullmatch(value) if isinstance(value, str) else None
+    if not match:
+        return False
+    year, month, day, hour, minute, second, offset_hours, offset_minutes = match.groups()
     try:
-        moment = datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        datetime.datetime(int(year), int(month), int(day), int(hour), int(minute), int(second))
     except ValueError:
-        moment = None
-    if moment is None or moment.tzinfo is None or "T" not in value:
+        return False
+    return offset_hours is None or (int(offset_hours) <= 23 and int(offset_minutes) <= 59)
+
+
+def _check_expiration(value):
+    if not _is_rfc3339(value):
         raise SecretOpsError(
-            "bootstrap_token.expiration %r is not an RFC 3339 time: write it like 2030-01-31T00:00:00Z (with a time zone)" % value
+            "bootstrap_token.expiration %r is not an RFC 3339 time as Kubernetes reads it (Kubernetes treats a token whose "
+            "expiration it cannot read as expired): write YYYY-MM-DDThh:mm:ss with seconds, then Z or an offset +hh:mm, "
+            "for example 2030-01-31T00:00:00Z or 2030-01-31T02:00:00+02:00" % (value,)
         )
 
 
@@ -53,8 +67,8 @@ def bootstrap_token_content(options, name=None, namespace=None, rng=None):
     """Return ``(name, namespace, data, generated)`` for the ``bootstrap_token`` option.
 
     ``data`` maps Secret keys to text values; ``generated`` lists keys whose values were made up
-    here (``token-secret``), ``token-id`` comes from ``options``, else from ``name``, else is
-    generated.
+    here (``token-secret``). ``token-id`` comes from ``options``, else from ``name``; without
+    either this raises.
     """
     options = dict(options or {})
     unknown = sorted(set(options) - set(OPTION_NAMES))
@@ -71,15 +85,18 @@ def bootstrap_token_content(options, name=None, namespace=None, rng=None):
         raise SecretOpsError("bootstrap_token.token_id %r does not match the name %r: name must be bootstrap-token-%s" % (token_id, name, token_id))
     token_id = token_id or name_id
     if not token_id:
-        token_id = generate(6, rng)
-        generated.append("token-id")
-    if not TOKEN_ID.match(token_id):
+        raise SecretOpsError(
+            "a bootstrap token needs a fixed token id, or every run would make a new join token: give its name or "
+            "bootstrap_token.token_id (6 characters of a-z and 0-9, for example the part before the dot of "
+            "'kubeadm token generate'); the Secret is named bootstrap-token-<token id>"
+        )
+    if not TOKEN_ID.fullmatch(token_id):
         raise SecretOpsError("bootstrap_token.token_id %r is not valid: use exactly 6 characters of a-z and 0-9" % token_id)
     token_secret = options.get("token_secret")
     if token_secret is None:
         token_secret = generate(16, rng)
         generated.append("token-secret")
-    elif not TOKEN_SECRET.match(token_secret):
+    elif not TOKEN_SECRET.fullmatch(token_secret):
         raise SecretOpsError("bootstrap_token.token_secret is not valid: use exactly 16 characters of a-z and 0-9")
     data = {"token-id": token_id, "token-secret": token_secret}
     if options.get("expiration"):
@@ -93,7 +110,7 @@ def bootstrap_token_content(options, name=None, namespace=None, rng=None):
         data["usage-bootstrap-" + usage] = "true"
     groups = options.get("auth_extra_groups") or []
     for group in groups:
-        if not isinstance(group, str) or not EXTRA_GROUP.match(group):
+        if not isinstance(group, str) or not EXTRA_GROUP.fullmatch(group):
             raise SecretOpsError(
                 "bootstrap_token.auth_extra_groups has %r: each group must look like system:bootstrappers:<name> "
                 "(a-z, 0-9, ':' and '-')" % (group,)

@@ -200,9 +200,7 @@ def _absent(spec, secret_type):
     name = spec.get("name")
     namespace = spec.get("namespace")
     if secret_type == types.BOOTSTRAP_TOKEN or spec.get("bootstrap_token"):
-        name, namespace, _data, generated = bootstrap_token_content(spec.get("bootstrap_token"), name, namespace)
-        if "token-id" in generated:
-            raise SecretOpsError("to remove a bootstrap token give its name or bootstrap_token.token_id")
+        name, namespace, _data, _generated = bootstrap_token_content(spec.get("bootstrap_token"), name, namespace)
     validation.validate_name(name)
     validation.validate_namespace(namespace)
     return DesiredSecret(name, namespace, state="absent", secret_type=secret_type)

@@ -20,8 +20,29 @@ import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
-ENV_VAR_NAME = re.compile(r"^[-._a-zA-Z][-._a-zA-Z0-9]*$")
+ENV_VAR_NAME = re.compile(r"[-._a-zA-Z][-._a-zA-Z0-9]*")
+_EXPORT = "export "
 _BOM = u"\ufeff"
+
+
+def _bad_name(source, number, key, has_value):
+    """The error for a line that does not start with a variable name.
+
+    The line may hold a value (a wrapped base64 line, ``password: hunter2=...``): the message names
+    the line number, and a variable only when the name is recognisable (``export NAME=``, ``NAME =``).
+    """
+    where = "%s line %d" % (source, number)
+    exported = key[len(_EXPORT):].strip() if key.startswith(_EXPORT) else None
+    if has_value and exported and ENV_VAR_NAME.fullmatch(exported):
+        fix = "variable %s has a shell 'export' before it: drop it" % exported
+    elif has_value and ENV_VAR_NAME.fullmatch(key.rstrip()):
+        fix = "variable %s is followed by whitespace before '=': remove it" % key.rstrip()
+    elif has_value:
+        fix = ("the text before '=' is not a valid variable name: write NAME=value with a name of letters, digits, "
+               "'-', '_' and '.', not starting with a digit")
+    else:
+        fix = "it has no '=' and is not a variable name: write NAME=value, or NAME alone to take the value from the environment"
+    return SecretOpsError("%s: %s (the line is not shown: it may hold a value)" % (where, fix), line=number)
 
 
 def parse_env_file(content, source="env_file", environ=None):
@@ -44,14 +65,8 @@ def parse_env_file(content, source="env_file", environ=None):
         if not line or line.startswith("#"):
             continue
         key, has_value, value = line.partition("=")
-        if not ENV_VAR_NAME.match(key):
-            # a line without '=' may be a stray value: name it only by its line number
-            shown = " %r" % key[:64] if has_value else ""
-            raise SecretOpsError(
-                "%s line %d:%s is not a valid variable name: write NAME=value with a name of letters, digits, "
-                "'-', '_' and '.', not starting with a digit" % (source, number, shown),
-                line=number,
-            )
+        if not ENV_VAR_NAME.fullmatch(key):
+            raise _bad_name(source, number, key, has_value)
         if key in result:
             raise SecretOpsError("%s line %d: key %r is given twice: keep one of them" % (source, number, key), line=number)
         result[key] = value if has_value else environ.get(key, "")

@@ -111,13 +111,24 @@ def _sans(certificate):
     return names
 
 
+def expires_in_days(not_after, now):
+    """Whole days from ``now`` until ``not_after``, rounded down: 0 on the last day (the certificate
+    is valid through ``not_after``), -1 during the first day after it, -2 during the second.
+
+    Certificate times have whole seconds, so ``now`` is cut to whole seconds too: a certificate
+    made to expire exactly one day ago says -1, not -2 because of the fraction of the current second.
+    """
+    seconds = (not_after - now.replace(microsecond=0)).total_seconds()
+    return int(seconds // 86400)
+
+
 def check_tls(cert_pem, key_pem, ca_pem=None, now=None):
     """Validate a certificate chain, its key and an optional CA; return facts about the leaf.
 
     ``cert_pem`` is the leaf followed by its intermediates, each issuing the one before.
     Returns ``{"subject", "issuer", "sans", "not_before", "not_after", "expires_in_days",
     "chain_length", "warnings"}``; raises ``SecretOpsError`` for anything Kubernetes or a client
-    would reject. Never includes the key.
+    would reject. Never includes the key. ``expires_in_days`` is ``expires_in_days(not_after, now)``.
     """
     now = now or datetime.datetime.now(datetime.timezone.utc)
     chain = load_certificates(cert_pem, "tls.crt")
@@ -149,7 +160,7 @@ def check_tls(cert_pem, key_pem, ca_pem=None, now=None):
         "sans": _sans(leaf),
         "not_before": _iso(not_before),
         "not_after": _iso(not_after),
-        "expires_in_days": int((not_after - now).total_seconds() // 86400),
+        "expires_in_days": expires_in_days(not_after, now),
         "chain_length": len(chain),
         "warnings": warnings,
     }

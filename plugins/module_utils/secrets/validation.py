@@ -4,7 +4,8 @@
 """Checks a Secret against the API server's own rules before anything is sent.
 
 Every check raises ``SecretOpsError`` with a message naming the field or key and what to do;
-no message ever contains a value.
+no message ever contains a value. Patterns are matched with ``fullmatch``: one ending in ``$``
+would also accept a trailing newline.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,11 +21,11 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import types
 
 MAX_SECRET_BYTES = 1024 * 1024  # the API server's limit on the decoded size of all values
-DNS_SUBDOMAIN = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
-DNS_LABEL = re.compile(r"^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
-SECRET_KEY = re.compile(r"^[-._a-zA-Z0-9]+$")
-LABEL_NAME = re.compile(r"^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$")
-LABEL_VALUE = re.compile(r"^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$")
+DNS_SUBDOMAIN = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*")
+DNS_LABEL = re.compile(r"[a-z0-9]([-a-z0-9]*[a-z0-9])?")
+SECRET_KEY = re.compile(r"[-._a-zA-Z0-9]+")
+LABEL_NAME = re.compile(r"([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]")
+LABEL_VALUE = re.compile(r"(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?")
 
 # type -> keys that must be present in data (besides what the type's builder checks itself)
 REQUIRED_KEYS = {
@@ -40,7 +41,7 @@ REQUIRED_KEYS = {
 def validate_name(name, field="name"):
     if not name:
         raise SecretOpsError("%s is required: give the Secret's name" % field)
-    if len(name) > 253 or not DNS_SUBDOMAIN.match(name):
+    if len(name) > 253 or not DNS_SUBDOMAIN.fullmatch(name):
         raise SecretOpsError(
             "%s %r is not a valid Secret name: use at most 253 lowercase letters, digits, '-' and '.', "
             "starting and ending with a letter or digit" % (field, name)
@@ -50,7 +51,7 @@ def validate_name(name, field="name"):
 def validate_namespace(namespace):
     if not namespace:
         raise SecretOpsError("namespace is required: give the Secret's namespace")
-    if len(namespace) > 63 or not DNS_LABEL.match(namespace):
+    if len(namespace) > 63 or not DNS_LABEL.fullmatch(namespace):
         raise SecretOpsError(
             "namespace %r is not valid: use at most 63 lowercase letters, digits and '-', "
             "starting and ending with a letter or digit" % namespace
@@ -61,7 +62,7 @@ def validate_key(key, source="data"):
     """A Secret data key: ``[-._a-zA-Z0-9]+``, at most 253 characters, not '.' / '..'."""
     if not isinstance(key, str) or not key:
         raise SecretOpsError("%s has an empty key: every key needs a name of [-._a-zA-Z0-9] characters" % source)
-    if len(key) > 253 or not SECRET_KEY.match(key) or key in (".", "..") or key.startswith(".."):
+    if len(key) > 253 or not SECRET_KEY.fullmatch(key) or key in (".", "..") or key.startswith(".."):
         raise SecretOpsError(
             "%s key %r is not a valid Secret key: use only letters, digits, '-', '_' and '.' "
             "(at most 253, not '.' or '..' and not starting with '..')" % (source, key)
@@ -70,9 +71,9 @@ def validate_key(key, source="data"):
 
 def _validate_label_name(name, field):
     prefix, _sep, local = name.rpartition("/")
-    if prefix and (len(prefix) > 253 or not DNS_SUBDOMAIN.match(prefix)):
+    if prefix and (len(prefix) > 253 or not DNS_SUBDOMAIN.fullmatch(prefix)):
         raise SecretOpsError("%s key %r has an invalid prefix: the part before '/' must be a DNS subdomain" % (field, name))
-    if len(local) > 63 or not LABEL_NAME.match(local):
+    if len(local) > 63 or not LABEL_NAME.fullmatch(local):
         raise SecretOpsError(
             "%s key %r is not valid: use at most 63 letters, digits, '-', '_' and '.' (after an optional "
             "DNS-subdomain prefix and '/'), starting and ending with a letter or digit" % (field, name)
@@ -82,7 +83,7 @@ def _validate_label_name(name, field):
 def validate_metadata(labels, annotations):
     for name, value in (labels or {}).items():
         _validate_label_name(name, "labels")
-        if not isinstance(value, str) or len(value) > 63 or not LABEL_VALUE.match(value):
+        if not isinstance(value, str) or len(value) > 63 or not LABEL_VALUE.fullmatch(value):
             raise SecretOpsError(
                 "labels value of %r is not valid: give a string of at most 63 letters, digits, '-', '_' and '.', "
                 "starting and ending with a letter or digit (quote numbers and booleans)" % name
@@ -154,5 +155,5 @@ _REQUIRED_HINTS = {
     types.TLS: "give tls.cert and tls.key (PEM text) or tls.cert_file and tls.key_file",
     types.BASIC_AUTH: "give basic_auth.username and basic_auth.password",
     types.SSH_AUTH: "give ssh_auth.private_key",
-    types.BOOTSTRAP_TOKEN: "give bootstrap_token (token_id and token_secret are generated when omitted)",
+    types.BOOTSTRAP_TOKEN: "give bootstrap_token with token_id (token_secret is generated when omitted)",
 }

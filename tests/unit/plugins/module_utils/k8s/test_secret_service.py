@@ -1,0 +1,13 @@
+"""A Secret the collection takes over loses kubectl's last-applied annotation (every value in clear text)."""
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import taken_over_annotations
+
+LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
+
+
+def test_the_last_applied_annotation_is_dropped_and_the_others_kept():
+    current = {LAST_APPLIED: '{"data":{"password":"b2xk"}}', "team": "a", "secretops.io/version": "1"}
+    assert taken_over_annotations(current, {"secretops.io/version": "2"}) == {"team": "a", "secretops.io/version": "2"}
+    assert LAST_APPLIED in current, "inputs are not changed"
+    assert taken_over_annotations(None, {"a": "b"}) == {"a": "b"}
+    assert taken_over_annotations({"a": "b"}, None) == {"a": "b"}
