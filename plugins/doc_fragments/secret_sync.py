@@ -49,12 +49,15 @@ options:
         V(basic-auth) C(username)/C(password); V(tls) C(tls.crt) from C(cert), C(tls.key) from C(key),
         C(ca.crt) from C(ca) when present; V(dockerconfigjson) maps the registry parts C(server),
         C(username), C(password), C(email) to fields of the same name.
+      - A field that is not a string becomes its compact JSON text (V(true), V(5432), V({"a":1})).
     type: dict
     default: {}
   keep_previous:
     description:
       - Keep the value a rotation replaced as C(<field>_previous) in Vault and C(<key>_previous) in
         the Kubernetes Secret, for applications that accept the old and the new value during a grace window.
+      - Only a C(<field>_previous) next to its C(<field>) is such a kept value; any other field whose name
+        ends in C(_previous) (C(api_previous) with no C(api)) is an ordinary field and is never dropped.
       - Ignored for V(dockerconfigjson).
     type: bool
     default: false

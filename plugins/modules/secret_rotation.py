@@ -15,8 +15,11 @@ author: secretops maintainers (@secretops)
 description:
   - O(state=rotated) writes new values for the fields in O(generate) (generated) and O(new_values)
     (given) to Vault as a new KV v2 version, with check-and-set against the version read, and only
-    then updates the Kubernetes Secret built from it (see M(secretops.provisioning.secret_sync)).
-    Other fields carry over. If Vault cannot be written, Kubernetes is not touched.
+    then updates the Kubernetes Secret built from it (see M(secretops.provisioning.secret_sync)
+    for the checks the Secret gets and how values that are not strings are written). Other fields
+    carry over. If Vault cannot be written, Kubernetes is not touched.
+  - The Secret carries C(secretops.io/vault-path) and C(secretops.io/vault-version) and nothing
+    derived from a value.
   - When the Secret's C(secretops.io/vault-version) annotation is older than Vault's current
     version (a run wrote Vault but not Kubernetes), the run finishes that rotation instead of
     generating again (RV(resumed)).
@@ -137,11 +140,6 @@ attempts:
   returned: when the Secret was written
   type: int
   sample: 1
-checksum:
-  description: SHA-256 checksum of the Secret's content after the run.
-  returned: when the Secret was written
-  type: str
-  sample: 0f3c9a7e5d...
 restored_version:
   description: The version whose data was restored.
   returned: state=rolled_back

@@ -17,9 +17,18 @@ description:
     fields in O(generate) get a generated password only when Vault does not have them yet, and are
     never regenerated.
   - Then makes the Kubernetes Secret O(name) hold the Vault fields through O(mapping), typed as
-    O(type), annotated with C(secretops.io/vault-path), C(secretops.io/vault-version) and
-    C(secretops.io/checksum) (a SHA-256 over the content, never a value). Keys other writers
-    added to the Secret are kept. A concurrent update (HTTP 409) is retried on the fresh object.
+    O(type), annotated with C(secretops.io/vault-path) and C(secretops.io/vault-version), and
+    nothing derived from a value. Keys other writers added to the Secret are kept. A concurrent
+    update (HTTP 409) is retried on the fresh object.
+  - The Secret is built by the same code as M(secretops.provisioning.k8s_secret), with the same
+    checks - key names, the API server's 1 MiB limit, the keys each type needs, the
+    C(.dockerconfigjson) document, and for V(tls) that the key matches the certificate and the
+    chain is in order - and they run on the data about to be seeded, before anything is written
+    to Vault. A task that fails them changes neither Vault nor Kubernetes.
+  - A Vault field that is not a string becomes its compact JSON text in the Secret - V(true) or
+    V(false), decimal numbers, V(null), objects (keys sorted, no spaces) and lists - as Vault
+    Secrets Operator writes it, never Python's spelling. A value in O(values) that is not a string
+    is written to Vault as it is (KV holds JSON).
   - Vault is written before Kubernetes, with check-and-set against the version read.
 options:
   values:
@@ -100,11 +109,6 @@ secret_changed:
   returned: always
   type: bool
   sample: true
-checksum:
-  description: SHA-256 checksum of the Secret's content, as annotated on it.
-  returned: always
-  type: str
-  sample: 0f3c9a7e5d...
 keys:
   description: Keys the collection manages in the Secret.
   returned: always
@@ -125,10 +129,13 @@ def sync(module):
     vault = options.vault_client(params)
     k8s = build_client(options.k8s_params(params))
     try:
-        return service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
-                                 params["mount_point"], params["seed"], module.check_mode)
+        result = service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
+                                   params["mount_point"], params["seed"], module.check_mode)
     finally:
         k8s.close()
+    for warning in result.pop("warnings"):
+        module.warn("secret %s: %s" % (params["name"], warning))
+    return result
 
 
 def main():

@@ -22,14 +22,12 @@ import time
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import age, mapping, plan
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter, content_checksum
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import encode_data
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import text_fingerprints
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
 
 VAULT_PATH_ANNOTATION = "secretops.io/vault-path"
 VAULT_VERSION_ANNOTATION = "secretops.io/vault-version"
-CHECKSUM_ANNOTATION = "secretops.io/checksum"
 
 
 def _now():
@@ -56,23 +54,28 @@ def _write(vault, where, data, cas):
     return int(((body or {}).get("data") or {}).get("version"))
 
 
-def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mode, before_write=None):
-    """Make the Kubernetes Secret of ``spec`` hold ``vault_data`` (version ``vault_version``)."""
-    secret_type, string_data = mapping.string_data(spec, vault_data)
-    annotations = {
-        VAULT_PATH_ANNOTATION: where.full,
-        VAULT_VERSION_ANNOTATION: str(vault_version),
-        CHECKSUM_ANNOTATION: content_checksum(string_data, encoded=False),
-    }
-    result = SecretService(k8s).update_keys(namespace, spec["name"], secret_type, encode_data(string_data), annotations,
+def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mode, before_write=None, desired=None):
+    """Make the Kubernetes Secret of ``spec`` hold ``vault_data`` (version ``vault_version``).
+
+    ``desired`` is the Secret ``mapping.desired_secret`` built from ``vault_data`` (built here when
+    not given). The Secret carries the Vault path and version, never anything derived from a value.
+    """
+    if desired is None:
+        desired = mapping.desired_secret(spec, namespace, vault_data)
+    annotations = {VAULT_PATH_ANNOTATION: where.full, VAULT_VERSION_ANNOTATION: str(vault_version)}
+    result = SecretService(k8s).update_keys(namespace, spec["name"], desired.type, desired.data, annotations,
                                             mapping.managed_keys(spec, vault_data), check_mode, before_write)
-    result["checksum"] = annotations[CHECKSUM_ANNOTATION]
-    result["keys"] = sorted(string_data)
+    result["keys"] = sorted(desired.data)
+    result["warnings"] = list(desired.warnings)
     return result
 
 
 def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mode=False):
-    """Seed the Vault fields of ``spec`` (given values; generated ones only when missing), then sync."""
+    """Seed the Vault fields of ``spec`` (given values; generated ones only when missing), then sync.
+
+    The Secret is built and checked from the seeded data before Vault is written: data the Secret
+    could not hold never reaches Vault.
+    """
     where = _where(vault, spec, mount_point)
     current = _read(vault, where, spec)
     version = int(current["metadata"]["version"]) if current else 0
@@ -82,14 +85,15 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
         data, written = plan.seed(spec["name"], spec.get("fields"), data)
     if not data:
         raise SecretOpsError("secret %s: nothing in Vault at %s: give fields to seed it" % (spec["name"], where.full), vault_path=where.full)
+    desired = mapping.desired_secret(spec, namespace, data)
     if written:
         version = version + 1 if check_mode else _write(vault, where, data, version)
-    synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode)
+    synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired)
     return {
         "changed": bool(written) or synced["changed"],
         "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
         "vault_changed": bool(written), "written_fields": written, "secret_changed": synced["changed"],
-        "checksum": synced["checksum"], "keys": synced["keys"],
+        "keys": synced["keys"], "warnings": synced["warnings"],
     }
 
 
@@ -117,7 +121,7 @@ def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_
     if synced is not None and synced < version:
         # A previous run wrote Vault but not the Secret: finish that rotation instead of starting another.
         outcome = sync_secret(k8s, spec, namespace, where, current["data"], version, check_mode, before_write)
-        result.update(changed=outcome["changed"], resumed=True, old_version=synced, attempts=outcome["attempts"], checksum=outcome["checksum"],
+        result.update(changed=outcome["changed"], resumed=True, old_version=synced, attempts=outcome["attempts"],
                       reason="finished an interrupted rotation: the Secret had version %d, Vault %d" % (synced, version))
         result["duration"] = round(time.monotonic() - started, 2)
         return result
@@ -137,7 +141,7 @@ def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_
     result["fingerprints"] = dict((field, {"old": old[field], "new": new[field]}) for field in rotated)
     new_version = version + 1 if check_mode else _write(vault, where, data, version)
     outcome = sync_secret(k8s, spec, namespace, where, data, new_version, check_mode, before_write)
-    result.update(changed=True, new_version=new_version, attempts=outcome["attempts"], checksum=outcome["checksum"], reason=reason)
+    result.update(changed=True, new_version=new_version, attempts=outcome["attempts"], reason=reason)
     result["duration"] = round(time.monotonic() - started, 2)
     return result
 
@@ -162,6 +166,6 @@ def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_m
     return {
         "changed": changed or outcome["changed"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full,
         "restored_version": int(to_version), "replaced_version": version, "new_version": new_version,
-        "fingerprints": text_fingerprints(Fingerprinter(), target["data"]), "checksum": outcome["checksum"],
+        "fingerprints": text_fingerprints(Fingerprinter(), target["data"]),
         "duration": round(time.monotonic() - started, 2),
     }
