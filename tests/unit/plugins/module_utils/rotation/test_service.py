@@ -1,0 +1,115 @@
+"""rotation/service.py provision and sync_secret with a fake Vault and a fake SecretService: what is
+written where, and that a Secret the checks refuse stops the run before Vault is written."""
+
+import base64
+
+import pytest
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import service
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.validation import MAX_SECRET_BYTES
+
+PATH = "app/db"
+
+
+class FakeVault(object):
+    """A KV v2 mount ``secret`` holding one secret at ``app/db``; records every write."""
+
+    def __init__(self, data=None):
+        self.data = data
+        self.version = 1 if data is not None else 0
+        self.writes = []
+
+    def read(self, path):
+        if path.startswith("sys/internal/ui/mounts/"):
+            return {"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}}}
+        assert path == "secret/data/" + PATH, path
+        if self.data is None:
+            return None
+        return {"data": {"data": dict(self.data), "metadata": {"version": self.version}}}
+
+    def write(self, path, body, action=None):
+        assert path == "secret/data/" + PATH and body["options"]["cas"] == self.version
+        self.writes.append(body["data"])
+        self.data = body["data"]
+        self.version += 1
+        return {"data": {"version": self.version}}
+
+
+@pytest.fixture
+def secret_writes(monkeypatch):
+    writes = []
+
+    class FakeSecretService(object):
+        def __init__(self, client):
+            pass
+
+        def update_keys(self, namespace, name, secret_type, data, annotations, managed_keys, check_mode=False, before_write=None):
+            writes.append({"namespace": namespace, "name": name, "type": secret_type, "data": data, "annotations": annotations,
+                           "managed_keys": managed_keys})
+            return {"changed": True, "created": True, "attempts": 1}
+
+    monkeypatch.setattr(service, "SecretService", FakeSecretService)
+    return writes
+
+
+def spec(**fields):
+    return dict({"name": "db", "vault_path": "secret/" + PATH, "type": "opaque", "fields": {}, "mapping": {}, "keep_previous": False}, **fields)
+
+
+def test_provision_writes_json_types_to_vault_and_json_text_to_the_secret(secret_writes):
+    vault = FakeVault()
+    fields = {"enabled": {"value": True}, "limits": {"value": {"rps": 10}}, "port": {"value": 5432}}
+    result = service.provision(vault, None, spec(fields=fields), "shop")
+    assert vault.writes == [{"enabled": True, "limits": {"rps": 10}, "port": 5432}]
+    written = secret_writes[0]
+    assert dict((key, base64.b64decode(value).decode()) for key, value in written["data"].items()) == {
+        "enabled": "true", "limits": '{"rps":10}', "port": "5432"}
+    assert result["keys"] == ["enabled", "limits", "port"] and result["vault_version"] == 1
+
+
+def test_the_secret_carries_vault_path_and_version_and_nothing_derived_from_a_value(secret_writes):
+    result = service.provision(FakeVault(), None, spec(fields={"password": {"value": "123456"}}), "shop")
+    assert secret_writes[0]["annotations"] == {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "1"}
+    assert "checksum" not in result
+    assert sorted(result) == ["changed", "keys", "namespace", "secret", "secret_changed", "vault_changed", "vault_path",
+                              "vault_version", "warnings", "written_fields"]
+
+
+@pytest.mark.parametrize("case, secret, fields", [
+    ("key name", {"mapping": {"DB PASS": "password"}}, {"password": {"value": "hunter2"}}),
+    ("key name from a field", {}, {"my field": {"value": "hunter2"}}),
+    ("1 MiB", {}, {"blob": {"value": "h" * (MAX_SECRET_BYTES + 1)}}),
+    ("basic-auth keys", {"type": "basic-auth", "mapping": {"username": "username"}}, {"username": {"value": "hunter2"}}),
+    ("basic-auth field", {"type": "basic-auth"}, {"username": {"value": "hunter2"}}),
+    ("dockerconfigjson", {"type": "dockerconfigjson"},
+     {"server": {"value": "r.example"}, "username": {"value": "robot"}, "password": {"value": ""}}),
+    ("tls garbage", {"type": "tls"}, {"cert": {"value": "hunter2"}, "key": {"value": "hunter2"}}),
+    ("ssh-auth", {"type": "ssh-auth"}, {"key": {"value": "hunter2"}}),
+])
+def test_a_secret_the_checks_refuse_is_never_seeded_in_vault(secret_writes, case, secret, fields):
+    for existing in (None, {"other": "kept"}):
+        vault = FakeVault(existing)
+        with pytest.raises(SecretOpsError) as raised:
+            service.provision(vault, None, spec(fields=fields, **secret), "shop")
+        assert vault.writes == [] and vault.data == existing and secret_writes == [], case
+        assert "hunter2" not in str(raised.value)
+
+
+@pytest.mark.parametrize("case, cert, key", [
+    ("key does not match the certificate", "chain_pem", "other_key_pem"),
+    ("chain in the wrong order", "reversed_chain_pem", "key_pem"),
+])
+def test_tls_that_fails_its_checks_is_never_seeded_in_vault(secret_writes, pki, case, cert, key):
+    vault = FakeVault({"cert": pki.chain_pem, "key": pki.key_pem})
+    fields = {"cert": {"value": getattr(pki, cert)}, "key": {"value": getattr(pki, key)}}
+    with pytest.raises(SecretOpsError, match="secret db: tls"):
+        service.provision(vault, None, spec(type="tls", fields=fields), "shop")
+    assert vault.writes == [] and vault.version == 1 and secret_writes == [], case
+
+
+def test_tls_warnings_are_returned(secret_writes, pki):
+    fields = {"cert": {"value": pki.soon_pem}, "key": {"value": pki.key_pem}}
+    result = service.provision(FakeVault(), None, spec(type="tls", fields=fields), "shop")
+    assert any("expires" in warning for warning in result["warnings"])
+    assert secret_writes[0]["type"] == "kubernetes.io/tls"
