@@ -14,11 +14,16 @@ version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
   - Writes C(auth/<mount_path>/config) of a Kubernetes auth method when it differs from the options.
-  - Vault replaces the whole configuration on every write and never returns the token reviewer
-    JWT, only whether one is set. The JWT is therefore sent when the config is first written, when
-    Vault has none, whenever another setting forces a write (omitting it would erase it), and on
-    every run with O(token_reviewer_jwt_update=always). The result says whether it was sent.
-  - Omitted settings are not compared; a write caused by another setting resets them to Vault's defaults.
+  - An omitted setting keeps what Vault has. Vault replaces the whole configuration on every write,
+    so every setting the task does not give (O(kubernetes_ca_cert), O(pem_keys), O(issuer),
+    O(disable_iss_validation), O(disable_local_ca_jwt), and any field a newer server adds) is read
+    from Vault and written back unchanged; the diff shows the whole resulting config and the result
+    lists them in RV(kept_settings).
+  - Vault never returns the token reviewer JWT, only whether one is set, and a write without it
+    erases it. The JWT is therefore sent when the config is first written, when Vault has none,
+    whenever another setting forces a write, and on every run with O(token_reviewer_jwt_update=always).
+    The result says whether it was sent, and a write without it that removes the one Vault had is
+    reported in RV(token_reviewer_jwt_cleared) and a warning. Give O(token_reviewer_jwt) on every run to keep one.
 options:
   mount_path:
     description: Path of the Kubernetes auth method, without C(auth/).
@@ -32,6 +37,7 @@ options:
     description:
       - PEM text of the CA that signs the API server's certificate (use C(lookup('file', path)) for a file).
       - OpenBao requires it when O(disable_local_ca_jwt=true); HashiCorp Vault then falls back to the system trust store.
+      - Omitted, Vault's current CA is kept; V('') removes it.
     type: str
   token_reviewer_jwt:
     description:
@@ -47,17 +53,21 @@ options:
     choices: [on_create, always]
     default: on_create
   pem_keys:
-    description: PEM public keys that verify service-account JWT signatures without a TokenReview. Compared as a set.
+    description:
+      - PEM public keys that verify service-account JWT signatures without a TokenReview. Compared as a set.
+      - Omitted, Vault's current keys are kept; V([]) removes them.
     type: list
     elements: str
   issuer:
-    description: Expected JWT issuer, when issuer validation is enabled.
+    description: Expected JWT issuer, when issuer validation is enabled. Omitted, Vault's current issuer is kept; V('') removes it.
     type: str
   disable_iss_validation:
-    description: Whether to skip JWT issuer validation.
+    description: Whether to skip JWT issuer validation. Omitted, Vault's current setting is kept.
     type: bool
   disable_local_ca_jwt:
-    description: Set to V(true) when Vault does not run in the cluster, so it does not read the pod's CA and token files.
+    description:
+      - Set to V(true) when Vault does not run in the cluster, so it does not read the pod's CA and token files.
+      - Omitted, Vault's current setting is kept.
     type: bool
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
@@ -82,6 +92,11 @@ EXAMPLES = r"""
     kubernetes_ca_cert: "{{ lookup('file', 'ca.crt') }}"
     token_reviewer_jwt: "{{ reviewer_jwt }}"
     disable_local_ca_jwt: true
+
+- name: Move to a new API server address; the CA, issuer and other settings stay as they are
+  secretops.provisioning.vault_k8s_auth_config:
+    kubernetes_host: https://k8s-new.example.com:6443
+    token_reviewer_jwt: "{{ reviewer_jwt }}"  # Vault cannot return it, so a write without it would erase it
 """
 
 RETURN = r"""
@@ -100,6 +115,14 @@ token_reviewer_jwt_cleared:
   returned: always
   type: bool
   sample: false
+kept_settings:
+  description:
+    - Settings the task did not give that a write carried over from Vault's current config (empty
+      when nothing is written, or when the config is first written).
+  returned: always
+  type: list
+  elements: str
+  sample: ["disable_iss_validation", "issuer", "kubernetes_ca_cert", "pem_keys"]
 write_reasons:
   description: Why the config was (or would be) written; empty when unchanged.
   returned: always

@@ -115,3 +115,46 @@ def test_lookup_logs_in_with_the_kubernetes_auth_method(local_env, k8s_auth_setu
     denied = run_tasks([{"name": "denied", "set_fact": {"v": "{{ %s jwt=the_jwt) }}" % lookup}}], env=env, vars={"the_jwt": intruder_jwt})
     assert denied.returncode != 0 and "login at auth/%s/login failed" % setup["mount"] in denied.output
     assert intruder_jwt not in denied.output
+
+
+# The issuer the local apiserver stamps on service-account tokens (tools/cluster/localenv.py).
+SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local"
+
+
+def test_changing_only_the_host_keeps_ca_issuer_and_local_ca_jwt(local_env, k8s_auth_setup, vault_client):
+    """Vault's config write replaces the whole config: a task that gives only kubernetes_host must
+    carry the CA, issuer, disable_local_ca_jwt and disable_iss_validation over, and logins keep working."""
+    setup = k8s_auth_setup
+    with open(local_env.ca_cert) as handle:
+        ca_text = handle.read()
+    unreachable = "https://127.0.0.1:1"
+    full = task("full", "vault_k8s_auth_config", mount_path=setup["mount"], kubernetes_host=unreachable, kubernetes_ca_cert=ca_text,
+                issuer=SERVICE_ACCOUNT_ISSUER, disable_iss_validation=False, disable_local_ca_jwt=True,
+                token_reviewer_jwt=setup["reviewer_jwt"])
+    run_tasks([full], env=vault_env(local_env)).assert_ok()
+    broken = run_tasks([_check(setup, "app", fail_on_error=False)], env=vault_env(local_env)).assert_ok().task("check")
+    assert broken["success"] is False and broken["step"] == "login"  # the host matters: nothing listens there
+
+    real_host = local_env.api_server.replace("127.0.0.1", "localhost")  # another name on the serving certificate
+    host_only = task("host", "vault_k8s_auth_config", mount_path=setup["mount"], kubernetes_host=real_host,
+                     token_reviewer_jwt=setup["reviewer_jwt"])
+    changed = run_tasks([host_only], env=vault_env(local_env), diff=True).assert_ok().task("host")
+    assert changed["changed"] is True and changed["write_reasons"] == ["settings differ: kubernetes_host"]
+    assert {"kubernetes_ca_cert", "issuer", "disable_local_ca_jwt", "disable_iss_validation", "pem_keys"} <= set(changed["kept_settings"])
+    after = changed["diff"]["after"]
+    assert after["kubernetes_host"] == real_host and after["issuer"] == SERVICE_ACCOUNT_ISSUER
+    assert after["disable_local_ca_jwt"] is True and after["disable_iss_validation"] is False
+    assert after["kubernetes_ca_cert"] == ca_text.strip() and after["token_reviewer_jwt_set"] is True
+
+    stored = vault_client.read("auth/%s/config" % setup["mount"])["data"]
+    assert stored["kubernetes_host"] == real_host
+    assert stored["kubernetes_ca_cert"].strip() == ca_text.strip()
+    assert stored["issuer"] == SERVICE_ACCOUNT_ISSUER and stored["disable_iss_validation"] is False
+    assert stored["disable_local_ca_jwt"] is True and stored["token_reviewer_jwt_set"] is True
+
+    # A real login: the kept CA verifies the apiserver, the kept issuer is checked against the token's.
+    works = run_tasks([_check(setup, "app")], env=vault_env(local_env)).assert_ok().task("check")
+    assert works["success"] is True and works["read_ok"] is True
+
+    again = run_tasks([host_only], env=vault_env(local_env)).assert_ok().task("host")
+    assert again["changed"] is False and again["kept_settings"] == []

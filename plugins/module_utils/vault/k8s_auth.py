@@ -3,10 +3,14 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Kubernetes auth method: its config (``auth/<mount>/config``) and roles (``auth/<mount>/role/<name>``).
 
-The config endpoint replaces the whole configuration on every write and never returns the token
-reviewer JWT (only ``token_reviewer_jwt_set``). So the JWT is sent when the config is first
-written, whenever another field forces a write (leaving it out would erase it), and on every run
-with ``token_reviewer_jwt_update=always``; the result says which happened.
+The config endpoint replaces the whole configuration on every write (it has no PATCH). So a
+setting the task leaves out is read from Vault and carried into the write unchanged: an omitted
+option means "keep what Vault has", never "reset to the default". The one field that cannot be
+carried is the token reviewer JWT, which Vault never returns (only ``token_reviewer_jwt_set``) and
+erases on a write without it (verified against OpenBao 2.7). So the JWT is sent when the config is
+first written, whenever another field forces a write, and on every run with
+``token_reviewer_jwt_update=always``; the result says which happened, and whether a write without
+it removed the one Vault had.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,6 +19,9 @@ __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
+
+# Fields a config read returns that a write does not take.
+CONFIG_READ_ONLY = ("token_reviewer_jwt_set",)
 
 CONFIG_KINDS = {
     "kubernetes_host": "str",
@@ -86,8 +93,31 @@ def _current_config(raw):
     return current
 
 
+def kept_settings(raw, settings):
+    """What Vault has (``raw``, as read) for every field ``settings`` leaves out (``None``): the
+    values a write must repeat so that it changes only what the task asks for. Any field the
+    server returns is kept, also ones this module does not know (newer Vault releases add some)."""
+    if raw is None:
+        return {}
+    return dict(
+        (name, value) for name, value in raw.items()
+        if name not in CONFIG_READ_ONLY and name != "token_reviewer_jwt" and settings.get(name) is None
+    )
+
+
+def _config_diff(current, wanted, kept):
+    """Before/after of the whole resulting config (managed and kept fields), normalized."""
+    if current is None:
+        return diff.before_after(None, wanted, CONFIG_KINDS)
+    resulting = dict((name, current.get(name)) for name in kept)
+    resulting.update((name, value) for name, value in wanted.items() if value is not None)
+    kinds = dict((name, CONFIG_KINDS.get(name, "plain")) for name in set(current) | set(resulting) if name not in CONFIG_READ_ONLY)
+    return diff.before_after(current, resulting, kinds, sorted(kinds))
+
+
 def ensure_config(client, mount_path, settings, reviewer_jwt=None, jwt_update="on_create", check_mode=False):
-    """Make ``auth/<mount>/config`` match ``settings``; the reviewer JWT is handled as described above."""
+    """Make ``auth/<mount>/config`` match ``settings`` (``None``: keep what Vault has); the reviewer
+    JWT is handled as described above."""
     mount = _mount(mount_path)
     validate_config(settings, reviewer_jwt)
     path = "auth/%s/config" % mount
@@ -97,6 +127,7 @@ def ensure_config(client, mount_path, settings, reviewer_jwt=None, jwt_update="o
     current = _current_config(raw)
     wanted = _comparable_config(settings)
     changed_names = diff.differences(current, wanted, CONFIG_KINDS)
+    kept = kept_settings(raw, settings)
     jwt_set = bool(raw and raw.get("token_reviewer_jwt_set"))
     reasons = []
     if current is None:
@@ -108,7 +139,7 @@ def ensure_config(client, mount_path, settings, reviewer_jwt=None, jwt_update="o
     elif reviewer_jwt and current is not None and not jwt_set:
         reasons.append("Vault has no token reviewer JWT yet")
     write = bool(reasons)
-    change = diff.before_after(current, wanted, CONFIG_KINDS, changed_names if current is not None else None)
+    change = _config_diff(current, wanted, kept)
     # The JWT itself never appears; only whether Vault has one.
     if change["before"] is not None:
         change["before"]["token_reviewer_jwt_set"] = jwt_set
@@ -120,9 +151,11 @@ def ensure_config(client, mount_path, settings, reviewer_jwt=None, jwt_update="o
         "token_reviewer_jwt_sent": bool(write and reviewer_jwt),
         "token_reviewer_jwt_cleared": bool(write and jwt_set and not reviewer_jwt),
         "write_reasons": reasons,
+        "kept_settings": sorted(kept) if write else [],
     }
     if write and not check_mode:
-        payload = dict((name, value) for name, value in settings.items() if value is not None)
+        payload = dict(kept)
+        payload.update((name, value) for name, value in settings.items() if value is not None)
         if reviewer_jwt:
             payload["token_reviewer_jwt"] = reviewer_jwt
         client.write(path, payload, action="write the Kubernetes auth config at %s" % path)

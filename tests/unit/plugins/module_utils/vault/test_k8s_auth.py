@@ -1,0 +1,95 @@
+"""vault/k8s_auth.py ensure_config: omitted settings keep what Vault has (Vault's write replaces the
+whole config), the diff shows the resulting config, and the reviewer JWT never appears."""
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import k8s_auth
+
+CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+KEY = "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----"
+JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXZpZXdlciJ9.SIGNATURE"
+STORED = {
+    "kubernetes_host": "https://old:6443", "kubernetes_ca_cert": CA, "pem_keys": [KEY], "issuer": "https://issuer",
+    "disable_iss_validation": False, "disable_local_ca_jwt": True, "token_reviewer_jwt_set": True,
+    "use_annotations_as_alias_metadata": True,  # a field of newer servers this module does not manage
+}
+
+
+class ConfigStore(object):
+    """A Vault whose config write replaces the whole config, as the real endpoint does."""
+
+    def __init__(self, stored=None):
+        self.stored = dict(stored) if stored else None
+        self.writes = []
+
+    def read(self, path):
+        return {"data": dict(self.stored)} if self.stored else None
+
+    def write(self, path, data, action=None):
+        self.writes.append(dict(data))
+        jwt = data.get("token_reviewer_jwt")
+        self.stored = dict((key, value) for key, value in data.items() if key != "token_reviewer_jwt")
+        self.stored["token_reviewer_jwt_set"] = bool(jwt)
+        return {}
+
+
+def _settings(**given):
+    settings = dict((name, None) for name in k8s_auth.CONFIG_KINDS)
+    settings.update(given)
+    return settings
+
+
+def test_changing_only_the_host_keeps_every_other_setting():
+    vault = ConfigStore(STORED)
+    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443"), reviewer_jwt=JWT)
+    assert result["changed"] is True and result["write_reasons"] == ["settings differ: kubernetes_host"]
+    assert result["kept_settings"] == ["disable_iss_validation", "disable_local_ca_jwt", "issuer", "kubernetes_ca_cert", "pem_keys",
+                                       "use_annotations_as_alias_metadata"]
+    sent = vault.writes[0]
+    for name in ("kubernetes_ca_cert", "pem_keys", "issuer", "disable_iss_validation", "disable_local_ca_jwt", "use_annotations_as_alias_metadata"):
+        assert sent[name] == STORED[name], name
+    assert sent["kubernetes_host"] == "https://new:6443" and sent["token_reviewer_jwt"] == JWT
+    assert "token_reviewer_jwt_set" not in sent
+    expected = dict(STORED, kubernetes_host="https://new:6443")
+    assert vault.stored == expected
+
+
+def test_the_diff_shows_the_whole_resulting_config_and_no_jwt():
+    vault = ConfigStore(STORED)
+    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443", issuer="https://other"),
+                                    reviewer_jwt=JWT, check_mode=True)
+    before, after = result["diff"]["before"], result["diff"]["after"]
+    assert before["kubernetes_host"] == "https://old:6443" and after["kubernetes_host"] == "https://new:6443"
+    assert before["issuer"] == "https://issuer" and after["issuer"] == "https://other"
+    for name in ("kubernetes_ca_cert", "pem_keys", "disable_local_ca_jwt", "disable_iss_validation", "use_annotations_as_alias_metadata"):
+        assert after[name] == before[name], name
+    assert after["kubernetes_ca_cert"] == CA.strip() and after["pem_keys"] == [KEY]
+    assert before["token_reviewer_jwt_set"] is True and after["token_reviewer_jwt_set"] is True
+    assert JWT not in repr(result) and "SIGNATURE" not in repr(result)
+    assert vault.writes == []  # check mode
+
+
+def test_a_given_setting_still_replaces_what_vault_has():
+    vault = ConfigStore(STORED)
+    k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443", pem_keys=[], issuer=""), reviewer_jwt=JWT)
+    assert vault.stored["pem_keys"] == [] and vault.stored["issuer"] == ""
+    assert vault.stored["kubernetes_ca_cert"] == CA
+
+
+def test_nothing_is_written_when_the_given_settings_match():
+    vault = ConfigStore(STORED)
+    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"), reviewer_jwt=JWT)
+    assert result["changed"] is False and result["kept_settings"] == [] and vault.writes == []
+
+
+def test_a_write_without_the_jwt_reports_that_it_removes_it():
+    vault = ConfigStore(STORED)
+    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443"))
+    assert result["token_reviewer_jwt_cleared"] is True and result["diff"]["after"]["token_reviewer_jwt_set"] is False
+    assert vault.stored["kubernetes_ca_cert"] == CA and vault.stored["disable_local_ca_jwt"] is True
+
+
+def test_the_first_write_sends_only_what_is_given():
+    vault = ConfigStore()
+    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://k8s:6443", disable_local_ca_jwt=True,
+                                                                   kubernetes_ca_cert=CA), reviewer_jwt=JWT)
+    assert result["write_reasons"] == ["config not yet written"] and result["kept_settings"] == []
+    assert vault.writes == [{"kubernetes_host": "https://k8s:6443", "disable_local_ca_jwt": True, "kubernetes_ca_cert": CA, "token_reviewer_jwt": JWT}]
