@@ -189,6 +189,10 @@ def argument_spec():
     return spec
 
 
+def _names(results, outcomes=None):
+    return ["%s/%s" % (r["kind"], r["name"]) for r in results if (r["outcome"] in outcomes if outcomes else r["restarted"])]
+
+
 def restart(module):
     params = module.params
     namespace = params["namespace"]
@@ -196,6 +200,7 @@ def restart(module):
     if params["checksum"] and not secrets:
         raise SecretOpsError("checksum=true needs secrets: the checksums stamped are those of the listed Secrets")
     client = build_client(connection_params(params))
+    results = []
     try:
         consumers = [dict(item, secret=None) for item in params["workloads"] or []]
         if secrets:
@@ -206,21 +211,26 @@ def restart(module):
         patched = [result for result in results if result["outcome"] == "restarted"]
         if params["wait"] and patched:
             service.wait_for_rollouts(client, namespace, patched, params["wait_timeout"])
-        for result in results:
-            result.pop("generation", None)
-            result.pop("patched_at", None)
+    except SecretOpsError as error:
+        # What was patched before the error is part of the failure result: the caller rolls back or reports it.
+        partial = error.details.setdefault("results", service.public_results(results))
+        error.details.setdefault("restarted", _names(partial))
+        raise
     finally:
         client.close()
-    failed = ["%s/%s" % (r["kind"], r["name"]) for r in results if r["outcome"] in ("failed", "timeout")]
+    results = service.public_results(results)
     outcome = {
         "changed": any(result["restarted"] for result in results),
         "results": results,
-        "restarted": ["%s/%s" % (r["kind"], r["name"]) for r in results if r["restarted"]],
-        "failed_rollouts": failed,
+        "restarted": _names(results),
+        "failed_rollouts": _names(results, ("failed", "timeout")),
     }
-    if failed and params["fail_on_rollout_failure"]:
-        reasons = "; ".join("%s/%s: %s" % (r["kind"], r["name"], r["reason"]) for r in results if r["outcome"] in ("failed", "timeout"))
-        raise SecretOpsError("rollout did not complete for %s" % reasons, **dict((k, v) for k, v in outcome.items() if k != "changed"))
+    problems = [r["reason"] for r in results if r["outcome"] == "forbidden"]
+    if outcome["failed_rollouts"] and params["fail_on_rollout_failure"]:
+        problems.append("rollout did not complete for %s" % "; ".join(
+            "%s/%s: %s" % (r["kind"], r["name"], r["reason"]) for r in results if r["outcome"] in ("failed", "timeout")))
+    if problems:
+        raise SecretOpsError("; ".join(problems), **dict((k, v) for k, v in outcome.items() if k != "changed"))
     return outcome
 
 

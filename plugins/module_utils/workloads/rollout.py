@@ -22,20 +22,45 @@ COMPLETE = "complete"
 PROGRESSING = "progressing"
 FAILED = "failed"
 PAUSED = "paused"
+# An OnDelete StatefulSet or DaemonSet whose pods still run the old template: not a failure.
+ON_DELETE = "on_delete"
+
+
+# Why a built-in kind the collection finds cannot be restarted by patching its pod template.
+_NOT_RESTARTABLE = {
+    "Job": "a Job runs its pods to completion and cannot be restarted in place: delete and re-create it to pick the change up",
+    "Pod": "a Pod without a controller cannot be restarted in place: delete and re-create it to pick the change up",
+    "ReplicaSet": ("a ReplicaSet does not replace its pods when its template changes: delete its pods (it re-creates them "
+                   "with the change), or run it from a Deployment"),
+    "ReplicationController": ("a ReplicationController does not replace its pods when its template changes: delete its pods "
+                              "(it re-creates them with the change), or run it from a Deployment"),
+}
+
+
+def not_restartable_reason(kind):
+    """Why a workload of ``kind`` cannot be restarted (None for the kinds in ``RESTARTABLE_KINDS``)."""
+    if kind in RESTARTABLE_KINDS:
+        return None
+    return _NOT_RESTARTABLE.get(kind) or "the collection cannot restart a %s: restart it through the controller that manages it" % kind
 
 
 def plan_restarts(consumers):
     """Group consumers (of one or more Secrets) into one restart target per workload.
 
     Returns a list of ``{kind, name, secrets}`` in first-seen order, so a workload using three
-    changed Secrets is restarted once.
+    changed Secrets is restarted once. A consumer discovery marked ``restartable: false`` keeps
+    its ``reason`` (and ``api_version``, for kinds of other API groups) on its target.
     """
     targets = []
     index = {}
     for consumer in consumers:
-        key = (consumer["kind"], consumer["name"])
+        key = (consumer["kind"], consumer["name"], consumer.get("api_version"))
         if key not in index:
             index[key] = {"kind": consumer["kind"], "name": consumer["name"], "secrets": []}
+            if consumer.get("restartable") is False:
+                index[key]["reason"] = consumer.get("reason")
+            if consumer.get("api_version"):
+                index[key]["api_version"] = consumer["api_version"]
             targets.append(index[key])
         secret = consumer.get("secret")
         if secret and secret not in index[key]["secrets"]:
@@ -88,16 +113,38 @@ def _generation_observed(workload):
     return ((workload.get("status") or {}).get("observedGeneration") or 0) >= generation
 
 
+def update_strategy(workload):
+    """The update strategy type of a StatefulSet or DaemonSet (``RollingUpdate`` when unset, as the API defaults it)."""
+    return ((workload.get("spec") or {}).get("updateStrategy") or {}).get("type") or "RollingUpdate"
+
+
+def on_delete_reason(kind):
+    return ("updateStrategy OnDelete: the %s's pod template carries the change, but its pods keep running the old one "
+            "until each is deleted (kubectl delete pod); the controller then re-creates it with the new template" % kind)
+
+
+def _on_delete_state(kind, updated, ready, replicas):
+    """OnDelete pods are replaced only when deleted: complete once every pod runs the new template
+    (someone deleted them), otherwise reported as such, never as a failure."""
+    if updated >= replicas and ready >= replicas:
+        return COMPLETE, "updateStrategy OnDelete: all %d pods run the new template" % replicas
+    return ON_DELETE, "%s (%d of %d pods updated)" % (on_delete_reason(kind), updated, replicas)
+
+
+# The three functions below follow kubectl's rollout status (k8s.io/kubectl/pkg/polymorphichelpers/
+# rollout_status.go) check for check, in its order, so a verdict here is the one kubectl gives.
+
 def _deployment_state(workload):
     spec = workload.get("spec") or {}
     status = workload.get("status") or {}
     if spec.get("paused"):
         return PAUSED, "the Deployment is paused; resume it (kubectl rollout resume) to roll out"
+    if not _generation_observed(workload):
+        # A ProgressDeadlineExceeded condition here belongs to the previous generation.
+        return PROGRESSING, "waiting for the controller to observe the new generation"
     progressing = _condition(status, "Progressing")
     if progressing.get("reason") == "ProgressDeadlineExceeded":
         return FAILED, "ProgressDeadlineExceeded: %s" % (progressing.get("message") or "the new pods did not become available in time")
-    if not _generation_observed(workload):
-        return PROGRESSING, "waiting for the controller to observe the new generation"
     replicas = spec.get("replicas", 1)
     updated = status.get("updatedReplicas") or 0
     available = status.get("availableReplicas") or 0
@@ -114,18 +161,27 @@ def _deployment_state(workload):
 def _statefulset_state(workload):
     spec = workload.get("spec") or {}
     status = workload.get("status") or {}
-    if not _generation_observed(workload):
-        return PROGRESSING, "waiting for the controller to observe the new generation"
     replicas = spec.get("replicas", 1)
-    if (spec.get("updateStrategy") or {}).get("type") == "OnDelete":
-        return COMPLETE, "updateStrategy OnDelete: pods pick the change up when deleted"
     updated = status.get("updatedReplicas") or 0
     ready = status.get("readyReplicas") or 0
-    available = status.get("availableReplicas", ready) or 0
-    if status.get("updateRevision") and status.get("updateRevision") != status.get("currentRevision"):
+    observed = status.get("observedGeneration") or 0
+    if not observed or not _generation_observed(workload):
+        return PROGRESSING, "waiting for the controller to observe the new generation"
+    if update_strategy(workload) == "OnDelete":
+        return _on_delete_state("StatefulSet", updated, ready, replicas)
+    if ready < replicas:
+        return PROGRESSING, "%d of %d replicas ready" % (ready, replicas)
+    rolling_update = (spec.get("updateStrategy") or {}).get("rollingUpdate")
+    if rolling_update is not None:
+        partition = rolling_update.get("partition") or 0
+        if updated < replicas - partition:
+            return PROGRESSING, "%d of %d replicas updated" % (updated, replicas - partition)
+        if partition:
+            return COMPLETE, ("partitioned roll out complete: %d new pods updated; the %d pods with an ordinal below the partition (%d) "
+                              "keep the old template" % (updated, min(partition, replicas), partition))
+        return COMPLETE, "%d of %d replicas updated and ready" % (updated, replicas)
+    if status.get("updateRevision") != status.get("currentRevision"):
         return PROGRESSING, "%d of %d replicas updated" % (updated, replicas)
-    if ready < replicas or available < replicas:
-        return PROGRESSING, "%d of %d replicas ready" % (min(ready, available), replicas)
     return COMPLETE, "%d of %d replicas updated and ready" % (ready, replicas)
 
 
@@ -136,6 +192,8 @@ def _daemonset_state(workload):
     desired = status.get("desiredNumberScheduled") or 0
     updated = status.get("updatedNumberScheduled") or 0
     available = status.get("numberAvailable") or 0
+    if update_strategy(workload) == "OnDelete":
+        return _on_delete_state("DaemonSet", updated, available, desired)
     if updated < desired:
         return PROGRESSING, "%d of %d nodes updated" % (updated, desired)
     if available < desired:
@@ -144,7 +202,7 @@ def _daemonset_state(workload):
 
 
 def rollout_state(workload):
-    """``(state, reason)`` of a workload's rollout: complete, progressing, failed or paused."""
+    """``(state, reason)`` of a workload's rollout: complete, progressing, failed, paused or on_delete."""
     kind = workload.get("kind")
     if kind == "Deployment":
         return _deployment_state(workload)

@@ -38,6 +38,10 @@ def _apis(client):
         "CronJob": (client.batch.list_namespaced_cron_job, client.batch.read_namespaced_cron_job,
                     client.batch.patch_namespaced_cron_job),
         "Job": (client.batch.list_namespaced_job, client.batch.read_namespaced_job, client.batch.patch_namespaced_job),
+        "ReplicaSet": (client.apps.list_namespaced_replica_set, client.apps.read_namespaced_replica_set,
+                       client.apps.patch_namespaced_replica_set),
+        "ReplicationController": (client.core.list_namespaced_replication_controller, client.core.read_namespaced_replication_controller,
+                                  client.core.patch_namespaced_replication_controller),
         "Pod": (client.core.list_namespaced_pod, client.core.read_namespaced_pod, client.core.patch_namespaced_pod),
     }
 
@@ -90,55 +94,131 @@ def find_consumers(client, namespace, secret_names):
     return consumers, opted_out
 
 
-def read_workload(client, namespace, kind, name):
-    if kind not in discovery.WORKLOAD_KINDS:
-        raise SecretOpsError("unsupported workload kind %s: use one of %s" % (kind, ", ".join(discovery.WORKLOAD_KINDS)))
+# Keys of a restart result that only the wait uses; ``public_results`` drops them.
+INTERNAL_KEYS = ("generation", "patched_at")
+
+# The RBAC resource of each kind the collection patches, to name a missing permission.
+RBAC_RESOURCES = {"Deployment": "deployments.apps", "StatefulSet": "statefulsets.apps", "DaemonSet": "daemonsets.apps",
+                  "CronJob": "cronjobs.batch"}
+
+
+def public_results(results):
+    """Copies of restart results without the wait's bookkeeping, ready to return."""
+    return [dict((key, value) for key, value in result.items() if key not in INTERNAL_KEYS) for result in results]
+
+
+def _read(client, namespace, kind, name):
+    """A workload dict, or None when it does not exist. A transport error is left to the caller,
+    which knows what it was waiting for."""
     read_fn = _apis(client)[kind][1]
     try:
         obj = read_fn(name, namespace, _request_timeout=client.request_timeout)
-    except Exception as exc:  # translated below; anything else is re-raised by _call's rules
+    except TransportError:
+        raise
+    except Exception as exc:  # ApiException: 404 means gone, the rest is translated with the action named
         if is_status(exc, 404):
-            raise SecretOpsError("%s %s/%s does not exist: check the workload name and namespace" % (kind, namespace, name), status=404)
+            return None
         if getattr(exc, "status", None) is not None:
             raise api_error(exc, "read %s %s/%s" % (kind, namespace, name))
-        if isinstance(exc, TransportError):
-            raise SecretOpsError("cannot read %s %s/%s: the API server at %s is unreachable" % (kind, namespace, name, client.host))
         raise
     return _as_dict(client, obj, kind)
 
 
+def read_workload(client, namespace, kind, name):
+    if kind not in discovery.WORKLOAD_KINDS:
+        raise SecretOpsError("unsupported workload kind %s: use one of %s" % (kind, ", ".join(discovery.WORKLOAD_KINDS)))
+    try:
+        workload = _read(client, namespace, kind, name)
+    except TransportError:
+        raise SecretOpsError("cannot read %s %s/%s: the API server at %s is unreachable" % (kind, namespace, name, client.host))
+    if workload is None:
+        raise SecretOpsError("%s %s/%s does not exist: check the workload name and namespace" % (kind, namespace, name), status=404)
+    return workload
+
+
 def patch_workload(client, namespace, kind, name, patch):
+    """Patch a workload and return it, or None when it no longer exists.
+
+    A 403 names the workload and the permission the identity lacks.
+    """
     patch_fn = _apis(client)[kind][2]
-    obj = _call(client, "patch %s %s/%s" % (kind, namespace, name), patch_fn, name, namespace, patch)
+    try:
+        obj = _call(client, "patch %s %s/%s" % (kind, namespace, name), patch_fn, name, namespace, patch)
+    except SecretOpsError as error:
+        status = error.details.get("status")
+        if status == 404:
+            return None
+        if status == 403:
+            raise SecretOpsError("%s; restarting %s %s/%s needs the 'patch' verb on %s in namespace %s: grant it to the identity "
+                                 "(a Role and RoleBinding), or restart the workload another way"
+                                 % (error, kind, namespace, name, RBAC_RESOURCES.get(kind, kind), namespace), status=403)
+        raise
     return _as_dict(client, obj, kind)
 
 
-def wait_for_rollouts(client, namespace, pending, timeout, poll_interval=1.0, clock=time.monotonic, sleep=time.sleep):
+def _finish(result, outcome, reason, clock):
+    result.update(outcome=outcome, reason=reason, duration=round(clock() - result.get("patched_at", clock()), 1))
+
+
+def _pending_names(results):
+    return ", ".join("%s/%s" % (result["kind"], result["name"]) for result in results)
+
+
+def _abandon(waiting, reason, clock):
+    """Mark every workload still waited for as ``unknown``: the caller raises next."""
+    for result in waiting:
+        _finish(result, "unknown", reason, clock)
+
+
+def wait_for_rollouts(client, namespace, pending, timeout, poll_interval=1.0, clock=time.monotonic, sleep=time.sleep, unreachable_grace=10):
     """Poll each workload in ``pending`` (list of result dicts with kind/name/generation) until its
     rollout completes or fails, or ``timeout`` seconds pass. Sets ``outcome`` and ``reason`` on each.
+
+    Outcomes: ``complete``, ``failed``, ``paused``, ``on_delete`` (an OnDelete StatefulSet or
+    DaemonSet whose pods still run the old template), ``deleted`` (the workload was deleted while
+    waited for), ``timeout``. When the API server stays unreachable for ``unreachable_grace``
+    seconds (or past the deadline), or refuses a read, the workloads still pending get outcome
+    ``unknown`` and a ``SecretOpsError`` names the server and those workloads.
     """
     deadline = clock() + timeout
     waiting = list(pending)
+    unreachable_since = None
     while waiting:
         still = []
-        for result in waiting:
-            workload = read_workload(client, namespace, result["kind"], result["name"])
+        for position, result in enumerate(waiting):
+            try:
+                workload = _read(client, namespace, result["kind"], result["name"])
+            except TransportError as exc:
+                unreachable_since = clock() if unreachable_since is None else unreachable_since
+                still.extend(waiting[position:])
+                if clock() - unreachable_since < unreachable_grace and clock() < deadline:
+                    break  # a blip: poll again
+                _abandon(still, "the API server became unreachable while waiting", clock)
+                raise SecretOpsError("the API server at %s became unreachable (%s) while waiting for the rollouts of %s: their outcome is "
+                                     "unknown; when the API server is back, re-run to check them"
+                                     % (client.host, exc.__class__.__name__, _pending_names(still)))
+            except SecretOpsError as error:
+                still.extend(waiting[position:])
+                _abandon(still, "could not read the workload while waiting: %s" % error, clock)
+                raise SecretOpsError("%s, while waiting for the rollouts of %s: their outcome is unknown" % (error, _pending_names(still)),
+                                     **error.details)
+            unreachable_since = None
+            if workload is None:
+                _finish(result, "deleted", "%s %s/%s was deleted while waiting for its rollout" % (result["kind"], namespace, result["name"]), clock)
+                continue
             observed = (workload.get("status") or {}).get("observedGeneration") or 0
             state, reason = rollout.rollout_state(workload)
-            if state == rollout.COMPLETE and observed < result.get("generation", 0):
-                state = rollout.PROGRESSING
+            if state in (rollout.COMPLETE, rollout.ON_DELETE) and observed < result.get("generation", 0):
+                state = rollout.PROGRESSING  # the status still describes the template before the patch
             result["reason"] = reason
             if state == rollout.PROGRESSING:
                 still.append(result)
             else:
-                result["outcome"] = state
-                result["duration"] = round(clock() - result.get("patched_at", clock()), 1)
+                _finish(result, state, reason, clock)
         waiting = still
         if waiting and clock() >= deadline:
             for result in waiting:
-                result["outcome"] = "timeout"
-                result["duration"] = round(clock() - result.get("patched_at", clock()), 1)
-                result["reason"] = "not complete after %ss: %s" % (timeout, result["reason"])
+                _finish(result, "timeout", "not complete after %ss: %s" % (timeout, result.get("reason")), clock)
             break
         if waiting:
             sleep(poll_interval)
@@ -147,38 +227,63 @@ def wait_for_rollouts(client, namespace, pending, timeout, poll_interval=1.0, cl
 def restart(client, namespace, targets, restarted_at, checksums=None, check_mode=False):
     """Patch the pod template of each target once. Returns one result dict per target.
 
-    ``targets`` come from ``rollout.plan_restarts`` (``{kind, name, secrets}``). With ``checksums``
-    (Secret name -> checksum), a workload whose template already carries every checksum is left
-    alone, so a re-run with no Secret change restarts nothing.
+    ``targets`` come from ``rollout.plan_restarts`` (``{kind, name, secrets}``, plus ``reason`` for
+    a consumer discovery found not restartable). With ``checksums`` (Secret name -> checksum), a
+    workload whose template already carries every checksum is left alone, so a re-run with no
+    Secret change restarts nothing. A patch refused with 403 gives outcome ``forbidden`` and the
+    other targets are still restarted (the caller fails afterwards); any other API
+    error raises at once, with the results so far in its ``results`` detail.
     """
     results = []
-    for target in targets:
-        kind, name = target["kind"], target["name"]
-        result = {"kind": kind, "name": name, "namespace": namespace, "secrets": list(target.get("secrets") or []), "restarted": False}
-        results.append(result)
-        if kind not in rollout.RESTARTABLE_KINDS:
-            result.update(outcome="skipped", reason="a %s cannot be restarted in place; delete or re-create it to pick the change up" % kind)
-            continue
-        workload = read_workload(client, namespace, kind, name)
-        if rollout.checksums_current(workload, result["secrets"], checksums):
-            result.update(outcome="unchanged", reason="the pod template already carries the current Secret checksums")
-            continue
-        if kind == "Deployment" and (workload.get("spec") or {}).get("paused"):
-            result.update(outcome="paused", reason="the Deployment is paused: not restarted; resume it to roll out")
-            continue
-        result["restarted"] = True
-        if check_mode:
-            result.update(outcome="would_restart", reason="check mode")
-            continue
-        annotations = rollout.desired_annotations(result["secrets"], checksums, restarted_at)
-        patched = patch_workload(client, namespace, kind, name, rollout.restart_patch(kind, annotations))
-        result["generation"] = (patched.get("metadata") or {}).get("generation") or 0
-        result["patched_at"] = time.monotonic()
-        if kind == "CronJob":
-            result.update(outcome="template_updated", reason="the next scheduled Job uses the new template")
-        else:
-            result.update(outcome="restarted", reason="pod template annotated")
+    try:
+        for target in targets:
+            results.append(_restart_one(client, namespace, target, restarted_at, checksums, check_mode))
+    except SecretOpsError as error:
+        error.details.setdefault("results", public_results(results))
+        raise
     return results
+
+
+def _restart_one(client, namespace, target, restarted_at, checksums, check_mode):
+    kind, name = target["kind"], target["name"]
+    result = {"kind": kind, "name": name, "namespace": namespace, "secrets": list(target.get("secrets") or []), "restarted": False}
+    if target.get("api_version"):
+        result["api_version"] = target["api_version"]
+    reason = target.get("reason") or rollout.not_restartable_reason(kind)
+    if reason:
+        result.update(outcome="skipped", reason=reason)
+        return result
+    workload = read_workload(client, namespace, kind, name)
+    if rollout.checksums_current(workload, result["secrets"], checksums):
+        result.update(outcome="unchanged", reason="the pod template already carries the current Secret checksums")
+        return result
+    if kind == "Deployment" and (workload.get("spec") or {}).get("paused"):
+        result.update(outcome="paused", reason="the Deployment is paused: not restarted; resume it to roll out")
+        return result
+    on_delete = kind in ("StatefulSet", "DaemonSet") and rollout.update_strategy(workload) == "OnDelete"
+    if check_mode:
+        result.update(restarted=True, outcome="would_restart",
+                      reason="check mode" + ("; %s" % rollout.on_delete_reason(kind) if on_delete else ""))
+        return result
+    annotations = rollout.desired_annotations(result["secrets"], checksums, restarted_at)
+    try:
+        patched = patch_workload(client, namespace, kind, name, rollout.restart_patch(kind, annotations))
+    except SecretOpsError as error:
+        if error.details.get("status") != 403:
+            raise
+        result.update(outcome="forbidden", reason=str(error))
+        return result
+    if patched is None:
+        result.update(outcome="deleted", reason="%s %s/%s was deleted before it could be restarted" % (kind, namespace, name))
+        return result
+    result.update(restarted=True, generation=(patched.get("metadata") or {}).get("generation") or 0, patched_at=time.monotonic())
+    if kind == "CronJob":
+        result.update(outcome="template_updated", reason="the next scheduled Job uses the new template")
+    elif on_delete:
+        result.update(outcome="on_delete", reason=rollout.on_delete_reason(kind))
+    else:
+        result.update(outcome="restarted", reason="pod template annotated")
+    return result
 
 
 def read_secret_data(client, namespace, name):

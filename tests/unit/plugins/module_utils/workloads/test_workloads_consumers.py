@@ -100,10 +100,17 @@ def test_every_kind_and_where_its_pod_spec_lives():
 
 def test_controlled_pods_and_cronjob_jobs_are_reported_through_their_controller():
     pod = {"containers": [container(env=[env_ref("db", "password")])]}
-    owned_pod = {"kind": "Pod", "metadata": {"name": "web-abc", "ownerReferences": [{"kind": "ReplicaSet", "controller": True}]}, "spec": pod}
+    web = deployment("web", pod)
+    replica_set = deployment("web-abc", pod, kind="ReplicaSet")
+    replica_set["metadata"]["ownerReferences"] = [{"apiVersion": "apps/v1", "kind": "Deployment", "name": "web", "controller": True}]
+    owned_pod = {"kind": "Pod", "metadata": {"name": "web-abc-1", "ownerReferences": [
+        {"apiVersion": "apps/v1", "kind": "ReplicaSet", "name": "web-abc", "controller": True}]}, "spec": pod}
+    nightly = {"kind": "CronJob", "metadata": {"name": "nightly"}, "spec": {"jobTemplate": {"spec": {"template": {"spec": pod}}}}}
     cron_job = deployment("nightly-123", pod, kind="Job")
-    cron_job["metadata"]["ownerReferences"] = [{"kind": "CronJob", "name": "nightly", "controller": True}]
-    assert find_consumers("db", [owned_pod, cron_job])[0] == []
+    cron_job["metadata"]["ownerReferences"] = [{"apiVersion": "batch/v1", "kind": "CronJob", "name": "nightly", "controller": True}]
+    consumers = find_consumers("db", [owned_pod, cron_job, replica_set, web, nightly])[0]
+    assert [(c["kind"], c["name"], c["restartable"]) for c in consumers] == [("Deployment", "web", True), ("CronJob", "nightly", True)]
+    assert "found_through" not in consumers[0]
 
 
 def test_other_secrets_and_unknown_kinds_are_ignored():

@@ -1,0 +1,111 @@
+"""Rollout verdicts as kubectl rollout status gives them (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go)."""
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout
+
+DEADLINE_EXCEEDED = {"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
+                     "message": 'ReplicaSet "web-1" has timed out progressing.'}
+
+
+def deployment(generation=3, observed=3, updated=2, available=2, total=2, conditions=None):
+    return {"kind": "Deployment", "metadata": {"name": "web", "generation": generation}, "spec": {"replicas": 2},
+            "status": {"observedGeneration": observed, "updatedReplicas": updated, "availableReplicas": available,
+                       "replicas": total, "conditions": conditions or []}}
+
+
+def test_stale_progress_deadline_of_the_previous_generation_is_not_a_failure():
+    # The restart bumped the generation; the controller has not looked yet, so the condition is old news.
+    state, reason = rollout.rollout_state(deployment(generation=4, observed=3, updated=1, conditions=[DEADLINE_EXCEEDED]))
+    assert state == rollout.PROGRESSING and "observe the new generation" in reason
+
+
+def test_progress_deadline_of_the_observed_generation_fails():
+    state, reason = rollout.rollout_state(deployment(generation=4, observed=4, updated=1, conditions=[DEADLINE_EXCEEDED]))
+    assert state == rollout.FAILED and "ProgressDeadlineExceeded" in reason
+
+
+def statefulset(replicas=3, updated=3, ready=3, update_revision="r2", current_revision="r2", strategy=None, generation=2, observed=2):
+    spec = {"replicas": replicas}
+    if strategy is not None:
+        spec["updateStrategy"] = strategy
+    return {"kind": "StatefulSet", "metadata": {"name": "db", "generation": generation}, "spec": spec,
+            "status": {"observedGeneration": observed, "updatedReplicas": updated, "readyReplicas": ready,
+                       "updateRevision": update_revision, "currentRevision": current_revision}}
+
+
+def test_partitioned_statefulset_is_complete_when_the_pods_above_the_partition_are_updated():
+    partitioned = {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}
+    # 3 replicas, partition 2: only ordinal 2 gets the new template; the revisions never converge.
+    state, reason = rollout.rollout_state(statefulset(updated=1, current_revision="r1", strategy=partitioned))
+    assert state == rollout.COMPLETE and "partitioned roll out complete" in reason
+    state, reason = rollout.rollout_state(statefulset(updated=0, current_revision="r1", strategy=partitioned))
+    assert state == rollout.PROGRESSING and "0 of 1" in reason
+    # Readiness is checked first, as kubectl does.
+    assert rollout.rollout_state(statefulset(updated=1, ready=2, current_revision="r1", strategy=partitioned))[0] == rollout.PROGRESSING
+
+
+def test_partition_zero_as_the_api_server_defaults_it():
+    defaulted = {"type": "RollingUpdate", "rollingUpdate": {"partition": 0}}
+    assert rollout.rollout_state(statefulset(updated=2, current_revision="r1", strategy=defaulted))[0] == rollout.PROGRESSING
+    assert rollout.rollout_state(statefulset(updated=3, current_revision="r1", strategy=defaulted))[0] == rollout.COMPLETE
+
+
+def test_statefulset_without_rolling_update_compares_revisions():
+    assert rollout.rollout_state(statefulset(current_revision="r1"))[0] == rollout.PROGRESSING
+    assert rollout.rollout_state(statefulset())[0] == rollout.COMPLETE
+
+
+def test_statefulset_generation_not_yet_observed_is_progressing():
+    assert rollout.rollout_state(statefulset(observed=0, generation=0))[0] == rollout.PROGRESSING
+    assert rollout.rollout_state(statefulset(observed=1))[0] == rollout.PROGRESSING
+
+
+def test_on_delete_statefulset_is_reported_as_such_never_failed_nor_complete_before_its_pods_are_replaced():
+    on_delete = {"type": "OnDelete"}
+    state, reason = rollout.rollout_state(statefulset(updated=0, current_revision="r1", strategy=on_delete))
+    assert state == rollout.ON_DELETE == "on_delete"
+    assert "OnDelete" in reason and "deleted" in reason and "0 of 3" in reason
+    # Once someone deleted every pod, they run the new template.
+    assert rollout.rollout_state(statefulset(updated=3, current_revision="r1", strategy=on_delete))[0] == rollout.COMPLETE
+    assert rollout.rollout_state(statefulset(updated=3, ready=2, strategy=on_delete))[0] == rollout.ON_DELETE
+    assert rollout.rollout_state(statefulset(updated=0, strategy=on_delete, observed=1))[0] == rollout.PROGRESSING
+
+
+def daemonset(updated, available, observed=4, strategy=None):
+    spec = {"updateStrategy": {"type": strategy}} if strategy else {}
+    return {"kind": "DaemonSet", "metadata": {"name": "agent", "generation": 4}, "spec": spec,
+            "status": {"observedGeneration": observed, "desiredNumberScheduled": 3, "updatedNumberScheduled": updated,
+                       "numberAvailable": available}}
+
+
+def test_on_delete_daemonset_is_reported_as_such():
+    state, reason = rollout.rollout_state(daemonset(0, 3, strategy="OnDelete"))
+    assert state == rollout.ON_DELETE and "DaemonSet" in reason and "deleted" in reason
+    assert rollout.rollout_state(daemonset(3, 3, strategy="OnDelete"))[0] == rollout.COMPLETE
+    assert rollout.rollout_state(daemonset(0, 3, observed=3, strategy="OnDelete"))[0] == rollout.PROGRESSING
+    assert rollout.rollout_state(daemonset(2, 3, strategy="RollingUpdate"))[0] == rollout.PROGRESSING
+
+
+def test_update_strategy_defaults_to_rolling_update():
+    assert rollout.update_strategy({"spec": {}}) == "RollingUpdate"
+    assert rollout.update_strategy({"spec": {"updateStrategy": {"type": "OnDelete"}}}) == "OnDelete"
+
+
+def test_not_restartable_reasons():
+    assert rollout.not_restartable_reason("Deployment") is None
+    assert rollout.not_restartable_reason("CronJob") is None
+    assert "delete its pods" in rollout.not_restartable_reason("ReplicaSet")
+    assert "delete its pods" in rollout.not_restartable_reason("ReplicationController")
+    assert "cannot restart a Rollout" in rollout.not_restartable_reason("Rollout")
+
+
+def test_plan_keeps_why_a_consumer_cannot_be_restarted():
+    consumers = [
+        {"kind": "Rollout", "name": "web", "secret": "db", "restartable": False, "reason": "controlled by Rollout", "api_version": "argoproj.io/v1alpha1"},
+        {"kind": "Rollout", "name": "web", "secret": "tls", "restartable": False, "reason": "controlled by Rollout", "api_version": "argoproj.io/v1alpha1"},
+        {"kind": "Deployment", "name": "web", "secret": "db", "restartable": True, "reason": None},
+        {"kind": "Deployment", "name": "web", "secret": None},
+    ]
+    assert rollout.plan_restarts(consumers) == [
+        {"kind": "Rollout", "name": "web", "secrets": ["db", "tls"], "reason": "controlled by Rollout", "api_version": "argoproj.io/v1alpha1"},
+        {"kind": "Deployment", "name": "web", "secrets": ["db"]},
+    ]

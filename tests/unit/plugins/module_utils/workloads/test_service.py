@@ -1,0 +1,211 @@
+"""Workload API calls against a fake cluster: what a wait does when a workload is deleted or the API
+server goes away, and what a restart does when a patch is refused (403)."""
+
+import copy
+import json
+
+import pytest
+from kubernetes.client.rest import ApiException
+from urllib3.exceptions import ProtocolError
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service
+
+RESOURCES = {"deployment": "Deployment", "stateful_set": "StatefulSet", "daemon_set": "DaemonSet", "cron_job": "CronJob",
+             "job": "Job", "pod": "Pod", "replica_set": "ReplicaSet", "replication_controller": "ReplicationController",
+             "service_account": "ServiceAccount"}
+
+
+def forbidden(kind, name):
+    message = '%ss.apps "%s" is forbidden: User "bob" cannot patch resource "%ss" in API group "apps" in the namespace "shop"' % (
+        kind.lower(), name, kind.lower())
+    return ApiException(status=403, reason="Forbidden", body=json.dumps({"kind": "Status", "message": message}))
+
+
+class FakeCluster(object):
+    """Objects by (kind, name); ``failures`` maps (verb, kind, name) to a list of exceptions raised one per call."""
+
+    def __init__(self, *objects):
+        self.objects = dict(((o["kind"], o["metadata"]["name"]), copy.deepcopy(o)) for o in objects)
+        self.failures = {}
+        self.calls = []
+        self.on_read = None
+
+    def call(self, verb, kind, *args):
+        name = args[0] if verb in ("read", "patch") else None
+        self.calls.append((verb, kind, name))
+        queued = self.failures.get((verb, kind, name)) or []
+        if queued:
+            raise queued.pop(0)
+        if verb == "list":
+            return type("Listing", (), {"items": [o for (k, _), o in self.objects.items() if k == kind]})()
+        current = self.objects.get((kind, name))
+        if current is None:
+            raise ApiException(status=404, reason="Not Found")
+        if verb == "read" and self.on_read:
+            self.on_read(current)
+        if verb == "patch":
+            current["metadata"]["generation"] = current["metadata"].get("generation", 1) + 1
+        return copy.deepcopy(current)
+
+
+class FakeApi(object):
+    def __init__(self, cluster):
+        self.cluster = cluster
+
+    def __getattr__(self, attribute):
+        verb, _, resource = attribute.partition("_namespaced_")
+        kind = RESOURCES[resource]
+        return lambda *args, **kwargs: self.cluster.call(verb, kind, *args)
+
+
+class FakeClient(object):
+    host = "https://k8s.example.test:6443"
+    request_timeout = 5
+
+    def __init__(self, cluster):
+        self.core = self.apps = self.batch = FakeApi(cluster)
+        self.api_client = type("ApiClient", (), {"sanitize_for_serialization": staticmethod(copy.deepcopy)})()
+
+
+class FakeClock(object):
+    def __init__(self):
+        self.now = 0.0
+
+    def __call__(self):
+        return self.now
+
+    def sleep(self, seconds):
+        self.now += seconds
+
+
+def deployment(name, generation=2, observed=2, updated=1):
+    return {"kind": "Deployment", "metadata": {"name": name, "namespace": "shop", "generation": generation},
+            "spec": {"replicas": 1, "template": {"spec": {"containers": [{"name": "app"}]}}},
+            "status": {"observedGeneration": observed, "updatedReplicas": updated, "availableReplicas": updated, "replicas": updated}}
+
+
+def statefulset(name, strategy):
+    return {"kind": "StatefulSet", "metadata": {"name": name, "namespace": "shop", "generation": 1},
+            "spec": {"replicas": 1, "updateStrategy": {"type": strategy}, "template": {"spec": {"containers": [{"name": "app"}]}}},
+            "status": {"observedGeneration": 1, "updatedReplicas": 1, "readyReplicas": 1}}
+
+
+def pending(*names):
+    return [{"kind": "Deployment", "name": name, "generation": 2, "patched_at": 0.0, "outcome": "restarted"} for name in names]
+
+
+def wait(cluster, results, timeout=30, grace=10):
+    clock = FakeClock()
+    service.wait_for_rollouts(FakeClient(cluster), "shop", results, timeout, clock=clock, sleep=clock.sleep, unreachable_grace=grace)
+    return clock
+
+
+def test_workload_deleted_while_waiting_is_reported_not_raised():
+    cluster = FakeCluster(deployment("web", observed=1), deployment("api"))
+    results = pending("web", "api")
+
+    def delete_web(current):
+        if current["metadata"]["name"] == "web":
+            del cluster.objects[("Deployment", "web")]
+
+    cluster.on_read = delete_web
+    wait(cluster, results)
+    assert [(r["name"], r["outcome"]) for r in results] == [("web", "deleted"), ("api", "complete")]
+    assert "deleted while waiting" in results[0]["reason"] and "Deployment shop/web" in results[0]["reason"]
+
+
+def test_api_server_blip_while_waiting_is_retried():
+    cluster = FakeCluster(deployment("web"))
+    cluster.failures[("read", "Deployment", "web")] = [ProtocolError("connection refused")] * 3
+    results = pending("web")
+    wait(cluster, results)
+    assert results[0]["outcome"] == "complete"
+
+
+def test_api_server_gone_while_waiting_names_the_server_and_the_pending_workloads():
+    cluster = FakeCluster(deployment("done"), deployment("web", observed=1), deployment("api", observed=1))
+    results = pending("done", "web", "api")
+    cluster.on_read = lambda current: cluster.failures.update(
+        dict((("read", "Deployment", name), [ProtocolError("connection refused")] * 1000) for name in ("web", "api")))
+    with pytest.raises(SecretOpsError) as raised:
+        wait(cluster, results, grace=10)
+    message = str(raised.value)
+    assert "https://k8s.example.test:6443" in message and "unreachable" in message
+    assert "Deployment/web, Deployment/api" in message and "done" not in message
+    assert "Traceback" not in message
+    assert [(r["name"], r["outcome"]) for r in results] == [("done", "complete"), ("web", "unknown"), ("api", "unknown")]
+
+
+def test_api_server_gone_past_the_deadline_raises_without_waiting_the_grace():
+    cluster = FakeCluster(deployment("web"))
+    cluster.failures[("read", "Deployment", "web")] = [ProtocolError("connection refused")] * 1000
+    with pytest.raises(SecretOpsError, match="Deployment/web"):
+        wait(cluster, pending("web"), timeout=3, grace=60)
+
+
+def test_read_refused_while_waiting_names_the_pending_workloads():
+    cluster = FakeCluster(deployment("web"))
+    cluster.failures[("read", "Deployment", "web")] = [ApiException(status=403, reason="Forbidden")]
+    results = pending("web")
+    with pytest.raises(SecretOpsError, match="while waiting for the rollouts of Deployment/web") as raised:
+        wait(cluster, results)
+    assert raised.value.details["status"] == 403 and results[0]["outcome"] == "unknown"
+
+
+def test_restart_patch_refused_names_the_workload_and_the_permission_and_restarts_the_others():
+    cluster = FakeCluster(deployment("web"), deployment("api"))
+    cluster.failures[("patch", "Deployment", "web")] = [forbidden("Deployment", "web")]
+    targets = [{"kind": "Deployment", "name": "web", "secrets": ["db"]}, {"kind": "Deployment", "name": "api", "secrets": ["db"]}]
+    results = service.restart(FakeClient(cluster), "shop", targets, "2026-01-01T00:00:00Z")
+    assert [(r["name"], r["outcome"], r["restarted"]) for r in results] == [("web", "forbidden", False), ("api", "restarted", True)]
+    reason = results[0]["reason"]
+    assert "Deployment shop/web" in reason and "'patch' verb on deployments.apps in namespace shop" in reason
+    assert 'User "bob" cannot patch' in reason and "HTTP 403" in reason
+
+
+def test_restart_stops_at_an_unreachable_server_with_the_results_so_far():
+    cluster = FakeCluster(deployment("web"), deployment("api"))
+    cluster.failures[("patch", "Deployment", "api")] = [ProtocolError("connection refused")]
+    targets = [{"kind": "Deployment", "name": "web", "secrets": []}, {"kind": "Deployment", "name": "api", "secrets": []}]
+    with pytest.raises(SecretOpsError, match="unreachable") as raised:
+        service.restart(FakeClient(cluster), "shop", targets, "2026-01-01T00:00:00Z")
+    assert [(r["name"], r["outcome"]) for r in raised.value.details["results"]] == [("web", "restarted")]
+    assert "generation" not in raised.value.details["results"][0]
+
+
+def test_workload_deleted_before_its_patch():
+    cluster = FakeCluster(deployment("web"))
+    cluster.failures[("patch", "Deployment", "web")] = [ApiException(status=404, reason="Not Found")]
+    result = service.restart(FakeClient(cluster), "shop", [{"kind": "Deployment", "name": "web"}], "t")[0]
+    assert (result["outcome"], result["restarted"]) == ("deleted", False)
+
+
+def test_on_delete_workload_is_patched_and_reported_as_on_delete():
+    cluster = FakeCluster(statefulset("db", "OnDelete"), statefulset("cache", "RollingUpdate"))
+    targets = [{"kind": "StatefulSet", "name": "db"}, {"kind": "StatefulSet", "name": "cache"}]
+    results = service.restart(FakeClient(cluster), "shop", targets, "t")
+    assert [(r["name"], r["outcome"], r["restarted"]) for r in results] == [("db", "on_delete", True), ("cache", "restarted", True)]
+    assert "pods keep running the old one" in results[0]["reason"]
+    assert ("patch", "StatefulSet", "db") in cluster.calls
+
+
+def test_consumers_that_cannot_be_restarted_are_skipped_with_their_reason_and_never_touched():
+    cluster = FakeCluster()
+    targets = [{"kind": "Rollout", "name": "web", "secrets": ["db"], "reason": "controlled by Rollout web", "api_version": "argoproj.io/v1alpha1"},
+               {"kind": "ReplicaSet", "name": "cache", "secrets": ["db"]}]
+    results = service.restart(FakeClient(cluster), "shop", targets, "t")
+    assert [(r["kind"], r["outcome"], r.get("api_version")) for r in results] == [
+        ("Rollout", "skipped", "argoproj.io/v1alpha1"), ("ReplicaSet", "skipped", None)]
+    assert results[0]["reason"] == "controlled by Rollout web" and "delete its pods" in results[1]["reason"]
+    assert cluster.calls == []
+
+
+def test_find_consumers_lists_each_kind_once_per_namespace():
+    replica_set = {"kind": "ReplicaSet", "metadata": {"name": "cache", "namespace": "shop"},
+                   "spec": {"template": {"spec": {"containers": [{"name": "app", "envFrom": [{"secretRef": {"name": "db"}}]}]}}}}
+    cluster = FakeCluster(replica_set)
+    consumers, _ = service.find_consumers(FakeClient(cluster), "shop", ["db", "tls"])
+    assert [(c["kind"], c["name"], c["restartable"]) for c in consumers] == [("ReplicaSet", "cache", False)]
+    lists = [kind for verb, kind, _ in cluster.calls if verb == "list"]
+    assert sorted(lists) == sorted(set(lists)) and "ReplicaSet" in lists and "ReplicationController" in lists
