@@ -1,0 +1,77 @@
+"""secret_sync against the real apiserver and OpenBao: Vault fields that are not strings, and the
+k8s_secret checks refusing a Secret before anything is written to Vault."""
+
+import base64
+import json
+
+import hvac
+import pytest
+from kubernetes import client as k8s_client
+
+from tests.integration.ansible_run import run_tasks
+from tests.integration.test_roles_support import kv_current, secret_data
+from tests.pki_material import load_pki
+
+
+@pytest.fixture(scope="module")
+def pki():
+    return load_pki()
+
+
+def sync(namespace, name, vault_path, **options):
+    return {"name": "sync", "secretops.provisioning.secret_sync": dict({"name": name, "namespace": namespace, "vault_path": vault_path}, **options)}
+
+
+def decoded(data):
+    return dict((key, base64.b64decode(value).decode("utf-8")) for key, value in data.items())
+
+
+def test_fields_that_are_not_strings_sync_as_json_text(local_env, namespace, vault_client, k8s_api):
+    path = "it/%s/cfg" % namespace
+    stored = {"enabled": True, "limits": {"rps": 10, "paths": ["/a", "/b"]}, "port": 5432, "ratio": 0.25, "name": "shop"}
+    vault_client.secrets.kv.v2.create_or_update_secret(path=path, secret=stored, mount_point="secret")
+    run = run_tasks([sync(namespace, "cfg", "secret/" + path, values={"debug": False})], env=local_env.env).assert_ok()
+    result = run.task("sync")
+    version, data = kv_current(vault_client, path)
+    assert version == 2 and data == dict(stored, debug=False), "KV keeps JSON types: a boolean stays a boolean"
+    secret, metadata = secret_data(k8s_api, namespace, "cfg")
+    assert decoded(secret) == {"enabled": "true", "limits": '{"paths":["/a","/b"],"rps":10}', "port": "5432", "ratio": "0.25",
+                               "name": "shop", "debug": "false"}
+    assert json.loads(decoded(secret)["limits"]) == stored["limits"]
+    assert metadata.annotations == {"secretops.io/vault-path": "secret/" + path, "secretops.io/vault-version": "2"}
+    assert "checksum" not in result and result["keys"] == ["debug", "enabled", "limits", "name", "port", "ratio"]
+    again = run_tasks([sync(namespace, "cfg", "secret/" + path, values={"debug": False})], env=local_env.env).assert_ok()
+    assert again.task("sync")["changed"] is False and kv_current(vault_client, path)[0] == 2
+
+
+def test_tls_with_a_key_that_does_not_match_changes_neither_vault_nor_the_secret(local_env, namespace, vault_client, k8s_api, pki):
+    path = "it/%s/tls" % namespace
+    good = {"cert": pki.chain_pem, "key": pki.key_pem}
+    run_tasks([sync(namespace, "web-tls", "secret/" + path, type="tls", values=good)], env=local_env.env).assert_ok()
+    version, before = kv_current(vault_client, path)
+    secret_before, meta_before = secret_data(k8s_api, namespace, "web-tls")
+    assert version == 1 and decoded(secret_before)["tls.key"] == pki.key_pem
+    for case, values, message in (
+        ("key does not match", {"cert": pki.chain_pem, "key": pki.other_key_pem}, "tls.key does not match the certificate in tls.crt"),
+        ("chain order", {"cert": pki.reversed_chain_pem, "key": pki.key_pem}, "tls.crt is in the wrong order"),
+    ):
+        run = run_tasks([sync(namespace, "web-tls", "secret/" + path, type="tls", values=values)], env=local_env.env)
+        assert run.returncode != 0, case
+        assert message in run.task("sync")["msg"] and run.task("sync")["msg"].startswith("secret web-tls: "), case
+        assert kv_current(vault_client, path) == (version, before), case
+        secret_after, meta_after = secret_data(k8s_api, namespace, "web-tls")
+        assert secret_after == secret_before and meta_after.resource_version == meta_before.resource_version, case
+        assert "PRIVATE KEY" not in run.output and pki.other_key_pem.splitlines()[1] not in run.output, case
+
+
+def test_a_new_secret_that_fails_its_checks_is_never_seeded(local_env, namespace, vault_client, k8s_api, pki):
+    path = "it/%s/new-tls" % namespace
+    values = {"cert": pki.leaf_pem, "key": pki.other_key_pem}
+    run = run_tasks([sync(namespace, "new-tls", "secret/" + path, type="tls", values=values)], env=local_env.env)
+    assert run.returncode != 0 and "tls.key does not match" in run.task("sync")["msg"]
+    with pytest.raises(hvac.exceptions.InvalidPath):
+        vault_client.secrets.kv.v2.read_secret_version(path=path, mount_point="secret", raise_on_deleted_version=True)
+    with pytest.raises(k8s_client.ApiException) as missing:
+        k8s_client.CoreV1Api(k8s_api).read_namespaced_secret("new-tls", namespace)
+    assert missing.value.status == 404
+
