@@ -63,3 +63,22 @@ def test_no_token_jwt_or_value_in_vvvv_output(local_env, k8s_api, vault_client, 
         vault_client.sys.disable_auth_method(mount)
         vault_client.sys.delete_acl_policy(app)
         rbac.delete_cluster_role_binding(binding)
+
+
+def test_a_token_with_a_line_break_is_never_echoed(local_env, tmp_path):
+    """requests rejects a header value with CR/LF with an error that quotes it; the module and the
+    lookup must name the problem instead, at any verbosity."""
+    for bad in ("hvs.%s\n" % unique("LEAKCHECK"), "hvs.%s\r\nX-Injected: 1" % unique("LEAKCHECK")):
+        secret_part = bad.split("\r")[0].split("\n")[0]
+        env = dict(local_env.env, VAULT_TOKEN=bad)
+        tasks = [
+            dict(task("module", "vault_kv_info", path="secret/leak-check"), ignore_errors=True),
+            {"name": "lookup", "set_fact": {"v": "{{ lookup('secretops.provisioning.vault_kv', 'secret/leak-check') }}"}, "ignore_errors": True},
+        ]
+        run = run_tasks(tasks, env=env, extra_args=["-vvvv"])
+        assert [entry["status"] for entry in run.results] == ["failed", "failed"]
+        module, lookup = run.task("module"), run.task("lookup")
+        assert "token (VAULT_TOKEN) contains a line break (CR or LF)" in module["msg"]
+        assert "token (VAULT_TOKEN) contains a line break (CR or LF)" in lookup["msg"]
+        assert secret_part not in run.output
+        assert secret_part[4:] not in run.output  # not even without its prefix
