@@ -18,6 +18,11 @@ description:
     per secret the Vault path, old and new version and value fingerprints; the consumers restarted
     and each rollout's outcome; the roll-back, if any; timings.
   - Only whitelisted, value-free fields are copied from the results, so no value can reach the report.
+  - The outcome is V(rotated), V(nothing_rotated), V(failed) (a secret could not be rotated, or a restart
+    or rollout failed with nothing of the run to roll back), V(rolled_back) or V(rollback_failed) (the
+    roll-back failed for a secret or its consumers; the report names the version to restore).
+  - A restarted consumer none of whose Secrets changed in the run is marked C(stale_from_earlier_run):
+    its stamp was stale before the run (an earlier run was interrupted, or the Secret changed outside the role).
   - Writes C(<dest>/<run_id>.json) and a readable C(<dest>/<run_id>.txt), and returns both.
 options:
   dest:
@@ -25,7 +30,9 @@ options:
     type: path
     required: true
   run_id:
-    description: Name of the run, used for the file names.
+    description:
+      - Name of the run, used for the file names. 1 to 128 letters, digits, V(.), V(_) or V(-), starting with a letter or
+        digit, without V(..), so it can never name a path outside O(dest).
     type: str
     required: true
   rotations:
@@ -33,13 +40,15 @@ options:
     type: raw
     required: true
   restart:
-    description: Registered result of M(secretops.provisioning.k8s_rollout_restart).
+    description:
+      - Registered result of M(secretops.provisioning.k8s_rollout_restart), or of a loop of it (one item per namespace).
+        Failed items are reported as restart errors.
     type: dict
   rollback:
-    description: Registered result of the roll-back loop.
+    description: Registered result of the roll-back loop. Failed items are reported as roll-back errors.
     type: raw
   rollback_restart:
-    description: Registered result of the restart after the roll-back.
+    description: Registered result of the restart after the roll-back. Failed items are reported as roll-back errors.
     type: dict
   rollback_reason:
     description: Why the rotation was rolled back.
@@ -70,7 +79,34 @@ report:
   description: The report (the same document as the JSON file).
   returned: always
   type: dict
-  sample: {"outcome": "rotated", "secrets": [], "restarts": [], "rollback": {"performed": false}}
+  sample: {"outcome": "rotated", "secrets": [], "restarts": [], "up_to_date": [], "restart_errors": [], "rollback": {"performed": false}}
+  contains:
+    outcome:
+      description: V(rotated), V(nothing_rotated), V(failed), V(rolled_back) or V(rollback_failed).
+      type: str
+      sample: rotated
+    restarts:
+      description:
+        - The consumers restarted, or not restartable, with their rollout outcome. Consumers whose stamps were
+          already current are in RV(report.up_to_date) instead.
+        - C(stale_from_earlier_run) is true for a consumer restarted although none of its Secrets changed in this run.
+      type: list
+      elements: dict
+      sample: [{"kind": "Deployment", "name": "web", "outcome": "complete", "stale_from_earlier_run": true}]
+    up_to_date:
+      description: C(Kind/name) of the consumers whose stamps were current (not restarted).
+      type: list
+      elements: str
+      sample: [Deployment/api]
+    restart_errors:
+      description: Per namespace, the error that stopped the restart of its consumers.
+      type: list
+      elements: dict
+      sample: [{"namespace": "shop", "error": "permission denied"}]
+    rollback:
+      description: Whether a roll-back ran, why, the secrets restored, its errors (with the version to restore) and its restarts.
+      type: dict
+      sample: {"performed": true, "reason": "rollout failed: Deployment/web", "secrets": [], "errors": [], "restarts": []}
 summary:
   description: The readable summary (the same text as the .txt file).
   returned: always
@@ -99,6 +135,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 
 def write(module):
     params = module.params
+    reports.check_run_id(params["run_id"])
     finished = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     report = reports.build_report(params["rotations"], params["restart"], params["rollback"], params["rollback_restart"],
                                   params["started"], finished, params["run_id"], params["rollback_reason"])

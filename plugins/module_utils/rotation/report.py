@@ -4,7 +4,16 @@
 """The audit report of a rotation run: a JSON document and a readable summary.
 
 Built only from whitelisted, value-free fields of the module results (versions, fingerprints,
-names, outcomes, timings), so a value can never reach the report even if a result held one.
+names, outcomes, timings, error messages), so a value can never reach the report even if a
+result held one. Every outcome of the rotate_secrets role has a report, failures included:
+
+- ``rotated``: secrets rotated (or an interrupted rotation finished), every restart complete.
+- ``nothing_rotated``: no secret was due; stale consumers, if any, were restarted.
+- ``failed``: a secret could not be rotated, or a restart or rollout failed with nothing of this
+  run to roll back.
+- ``rolled_back``: a restart or rollout failed and every secret rotated in this run was restored.
+- ``rollback_failed``: the roll-back itself failed for a secret or its consumers; the report says
+  which version to restore.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -12,12 +21,25 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import re
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
 ROTATION_FIELDS = ("secret", "namespace", "vault_path", "old_version", "new_version", "rotated_fields", "fingerprints",
                    "skipped", "resumed", "reason", "attempts", "duration")
 RESTART_FIELDS = ("kind", "name", "namespace", "secrets", "restarted", "outcome", "reason", "duration")
-ROLLBACK_FIELDS = ("secret", "vault_path", "restored_version", "replaced_version", "new_version", "fingerprints", "duration")
+ROLLBACK_FIELDS = ("secret", "namespace", "vault_path", "restored_version", "replaced_version", "new_version", "fingerprints", "duration")
 FAILED_ROLLOUTS = ("failed", "timeout")
+UP_TO_DATE = "unchanged"
+RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
+
+
+def check_run_id(run_id):
+    """``run_id`` becomes a file name: one safe path component, never a way out of the report directory."""
+    if not isinstance(run_id, str) or not RUN_ID.match(run_id) or ".." in run_id:
+        raise SecretOpsError("run_id %r cannot name a report file: use 1 to 128 letters, digits, '.', '_' or '-', starting with a letter "
+                             "or digit, without '..'" % (run_id,))
+    return run_id
 
 
 def _pick(result, fields):
@@ -33,12 +55,35 @@ def _results(value):
     return list(value)
 
 
+def _loop_item(result):
+    """The loop item of a registered loop result (the role loops over value-free dicts), or ``{}``."""
+    item = result.get(result.get("ansible_loop_var") or "item")
+    return item if isinstance(item, dict) else {}
+
+
+def _failed(result):
+    return bool(result.get("failed"))
+
+
 def _rotation_entry(result):
-    if result.get("failed"):
-        entry = {"secret": result.get("secret") or result.get("_ansible_item_label"), "error": result.get("msg")}
+    if _failed(result):
+        item = _loop_item(result)
+        entry = {"secret": result.get("secret") or item.get("secret") or result.get("_ansible_item_label"), "error": result.get("msg")}
+        namespace = result.get("namespace") or item.get("namespace")
+        if namespace:
+            entry["namespace"] = namespace
         entry.update(_pick(result, ("vault_path",)))
         return entry
     return _pick(result, ROTATION_FIELDS)
+
+
+def _errors(value):
+    """``[{namespace, error}]`` of the failed items of a k8s_rollout_restart loop (or of the task itself)."""
+    errors = []
+    for result in _results(value):
+        if _failed(result):
+            errors.append({"namespace": _loop_item(result).get("namespace"), "error": result.get("msg")})
+    return errors
 
 
 def _restarts(restart_result):
@@ -47,19 +92,49 @@ def _restarts(restart_result):
     for item in (restart_result or {}).get("results") or []:
         if "kind" in item:
             workloads.append(_pick(item, RESTART_FIELDS))
-        else:
+        elif isinstance(item, dict):
             workloads.extend(_restarts(item))
     return workloads
 
 
-def outcome_of(rotations, restarts, rollback):
+def changed_in_run(rotations):
+    """``{(namespace, secret)}`` whose Kubernetes Secret this run gave a new value (rotated or resumed)."""
+    return set((entry.get("namespace"), entry.get("secret")) for entry in rotations
+               if "error" not in entry and (entry.get("resumed") or entry.get("new_version") != entry.get("old_version")))
+
+
+def _with_cause(workload, changed):
+    """A restarted workload is either a consumer of a Secret this run changed, or one whose stamp was
+    stale before the run (an earlier run was interrupted, or the Secret changed outside the role)."""
+    if workload.get("restarted"):
+        workload["stale_from_earlier_run"] = not any((workload.get("namespace"), secret) in changed for secret in workload.get("secrets") or [])
+    return workload
+
+
+def _rollback_entries(rollback):
+    done, errors = [], []
+    for result in _results(rollback):
+        if result.get("skipped"):
+            continue
+        if _failed(result):
+            item = _loop_item(result)
+            errors.append({"secret": item.get("secret"), "namespace": item.get("namespace"), "to_version": item.get("old_version"),
+                           "error": result.get("msg")})
+        else:
+            done.append(_pick(result, ROLLBACK_FIELDS))
+    return done, errors
+
+
+def outcome_of(rotations, restarts, rollback, restart_errors=(), rollback_errors=(), rollback_restart_errors=()):
+    if rollback_errors or rollback_restart_errors:
+        return "rollback_failed"
     if rollback:
         return "rolled_back"
-    if any("error" in entry for entry in rotations):
+    if any("error" in entry for entry in rotations) or restart_errors:
         return "failed"
     if any(item.get("outcome") in FAILED_ROLLOUTS for item in restarts):
         return "failed"
-    if not any(entry.get("new_version") != entry.get("old_version") or entry.get("resumed") for entry in rotations):
+    if not changed_in_run(rotations):
         return "nothing_rotated"
     return "rotated"
 
@@ -67,23 +142,30 @@ def outcome_of(rotations, restarts, rollback):
 def build_report(rotations, restart=None, rollback=None, rollback_restart=None, started=None, finished=None, run_id=None, reason=None):
     """The report dict from the registered results of the rotation, restart and roll-back tasks."""
     rotated = [_rotation_entry(result) for result in _results(rotations)]
-    restarts = _restarts(restart)
-    rolled_back = [_pick(result, ROLLBACK_FIELDS) for result in _results(rollback) if not result.get("skipped")]
-    report = {
+    changed = changed_in_run(rotated)
+    workloads = [_with_cause(workload, changed) for workload in _restarts(restart)]
+    restart_errors = _errors(restart)
+    rolled_back, rollback_errors = _rollback_entries(rollback)
+    rollback_restarts = _restarts(rollback_restart)
+    rollback_restart_errors = _errors(rollback_restart)
+    return {
         "run_id": run_id,
         "started": started,
         "finished": finished,
-        "outcome": outcome_of(rotated, restarts, rolled_back),
+        "outcome": outcome_of(rotated, workloads, rolled_back, restart_errors, rollback_errors, rollback_restart_errors),
         "secrets": rotated,
-        "restarts": restarts,
+        "restarts": [workload for workload in workloads if workload.get("outcome") != UP_TO_DATE],
+        "up_to_date": ["%s/%s" % (workload.get("kind"), workload.get("name")) for workload in workloads if workload.get("outcome") == UP_TO_DATE],
+        "restart_errors": restart_errors,
         "rollback": {
-            "performed": bool(rolled_back),
+            "performed": bool(rolled_back or rollback_errors),
             "reason": reason,
             "secrets": rolled_back,
-            "restarts": _restarts(rollback_restart),
+            "errors": rollback_errors,
+            "restarts": [workload for workload in rollback_restarts if workload.get("outcome") != UP_TO_DATE],
+            "restart_errors": rollback_restart_errors,
         },
     }
-    return report
 
 
 def _version_text(entry):
@@ -98,6 +180,31 @@ def _version_text(entry):
     return "v%s -> v%s%s" % (entry.get("old_version"), entry.get("new_version"), " [%s]" % prints if prints else "")
 
 
+def _restart_line(item):
+    line = "  %s/%s: %s (%s)%s" % (item.get("kind"), item.get("name"), item.get("outcome"), item.get("reason"),
+                                   " in %ss" % item["duration"] if item.get("duration") is not None else "")
+    if item.get("stale_from_earlier_run"):
+        line += " - restarted because its stamp was stale from an earlier run"
+    return line
+
+
+def _error_lines(errors):
+    return ["  namespace %s: FAILED: %s" % (error.get("namespace"), error.get("error")) for error in errors]
+
+
+def _rollback_lines(rollback):
+    lines = ["Rollback: %s" % (rollback.get("reason") or "performed")]
+    for entry in rollback["secrets"]:
+        lines.append("  %s: restored v%s as v%s" % (entry.get("secret"), entry.get("restored_version"), entry.get("new_version")))
+    for error in rollback.get("errors") or []:
+        lines.append("  %s: ROLL-BACK FAILED: %s; to restore by hand: secret_rotation state=rolled_back to_version=%s"
+                     % (error.get("secret"), error.get("error"), error.get("to_version")))
+    for item in rollback["restarts"]:
+        lines.append("  restart %s/%s: %s (%s)" % (item.get("kind"), item.get("name"), item.get("outcome"), item.get("reason")))
+    lines.extend(_error_lines(rollback.get("restart_errors") or []))
+    return lines
+
+
 def render_summary(report):
     """A readable, value-free summary of ``report``."""
     lines = ["Secret rotation %s: %s" % (report.get("run_id") or "", report["outcome"].upper().replace("_", " ")),
@@ -107,18 +214,14 @@ def render_summary(report):
     if not report["secrets"]:
         lines.append("  (none selected)")
     lines.append("Restarts:")
-    for item in report["restarts"] or []:
-        lines.append("  %s/%s: %s (%s)%s" % (item.get("kind"), item.get("name"), item.get("outcome"), item.get("reason"),
-                                             " in %ss" % item["duration"] if item.get("duration") is not None else ""))
-    if not report["restarts"]:
+    lines.extend(_restart_line(item) for item in report["restarts"] or [])
+    lines.extend(_error_lines(report.get("restart_errors") or []))
+    if not report["restarts"] and not report.get("restart_errors"):
         lines.append("  (none)")
-    rollback = report["rollback"]
-    if rollback["performed"]:
-        lines.append("Rollback: %s" % (rollback.get("reason") or "performed"))
-        for entry in rollback["secrets"]:
-            lines.append("  %s: restored v%s as v%s" % (entry.get("secret"), entry.get("restored_version"), entry.get("new_version")))
-        for item in rollback["restarts"]:
-            lines.append("  restart %s/%s: %s (%s)" % (item.get("kind"), item.get("name"), item.get("outcome"), item.get("reason")))
+    if report.get("up_to_date"):
+        lines.append("Up to date (stamps current, not restarted): %s" % ", ".join(report["up_to_date"]))
+    if report["rollback"]["performed"]:
+        lines.extend(_rollback_lines(report["rollback"]))
     return "\n".join(lines) + "\n"
 
 
