@@ -52,11 +52,16 @@ def merged_data(current_data, desired_data, managed_keys):
     return result
 
 
+# Annotations never kept on a Secret this collection writes: kubectl apply's last-applied
+# configuration holds every value in clear text (the retired ones too, once the values change), and
+# older versions of this collection stamped an unkeyed SHA-256 of the content.
+RETIRED_ANNOTATIONS = frozenset([LAST_APPLIED, "secretops.io/checksum"])
+
+
 def taken_over_annotations(current_annotations, annotations):
     """The annotations of a Secret this collection writes: ``annotations`` over the current ones,
-    without ``kubectl apply``'s last-applied configuration, which holds every value in clear text
-    (the retired ones too, once the values change)."""
-    result = dict((key, value) for key, value in (current_annotations or {}).items() if key != LAST_APPLIED)
+    without the ``RETIRED_ANNOTATIONS``."""
+    result = dict((key, value) for key, value in (current_annotations or {}).items() if key not in RETIRED_ANNOTATIONS)
     result.update(annotations or {})
     return result
 
@@ -172,7 +177,7 @@ class SecretService(object):
                              % (ref, attempts), status=409)
 
     def remove_leftovers(self, secret, target_keys):
-        """Remove data keys another manager owns (exact key set) and the client-side-apply annotation.
+        """Remove data keys another manager owns (exact key set) and the ``RETIRED_ANNOTATIONS``.
 
         Server-side apply removes only the fields this manager applied before; keys written by
         kubectl or another tool stay unless removed explicitly. Returns the updated object.
@@ -182,8 +187,8 @@ class SecretService(object):
         if secret.get("type") == types.SERVICE_ACCOUNT_TOKEN:
             keep.update(types.SERVICE_ACCOUNT_CONTROLLER_KEYS)
         operations = [{"op": "remove", "path": "/data/" + _pointer(key)} for key in sorted(set(secret.get("data") or {}) - keep)]
-        if LAST_APPLIED in (meta.get("annotations") or {}):
-            operations.append({"op": "remove", "path": "/metadata/annotations/" + _pointer(LAST_APPLIED)})
+        for annotation in sorted(RETIRED_ANNOTATIONS.intersection(meta.get("annotations") or {})):
+            operations.append({"op": "remove", "path": "/metadata/annotations/" + _pointer(annotation)})
         if not operations:
             return secret
         operations.insert(0, {"op": "test", "path": "/metadata/resourceVersion", "value": meta["resourceVersion"]})

@@ -11,3 +11,8 @@ def test_the_last_applied_annotation_is_dropped_and_the_others_kept():
     assert LAST_APPLIED in current, "inputs are not changed"
     assert taken_over_annotations(None, {"a": "b"}) == {"a": "b"}
     assert taken_over_annotations({"a": "b"}, None) == {"a": "b"}
+
+
+def test_the_unkeyed_checksum_of_older_versions_is_dropped():
+    current = {"secretops.io/checksum": "9b1e" * 16, "secretops.io/vault-version": "3"}
+    assert taken_over_annotations(current, {"secretops.io/vault-version": "4"}) == {"secretops.io/vault-version": "4"}
