@@ -1,6 +1,7 @@
 """k8s_rollout_restart against the real cluster: once per workload, waiting, checksums, paused, failure."""
 
 import base64
+import time
 
 from kubernetes import client as k8s_client
 
@@ -91,3 +92,76 @@ def test_modules_through_ansible(local_env, namespace, k8s_api):
             "not second.changed", "second.results[0].outcome == 'unchanged'"]}},
     ]
     run_tasks(tasks, env=local_env.env).assert_ok()
+
+
+def wait_statefulset_ready(k8s_api, namespace, name, replicas, timeout=90):
+    apps = k8s_client.AppsV1Api(k8s_api)
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        status = apps.read_namespaced_stateful_set(name, namespace).status
+        if (status.ready_replicas or 0) == replicas and status.current_revision == status.update_revision:
+            return
+        time.sleep(0.5)
+    raise AssertionError("StatefulSet %s/%s did not become ready" % (namespace, name))
+
+
+def statefulset(namespace, name, template, replicas, update_strategy):
+    return {"kind": "StatefulSet", "metadata": {"name": name, "namespace": namespace},
+            "spec": {"serviceName": name, "replicas": replicas, "podManagementPolicy": "Parallel", "updateStrategy": update_strategy,
+                     "selector": {"matchLabels": template["metadata"]["labels"]}, "template": template}}
+
+
+def template_using(secret_name, app):
+    return {"metadata": {"labels": {"app": app}}, "spec": {"containers": [container(envFrom=[{"secretRef": {"name": secret_name}}])]}}
+
+
+def test_partitioned_statefulset_completes_when_the_pods_above_the_partition_are_updated(local_env, namespace, k8s_api):
+    from tests.integration.ansible_run import run_tasks
+
+    create(k8s_api, secret(namespace, "s", b"1"))
+    create(k8s_api, statefulset(namespace, "db", template_using("s", "db"), 3, {"type": "RollingUpdate", "rollingUpdate": {"partition": 2}}))
+    wait_statefulset_ready(k8s_api, namespace, "db", 3)
+    tasks = [{"name": "restart", "secretops.provisioning.k8s_rollout_restart": {
+        "namespace": namespace, "secrets": ["s"], "wait": True, "wait_timeout": 60}}]
+    run = run_tasks(tasks, env=local_env.env)
+    run.assert_ok()
+    result = run.task("restart")["results"][0]
+    assert (result["kind"], result["outcome"]) == ("StatefulSet", "complete"), result
+    assert "partitioned roll out complete" in result["reason"]
+    status = k8s_client.AppsV1Api(k8s_api).read_namespaced_stateful_set("db", namespace).status
+    # Only ordinal 2 took the new template: the revisions never converge, which is what a partition is for.
+    assert status.updated_replicas == 1 and status.current_revision != status.update_revision
+
+
+def test_on_delete_daemonset_and_statefulset_are_reported_not_failed(local_env, namespace, k8s_api):
+    from tests.integration.ansible_run import run_tasks
+
+    create(k8s_api, secret(namespace, "s", b"1"))
+    create(k8s_api, statefulset(namespace, "db", template_using("s", "db"), 1, {"type": "OnDelete"}))
+    create(k8s_api, {"kind": "DaemonSet", "metadata": {"name": "agent", "namespace": namespace},
+                     "spec": {"updateStrategy": {"type": "OnDelete"}, "selector": {"matchLabels": {"app": "agent"}},
+                              "template": template_using("s", "agent")}})
+    wait_statefulset_ready(k8s_api, namespace, "db", 1)
+    apps = k8s_client.AppsV1Api(k8s_api)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        status = apps.read_namespaced_daemon_set("agent", namespace).status
+        if status.desired_number_scheduled and status.number_available == status.desired_number_scheduled:
+            break
+        time.sleep(0.5)
+    else:
+        raise AssertionError("DaemonSet %s/agent did not become available" % namespace)
+    before = dict((pod.metadata.name, pod.metadata.uid) for pod in k8s_client.CoreV1Api(k8s_api).list_namespaced_pod(namespace).items)
+    tasks = [{"name": "restart", "secretops.provisioning.k8s_rollout_restart": {
+        "namespace": namespace, "secrets": ["s"], "wait": True, "wait_timeout": 60}}]
+    run = run_tasks(tasks, env=local_env.env)
+    run.assert_ok()
+    restart_result = run.task("restart")
+    assert restart_result["changed"] and restart_result["failed_rollouts"] == []
+    outcomes = sorted((r["kind"], r["outcome"]) for r in restart_result["results"])
+    assert outcomes == [("DaemonSet", "on_delete"), ("StatefulSet", "on_delete")], restart_result["results"]
+    assert all("deleted" in r["reason"] for r in restart_result["results"])
+    # The templates carry the restart; the pods were not replaced.
+    assert apps.read_namespaced_daemon_set("agent", namespace).spec.template.metadata.annotations["secretops.io/restartedAt"]
+    after = dict((pod.metadata.name, pod.metadata.uid) for pod in k8s_client.CoreV1Api(k8s_api).list_namespaced_pod(namespace).items)
+    assert after == before
