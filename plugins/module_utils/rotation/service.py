@@ -98,16 +98,54 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
 
 
 def _synced_version(k8s, namespace, name):
+    """``(exists, version)`` of the Kubernetes Secret: whether it exists, and the Vault version its
+    ``vault-version`` annotation names (None when it carries none)."""
     secret = SecretService(k8s).get(namespace, name)
     if secret is None:
-        return None
+        return False, None
     value = (secret["metadata"].get("annotations") or {}).get(VAULT_VERSION_ANNOTATION)
-    return int(value) if value and value.isdigit() else None
+    return True, int(value) if value and value.isdigit() else None
+
+
+# What KV v2 keeps when neither the secret's metadata nor the mount's config sets max_versions.
+DEFAULT_KV_MAX_VERSIONS = 10
+
+
+def _kept_versions(vault, where):
+    """How many versions KV v2 keeps at ``where``; None when this token may not read the settings."""
+    try:
+        kept = int((kv.read_metadata(vault, where) or {}).get("max_versions") or 0)
+        if not kept:
+            kept = int(((vault.read("%s/config" % where.mount) or {}).get("data") or {}).get("max_versions") or 0)
+    except SecretOpsError as error:
+        if error.details.get("status") != 403:
+            raise
+        return None
+    return kept or DEFAULT_KV_MAX_VERSIONS
+
+
+def _resume_reason(exists, synced, version):
+    """Why the Secret is synced to Vault's current version instead of rotated, or None when it is in step."""
+    if not exists:
+        return "the Secret did not exist: created from Vault version %d" % version
+    if synced is None or synced == version:
+        return None
+    if synced < version:
+        return "finished an interrupted rotation: the Secret had version %d, Vault %d" % (synced, version)
+    return "the Secret had version %d, newer than Vault's current %d (was the Vault path re-created?): synced to Vault" % (synced, version)
 
 
 def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_if_older_than=None, check_mode=False,
            now=None, before_write=None):
-    """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret."""
+    """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret.
+
+    A Secret that is not in step with Vault (a run wrote Vault and died before the Secret, or a
+    roll-back restored Vault but could not reach Kubernetes) is synced to Vault's current version
+    instead (``resumed``), whether or not a rotation is due: its ``old_version`` is the version the
+    Secret held, which stays readable in Vault, so a failed restart can roll back to it. A new
+    version is never written where KV keeps a single version, since that would destroy the value
+    the pods use before their Secret changes.
+    """
     started = time.monotonic()
     where = _where(vault, spec, mount_point)
     current = _read(vault, where, spec)
@@ -117,12 +155,13 @@ def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_
     version = int(current["metadata"]["version"])
     result = {"secret": spec["name"], "namespace": namespace, "vault_path": where.full, "old_version": version,
               "new_version": version, "rotated_fields": [], "fingerprints": {}, "resumed": False, "skipped": False}
-    synced = _synced_version(k8s, namespace, spec["name"])
-    if synced is not None and synced < version:
-        # A previous run wrote Vault but not the Secret: finish that rotation instead of starting another.
+    exists, synced = _synced_version(k8s, namespace, spec["name"])
+    resume_reason = _resume_reason(exists, synced, version)
+    if resume_reason:
         outcome = sync_secret(k8s, spec, namespace, where, current["data"], version, check_mode, before_write)
-        result.update(changed=outcome["changed"], resumed=True, old_version=synced, attempts=outcome["attempts"],
-                      reason="finished an interrupted rotation: the Secret had version %d, Vault %d" % (synced, version))
+        # Only a Secret behind Vault holds a version of this path's history to roll back to.
+        old_version = synced if exists and synced is not None and synced < version else version
+        result.update(changed=outcome["changed"], resumed=True, old_version=old_version, attempts=outcome["attempts"], reason=resume_reason)
         result["duration"] = round(time.monotonic() - started, 2)
         return result
     if not any("generate" in field for field in (spec.get("fields") or {}).values()) and not new_values:
@@ -134,20 +173,29 @@ def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_
         result.update(changed=False, skipped=True, reason=reason, duration=round(time.monotonic() - started, 2))
         return result
     data, rotated = plan.rotate(spec["name"], spec.get("fields"), current["data"], new_values, spec.get("keep_previous"))
+    desired = mapping.desired_secret(spec, namespace, data)  # checked before anything is written
+    if _kept_versions(vault, where) == 1:
+        raise SecretOpsError("secret %s: %s keeps a single version (max_versions=1): a new version would destroy the value the Secret and "
+                             "its pods use before they change, and a failed rollout could not be rolled back; set max_versions to 2 or "
+                             "more on the path (vault_kv max_versions) or the mount" % (spec["name"], where.full), vault_path=where.full)
     result["rotated_fields"] = rotated
     fingerprinter = Fingerprinter()  # one key for both sides, so old and new compare
     old = text_fingerprints(fingerprinter, current["data"], rotated)
     new = text_fingerprints(fingerprinter, data, rotated)
     result["fingerprints"] = dict((field, {"old": old[field], "new": new[field]}) for field in rotated)
     new_version = version + 1 if check_mode else _write(vault, where, data, version)
-    outcome = sync_secret(k8s, spec, namespace, where, data, new_version, check_mode, before_write)
+    outcome = sync_secret(k8s, spec, namespace, where, data, new_version, check_mode, before_write, desired=desired)
     result.update(changed=True, new_version=new_version, attempts=outcome["attempts"], reason=reason)
     result["duration"] = round(time.monotonic() - started, 2)
     return result
 
 
 def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_mode=False):
-    """Make ``to_version``'s data current again (as a new Vault version) and put it back in the Secret."""
+    """Make ``to_version``'s data current again (as a new Vault version) and put it back in the Secret.
+
+    Vault first, as in a rotation: when the Secret cannot be written (the API server is gone), it
+    lags Vault and the next rotate run syncs it to the restored version.
+    """
     started = time.monotonic()
     where = _where(vault, spec, mount_point)
     current = _read(vault, where, spec)
@@ -158,11 +206,12 @@ def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_m
     if target is None:
         raise SecretOpsError("secret %s: version %s of %s is deleted or destroyed: cannot roll back to it" % (spec["name"], to_version, where.full),
                              vault_path=where.full)
+    desired = mapping.desired_secret(spec, namespace, target["data"])
     changed = target["data"] != current["data"]
     new_version = version
     if changed:
         new_version = version + 1 if check_mode else _write(vault, where, target["data"], version)
-    outcome = sync_secret(k8s, spec, namespace, where, target["data"], new_version, check_mode)
+    outcome = sync_secret(k8s, spec, namespace, where, target["data"], new_version, check_mode, desired=desired)
     return {
         "changed": changed or outcome["changed"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full,
         "restored_version": int(to_version), "replaced_version": version, "new_version": new_version,
