@@ -32,10 +32,18 @@ options:
     description: The secret's key/value map. Required to write unless only v2 metadata is managed.
     type: dict
   cas:
-    description: KV v2 check-and-set; the write succeeds only if the current version is this number (V(0) means absent).
+    description:
+      - KV v2 check-and-set; the write succeeds only if the current version is this number (V(0) means absent).
+      - Vault compares it with the current version even when that version is deleted or destroyed;
+        the error then says which version to name, or how to start again.
     type: int
   only_if_missing:
-    description: Write only when the path has no live version; an existing secret is left as it is.
+    description:
+      - Write only when the path has no live version; an existing secret is left as it is.
+      - On KV v2 the write is atomic (check-and-set on the current version, V(0) when there is none), so a
+        concurrent writer is never overwritten. A current version that is deleted (soft delete) or destroyed
+        counts as missing, so a new version is written after it, and the deleted one stays recoverable
+        (RV(replaced_version)).
     type: bool
     default: false
   max_versions:
@@ -159,6 +167,13 @@ changed_keys:
   type: list
   elements: str
   sample: [password]
+replaced_version:
+  description:
+    - On KV v2, when the current version was deleted (soft delete) or destroyed, so the secret counted as
+      missing - its number and V(deleted) or V(destroyed). A write makes a new version after it.
+  returned: when that happened
+  type: dict
+  sample: {"version": 3, "state": "deleted"}
 skipped_existing:
   description: True when O(only_if_missing) left an existing secret alone.
   returned: when that happened

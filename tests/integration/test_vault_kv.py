@@ -145,3 +145,50 @@ def test_lookup_options_from_vars_and_errors_without_token(local_env):
     denied = run_tasks(plays, env=env, vars={"secretops_vault_url": local_env.vault_addr, "secretops_vault_token": "not-a-real-token"})
     assert denied.returncode != 0 and "permission denied on sys/internal/ui/mounts/secret/%s" % name in denied.output
     assert "not-a-real-token" not in denied.output
+
+
+def test_a_soft_deleted_current_version_counts_as_missing_and_cas_errors_say_what_to_do(local_env, vault_client):
+    """Vault compares cas with the current version even when it is deleted: only_if_missing must use
+    it, and a check-and-set write that names another version is told which one and how to recover."""
+    from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+    from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import build_client
+
+    name = unique("softdel")
+    path = "secret/%s/db" % name
+    first_value, second_value = unique("first"), unique("second")
+    run_tasks([task("write", "vault_kv", path=path, data={"password": first_value}),
+               task("delete", "vault_kv", path=path, state="absent")], env=vault_env(local_env)).assert_ok()
+    try:
+        once = task("once", "vault_kv", path=path, data={"password": second_value}, only_if_missing=True)
+        created = run_tasks([once], env=vault_env(local_env)).assert_ok().task("once")
+        assert created["changed"] is True and created["version"] == 2
+        assert created["replaced_version"] == {"version": 1, "state": "deleted"}
+        assert _kv2(vault_client, "%s/db" % name)["data"]["data"] == {"password": second_value}
+        assert run_tasks([once], env=vault_env(local_env)).assert_ok().task("once")["changed"] is False
+        # The deleted version is still there to undelete.
+        assert vault_client.secrets.kv.v2.read_secret_metadata(path="%s/db" % name, mount_point="secret")["data"]["versions"]["1"]["deletion_time"]
+
+        run_tasks([task("delete", "vault_kv", path=path, state="absent")], env=vault_env(local_env)).assert_ok()
+        stale = run_tasks([task("stale", "vault_kv", path=path, data={"password": "x"}, cas=0)], env=vault_env(local_env))
+        message = stale.task("stale")["msg"]
+        assert stale.returncode != 0 and "check-and-set parameter did not match" in message
+        assert "the current version 2 of %s is deleted" % path in message and "cas=2" in message
+        assert "vault kv undelete -versions=2 %s" % path in message and "delete_all_versions=true" in message
+
+        # The rotation code path writes through VaultClient.write with cas=0 when it reads nothing live: same message.
+        client = build_client({"url": local_env.vault_addr})
+        client.set_token(local_env.vault_token)
+        try:
+            client.write("secret/data/%s/db" % name, {"data": {"password": "x"}, "options": {"cas": 0}}, action="write secret %s" % path)
+            raise AssertionError("the stale check-and-set write was accepted")
+        except SecretOpsError as error:
+            assert "the current version 2 of %s is deleted" % path in str(error) and "cas=2" in str(error)
+
+        vault_client.secrets.kv.v2.destroy_secret_versions(path="%s/db" % name, versions=[2], mount_point="secret")
+        destroyed = run_tasks([task("stale", "vault_kv", path=path, data={"password": "x"}, cas=1)], env=vault_env(local_env))
+        message = destroyed.task("stale")["msg"]
+        assert "the current version 2 of %s is destroyed" % path in message and "undelete" not in message
+        for run in (stale, destroyed):
+            assert first_value not in run.output and second_value not in run.output
+    finally:
+        vault_client.secrets.kv.v2.delete_metadata_and_all_versions(path="%s/db" % name, mount_point="secret")

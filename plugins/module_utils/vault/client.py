@@ -29,6 +29,7 @@ import atexit
 import contextlib
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import method_for
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.headers import check_header_value
 
@@ -132,7 +133,12 @@ class VaultClient(object):
             return body if body and body.get("data") else None
         if response.ok:
             return self._json(response) or {}
-        raise self.error(response, method, path, action)
+        error = self.error(response, method, path, action)
+        if response.status_code == 400 and kv.CAS_MISMATCH in str(error):
+            hint = kv.cas_mismatch_hint(self, path)
+            if hint:
+                raise SecretOpsError("%s; %s" % (error, hint), **error.details)
+        raise error
 
     @staticmethod
     def _json(response):

@@ -15,6 +15,8 @@ __metaclass__ = type
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
 HIDDEN = "VALUE_HIDDEN"
+# Vault's (and OpenBao's) error text when a KV v2 write's cas is not the current version.
+CAS_MISMATCH = "check-and-set parameter did not match"
 
 
 class KvPath(object):
@@ -76,6 +78,47 @@ def read_metadata(client, where):
     return (client.read(where.api("metadata")) or {}).get("data")
 
 
+def not_live(version_metadata):
+    """``"deleted"`` or ``"destroyed"`` when a KV v2 version's metadata says its data is gone, else ``None``."""
+    if (version_metadata or {}).get("destroyed"):
+        return "destroyed"
+    if (version_metadata or {}).get("deletion_time"):
+        return "deleted"
+    return None
+
+
+def create_cas(current):
+    """The cas of a write that must only create a live secret: ``0`` when the path has no version,
+    else its current version when that version is deleted or destroyed. Vault compares cas with
+    the current version even when it is not live, so ``cas=0`` would fail there for ever."""
+    if not current:
+        return 0
+    return int(current["metadata"].get("version") or 0)
+
+
+def cas_mismatch_hint(client, api_path):
+    """What to do when a check-and-set write to ``api_path`` (``<mount>/data/<path>``) failed because
+    the secret's current version is deleted or destroyed; ``""`` when that is not the cause."""
+    try:
+        data_path = resolve(client, api_path)
+        if data_path.version != 2 or not data_path.path.startswith("data/"):
+            return ""
+        where = KvPath(data_path.mount, data_path.path[len("data/"):], 2)
+        metadata = read_metadata(client, where) or {}
+    except SecretOpsError:
+        return ""  # no permission to look: keep Vault's own message
+    current = int(metadata.get("current_version") or 0)
+    state = not_live((metadata.get("versions") or {}).get(str(current)))
+    if not state:
+        return ""
+    restore = "undelete it to keep its value (vault kv undelete -versions=%d %s), or " % (current, where.full) if state == "deleted" else ""
+    return (
+        "the current version %d of %s is %s, and a check-and-set write must still name it (cas=%d): %sdelete all its "
+        "versions to start again from version 0 (vault_kv state=absent delete_all_versions=true, or vault kv metadata delete %s)"
+        % (current, where.full, state, current, restore, where.full)
+    )
+
+
 def _key_diff(before, after):
     """Key names with hidden values: enough to review a change without seeing a secret."""
     before_keys = sorted(before) if before is not None else None
@@ -116,6 +159,9 @@ def write_secret(client, path, data=None, mount_point=None, cas=None, only_if_mi
     result = {"changed": False, "mount": where.mount, "path": where.path, "kv_version": where.version, "version": None}
     if where.version == 2 and current:
         result["version"] = current["metadata"].get("version")
+        if current_data is None:
+            # A soft-deleted or destroyed current version: the secret is missing, and a write makes a new version.
+            result["replaced_version"] = {"version": result["version"], "state": not_live(current["metadata"])}
     write_data = data is not None and current_data != data
     if write_data and only_if_missing and current_data is not None:
         write_data = False
@@ -136,7 +182,7 @@ def write_secret(client, path, data=None, mount_point=None, cas=None, only_if_mi
         else:
             options = {}
             if only_if_missing:
-                options["cas"] = 0  # atomic "create only": loses no race against another writer
+                options["cas"] = create_cas(current)  # atomic "create only": loses no race against another writer
             elif cas is not None:
                 options["cas"] = int(cas)
             body = client.write(where.api("data"), {"data": data, "options": options}, action="write secret %s" % where.full)

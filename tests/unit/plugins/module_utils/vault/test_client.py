@@ -207,3 +207,19 @@ def test_the_retry_policy_is_what_sessions_use(fake_vault):
     adapter = vault_client._session(4).get_adapter(fake_vault.url)
     assert adapter.max_retries.allowed_methods == vault_client.SAFE_METHODS
     assert adapter.max_retries.total == 4
+
+
+# --- KV v2 check-and-set on a deleted current version ----------------------------------------------
+
+def test_a_cas_failure_on_a_deleted_current_version_says_what_to_do(fake_vault):
+    fake_vault.answer("POST", "secret/data/app/db", (400, {"errors": ["check-and-set parameter did not match the current version"]}))
+    fake_vault.answer("GET", "sys/internal/ui/mounts/secret/data/app/db", (200, {"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}}}))
+    fake_vault.answer("GET", "secret/metadata/app/db", (200, {"data": {"current_version": 2, "versions": {
+        "1": {"deletion_time": "", "destroyed": False}, "2": {"deletion_time": "2026-01-01T00:00:00Z", "destroyed": False}}}}))
+    with pytest.raises(SecretOpsError) as error:
+        _client(fake_vault).write("secret/data/app/db", {"data": {"k": "v"}, "options": {"cas": 0}}, action="write secret secret/app/db")
+    message = str(error.value)
+    assert message.startswith("Vault rejected write secret secret/app/db: check-and-set parameter did not match the current version; ")
+    assert "the current version 2 of secret/app/db is deleted" in message and "cas=2" in message
+    assert error.value.details["status"] == 400
+    assert len(fake_vault.sent("POST", "secret/data/app/db")) == 1
