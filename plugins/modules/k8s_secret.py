@@ -177,7 +177,7 @@ options:
     description:
       - A C(bootstrap.kubernetes.io/token) Secret (node join token). It is named C(bootstrap-token-<token_id>) in
         C(kube-system).
-      - The token id is required, from O(bootstrap_token.token_id) or from O(name): it is how later runs find
+      - The token id is required, from O(bootstrap_token.token_id) or from O(name), because it is how later runs find
         the same token (generating one would make a new join token on every run).
       - A missing O(bootstrap_token.token_secret) is generated when the Secret is created and kept on later runs,
         so the task is idempotent; give it, or delete the Secret, to change it.
