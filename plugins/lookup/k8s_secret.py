@@ -17,6 +17,9 @@ description:
   - Uses the same connection options as the modules, including the C(K8S_AUTH_*) environment variables
     and, inside a pod, the in-cluster service-account configuration.
   - A missing Secret or key fails with a message naming it (never a value).
+  - A bearer token (O(api_key), E(K8S_AUTH_API_KEY)) that an HTTP header cannot carry, such as one ending in a
+    line break, fails with a message naming the problem, never the token. A token read from a kubeconfig or a
+    token file has surrounding whitespace removed, as client-go does.
 options:
   _terms:
     description: Names of the Secrets.
