@@ -165,3 +165,54 @@ def test_on_delete_daemonset_and_statefulset_are_reported_not_failed(local_env, 
     assert apps.read_namespaced_daemon_set("agent", namespace).spec.template.metadata.annotations["secretops.io/restartedAt"]
     after = dict((pod.metadata.name, pod.metadata.uid) for pod in k8s_client.CoreV1Api(k8s_api).list_namespaced_pod(namespace).items)
     assert after == before
+
+
+def test_workload_deleted_while_waiting_is_reported_as_deleted(local_env, namespace, k8s_api):
+    import threading
+
+    create(k8s_api, secret(namespace, "s", b"1"))
+    create(k8s_api, deployment(namespace, "web", {"containers": [container(envFrom=[{"secretRef": {"name": "s"}}])]}))
+    wait_available(k8s_api, namespace, "web")
+    # The new pods can never be scheduled, so the rollout is still going when the Deployment is deleted.
+    k8s_client.AppsV1Api(k8s_api).patch_namespaced_deployment(
+        "web", namespace, {"spec": {"template": {"spec": {"nodeSelector": {"secretops.test/no-such-node": "true"}}}}})
+    deleter = threading.Timer(3, lambda: k8s_client.AppsV1Api(k8s_api).delete_namespaced_deployment("web", namespace))
+    deleter.start()
+    try:
+        result = restart(local_env, namespace, ["s"], checksum=False, timeout=60)[0]
+    finally:
+        deleter.join()
+    assert (result["outcome"], result["restarted"]) == ("deleted", True), result
+    assert "deleted while waiting" in result["reason"]
+
+
+def test_restart_refused_by_rbac_names_the_workload_and_the_permission(local_env, namespace, k8s_api):
+    from tests.integration.ansible_run import run_tasks
+
+    core = k8s_client.CoreV1Api(k8s_api)
+    create(k8s_api, secret(namespace, "s", b"1"))
+    for name in ("api", "web"):
+        create(k8s_api, deployment(namespace, name, {"containers": [container(envFrom=[{"secretRef": {"name": "s"}}])]}))
+    # An identity that may find consumers and patch only Deployment "api".
+    create(k8s_api, {"kind": "ServiceAccount", "metadata": {"name": "restarter", "namespace": namespace}})
+    rbac = k8s_client.RbacAuthorizationV1Api(k8s_api)
+    rbac.create_namespaced_role(namespace, {"metadata": {"name": "restarter"}, "rules": [
+        {"apiGroups": ["", "apps", "batch"], "verbs": ["get", "list"], "resources": [
+            "pods", "serviceaccounts", "replicationcontrollers", "deployments", "statefulsets", "daemonsets", "replicasets", "jobs", "cronjobs"]},
+        {"apiGroups": ["apps"], "verbs": ["patch"], "resources": ["deployments"], "resourceNames": ["api"]}]})
+    rbac.create_namespaced_role_binding(namespace, {"metadata": {"name": "restarter"}, "roleRef": {
+        "apiGroup": "rbac.authorization.k8s.io", "kind": "Role", "name": "restarter"},
+        "subjects": [{"kind": "ServiceAccount", "name": "restarter", "namespace": namespace}]})
+    token = core.create_namespaced_service_account_token("restarter", namespace, {"spec": {"expirationSeconds": 600}}).status.token
+    tasks = [{"name": "restart", "secretops.provisioning.k8s_rollout_restart": {
+        "namespace": namespace, "secrets": ["s"], "host": local_env.api_server, "api_key": token, "ca_cert": local_env.ca_cert}}]
+    run = run_tasks(tasks, env={"VAULT_ADDR": local_env.vault_addr})
+    result = run.task("restart")
+    assert [entry["status"] for entry in run.results if entry["task"] == "restart"] == ["failed"]
+    assert "Deployment %s/web" % namespace in result["msg"] and "'patch' verb on deployments.apps" in result["msg"]
+    assert 'cannot patch resource "deployments"' in result["msg"] and "Traceback" not in run.output and token not in run.output
+    assert [(r["name"], r["outcome"]) for r in result["results"]] == [("api", "restarted"), ("web", "forbidden")]
+    assert result["restarted"] == ["Deployment/api"]
+    apps = k8s_client.AppsV1Api(k8s_api)
+    assert apps.read_namespaced_deployment("api", namespace).metadata.generation == 2
+    assert apps.read_namespaced_deployment("web", namespace).metadata.generation == 1

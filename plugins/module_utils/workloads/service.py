@@ -149,9 +149,9 @@ def patch_workload(client, namespace, kind, name, patch):
         if status == 404:
             return None
         if status == 403:
-            raise SecretOpsError("%s; restarting %s %s/%s needs the 'patch' verb on %s in namespace %s: grant it to the identity "
+            raise SecretOpsError("%s; a restart needs the 'patch' verb on %s in namespace %s: grant it to the identity "
                                  "(a Role and RoleBinding), or restart the workload another way"
-                                 % (error, kind, namespace, name, RBAC_RESOURCES.get(kind, kind), namespace), status=403)
+                                 % (error, RBAC_RESOURCES.get(kind, kind), namespace), status=403)
         raise
     return _as_dict(client, obj, kind)
 
