@@ -15,8 +15,15 @@ author: secretops maintainers (@secretops)
 description:
   - Restarts Deployments, StatefulSets and DaemonSets by setting the C(secretops.io/restartedAt)
     annotation on their pod template, as C(kubectl rollout restart) does. A CronJob gets the
-    annotation on its job template, so its next Job uses it. Jobs and bare Pods cannot be restarted
-    in place and are reported as V(skipped).
+    annotation on its job template, so its next Job uses it.
+  - Consumers the collection cannot restart are reported with outcome V(skipped) and the reason, and
+    nothing is sent for them - Jobs, Pods without a controller, standalone ReplicaSets and
+    ReplicationControllers (they do not replace their pods when the template changes), and workloads
+    controlled by a kind of another API group, such as an Argo Rollout or an operator's custom resource
+    (with its C(api_version)).
+  - A StatefulSet or DaemonSet with C(updateStrategy) V(OnDelete) gets the annotation, but its pods keep
+    the old template until each is deleted; it is reported with outcome V(on_delete), never as a failed
+    rollout.
   - With O(secrets), the workloads are the consumers of those Secrets, found as
     M(secretops.provisioning.k8s_secret_consumers) finds them. A workload that uses several of the
     Secrets is restarted once per call.
@@ -28,10 +35,23 @@ description:
     test a guessed value against a stamp. This needs C(get) and, once, C(create) on that Secret.
     Stamps of older versions (plain SHA-256) are never current; each such workload restarts once.
   - A paused Deployment is not restarted; it is reported with outcome V(paused).
-  - With O(wait=true), waits until each rollout is complete (Deployment - observed generation,
-    updated and available replicas, no C(ProgressDeadlineExceeded); StatefulSet - update revision is
-    current and replicas ready; DaemonSet - updated and available on every node), or failed, or
-    O(wait_timeout) passes.
+  - With O(wait=true), waits until each rollout is complete, failed, or O(wait_timeout) passes, judged
+    as C(kubectl rollout status) judges it. Deployment - the controller has observed the new generation
+    (only then does a C(ProgressDeadlineExceeded) condition count as a failure), then updated, no old and
+    available replicas. StatefulSet - replicas ready, then with C(rollingUpdate.partition) the pods at or
+    above the partition updated (a partitioned rollout is complete while the pods below it keep the old
+    template), otherwise the update revision current. DaemonSet - updated and available on every node.
+  - A workload deleted while waited for gets outcome V(deleted); it is not a failed rollout. When the API
+    server stays unreachable for 10 seconds while waiting, or refuses a read, the task fails naming the
+    server and the workloads still pending, whose outcome in RV(results) is V(unknown).
+  - A restart patch refused with 403 gives that workload outcome V(forbidden); the other workloads are
+    still restarted and waited for, then the task fails naming each refused workload and the C(patch)
+    permission it needs. A failed task still returns RV(results) and RV(restarted), so a caller can
+    tell which workloads were restarted.
+  - Finding consumers needs C(list) on Deployments, StatefulSets, DaemonSets, CronJobs, Jobs,
+    ReplicaSets, ReplicationControllers, Pods and ServiceAccounts (see
+    M(secretops.provisioning.k8s_secret_consumers)); restarting needs C(get) and C(patch) on the
+    workloads restarted.
 options:
   namespace:
     description: Namespace of the workloads and Secrets.
@@ -107,7 +127,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 results:
-  description: One entry per workload, in the order restarted.
+  description: One entry per workload, in the order restarted. Also in a failure result.
   returned: always
   type: list
   elements: dict
@@ -132,10 +152,22 @@ results:
     outcome:
       description:
         - V(restarted) (patched, not waited), V(complete), V(failed), V(timeout), V(paused),
-          V(unchanged) (checksums current), V(skipped) (Job or Pod), V(template_updated) (CronJob),
-          V(would_restart) (check mode).
+          V(unchanged) (checksums current), V(template_updated) (CronJob), V(would_restart) (check mode).
+        - V(skipped) - the collection cannot restart this consumer (a Job, a Pod without a controller, a
+          standalone ReplicaSet or ReplicationController, a workload controlled by another kind); see C(reason).
+        - V(on_delete) - patched, but its C(updateStrategy) is V(OnDelete), so the pods pick the change up
+          when each is deleted.
+        - V(deleted) - the workload was deleted before its patch or while waited for.
+        - V(forbidden) - the patch was refused (403); the task fails after the other workloads.
+        - V(unknown) - the wait was cut short (API server unreachable); only in a failure result.
+        - Only V(failed) and V(timeout) are failed rollouts (RV(failed_rollouts)).
       type: str
       sample: complete
+    api_version:
+      description: API version of a consumer of another API group (from the ownerReference that points to it).
+      type: str
+      returned: when the workload is of a kind outside the collection's
+      sample: argoproj.io/v1alpha1
     reason:
       description: Why, in words.
       type: str
@@ -145,13 +177,15 @@ results:
       type: float
       sample: 4.2
 restarted:
-  description: C(Kind/name) of each restarted workload.
+  description: C(Kind/name) of each workload whose pod template was (or in check mode would be) patched. Also in a failure result.
   returned: always
   type: list
   elements: str
   sample: [Deployment/web]
 failed_rollouts:
-  description: C(Kind/name) of each workload whose rollout failed or timed out.
+  description:
+    - C(Kind/name) of each workload whose rollout failed or timed out. V(on_delete), V(deleted),
+      V(skipped) and V(paused) are not failed rollouts.
   returned: always
   type: list
   elements: str

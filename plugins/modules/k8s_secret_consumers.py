@@ -13,16 +13,29 @@ short_description: List the workloads that use a Kubernetes Secret
 version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
-  - Finds every Deployment, StatefulSet, DaemonSet, CronJob, Job and bare Pod in the Secret's namespace
-    that uses the Secret, with no annotation needed on the workload.
+  - Finds every workload in the Secret's namespace that uses the Secret, with no annotation needed on
+    the workload - Deployments, StatefulSets, DaemonSets, CronJobs, Jobs, ReplicaSets,
+    ReplicationControllers and Pods, and the controllers of other kinds that run them.
   - A workload uses a Secret through a container's C(env[].valueFrom.secretKeyRef) or
     C(envFrom[].secretRef) (in regular, init and ephemeral containers), a C(secret) volume, a
-    C(projected) volume source, the pod's C(imagePullSecrets), or the C(imagePullSecrets) of the
-    pod's service account.
-  - Pods run by a controller and Jobs run by a CronJob are reported through their controller.
+    C(projected) volume source, the secret reference of a volume plugin (C(csi.nodePublishSecretRef),
+    the C(secretRef) of C(cephfs), C(rbd), C(iscsi), C(flexVolume), C(scaleIO) and C(storageos),
+    C(azureFile.secretName)), the pod's C(imagePullSecrets), or the C(imagePullSecrets) of the pod's
+    service account.
+  - Each object that uses the Secret is reported through the top of its chain of controller owner
+    references - a Pod through its ReplicaSet and that ReplicaSet's Deployment, a Job through its
+    CronJob - so each workload is reported once. The chain stops at a Deployment, StatefulSet,
+    DaemonSet or CronJob (whose own pod template decides), at an object without a controller (a
+    standalone ReplicaSet, ReplicationController, Job or Pod is its own top), and at an owner of a kind
+    of another API group, such as an Argo Rollout or an operator's custom resource, which is reported
+    by the kind, name and C(api_version) of the ownerReference.
+  - Consumers the collection cannot restart (Jobs, Pods, ReplicaSets, ReplicationControllers, other
+    kinds) have RV(consumers[].restartable=false) and a RV(consumers[].reason) that says what to do
+    instead; M(secretops.provisioning.k8s_rollout_restart) reports them as V(skipped).
   - A workload annotated C(secretops.io/ignore-secrets) with V(true) (every Secret) or a
     comma-separated list of Secret names is listed under RV(opted_out) instead of RV(consumers).
-  - Makes one LIST call per workload kind, and one for service accounts.
+  - Makes one LIST call per kind (Deployments, StatefulSets, DaemonSets, CronJobs, Jobs, ReplicaSets,
+    ReplicationControllers, Pods), and one for service accounts; the identity needs C(list) on each.
 options:
   name:
     description: Name of the Secret. It does not have to exist.
@@ -60,15 +73,22 @@ EXAMPLES = r"""
 
 RETURN = r"""
 consumers:
-  description: The workloads that use the Secret, Deployments first, then StatefulSets, DaemonSets, CronJobs, Jobs, Pods.
+  description:
+    - The workloads that use the Secret, Deployments first, then StatefulSets, DaemonSets, CronJobs, Jobs,
+      ReplicaSets, ReplicationControllers, Pods, then other kinds by name.
   returned: always
   type: list
   elements: dict
   contains:
     kind:
-      description: Workload kind.
+      description: Workload kind, or the kind of the controller of another API group that runs it.
       type: str
       sample: Deployment
+    api_version:
+      description: API version of a kind outside the collection's, from the ownerReference that names it.
+      type: str
+      returned: when the consumer is of another API group
+      sample: argoproj.io/v1alpha1
     name:
       description: Workload name.
       type: str
@@ -84,8 +104,8 @@ consumers:
     uses:
       description:
         - Each way the workload uses the Secret. C(via) is one of V(env), V(envFrom), V(volume),
-          V(projected), V(imagePullSecrets), V(serviceAccountImagePullSecrets); C(container),
-          C(container_type), C(env), C(volume), C(service_account) say where.
+          V(projected), V(volumePlugin), V(imagePullSecrets), V(serviceAccountImagePullSecrets); C(container),
+          C(container_type), C(env), C(volume), C(plugin), C(field), C(service_account) say where.
       type: list
       elements: dict
       sample: [{"via": "env", "container": "app", "container_type": "containers", "env": "DB_PASSWORD", "keys": ["password"]}]
@@ -98,6 +118,23 @@ consumers:
       description: Whether the workload reads every key of the Secret.
       type: bool
       sample: false
+    restartable:
+      description: Whether M(secretops.provisioning.k8s_rollout_restart) can restart the workload.
+      type: bool
+      sample: true
+    reason:
+      description: Why the workload cannot be restarted, and what to do instead; null when it can.
+      type: str
+      sample: "a ReplicaSet does not replace its pods when its template changes: delete its pods (it re-creates them with the change), or run it from a Deployment"
+    found_through:
+      description:
+        - C(Kind/name) of the objects the consumer controls that use the Secret, when the consumer was found
+          through them rather than through its own pod template (a custom resource's ReplicaSet, a
+          ReplicaSet's Pods).
+      type: list
+      elements: str
+      returned: when the consumer was found through the objects it controls
+      sample: [ReplicaSet/web-7c9d8]
 opted_out:
   description: Workloads that use the Secret but opted out with the C(secretops.io/ignore-secrets) annotation, same shape as RV(consumers).
   returned: always
