@@ -516,7 +516,7 @@ secret:
         - C(hmac-sha256:) and an HMAC-SHA256 over the name, the sorted keys and their values, keyed with the
           namespace's key in the Secret C(secretops-content-key) (made on first use). Stable across runs and
           hosts while that key lives, and the same as the stamp M(secretops.provisioning.k8s_rollout_restart)
-          writes. Put it in a pod-template annotation so workloads restart when the content changes: whoever
+          writes. Put it in a pod-template annotation so workloads restart when the content changes; whoever
           may read Pods but not Secrets cannot test a guessed value against it.
         - V(null) in check mode before the key exists, and (with a warning) when this identity may not read
           or create the key Secret.

@@ -123,7 +123,7 @@ def test_opaque_create_is_idempotent_and_stores_values_only_in_data(local_env, k
     summary = first["secret"]
     assert summary["keys"] == ["password", "username"] and summary["resource_version"] == secret.metadata.resource_version
     assert summary["name"] == "db" and summary["namespace"] == namespace and summary["immutable"] is False
-    assert len(summary["checksum"]) == 64
+    assert summary["checksum"].startswith("hmac-sha256:") and len(summary["checksum"]) == len("hmac-sha256:") + 64
 
     second = run(local_env, task).assert_ok().task("apply")
     assert second["changed"] is False and second["action"] == "unchanged"

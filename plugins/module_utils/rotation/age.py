@@ -33,7 +33,7 @@ def parse_age(value, option="only_if_older_than"):
 
 def parse_time(text):
     """A timezone-aware datetime from Vault's RFC 3339 timestamps (nanoseconds allowed)."""
-    match = re.match(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$", text or "")
+    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})", text or "")
     if not match:
         raise SecretOpsError("cannot read the timestamp %r" % text)
     moment = datetime.datetime.strptime(match.group(1), "%Y-%m-%dT%H:%M:%S")

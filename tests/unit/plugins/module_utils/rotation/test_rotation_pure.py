@@ -152,3 +152,8 @@ def test_report_outcomes():
     assert report.build_report([{"secret": "a", "old_version": 1, "new_version": 2}])["outcome"] == "rotated"
     failed = report.build_report([{"failed": True, "msg": "cannot reach Vault", "_ansible_item_label": "a"}])
     assert failed["outcome"] == "failed" and failed["secrets"] == [{"secret": "a", "error": "cannot reach Vault"}]
+
+
+def test_parse_time_refuses_a_trailing_newline():
+    with pytest.raises(SecretOpsError, match="cannot read the timestamp"):
+        age.parse_time("2026-01-01T00:00:00Z\n")
