@@ -87,7 +87,7 @@ def test_namespace_keys_reads_each_namespace_once_across_threads():
     client = FakeClient()
     keys = content_key.NamespaceKeys(client)
     seen = []
-    threads = [threading.Thread(target=lambda: seen.append(keys.get("demo"))) for _ in range(8)]
+    threads = [threading.Thread(target=lambda: seen.append(keys.get("demo"))) for _index in range(8)]
     for thread in threads:
         thread.start()
     for thread in threads:
