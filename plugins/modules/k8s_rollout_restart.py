@@ -192,8 +192,6 @@ failed_rollouts:
   sample: []
 """
 
-import datetime
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -223,48 +221,21 @@ def argument_spec():
     return spec
 
 
-def _names(results, outcomes=None):
-    return ["%s/%s" % (r["kind"], r["name"]) for r in results if (r["outcome"] in outcomes if outcomes else r["restarted"])]
-
-
 def restart(module):
     params = module.params
-    namespace = params["namespace"]
     secrets = params["secrets"] or []
     if params["checksum"] and not secrets:
         raise SecretOpsError("checksum=true needs secrets: the checksums stamped are those of the listed Secrets")
     client = build_client(connection_params(params))
-    results = []
     try:
-        consumers = [dict(item, secret=None) for item in params["workloads"] or []]
-        if secrets:
-            consumers.extend(service.find_consumers(client, namespace, secrets)[0])
-        checksums = service.secret_checksums(client, namespace, secrets, module.check_mode) if params["checksum"] else None
-        restarted_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        results = service.restart(client, namespace, rollout.plan_restarts(consumers), restarted_at, checksums, module.check_mode)
-        patched = [result for result in results if result["outcome"] == "restarted"]
-        if params["wait"] and patched:
-            service.wait_for_rollouts(client, namespace, patched, params["wait_timeout"])
-    except SecretOpsError as error:
-        # What was patched before the error is part of the failure result: the caller rolls back or reports it.
-        partial = error.details.setdefault("results", service.public_results(results))
-        error.details.setdefault("restarted", _names(partial))
-        raise
+        results = service.restart_consumers(client, params["namespace"], params["workloads"] or [], secrets, params["checksum"],
+                                            params["wait"], params["wait_timeout"], module.check_mode)
     finally:
         client.close()
-    results = service.public_results(results)
-    outcome = {
-        "changed": any(result["restarted"] for result in results),
-        "results": results,
-        "restarted": _names(results),
-        "failed_rollouts": _names(results, ("failed", "timeout")),
-    }
-    problems = [r["reason"] for r in results if r["outcome"] == "forbidden"]
-    if outcome["failed_rollouts"] and params["fail_on_rollout_failure"]:
-        problems.append("rollout did not complete for %s" % "; ".join(
-            "%s/%s: %s" % (r["kind"], r["name"], r["reason"]) for r in results if r["outcome"] in ("failed", "timeout")))
-    if problems:
-        raise SecretOpsError("; ".join(problems), **dict((k, v) for k, v in outcome.items() if k != "changed"))
+    outcome = rollout.summary(results)
+    problem = rollout.failure_message(results, params["fail_on_rollout_failure"])
+    if problem:
+        raise SecretOpsError(problem, **dict((k, v) for k, v in outcome.items() if k != "changed"))
     return outcome
 
 

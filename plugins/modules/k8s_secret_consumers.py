@@ -125,7 +125,7 @@ consumers:
     reason:
       description: Why the workload cannot be restarted, and what to do instead; null when it can.
       type: str
-      sample: "a ReplicaSet does not replace its pods when its template changes: delete its pods (it re-creates them with the change), or run it from a Deployment"
+      sample: "a ReplicaSet does not replace its pods when its template changes: delete its pods (it re-creates them with the change), or ..."
     found_through:
       description:
         - C(Kind/name) of the objects the consumer controls that use the Secret, when the consumer was found

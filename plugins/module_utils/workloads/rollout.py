@@ -68,6 +68,34 @@ def plan_restarts(consumers):
     return targets
 
 
+# Outcomes that are failed rollouts (``failed_rollouts``); on_delete, deleted, skipped and paused are not.
+FAILED_OUTCOMES = ("failed", "timeout")
+
+
+def workload_names(results, outcomes=None):
+    """``Kind/name`` of the results with one of ``outcomes``, or of those restarted (patched) when None."""
+    return ["%s/%s" % (r["kind"], r["name"]) for r in results if (r["outcome"] in outcomes if outcomes else r["restarted"])]
+
+
+def summary(results):
+    """The module result of a restart: every result, what was restarted, which rollouts failed."""
+    return {
+        "changed": any(result["restarted"] for result in results),
+        "results": results,
+        "restarted": workload_names(results),
+        "failed_rollouts": workload_names(results, FAILED_OUTCOMES),
+    }
+
+
+def failure_message(results, fail_on_rollout_failure=True):
+    """Why a restart fails, or None: a patch refused (403) always fails; a failed rollout unless the caller handles it."""
+    problems = [r["reason"] for r in results if r["outcome"] == "forbidden"]
+    failed = ["%s/%s: %s" % (r["kind"], r["name"], r["reason"]) for r in results if r["outcome"] in FAILED_OUTCOMES]
+    if failed and fail_on_rollout_failure:
+        problems.append("rollout did not complete for %s" % "; ".join(failed))
+    return "; ".join(problems) or None
+
+
 def template_metadata(workload):
     """The pod template's metadata of a workload dict (``{}`` when absent)."""
     spec = workload.get("spec") or {}

@@ -11,6 +11,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import datetime
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -284,6 +285,31 @@ def _restart_one(client, namespace, target, restarted_at, checksums, check_mode)
     else:
         result.update(outcome="restarted", reason="pod template annotated")
     return result
+
+
+def restart_consumers(client, namespace, workloads, secret_names, checksum=False, wait=False, wait_timeout=300, check_mode=False):
+    """Restart ``workloads`` (``{kind, name}`` dicts) and the consumers of ``secret_names``, once each,
+    optionally stamping the Secrets' checksums and waiting. Returns the results, ready to return.
+
+    A ``SecretOpsError`` raised on the way carries ``results`` and ``restarted`` in its details, so
+    the caller knows which workloads were patched before it.
+    """
+    results = []
+    try:
+        consumers = [dict(item, secret=None) for item in workloads]
+        if secret_names:
+            consumers.extend(find_consumers(client, namespace, secret_names)[0])
+        checksums = secret_checksums(client, namespace, secret_names, check_mode) if checksum else None
+        restarted_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        results = restart(client, namespace, rollout.plan_restarts(consumers), restarted_at, checksums, check_mode)
+        patched = [result for result in results if result["outcome"] == "restarted"]
+        if wait and patched:
+            wait_for_rollouts(client, namespace, patched, wait_timeout)
+    except SecretOpsError as error:
+        partial = error.details.setdefault("results", public_results(results))
+        error.details.setdefault("restarted", rollout.workload_names(partial))
+        raise
+    return public_results(results)
 
 
 def read_secret_data(client, namespace, name):
