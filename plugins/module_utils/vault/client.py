@@ -96,10 +96,7 @@ class VaultClient(object):
 
         Safe to call more than once; the client must not be used afterwards.
         """
-        try:
-            atexit.unregister(self.close)
-        except AttributeError:  # pragma: no cover - Python 2 has no unregister
-            pass
+        atexit.unregister(self.close)
         if self.revoke_on_close and self.token:
             revoke_self(self)
             self.set_token(None)
