@@ -62,6 +62,13 @@ def test_tls_with_a_key_that_does_not_match_changes_neither_vault_nor_the_secret
         secret_after, meta_after = secret_data(k8s_api, namespace, "web-tls")
         assert secret_after == secret_before and meta_after.resource_version == meta_before.resource_version, case
         assert "PRIVATE KEY" not in run.output and pki.other_key_pem.splitlines()[1] not in run.output, case
+    rotation = {"name": "rotate", "secretops.provisioning.secret_rotation": {
+        "name": "web-tls", "namespace": namespace, "type": "tls", "vault_path": "secret/" + path, "new_values": {"key": pki.other_key_pem}}}
+    run = run_tasks([rotation], env=local_env.env)
+    assert run.returncode != 0 and "tls.key does not match the certificate in tls.crt" in run.task("rotate")["msg"]
+    assert kv_current(vault_client, path) == (version, before), "the rotation path checks before its Vault write too"
+    assert secret_data(k8s_api, namespace, "web-tls")[1].resource_version == meta_before.resource_version
+    assert pki.other_key_pem.splitlines()[1] not in run.output
 
 
 def test_a_new_secret_that_fails_its_checks_is_never_seeded(local_env, namespace, vault_client, k8s_api, pki):
