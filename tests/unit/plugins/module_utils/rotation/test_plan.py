@@ -3,7 +3,7 @@
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import plan
 
 
-def new(rules):
+def new(_rules):
     return "new"
 
 
