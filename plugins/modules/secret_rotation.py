@@ -162,15 +162,15 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 def rotate(module):
     params = module.params
     spec = options.secret_spec(params)
-    vault = options.vault_client(params)
-    k8s = build_client(options.k8s_params(params))
-    try:
-        if params["state"] == "rolled_back":
-            return service.roll_back(vault, k8s, spec, params["namespace"], params["to_version"], params["mount_point"], module.check_mode)
-        return service.rotate(vault, k8s, spec, params["namespace"], params["mount_point"], params["new_values"],
-                              params["only_if_older_than"], module.check_mode)
-    finally:
-        k8s.close()
+    with options.vault_session(params) as vault:
+        k8s = build_client(options.k8s_params(params))
+        try:
+            if params["state"] == "rolled_back":
+                return service.roll_back(vault, k8s, spec, params["namespace"], params["to_version"], params["mount_point"], module.check_mode)
+            return service.rotate(vault, k8s, spec, params["namespace"], params["mount_point"], params["new_values"],
+                                  params["only_if_older_than"], module.check_mode)
+        finally:
+            k8s.close()
 
 
 def main():

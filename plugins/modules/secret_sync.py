@@ -126,13 +126,13 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 
 def sync(module):
     params = module.params
-    vault = options.vault_client(params)
-    k8s = build_client(options.k8s_params(params))
-    try:
-        result = service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
-                                   params["mount_point"], params["seed"], module.check_mode)
-    finally:
-        k8s.close()
+    with options.vault_session(params) as vault:
+        k8s = build_client(options.k8s_params(params))
+        try:
+            result = service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
+                                       params["mount_point"], params["seed"], module.check_mode)
+        finally:
+            k8s.close()
     for warning in result.pop("warnings"):
         module.warn("secret %s: %s" % (params["name"], warning))
     return result

@@ -82,8 +82,8 @@ def test_each_lookup_call_logs_in_and_revokes(local_env, vault_client, approle):
     assert _login_tokens(vault_client, approle["mount"], approle["before"]) == []
 
 
-def test_a_module_that_never_closes_its_client_still_revokes(local_env, vault_client, approle, namespace):
-    # secret_sync gets its client from the rotation options and does not close it: revoked at process exit.
+def test_the_sync_module_revokes_its_login_token(local_env, vault_client, approle, namespace):
+    # secret_sync holds its Vault client in rotation/options.vault_session: revoked when its work ends.
     sync = {"name": "sync", "secretops.provisioning.secret_sync": {
         "name": "db", "namespace": namespace, "vault_path": "secret/%s/db" % approle["app"], "seed": False,
         "vault": _login(approle),

@@ -14,7 +14,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import authenticated_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import client as vault_client_layer
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
 SECRET_TYPES = ["opaque", "basic-auth", "tls", "dockerconfigjson"]
@@ -52,8 +52,10 @@ def secret_spec(params, values=None):
     }
 
 
-def vault_client(params):
-    return authenticated_client(vault_params(params["vault"] or {}))
+def vault_session(params):
+    """``with vault_session(params) as vault:`` the Vault client of the ``vault`` dict; a token it
+    made by logging in is revoked when the block ends (unless ``vault.revoke_token`` is false)."""
+    return vault_client_layer.vault_session(vault_params(params["vault"] or {}))
 
 
 def k8s_params(params):
