@@ -116,8 +116,8 @@ def test_a_kubeconfig_or_token_file_ending_in_a_newline_works_as_with_kubectl(lo
         }))
         lookup = "{{ lookup('%s', 'db', namespace='%s', key='password', kubeconfig='%s') }}" % (LOOKUP, namespace, path)
         tasks.append({"name": "lookup " + name, "ansible.builtin.set_fact": {"value_" + name: lookup}})
-        tasks.append({"name": "module " + name, "secretops.provisioning.k8s_secret_info": {"name": "db", "namespace": namespace,
-                                                                                         "kubeconfig": str(path)}})
+        module_args = {"name": "db", "namespace": namespace, "kubeconfig": str(path)}
+        tasks.append({"name": "module " + name, "secretops.provisioning.k8s_secret_info": module_args})
     result = run_tasks(tasks, env=no_kubeconfig_env(local_env), extra_args=["-vvvv"])
     result.assert_ok()
     for name in users:

@@ -81,4 +81,3 @@ def test_a_new_secret_that_fails_its_checks_is_never_seeded(local_env, namespace
     with pytest.raises(k8s_client.ApiException) as missing:
         k8s_client.CoreV1Api(k8s_api).read_namespaced_secret("new-tls", namespace)
     assert missing.value.status == 404
-

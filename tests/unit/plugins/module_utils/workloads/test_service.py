@@ -38,7 +38,7 @@ class FakeCluster(object):
         if queued:
             raise queued.pop(0)
         if verb == "list":
-            return type("Listing", (), {"items": [o for (k, _), o in self.objects.items() if k == kind]})()
+            return type("Listing", (), {"items": [o for (k, _name), o in self.objects.items() if k == kind]})()
         current = self.objects.get((kind, name))
         if current is None:
             raise ApiException(status=404, reason="Not Found")
@@ -54,7 +54,7 @@ class FakeApi(object):
         self.cluster = cluster
 
     def __getattr__(self, attribute):
-        verb, _, resource = attribute.partition("_namespaced_")
+        verb, _separator, resource = attribute.partition("_namespaced_")
         kind = RESOURCES[resource]
         return lambda *args, **kwargs: self.cluster.call(verb, kind, *args)
 
@@ -205,7 +205,7 @@ def test_find_consumers_lists_each_kind_once_per_namespace():
     replica_set = {"kind": "ReplicaSet", "metadata": {"name": "cache", "namespace": "shop"},
                    "spec": {"template": {"spec": {"containers": [{"name": "app", "envFrom": [{"secretRef": {"name": "db"}}]}]}}}}
     cluster = FakeCluster(replica_set)
-    consumers, _ = service.find_consumers(FakeClient(cluster), "shop", ["db", "tls"])
+    consumers, _opted_out = service.find_consumers(FakeClient(cluster), "shop", ["db", "tls"])
     assert [(c["kind"], c["name"], c["restartable"]) for c in consumers] == [("ReplicaSet", "cache", False)]
-    lists = [kind for verb, kind, _ in cluster.calls if verb == "list"]
+    lists = [kind for verb, kind, _name in cluster.calls if verb == "list"]
     assert sorted(lists) == sorted(set(lists)) and "ReplicaSet" in lists and "ReplicationController" in lists
