@@ -6,8 +6,6 @@ password from it in under a second. These tests play that reader.
 """
 
 import base64
-import hashlib
-import struct
 
 from kubernetes import client as k8s_client
 
@@ -15,18 +13,9 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads.annotations import checksum_annotation
 from tests.integration.ansible_run import run_tasks
 from tests.integration.test_roles_support import container, create, deployment, wait_available
+from tests.unit.plugins.module_utils.secrets.test_checksum import plain_sha256 as unkeyed_checksum
 
 PASSWORD = "424242"
-
-
-def unkeyed_checksum(data):
-    """The stamp older versions wrote: sha256 over sorted key, NUL, 8-byte length, value."""
-    digest = hashlib.sha256()
-    for key in sorted(data):
-        value = data[key].encode()
-        digest.update(key.encode() + b"\0" + struct.pack(">Q", len(value)))
-        digest.update(value)
-    return digest.hexdigest()
 
 
 def brute_force_six_digits(stamp):
