@@ -139,3 +139,42 @@ def test_update_keys_creates_refuses_a_type_change_and_gives_up_on_endless_confl
     assert raised.value.details["status"] == 409 and "app2" not in str(raised.value)
     secret = core.read_namespaced_secret("plain", namespace)
     assert secret.data == first and secret.metadata.annotations["other-writer"] == "3", "nothing of ours was written"
+
+
+def rotate_db(local_env, namespace, **kwargs):
+    """service.rotate of the sample app's db secret, in process."""
+    vault = build_vault_client({"url": local_env.vault_addr, "retries": 0})
+    vault.set_token(local_env.vault_token)
+    k8s = build_client({"kubeconfig": local_env.kubeconfig})
+    spec = {"name": "db", "type": "basic-auth", "vault_path": "it/%s/db" % namespace, "fields": {"password": {"generate": {}}}}
+    try:
+        return service.rotate(vault, k8s, spec, namespace, mount_point="secret", **kwargs)
+    finally:
+        k8s.close()
+
+
+def test_rotation_refuses_a_new_version_where_kv_keeps_a_single_one(local_env, namespace, k8s_api, vault_client):
+    """With max_versions=1 the new version would destroy the value the pods use before their Secret changes."""
+    provision(local_env, namespace, k8s_api)
+    vault_client.secrets.kv.v2.update_metadata(path="it/%s/db" % namespace, max_versions=1, mount_point="secret")
+    version, before = kv_current(vault_client, "it/%s/db" % namespace)
+    secret_before = secret_data(k8s_api, namespace, "db")[0]
+    with pytest.raises(SecretOpsError, match=r"keeps a single version \(max_versions=1\).*set max_versions to 2 or more") as raised:
+        rotate_db(local_env, namespace)
+    assert before["password"] not in str(raised.value)
+    assert kv_current(vault_client, "it/%s/db" % namespace) == (version, before)
+    assert secret_data(k8s_api, namespace, "db")[0] == secret_before
+    vault_client.secrets.kv.v2.update_metadata(path="it/%s/db" % namespace, max_versions=2, mount_point="secret")
+    assert rotate_db(local_env, namespace)["new_version"] == version + 1
+
+
+def test_a_missing_secret_is_created_from_vaults_current_version_even_when_no_rotation_is_due(local_env, namespace, k8s_api, vault_client):
+    provision(local_env, namespace, k8s_api)
+    version, data = kv_current(vault_client, "it/%s/db" % namespace)
+    k8s_client.CoreV1Api(k8s_api).delete_namespaced_secret("db", namespace)
+    result = rotate_db(local_env, namespace, only_if_older_than="1h")
+    assert result["resumed"] and result["changed"] and result["reason"] == "the Secret did not exist: created from Vault version %d" % version
+    assert result["old_version"] == result["new_version"] == version, "nothing of this path's history to roll back to"
+    restored, meta = secret_data(k8s_api, namespace, "db")
+    assert base64.b64decode(restored["password"]).decode() == data["password"]
+    assert meta.annotations["secretops.io/vault-version"] == str(version)
