@@ -385,3 +385,17 @@ def assert_converged(k8s_api, vault_client, namespace, deployments=("web",), sec
         for deployment in deployments:
             assert stamp(k8s_api, namespace, deployment, name) == content_mac(key, name, data), \
                 "Deployment %s still runs an old %s" % (deployment, name)
+
+
+def assert_no_value_shown(vault_client, namespace, *runs):
+    """No generated value of any version (old, new, restored) is in the plays' output or reports."""
+    shown = ""
+    for run in runs:
+        shown += run.output
+        if os.path.isdir(run.report_dir):
+            for name in os.listdir(run.report_dir):
+                with open(os.path.join(run.report_dir, name)) as handle:
+                    shown += handle.read()
+    for secret, field in (("db", "password"), ("config", "API_KEY")):
+        for data in vault_versions(vault_client, "it/%s/%s" % (namespace, secret))[0].values():
+            assert data[field] not in shown, "a value of %s.%s was shown" % (secret, field)

@@ -21,8 +21,8 @@ from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 
 from tests.integration.rotation_faults_support import (
-    AdmissionHook, BackgroundPlaybook, PrivateEnv, assert_converged, assert_nothing_lost, concurrent_writer, decoded, is_data_write_of,
-    is_restart_of, restricted_kubeconfig, secret_state, snapshot, stamp_consumers, vault_versions,
+    AdmissionHook, BackgroundPlaybook, PrivateEnv, assert_converged, assert_no_value_shown, assert_nothing_lost, concurrent_writer, decoded,
+    is_data_write_of, is_restart_of, restricted_kubeconfig, secret_state, snapshot, stamp_consumers, vault_versions,
 )
 from tests.integration.test_roles_support import (
     consumer_deployment, create, make_rollouts_fail, report_of, run_collection_playbook, sample_app, summary_of, wait_available,
@@ -82,6 +82,7 @@ def test_play_killed_between_the_vault_write_and_the_secret_write(local_env, nam
     assert_nothing_lost(k8s_api, vault_client, namespace, before)
 
     rerun = run_collection_playbook("rotate", dict(app, **SCHEDULED), local_env.env).assert_ok()
+    assert_no_value_shown(vault_client, namespace, killed, rerun)
     assert_converged(k8s_api, vault_client, namespace)
     report = report_of(rerun)
     assert report["outcome"] == "rotated"
@@ -104,6 +105,7 @@ def test_play_killed_between_the_secret_write_and_the_restart(local_env, namespa
     assert_nothing_lost(k8s_api, vault_client, namespace, before)
 
     rerun = run_collection_playbook("rotate", dict(app, **SCHEDULED), local_env.env).assert_ok()
+    assert_no_value_shown(vault_client, namespace, killed, rerun)
     assert_converged(k8s_api, vault_client, namespace)
     report = report_of(rerun)
     assert report["outcome"] == "nothing_rotated"
@@ -129,6 +131,7 @@ def test_conflicts_on_the_secret_leave_it_behind_vault_and_the_rerun_finishes(lo
     assert_nothing_lost(k8s_api, vault_client, namespace, before)
 
     rerun = run_collection_playbook("rotate", dict(app, **SCHEDULED), local_env.env).assert_ok()
+    assert_no_value_shown(vault_client, namespace, run, rerun)
     assert_converged(k8s_api, vault_client, namespace)
     report = report_of(rerun)
     assert entry(report, "db")["resumed"] and restarts(report) == [("web", "complete", False)]
@@ -154,6 +157,7 @@ def test_forbidden_restart_rolls_back_this_runs_secrets_and_fails_with_the_repor
     assert_converged(k8s_api, vault_client, namespace)
 
     rerun = run_collection_playbook("rotate", dict(app, **SCHEDULED), local_env.env).assert_ok()
+    assert_no_value_shown(vault_client, namespace, run, rerun)
     assert report_of(rerun)["outcome"] == "nothing_rotated" and report_of(rerun)["restarts"] == []
     assert_converged(k8s_api, vault_client, namespace)
 
@@ -177,6 +181,7 @@ def test_workload_deleted_while_waiting_is_not_a_failure(local_env, namespace, k
     assert versions(vault_client, namespace, "db")[1] == 2
 
     rerun = run_collection_playbook("rotate", dict(app, **SCHEDULED), local_env.env).assert_ok()
+    assert_no_value_shown(vault_client, namespace, run, rerun)
     assert report_of(rerun)["outcome"] == "nothing_rotated" and report_of(rerun)["restarts"] == []
     assert_converged(k8s_api, vault_client, namespace)
 
@@ -226,6 +231,7 @@ def test_vault_down_mid_run_fails_the_secrets_left_and_keeps_the_rotated_one(pri
     assert_nothing_lost(k8s_api, vault_client, namespace, before)
 
     rerun = run_collection_playbook("rotate", dict(app, **SCHEDULED), local_env.env).assert_ok()
+    assert_no_value_shown(vault_client, namespace, run, rerun)
     assert report_of(rerun)["outcome"] == "nothing_rotated"
     assert_converged(k8s_api, vault_client, namespace)
 
@@ -259,6 +265,7 @@ def test_vault_down_during_the_roll_back_is_reported_never_hidden(private, priva
     assert_nothing_lost(k8s_api, vault_client, namespace, before)
 
     rerun = run_collection_playbook("rotate", dict(app, **SCHEDULED), local_env.env).assert_ok()
+    assert_no_value_shown(vault_client, namespace, run, rerun)
     assert report_of(rerun)["outcome"] == "nothing_rotated"
     assert_converged(k8s_api, vault_client, namespace)
 
@@ -292,6 +299,7 @@ def test_apiserver_down_mid_run_rolls_vault_back_and_the_rerun_syncs_the_secrets
     assert_nothing_lost(k8s_api, vault_client, namespace, before)
 
     rerun = run_collection_playbook("rotate", dict(app, **SCHEDULED), local_env.env).assert_ok()
+    assert_no_value_shown(vault_client, namespace, run, rerun)
     report = report_of(rerun)
     assert report["outcome"] == "rotated" and report["restarts"] == [] and report["up_to_date"] == ["Deployment/web"]
     assert entry(report, "db")["resumed"] and entry(report, "db")["reason"] == "finished an interrupted rotation: the Secret had version 2, Vault 3"
