@@ -8,6 +8,7 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import service
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.validation import MAX_SECRET_BYTES
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.kv import KvPath
 
 PATH = "app/db"
 
@@ -113,3 +114,52 @@ def test_tls_warnings_are_returned(secret_writes, pki):
     result = service.provision(FakeVault(), None, spec(type="tls", fields=fields), "shop")
     assert any("expires" in warning for warning in result["warnings"])
     assert secret_writes[0]["type"] == "kubernetes.io/tls"
+
+
+# rotate: when a Secret is resumed instead of rotated, and how many versions KV keeps (no I/O).
+def test_a_secret_in_step_with_vault_or_without_a_version_is_not_resumed():
+    assert service._resume_reason(True, 4, 4) is None
+    assert service._resume_reason(True, None, 4) is None, "a Secret written by someone else rotates as before"
+
+
+@pytest.mark.parametrize("exists, synced, expected", [
+    (False, None, "the Secret did not exist: created from Vault version 4"),
+    (True, 3, "finished an interrupted rotation: the Secret had version 3, Vault 4"),
+    (True, 7, "the Secret had version 7, newer than Vault's current 4 (was the Vault path re-created?): synced to Vault"),
+])
+def test_a_secret_out_of_step_with_vault_is_resumed(exists, synced, expected):
+    assert service._resume_reason(exists, synced, 4) == expected
+
+
+class SettingsVault(object):
+    """Answers the two reads _kept_versions makes: the secret's metadata and the mount's config."""
+
+    def __init__(self, path_max, mount_max, status=None):
+        self.answers = {"secret/metadata/app/db": {"data": {"max_versions": path_max}}, "secret/config": {"data": {"max_versions": mount_max}}}
+        self.status = status
+        self.reads = []
+
+    def read(self, path):
+        self.reads.append(path)
+        if self.status:
+            raise SecretOpsError("permission denied on %s" % path, status=self.status)
+        return self.answers.get(path)
+
+
+WHERE = KvPath("secret", "app/db", 2)
+
+
+@pytest.mark.parametrize("path_max, mount_max, kept", [(1, 0, 1), (0, 1, 1), (3, 1, 3), (0, 0, service.DEFAULT_KV_MAX_VERSIONS)])
+def test_kept_versions_take_the_path_then_the_mount_then_vaults_default(path_max, mount_max, kept):
+    vault = SettingsVault(path_max, mount_max)
+    assert service._kept_versions(vault, WHERE) == kept
+    assert vault.reads == ["secret/metadata/app/db"] + (["secret/config"] if not path_max else [])
+
+
+def test_kept_versions_are_unknown_to_a_token_that_may_not_read_them():
+    assert service._kept_versions(SettingsVault(1, 1, status=403), WHERE) is None
+
+
+def test_other_errors_while_reading_the_settings_are_not_hidden():
+    with pytest.raises(SecretOpsError):
+        service._kept_versions(SettingsVault(1, 1, status=503), WHERE)
