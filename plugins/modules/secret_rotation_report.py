@@ -21,7 +21,7 @@ description:
   - The outcome is V(rotated), V(nothing_rotated), V(failed) (a secret could not be rotated, or a restart
     or rollout failed with nothing of the run to roll back), V(rolled_back) or V(rollback_failed) (the
     roll-back failed for a secret or its consumers; the report names the version to restore).
-  - A restarted consumer none of whose Secrets changed in the run is marked C(stale_from_earlier_run):
+  - A restarted consumer none of whose Secrets changed in the run is marked C(stale_from_earlier_run);
     its stamp was stale before the run (an earlier run was interrupted, or the Secret changed outside the role).
   - Writes C(<dest>/<run_id>.json) and a readable C(<dest>/<run_id>.txt), and returns both.
 options:
