@@ -8,6 +8,7 @@ import uuid
 
 from kubernetes import client as k8s_client
 
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import KEY_SECRET_NAME
 from tests.integration.ansible_run import run_tasks
 
 MODULE = "secretops.provisioning.k8s_secret"
@@ -27,8 +28,9 @@ def task(title, module, **options):
 
 
 def listed(k8s_api, namespace):
+    """The Secrets of ``namespace`` but the content-stamp key, which k8s_secret makes on its first write there."""
     items = k8s_client.CoreV1Api(k8s_api).list_namespaced_secret(namespace).items
-    return dict((item.metadata.name, item) for item in items)
+    return dict((item.metadata.name, item) for item in items if item.metadata.name != KEY_SECRET_NAME)
 
 
 def values(secret):
@@ -44,6 +46,8 @@ def test_bulk_create_rerun_change_and_delete(local_env, k8s_api, namespace):
     assert all(result["action"] == "created" and result["secret"]["resource_version"] for result in first["results"])
     stored = listed(k8s_api, namespace)
     assert len(stored) == 41 and values(stored["app-07"]) == items[7]["data"]
+    key = k8s_client.CoreV1Api(k8s_api).read_namespaced_secret(KEY_SECRET_NAME, namespace)
+    assert key.immutable is True and all(result["secret"]["checksum"].startswith("hmac-sha256:") for result in first["results"])
     assert stored["tls-like"].type == "example.com/custom" and stored["tls-like"].metadata.labels == {"kind": "custom"}
     versions = dict((name, secret.metadata.resource_version) for name, secret in stored.items())
 
