@@ -9,6 +9,15 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.workloads i
 from tests.integration.test_roles_support import container, create, deployment
 
 
+def consumers_of(local_env, namespace, secret):
+    """``(consumers, opted_out)`` of ``secret`` as the modules find them, through a client of their own."""
+    client = build_client({"kubeconfig": local_env.kubeconfig})
+    try:
+        return service.find_consumers(client, namespace, [secret])
+    finally:
+        client.close()
+
+
 def env_ref(key):
     return [{"name": "X", "valueFrom": {"secretKeyRef": {"name": "shared", "key": key}}}]
 
@@ -39,11 +48,7 @@ def test_every_kind_and_use_is_found(local_env, namespace, k8s_api):
                                                     "containers": [container()]}}}})
     create(k8s_api, {"kind": "Pod", "metadata": {"name": "bare", "namespace": namespace},
                      "spec": {"imagePullSecrets": [{"name": "shared"}], "containers": [container()]}})
-    client = build_client({"kubeconfig": local_env.kubeconfig})
-    try:
-        consumers, opted_out = service.find_consumers(client, namespace, ["shared"])
-    finally:
-        client.close()
+    consumers, opted_out = consumers_of(local_env, namespace, "shared")
     found = dict(((c["kind"], c["name"]), c) for c in consumers)
     assert sorted(found) == sorted([("Deployment", "env-user"), ("Deployment", "sa-user"), ("StatefulSet", "vol-user"),
                                     ("DaemonSet", "projected-user"), ("CronJob", "nightly"), ("Job", "migrate"), ("Pod", "bare")])
@@ -149,11 +154,7 @@ def test_pods_of_replica_sets_replication_controllers_and_custom_resources_are_r
     wait_for_pods(k8s_api, namespace, {"app": "legacy"}, 1)
     wait_for_pods(k8s_api, namespace, {"app": "rollout-like-7c9"}, 1)
 
-    client = build_client({"kubeconfig": local_env.kubeconfig})
-    try:
-        consumers, opted_out = service.find_consumers(client, namespace, ["shared"])
-    finally:
-        client.close()
+    consumers, opted_out = consumers_of(local_env, namespace, "shared")
     found = dict(((c["kind"], c["name"]), c) for c in consumers)
     assert sorted(found) == sorted([("Deployment", "csi-user"), ("ReplicaSet", "cache"), ("ReplicationController", "legacy"),
                                     ("Widget", "rollout-like"), ("Widget", "worker")]), consumers
