@@ -4,14 +4,18 @@
 """The one Kubernetes client layer: builds an API client from connection options and turns
 API failures into ``SecretOpsError`` with a message that says what to fix.
 
-Modules and lookups both call ``build_client``; services (secrets, workloads, tokens) take the
-returned ``K8sClient`` and never build their own.
+Modules and lookups open a client with ``with k8s_session(params) as client:``; services (secrets,
+workloads, tokens) take that ``K8sClient`` and never build their own. Every request goes through
+``K8sClient.request``, the one place where the library's ``ApiException`` and urllib3's transport
+errors become ``SecretOpsError`` (``status`` in its details for an HTTP error, ``unreachable`` when
+no answer came), as ``VaultClient.request`` does for Vault.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import contextlib
 import json
 import os
 
@@ -23,6 +27,8 @@ try:
     from kubernetes import client as k8s_client, config as k8s_config
     from kubernetes.client.rest import ApiException
     from kubernetes.config.config_exception import ConfigException
+
+    from urllib3.exceptions import HTTPError as TransportError
 
     HAS_KUBERNETES = True
     KUBERNETES_IMPORT_ERROR = None
@@ -36,67 +42,67 @@ except ImportError as exc:  # pragma: no cover - reported by the caller
     class ConfigException(Exception):  # noqa: N818
         pass
 
+    class TransportError(Exception):  # noqa: N818
+        pass
+
 
 IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 JSON = "application/json"
 
 
 class K8sClient(object):
-    """An authenticated API client plus the typed APIs the services use.
+    """An authenticated API client; every request goes through ``request``.
 
-    The typed APIs are built on first use: importing one costs a noticeable fraction of a second
-    (the library builds its model classes), and most tasks need only ``core``.
+    Objects travel as plain dicts (the API's JSON, camelCase keys): the library's typed APIs are
+    not used, since importing one builds every model class of its group (over a second per
+    process, which dominated a one-Secret task), and ``json`` parses several times faster than the
+    library's deserializer.
     """
-
-    _APIS = {
-        "core": "CoreV1Api",
-        "apps": "AppsV1Api",
-        "batch": "BatchV1Api",
-        "auth": "AuthenticationV1Api",
-        "rbac": "RbacAuthorizationV1Api",
-    }
 
     def __init__(self, api_client, request_timeout=30):
         self.api_client = api_client
         self.request_timeout = request_timeout
 
-    def __getattr__(self, name):
-        # only called for attributes not set yet: build the typed API once and keep it
-        class_name = K8sClient._APIS.get(name)
-        if class_name is None:
-            raise AttributeError(name)
-        api = getattr(k8s_client, class_name)(self.api_client)
-        setattr(self, name, api)
-        return api
-
-    def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON):
+    def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON, action=None):
         """Send one request to the API server and return its JSON body as a dict ({} when empty).
 
-        Services that handle plain dicts use this instead of the typed APIs: importing
-        ``CoreV1Api`` builds every model class of the group, over a second per process, which
-        dominated a one-Secret task. Raises the library's ``ApiException`` for a non-2xx status
-        and urllib3's errors when the server cannot be reached, as the typed APIs do, and
-        ``SecretOpsError`` (never with the exception's text) when the request cannot be built.
+        ``action`` names what is done for the error message ("read Secret demo/db"; by default the
+        method and path). Every failure raises ``SecretOpsError``: a non-2xx answer with ``status``
+        in its details and the API server's message and a hint (``api_error``); no answer (refused,
+        reset, timed out, TLS) with ``unreachable`` in its details, naming the server; a request
+        that cannot be built (a token with a character a header cannot carry) without any of the
+        request's text. The library's exceptions are never chained to these errors.
         """
         headers = {"Accept": JSON}
         if body is not None:
             headers["Content-Type"] = content_type
         query = list((query or {}).items())
+        action = action or "%s %s" % (method, _expand(path, path_params))
         failure = None
         try:
             data = self._send(method, path, path_params, query, headers, body)
+        except ApiException as exc:
+            # status 0: the library's own wrapping of a TLS failure, so no answer came
+            failure = api_error(exc, action) if exc.status else unreachable_error(exc, self.host, action)
         except (ValueError, HTTPException) as exc:
             # http.client refuses a header it cannot send with the whole header in the message
-            # ("Invalid header value b'Bearer <token>'"): keep only the exception's class, and
-            # raise outside this block so no traceback chains back to the text.
-            failure = exc.__class__.__name__
-        if failure:
-            raise SecretOpsError(
-                "cannot send %s %s to the Kubernetes API server: the request could not be built (%s); check the "
-                "connection options (host, api_key or the kubeconfig user's token) for characters an HTTP request "
-                "cannot carry" % (method, path, failure)
+            # ("Invalid header value b'Bearer <token>'"): keep only the exception's class.
+            failure = SecretOpsError(
+                "cannot %s on the Kubernetes API server: the request could not be built (%s); check the connection options "
+                "(host, api_key or the kubeconfig user's token) for characters an HTTP request cannot carry"
+                % (action, exc.__class__.__name__)
             )
-        return json.loads(data) if data else {}
+        except TransportError as exc:
+            failure = unreachable_error(exc, self.host, action)
+        if failure is not None:
+            # raised outside the except blocks, so no traceback chains back to the library's text
+            raise failure
+        try:
+            return json.loads(data) if data else {}
+        except ValueError:
+            raise SecretOpsError("cannot %s: the Kubernetes API server at %s answered with a body that is not JSON: check that "
+                                 "host (or the kubeconfig's server) is the API server, not a proxy or another service"
+                                 % (action, self.host)) from None
 
     def _send(self, method, path, path_params, query, headers, body):
         """Send the request and return the response body (bytes); raise ``ApiException`` for a non-2xx status."""
@@ -265,6 +271,17 @@ def build_client(params, pool_size=None):
     return K8sClient(api_client, request_timeout=params.get("request_timeout") or 30)
 
 
+@contextlib.contextmanager
+def k8s_session(params, pool_size=None):
+    """``with k8s_session(params) as client:``, the one owner of a client's life: built from the
+    connection ``params`` (see ``build_client``), closed when the block ends, however it ends."""
+    client = build_client(params, pool_size=pool_size)
+    try:
+        yield client
+    finally:
+        client.close()
+
+
 def api_error(exc, action):
     """Translate an ``ApiException`` raised while doing ``action`` into a ``SecretOpsError``.
 
@@ -294,9 +311,26 @@ def api_error(exc, action):
     return SecretOpsError(text, status=status)
 
 
-def is_status(exc, status):
-    return isinstance(exc, ApiException) and getattr(exc, "status", None) == status
+def unreachable_error(exc, host, action):
+    """The one error for a request that got no answer (refused, reset, timed out, TLS failure).
+
+    Names the server and the cause's class only: urllib3's messages hold the URL and the
+    connection object, which are noise here. ``unreachable`` in the details lets a caller that
+    polls (a rollout wait) tell a blip from a refusal.
+    """
+    cause = getattr(exc, "reason", None)  # MaxRetryError wraps what happened on the last attempt
+    name = (cause if isinstance(cause, Exception) else exc).__class__.__name__
+    if isinstance(exc, ApiException):  # the library puts the cause's class on the first line of the reason
+        name = str(exc.reason or "").split("\n")[0].strip() or "no answer"
+    return SecretOpsError(
+        "cannot %s: the Kubernetes API server at %s is unreachable (%s): check host (K8S_AUTH_HOST) or the kubeconfig's "
+        "server, the network, and that the API server runs" % (action, host, name),
+        unreachable=True,
+    )
 
 
-def unreachable_error(exc, host):
-    return SecretOpsError("cannot reach the Kubernetes API server at %s: %s" % (host, exc.__class__.__name__))
+def _expand(path, path_params):
+    """``path`` with its ``{placeholders}`` filled in, to name a request in an error message."""
+    for name, value in (path_params or {}).items():
+        path = path.replace("{%s}" % name, str(value))
+    return path

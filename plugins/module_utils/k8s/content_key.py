@@ -21,19 +21,12 @@ import os
 import threading
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import ApiException, api_error, unreachable_error
-
-try:
-    from urllib3.exceptions import HTTPError as TransportError
-except ImportError:  # pragma: no cover - urllib3 comes with kubernetes
-    class TransportError(Exception):  # noqa: N818
-        pass
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SECRETS, SecretService
 
 KEY_SECRET_NAME = "secretops-content-key"
 KEY_DATA_KEY = "key"
 KEY_BYTES = 32
-SECRETS = "/api/v1/namespaces/{namespace}/secrets"
-SECRET = SECRETS + "/{name}"
+PURPOSE = "the key of the content stamps"
 
 
 def key_secret_body(namespace, key):
@@ -50,16 +43,19 @@ def key_secret_body(namespace, key):
     }
 
 
-def _request(client, action, method, path, namespace, expected, body=None):
-    """The response body, or the ``expected`` status (404 on read, 409 on create) as an int."""
+def _read(client, namespace):
+    return SecretService(client).get(namespace, KEY_SECRET_NAME, purpose=PURPOSE)
+
+
+def _create(client, namespace):
+    """The Secret made with a new random key, or None when another run created it first (409)."""
     try:
-        return client.request(method, path, path_params={"namespace": namespace, "name": KEY_SECRET_NAME}, body=body)
-    except ApiException as exc:
-        if getattr(exc, "status", None) == expected:
-            return expected
-        raise api_error(exc, "%s Secret %s/%s (the key of the content stamps)" % (action, namespace, KEY_SECRET_NAME))
-    except TransportError as exc:
-        raise unreachable_error(exc, client.host)
+        return client.request("POST", SECRETS, path_params={"namespace": namespace}, body=key_secret_body(namespace, os.urandom(KEY_BYTES)),
+                              action="create Secret %s/%s (%s)" % (namespace, KEY_SECRET_NAME, PURPOSE))
+    except SecretOpsError as error:
+        if error.details.get("status") != 409:
+            raise
+    return None
 
 
 def _decode(namespace, secret):
@@ -81,16 +77,16 @@ def namespace_key(client, namespace, create=True):
     callers): no stamp can be computed, so every stamp counts as unknown. Two runs that create it
     at once both end with the key that won (a 409 reads the winner's).
     """
-    found = _request(client, "read", "GET", SECRET, namespace, 404)
-    if isinstance(found, dict):
+    found = _read(client, namespace)
+    if found is not None:
         return _decode(namespace, found)
     if not create:
         return None
-    created = _request(client, "create", "POST", SECRETS, namespace, 409, key_secret_body(namespace, os.urandom(KEY_BYTES)))
-    if isinstance(created, dict):
+    created = _create(client, namespace)
+    if created is not None:
         return _decode(namespace, created)
-    found = _request(client, "read", "GET", SECRET, namespace, 404)  # 409: another run created it first
-    if isinstance(found, dict):
+    found = _read(client, namespace)  # 409: another run created it first
+    if found is not None:
         return _decode(namespace, found)
     raise SecretOpsError("Secret %s/%s (the key of the content stamps) was created concurrently and then deleted: re-run"
                          % (namespace, KEY_SECRET_NAME))

@@ -3,9 +3,9 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Secret operations on the API server, on top of ``K8sClient``.
 
-Objects travel as plain dicts (the API's JSON) through ``K8sClient.request``: no model class is
-built or even imported (importing ``CoreV1Api`` alone costs over a second per task), and parsing
-with ``json`` is several times faster than the client's deserializer, which keeps bulk runs lean. Writes
+Objects travel as plain dicts (the API's JSON) through ``K8sClient.request``, which raises
+``SecretOpsError`` for every failure (``status`` in its details). ``SecretService.get`` is the one
+function that reads a Secret; everything else that needs one calls it. Writes
 use server-side apply under one field manager, so no value is ever copied into an annotation;
 ``update_keys`` (rotation) instead replaces the object at the ``resourceVersion`` it read, so it
 can keep the keys other writers own and retry on their concurrent changes.
@@ -18,21 +18,8 @@ __metaclass__ = type
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import api_error, unreachable_error
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import types
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.reconcile import LAST_APPLIED
-
-try:
-    from urllib3.exceptions import HTTPError as TransportError
-except ImportError:  # pragma: no cover - urllib3 comes with kubernetes
-    class TransportError(Exception):  # noqa: N818
-        pass
-
-try:
-    from kubernetes.client.rest import ApiException
-except ImportError:  # pragma: no cover - build_client reports the missing library
-    class ApiException(Exception):  # noqa: N818
-        status = None
 
 FIELD_MANAGER = "secretops"
 APPLY_PATCH = "application/apply-patch+yaml"
@@ -87,17 +74,17 @@ class SecretService(object):
 
     def _call(self, action, method, path, path_params, query=None, body=None, content_type=None):
         kwargs = {"content_type": content_type} if content_type else {}
-        try:
-            return self.client.request(method, path, path_params=path_params, query=query, body=body, **kwargs)
-        except ApiException as exc:
-            raise api_error(exc, action)
-        except TransportError as exc:
-            raise unreachable_error(exc, self.client.host)
+        return self.client.request(method, path, path_params=path_params, query=query, body=body, action=action, **kwargs)
 
-    def get(self, namespace, name):
-        """The Secret as a dict, or None when it does not exist."""
+    def get(self, namespace, name, purpose=None):
+        """The Secret as a dict, or None when it does not exist.
+
+        ``purpose`` (optional) is added to the error message after the Secret's name, e.g.
+        "(the key of the content stamps)".
+        """
+        action = "read Secret %s/%s" % (namespace, name) + (" (%s)" % purpose if purpose else "")
         try:
-            return self._call("read Secret %s/%s" % (namespace, name), "GET", SECRET, {"namespace": namespace, "name": name})
+            return self._call(action, "GET", SECRET, {"namespace": namespace, "name": name})
         except SecretOpsError as error:
             if error.details.get("status") == 404:
                 return None

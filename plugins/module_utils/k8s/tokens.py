@@ -11,32 +11,30 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import ApiException, api_error, is_status
 
-try:
-    from kubernetes import client as k8s_client
-    from urllib3.exceptions import HTTPError as Urllib3HTTPError
-except ImportError:  # pragma: no cover - build_client reports the missing library first
-    k8s_client = None
-    Urllib3HTTPError = Exception
+TOKEN_REQUEST = "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token"
+
+
+def token_request_body(audiences=None, expiration_seconds=600):
+    """A TokenRequest for ``audiences`` (the API server's own audiences when empty)."""
+    return {
+        "apiVersion": "authentication.k8s.io/v1", "kind": "TokenRequest",
+        "spec": {"audiences": list(audiences or []), "expirationSeconds": int(expiration_seconds)},
+    }
 
 
 def request_token(k8s, namespace, service_account, audiences=None, expiration_seconds=600):
     """A token for ``namespace/service_account`` valid for ``audiences`` (API server default when empty)."""
     if not namespace or not service_account:
         raise SecretOpsError("a TokenRequest needs namespace and service_account")
-    spec = k8s_client.V1TokenRequestSpec(audiences=list(audiences or []), expiration_seconds=int(expiration_seconds))
-    # kubernetes >= 35 calls the model AuthenticationV1TokenRequest; older releases V1TokenRequest.
-    model = getattr(k8s_client, "AuthenticationV1TokenRequest", None) or getattr(k8s_client, "V1TokenRequest")
-    body = model(spec=spec)
     try:
-        response = k8s.core.create_namespaced_service_account_token(
-            service_account, namespace, body, _request_timeout=k8s.request_timeout
+        response = k8s.request(
+            "POST", TOKEN_REQUEST, path_params={"namespace": namespace, "name": service_account},
+            body=token_request_body(audiences, expiration_seconds),
+            action="request a token for service account %s/%s" % (namespace, service_account),
         )
-    except ApiException as exc:
-        if is_status(exc, 404):
+    except SecretOpsError as error:
+        if error.details.get("status") == 404:
             raise SecretOpsError("service account %s/%s does not exist" % (namespace, service_account), status=404)
-        raise api_error(exc, "request a token for service account %s/%s" % (namespace, service_account))
-    except Urllib3HTTPError as exc:
-        raise SecretOpsError("cannot reach the Kubernetes API server at %s: %s" % (k8s.host, exc.__class__.__name__))
-    return response.status.token
+        raise
+    return (response.get("status") or {}).get("token")

@@ -3,12 +3,12 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Which workloads use a Secret: pure discovery over workload objects, no I/O.
 
-Input objects are API dicts in their JSON shape (camelCase, as ``ApiClient.sanitize_for_serialization``
-returns them). A workload uses a Secret through container ``env[].valueFrom.secretKeyRef``,
-``envFrom[].secretRef``, a ``secret`` or ``projected`` volume, the secret reference of a volume
-plugin (``csi.nodePublishSecretRef``, ``cephfs``/``rbd``/``iscsi``/``flexVolume``/``scaleIO``/
-``storageos`` ``secretRef``, ``azureFile.secretName``), ``imagePullSecrets`` of the pod or of its
-service account, in regular, init and ephemeral containers. No annotation is needed to be found;
+Input objects are API dicts in their JSON shape (camelCase, as the API server sends them). A
+workload uses a Secret through container ``env[].valueFrom.secretKeyRef``, ``envFrom[].secretRef``,
+a ``secret`` or ``projected`` volume, the secret reference of a volume plugin
+(``csi.nodePublishSecretRef``, ``cephfs``/``rbd``/``iscsi``/``flexVolume``/``scaleIO``/``storageos``
+``secretRef``, ``azureFile.secretName``), ``imagePullSecrets`` of the pod or of its service account,
+in regular, init and ephemeral containers. No annotation is needed to be found;
 an annotation opts a workload out.
 
 Each object that uses the Secret is reported through the top of its controller chain (Pod ->

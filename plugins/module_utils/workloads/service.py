@@ -15,72 +15,48 @@ import datetime
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import api_error, is_status
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import namespace_key
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import consumers as discovery
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout
 
-try:
-    from urllib3.exceptions import HTTPError as TransportError
-except ImportError:  # pragma: no cover - urllib3 comes with kubernetes
-    TransportError = OSError
+# The collection path of each kind discovery lists; objects are the API's JSON (camelCase keys).
+COLLECTIONS = {
+    "Deployment": "/apis/apps/v1/namespaces/{namespace}/deployments",
+    "StatefulSet": "/apis/apps/v1/namespaces/{namespace}/statefulsets",
+    "DaemonSet": "/apis/apps/v1/namespaces/{namespace}/daemonsets",
+    "ReplicaSet": "/apis/apps/v1/namespaces/{namespace}/replicasets",
+    "CronJob": "/apis/batch/v1/namespaces/{namespace}/cronjobs",
+    "Job": "/apis/batch/v1/namespaces/{namespace}/jobs",
+    "ReplicationController": "/api/v1/namespaces/{namespace}/replicationcontrollers",
+    "Pod": "/api/v1/namespaces/{namespace}/pods",
+    "ServiceAccount": "/api/v1/namespaces/{namespace}/serviceaccounts",
+}
+STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json"
 
 
-def _apis(client):
-    """kind -> (list_namespaced, read_namespaced, patch_namespaced) of the typed API."""
-    return {
-        "Deployment": (client.apps.list_namespaced_deployment, client.apps.read_namespaced_deployment,
-                       client.apps.patch_namespaced_deployment),
-        "StatefulSet": (client.apps.list_namespaced_stateful_set, client.apps.read_namespaced_stateful_set,
-                        client.apps.patch_namespaced_stateful_set),
-        "DaemonSet": (client.apps.list_namespaced_daemon_set, client.apps.read_namespaced_daemon_set,
-                      client.apps.patch_namespaced_daemon_set),
-        "CronJob": (client.batch.list_namespaced_cron_job, client.batch.read_namespaced_cron_job,
-                    client.batch.patch_namespaced_cron_job),
-        "Job": (client.batch.list_namespaced_job, client.batch.read_namespaced_job, client.batch.patch_namespaced_job),
-        "ReplicaSet": (client.apps.list_namespaced_replica_set, client.apps.read_namespaced_replica_set,
-                       client.apps.patch_namespaced_replica_set),
-        "ReplicationController": (client.core.list_namespaced_replication_controller, client.core.read_namespaced_replication_controller,
-                                  client.core.patch_namespaced_replication_controller),
-        "Pod": (client.core.list_namespaced_pod, client.core.read_namespaced_pod, client.core.patch_namespaced_pod),
-    }
+def _object_path(kind):
+    return COLLECTIONS[kind] + "/{name}"
 
 
-def _call(client, action, fn, *args, **kwargs):
-    try:
-        return fn(*args, _request_timeout=client.request_timeout, **kwargs)
-    except TransportError as exc:
-        raise SecretOpsError("cannot %s: the API server at %s is unreachable (%s)" % (action, client.host, exc.__class__.__name__))
-    except Exception as exc:  # ApiException, or a library error: both are translated with the action named
-        if getattr(exc, "status", None) is not None:
-            raise api_error(exc, action)
-        raise
-
-
-def _as_dict(client, obj, kind):
-    data = client.api_client.sanitize_for_serialization(obj)
-    data["kind"] = kind
-    return data
+def _listed(client, namespace, kind):
+    """The objects of ``kind`` in ``namespace``, each with its ``kind`` set (list items carry none)."""
+    listing = client.request("GET", COLLECTIONS[kind], path_params={"namespace": namespace},
+                             action="list %ss in namespace %s" % (kind, namespace))
+    return [dict(item, kind=kind) for item in listing.get("items") or []]
 
 
 def list_workloads(client, namespace):
     """Every workload of the kinds discovery knows, in ``namespace``: one LIST per kind."""
     workloads = []
     for kind in discovery.WORKLOAD_KINDS:
-        list_fn = _apis(client)[kind][0]
-        listing = _call(client, "list %ss in namespace %s" % (kind, namespace), list_fn, namespace)
-        workloads.extend(_as_dict(client, item, kind) for item in listing.items)
+        workloads.extend(_listed(client, namespace, kind))
     return workloads
 
 
 def list_service_accounts(client, namespace):
-    listing = _call(client, "list ServiceAccounts in namespace %s" % namespace, client.core.list_namespaced_service_account, namespace)
-    accounts = {}
-    for item in listing.items:
-        data = _as_dict(client, item, "ServiceAccount")
-        accounts[data["metadata"]["name"]] = data
-    return accounts
+    return dict((account["metadata"]["name"], account) for account in _listed(client, namespace, "ServiceAccount"))
 
 
 def find_consumers(client, namespace, secret_names):
@@ -109,42 +85,34 @@ def public_results(results):
 
 
 def _read(client, namespace, kind, name):
-    """A workload dict, or None when it does not exist. A transport error is left to the caller,
-    which knows what it was waiting for."""
-    read_fn = _apis(client)[kind][1]
+    """A workload dict, or None when it does not exist."""
     try:
-        obj = read_fn(name, namespace, _request_timeout=client.request_timeout)
-    except TransportError:
-        raise
-    except Exception as exc:  # ApiException: 404 means gone, the rest is translated with the action named
-        if is_status(exc, 404):
+        workload = client.request("GET", _object_path(kind), path_params={"namespace": namespace, "name": name},
+                                  action="read %s %s/%s" % (kind, namespace, name))
+    except SecretOpsError as error:
+        if error.details.get("status") == 404:
             return None
-        if getattr(exc, "status", None) is not None:
-            raise api_error(exc, "read %s %s/%s" % (kind, namespace, name))
         raise
-    return _as_dict(client, obj, kind)
+    return dict(workload, kind=kind)
 
 
 def read_workload(client, namespace, kind, name):
     if kind not in discovery.WORKLOAD_KINDS:
         raise SecretOpsError("unsupported workload kind %s: use one of %s" % (kind, ", ".join(discovery.WORKLOAD_KINDS)))
-    try:
-        workload = _read(client, namespace, kind, name)
-    except TransportError:
-        raise SecretOpsError("cannot read %s %s/%s: the API server at %s is unreachable" % (kind, namespace, name, client.host))
+    workload = _read(client, namespace, kind, name)
     if workload is None:
         raise SecretOpsError("%s %s/%s does not exist: check the workload name and namespace" % (kind, namespace, name), status=404)
     return workload
 
 
 def patch_workload(client, namespace, kind, name, patch):
-    """Patch a workload and return it, or None when it no longer exists.
+    """Patch a workload (a strategic-merge patch) and return it, or None when it no longer exists.
 
     A 403 names the workload and the permission the identity lacks.
     """
-    patch_fn = _apis(client)[kind][2]
     try:
-        obj = _call(client, "patch %s %s/%s" % (kind, namespace, name), patch_fn, name, namespace, patch)
+        patched = client.request("PATCH", _object_path(kind), path_params={"namespace": namespace, "name": name}, body=patch,
+                                 content_type=STRATEGIC_MERGE_PATCH, action="patch %s %s/%s" % (kind, namespace, name))
     except SecretOpsError as error:
         status = error.details.get("status")
         if status == 404:
@@ -154,7 +122,7 @@ def patch_workload(client, namespace, kind, name, patch):
                                  "(a Role and RoleBinding), or restart the workload another way"
                                  % (error, RBAC_RESOURCES.get(kind, kind), namespace), status=403)
         raise
-    return _as_dict(client, obj, kind)
+    return dict(patched, kind=kind)
 
 
 def _finish(result, outcome, reason, clock):
@@ -189,19 +157,17 @@ def wait_for_rollouts(client, namespace, pending, timeout, poll_interval=1.0, cl
         for position, result in enumerate(waiting):
             try:
                 workload = _read(client, namespace, result["kind"], result["name"])
-            except TransportError as exc:
-                unreachable_since = clock() if unreachable_since is None else unreachable_since
-                still.extend(waiting[position:])
-                if clock() - unreachable_since < unreachable_grace and clock() < deadline:
-                    break  # a blip: poll again
-                _abandon(still, "the API server became unreachable while waiting", clock)
-                raise SecretOpsError("the API server at %s became unreachable (%s) while waiting for the rollouts of %s: their outcome is "
-                                     "unknown; when the API server is back, re-run to check them"
-                                     % (client.host, exc.__class__.__name__, _pending_names(still)))
             except SecretOpsError as error:
                 still.extend(waiting[position:])
-                _abandon(still, "could not read the workload while waiting: %s" % error, clock)
-                raise SecretOpsError("%s, while waiting for the rollouts of %s: their outcome is unknown" % (error, _pending_names(still)),
+                unreachable = error.details.get("unreachable")
+                if unreachable:
+                    unreachable_since = clock() if unreachable_since is None else unreachable_since
+                    if clock() - unreachable_since < unreachable_grace and clock() < deadline:
+                        break  # a blip: poll again
+                _abandon(still, "the API server became unreachable while waiting" if unreachable
+                         else "could not read the workload while waiting: %s" % error, clock)
+                raise SecretOpsError("%s, while waiting for the rollouts of %s: their outcome is unknown%s"
+                                     % (error, _pending_names(still), "; when the API server is back, re-run to check them" if unreachable else ""),
                                      **error.details)
             unreachable_since = None
             if workload is None:
@@ -314,17 +280,8 @@ def restart_consumers(client, namespace, workloads, secret_names, checksum=False
 
 def read_secret_data(client, namespace, name):
     """The ``data`` of a Secret (base64 values, never decoded here), or None when it does not exist."""
-    try:
-        secret = client.core.read_namespaced_secret(name, namespace, _request_timeout=client.request_timeout)
-    except Exception as exc:  # translated below
-        if is_status(exc, 404):
-            return None
-        if getattr(exc, "status", None) is not None:
-            raise api_error(exc, "read Secret %s/%s" % (namespace, name))
-        if isinstance(exc, TransportError):
-            raise SecretOpsError("cannot read Secret %s/%s: the API server at %s is unreachable" % (namespace, name, client.host))
-        raise
-    return secret.data or {}
+    secret = SecretService(client).get(namespace, name)
+    return None if secret is None else secret.get("data") or {}
 
 
 def secret_checksums(client, namespace, names, check_mode=False):

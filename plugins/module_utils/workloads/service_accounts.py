@@ -15,14 +15,11 @@ import base64
 import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import api_error, is_status
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 
-try:
-    from kubernetes import client as k8s_client
-    from urllib3.exceptions import HTTPError as TransportError
-except ImportError:  # pragma: no cover - build_client reports the missing library first
-    k8s_client = None
-    TransportError = OSError
+NAMESPACES = "/api/v1/namespaces"
+SERVICE_ACCOUNTS = "/api/v1/namespaces/{namespace}/serviceaccounts"
+CLUSTER_ROLE_BINDINGS = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"
 
 
 def binding_name(namespace, service_account, cluster_role):
@@ -30,63 +27,63 @@ def binding_name(namespace, service_account, cluster_role):
     return re.sub(r"[^a-z0-9.-]", "-", ("%s-%s-%s" % (namespace, service_account, cluster_role)).lower())[:253]
 
 
-def _exists(client, action, read, *args):
+def binding_body(namespace, service_account, cluster_role):
+    return {
+        "apiVersion": "rbac.authorization.k8s.io/v1", "kind": "ClusterRoleBinding",
+        "metadata": {"name": binding_name(namespace, service_account, cluster_role)},
+        "roleRef": {"apiGroup": "rbac.authorization.k8s.io", "kind": "ClusterRole", "name": cluster_role},
+        "subjects": [{"kind": "ServiceAccount", "name": service_account, "namespace": namespace}],
+    }
+
+
+def _read(client, action, collection, path_params):
+    """The object, or None when it does not exist (then it is created)."""
     try:
-        return read(*args, _request_timeout=client.request_timeout)
-    except TransportError as exc:
-        raise SecretOpsError("cannot %s: the API server at %s is unreachable (%s)" % (action, client.host, exc.__class__.__name__))
-    except Exception as exc:  # ApiException: 404 means create it
-        if is_status(exc, 404):
+        return client.request("GET", collection + "/{name}", path_params=path_params, action=action)
+    except SecretOpsError as error:
+        if error.details.get("status") == 404:
             return None
-        if getattr(exc, "status", None) is not None:
-            raise api_error(exc, action)
         raise
 
 
-def _create(client, action, create, *args):
+def _create(client, action, collection, path_params, body):
     try:
-        create(*args, _request_timeout=client.request_timeout)
-    except TransportError as exc:
-        raise SecretOpsError("cannot %s: the API server at %s is unreachable (%s)" % (action, client.host, exc.__class__.__name__))
-    except Exception as exc:  # a concurrent creator won: that is the state we want
-        if is_status(exc, 409):
-            return
-        if getattr(exc, "status", None) is not None:
-            raise api_error(exc, action)
-        raise
+        client.request("POST", collection, path_params=path_params, body=body, action=action)
+    except SecretOpsError as error:
+        if error.details.get("status") != 409:  # a concurrent creator won: that is the state we want
+            raise
+
+
+def _binds(binding, namespace, service_account, cluster_role):
+    subjects = [(subject.get("kind"), subject.get("name"), subject.get("namespace")) for subject in binding.get("subjects") or []]
+    return (binding.get("roleRef") or {}).get("name") == cluster_role and ("ServiceAccount", service_account, namespace) in subjects
 
 
 def ensure_identity(client, namespace, name, create_namespace=True, cluster_roles=(), check_mode=False):
     """Make ``namespace``, the service account and its cluster role bindings exist; list what was created."""
     created = []
-    meta = k8s_client.V1ObjectMeta
-    if create_namespace and _exists(client, "read Namespace %s" % namespace, client.core.read_namespace, namespace) is None:
+    if create_namespace and _read(client, "read Namespace %s" % namespace, NAMESPACES, {"name": namespace}) is None:
         created.append("Namespace/%s" % namespace)
         if not check_mode:
-            _create(client, "create Namespace %s" % namespace, client.core.create_namespace, k8s_client.V1Namespace(metadata=meta(name=namespace)))
+            _create(client, "create Namespace %s" % namespace, NAMESPACES, None,
+                    {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}})
+    account = {"namespace": namespace, "name": name}
     account_missing = check_mode and created
-    read_account = client.core.read_namespaced_service_account
-    if account_missing or _exists(client, "read ServiceAccount %s/%s" % (namespace, name), read_account, name, namespace) is None:
+    if account_missing or _read(client, "read ServiceAccount %s/%s" % (namespace, name), SERVICE_ACCOUNTS, account) is None:
         created.append("ServiceAccount/%s/%s" % (namespace, name))
         if not check_mode:
-            _create(client, "create ServiceAccount %s/%s" % (namespace, name), client.core.create_namespaced_service_account, namespace,
-                    k8s_client.V1ServiceAccount(metadata=meta(name=name, namespace=namespace)))
+            _create(client, "create ServiceAccount %s/%s" % (namespace, name), SERVICE_ACCOUNTS, {"namespace": namespace},
+                    {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": namespace}})
     for role in cluster_roles or []:
         binding = binding_name(namespace, name, role)
-        current = _exists(client, "read ClusterRoleBinding %s" % binding, client.rbac.read_cluster_role_binding, binding)
+        current = _read(client, "read ClusterRoleBinding %s" % binding, CLUSTER_ROLE_BINDINGS, {"name": binding})
         if current is not None:
-            subjects = [(s.kind, s.name, s.namespace) for s in current.subjects or []]
-            if current.role_ref.name != role or ("ServiceAccount", name, namespace) not in subjects:
+            if not _binds(current, namespace, name, role):
                 raise SecretOpsError("ClusterRoleBinding %s exists but does not bind %s/%s to %s: delete it and re-run" % (binding, namespace, name, role))
             continue
         created.append("ClusterRoleBinding/%s" % binding)
         if not check_mode:
-            body = k8s_client.V1ClusterRoleBinding(
-                metadata=meta(name=binding),
-                role_ref=k8s_client.V1RoleRef(api_group="rbac.authorization.k8s.io", kind="ClusterRole", name=role),
-                subjects=[k8s_client.RbacV1Subject(kind="ServiceAccount", name=name, namespace=namespace)],
-            )
-            _create(client, "create ClusterRoleBinding %s" % binding, client.rbac.create_cluster_role_binding, body)
+            _create(client, "create ClusterRoleBinding %s" % binding, CLUSTER_ROLE_BINDINGS, None, binding_body(namespace, name, role))
     return created
 
 
@@ -101,9 +98,8 @@ def cluster_ca_pem(client):
 
 def read_token(client, namespace, secret_name):
     """The JWT in a filled service-account-token Secret (the caller keeps it out of logs)."""
-    action = "read Secret %s/%s" % (namespace, secret_name)
-    secret = _exists(client, action, client.core.read_namespaced_secret, secret_name, namespace)
-    token = ((secret.data if secret else None) or {}).get("token")
+    secret = SecretService(client).get(namespace, secret_name)
+    token = ((secret or {}).get("data") or {}).get("token")
     if not token:
         raise SecretOpsError("Secret %s/%s holds no service-account token yet: create it with type service-account-token and wait for it"
                              % (namespace, secret_name))

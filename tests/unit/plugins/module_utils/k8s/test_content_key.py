@@ -7,14 +7,12 @@ import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import content_key
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import ApiException
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import ApiException, api_error
 
 
-class FakeApiException(ApiException):
-    def __init__(self, status):  # pylint: disable=super-init-not-called
-        self.status = status
-        self.reason = "status %d" % status
-        self.body = None
+def failure(status, action):
+    """What ``K8sClient.request`` raises for an HTTP error status."""
+    return api_error(ApiException(status=status, reason="status %d" % status), action)
 
 
 class FakeClient(object):
@@ -28,20 +26,20 @@ class FakeClient(object):
         self.race = race
         self.calls = []
 
-    def request(self, method, path, path_params=None, query=None, body=None, content_type=None):
+    def request(self, method, path, path_params=None, query=None, body=None, content_type=None, action=None):
         self.calls.append(method)
         if self.forbidden:
-            raise FakeApiException(403)
-        ref = (path_params["namespace"], path_params["name"])
+            raise failure(403, action)
+        ref = (path_params["namespace"], path_params.get("name") or body["metadata"]["name"])
         if method == "GET":
             if ref not in self.secrets:
-                raise FakeApiException(404)
+                raise failure(404, action)
             return self.secrets[ref]
         if self.race:
             self.race = False
             self.secrets[ref] = content_key.key_secret_body(ref[0], b"w" * 32)
         if ref in self.secrets:
-            raise FakeApiException(409)
+            raise failure(409, action)
         self.secrets[ref] = body
         return body
 

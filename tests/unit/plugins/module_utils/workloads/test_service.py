@@ -1,5 +1,8 @@
 """Workload API calls against a fake cluster: what a wait does when a workload is deleted or the API
-server goes away, and what a restart does when a patch is refused (403)."""
+server goes away, and what a restart does when a patch is refused (403).
+
+The fake replaces only ``K8sClient._send`` (the HTTP exchange), so the library's exceptions go
+through the real translation in ``K8sClient.request``."""
 
 import copy
 import json
@@ -9,11 +12,10 @@ from kubernetes.client.rest import ApiException
 from urllib3.exceptions import ProtocolError
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import K8sClient
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service
 
-RESOURCES = {"deployment": "Deployment", "stateful_set": "StatefulSet", "daemon_set": "DaemonSet", "cron_job": "CronJob",
-             "job": "Job", "pod": "Pod", "replica_set": "ReplicaSet", "replication_controller": "ReplicationController",
-             "service_account": "ServiceAccount"}
+KINDS_BY_COLLECTION = dict((path, kind) for kind, path in service.COLLECTIONS.items())
 
 
 def forbidden(kind, name):
@@ -49,23 +51,21 @@ class FakeCluster(object):
         return copy.deepcopy(current)
 
 
-class FakeApi(object):
+class FakeClient(K8sClient):
+    """A ``K8sClient`` whose HTTP exchange is the fake cluster: it answers JSON or raises what the library raises."""
+
     def __init__(self, cluster):
+        configuration = type("Configuration", (), {"host": "https://k8s.example.test:6443"})()
+        super(FakeClient, self).__init__(type("ApiClient", (), {"configuration": configuration})(), request_timeout=5)
         self.cluster = cluster
 
-    def __getattr__(self, attribute):
-        verb, _separator, resource = attribute.partition("_namespaced_")
-        kind = RESOURCES[resource]
-        return lambda *args, **kwargs: self.cluster.call(verb, kind, *args)
-
-
-class FakeClient(object):
-    host = "https://k8s.example.test:6443"
-    request_timeout = 5
-
-    def __init__(self, cluster):
-        self.core = self.apps = self.batch = FakeApi(cluster)
-        self.api_client = type("ApiClient", (), {"sanitize_for_serialization": staticmethod(copy.deepcopy)})()
+    def _send(self, method, path, path_params, query, headers, body):
+        collection, _separator, name = path.partition("/{name}")
+        kind = KINDS_BY_COLLECTION[collection]
+        verb = {"GET": "read" if _separator else "list", "PATCH": "patch"}[method]
+        args = (path_params["name"],) if _separator else ()
+        found = self.cluster.call(verb, kind, *args)
+        return json.dumps({"items": found.items} if verb == "list" else found).encode()
 
 
 class FakeClock(object):
