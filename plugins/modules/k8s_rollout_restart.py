@@ -195,7 +195,7 @@ failed_rollouts:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, service
@@ -226,12 +226,9 @@ def restart(module):
     secrets = params["secrets"] or []
     if params["checksum"] and not secrets:
         raise SecretOpsError("checksum=true needs secrets: the checksums stamped are those of the listed Secrets")
-    client = build_client(connection_params(params))
-    try:
+    with k8s_session(connection_params(params)) as client:
         results = service.restart_consumers(client, params["namespace"], params["workloads"] or [], secrets, params["checksum"],
                                             params["wait"], params["wait_timeout"], module.check_mode)
-    finally:
-        client.close()
     outcome = rollout.summary(results)
     problem = rollout.failure_message(results, params["fail_on_rollout_failure"])
     if problem:

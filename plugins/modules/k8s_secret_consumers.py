@@ -145,7 +145,7 @@ opted_out:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service
@@ -158,11 +158,8 @@ def argument_spec():
 
 
 def find(module):
-    client = build_client(connection_params(module.params))
-    try:
+    with k8s_session(connection_params(module.params)) as client:
         consumers, opted_out = service.find_consumers(client, module.params["namespace"], [module.params["name"]])
-    finally:
-        client.close()
     return {"changed": False, "consumers": consumers, "opted_out": opted_out}
 
 

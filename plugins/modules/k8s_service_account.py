@@ -86,7 +86,7 @@ token:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service_accounts
@@ -94,16 +94,13 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.workloads i
 
 def ensure(module):
     params = module.params
-    client = build_client(connection_params(params))
-    try:
+    with k8s_session(connection_params(params)) as client:
         created = service_accounts.ensure_identity(client, params["namespace"], params["name"], params["create_namespace"],
                                                    params["cluster_roles"], module.check_mode)
         result = {"changed": bool(created), "created": created, "api_server": client.host, "ca_cert": service_accounts.cluster_ca_pem(client)}
         if params["read_token_secret"] and not (module.check_mode and created):
             result["token"] = service_accounts.read_token(client, params["namespace"], params["read_token_secret"])
         return result
-    finally:
-        client.close()
 
 
 def main():

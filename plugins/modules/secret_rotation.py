@@ -154,7 +154,7 @@ duration:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import options, service
 
@@ -162,15 +162,11 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 def rotate(module):
     params = module.params
     spec = options.secret_spec(params)
-    with options.vault_session(params) as vault:
-        k8s = build_client(options.k8s_params(params))
-        try:
-            if params["state"] == "rolled_back":
-                return service.roll_back(vault, k8s, spec, params["namespace"], params["to_version"], params["mount_point"], module.check_mode)
-            return service.rotate(vault, k8s, spec, params["namespace"], params["mount_point"], params["new_values"],
-                                  params["only_if_older_than"], module.check_mode)
-        finally:
-            k8s.close()
+    with options.vault_session(params) as vault, k8s_session(options.k8s_params(params)) as k8s:
+        if params["state"] == "rolled_back":
+            return service.roll_back(vault, k8s, spec, params["namespace"], params["to_version"], params["mount_point"], module.check_mode)
+        return service.rotate(vault, k8s, spec, params["namespace"], params["mount_point"], params["new_values"],
+                              params["only_if_older_than"], module.check_mode)
 
 
 def main():

@@ -119,20 +119,16 @@ keys:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import options, service
 
 
 def sync(module):
     params = module.params
-    with options.vault_session(params) as vault:
-        k8s = build_client(options.k8s_params(params))
-        try:
-            result = service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
-                                       params["mount_point"], params["seed"], module.check_mode)
-        finally:
-            k8s.close()
+    with options.vault_session(params) as vault, k8s_session(options.k8s_params(params)) as k8s:
+        result = service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
+                                   params["mount_point"], params["seed"], module.check_mode)
     for warning in result.pop("warnings"):
         module.warn("secret %s: %s" % (params["name"], warning))
     return result

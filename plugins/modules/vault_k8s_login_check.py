@@ -163,7 +163,7 @@ read_ok:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client as build_k8s_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec as k8s_argument_spec
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params as k8s_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
@@ -174,15 +174,12 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.optio
 
 def apply(module):
     params = module.params
-    k8s = build_k8s_client(k8s_params(params["kubernetes"] or {}))
-    vault = build_client(vault_params(params, CONNECTION_OPTIONS))
-    try:
+    with k8s_session(k8s_params(params["kubernetes"] or {})) as k8s:
+        vault = build_client(vault_params(params, CONNECTION_OPTIONS))
         result = check_login(
             vault, k8s, params["service_account_namespace"], params["service_account"], params["role"], mount_path=params["mount_path"],
             audience=params["audience"], read_path=params["read_path"], expiration_seconds=params["token_expiration_seconds"],
         )
-    finally:
-        k8s.close()
     result["changed"] = False
     if not result["success"] and params["fail_on_error"]:
         details = dict(result)

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
@@ -49,8 +49,7 @@ def describe_secret(secret, decode=False, content_key=None):
 
 def read_secrets(params):
     """Result of ``k8s_secret_info``: ``secrets`` (a list) and, for a name, ``secret`` (or None)."""
-    client = build_client(connection_params(params))
-    try:
+    with k8s_session(connection_params(params)) as client:
         service = SecretService(client)
         if params.get("name"):
             found = service.get(params["namespace"], params["name"])
@@ -61,8 +60,6 @@ def read_secrets(params):
         # read-only: an existing key is used, none is made
         content_key = NamespaceKeys(client, create=False, optional=True).get(params["namespace"]) if found else None
         secrets = [describe_secret(secret, params.get("decode"), content_key) for secret in found]
-    finally:
-        client.close()
     secrets.sort(key=lambda item: item["name"])
     result = {"changed": False, "secrets": secrets}
     if params.get("name"):
@@ -72,11 +69,8 @@ def read_secrets(params):
 
 def lookup_secret_values(params, name, namespace, key=None):
     """The decoded value of ``key`` in Secret ``namespace/name``, or the whole decoded map."""
-    client = build_client(connection_params(params))
-    try:
+    with k8s_session(connection_params(params)) as client:
         secret = SecretService(client).get(namespace, name)
-    finally:
-        client.close()
     if secret is None:
         raise SecretOpsError("Secret %s/%s does not exist: check the name and namespace (and the kubeconfig context)" % (namespace, name))
     data = secret.get("data") or {}

@@ -19,7 +19,7 @@ import os
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
@@ -217,8 +217,7 @@ class SecretTask(object):
         items = _items(self.params)
         self._build(items)
         concurrency = max(1, self.params.get("concurrency") or 1)
-        client = build_client(connection_params(self.params), pool_size=concurrency)
-        try:
+        with k8s_session(connection_params(self.params), pool_size=concurrency) as client:
             self.service = SecretService(client)
             self.keys = NamespaceKeys(client, create=not self.check_mode, optional=True)
             self._plan(items, self._current(items))
@@ -235,8 +234,6 @@ class SecretTask(object):
             else:
                 for item in busy:
                     item.result = self._finish(item)
-        finally:
-            client.close()
         for namespace, reason in sorted(self.keys.unavailable.items()):
             self.warn("no checksum returned for Secrets in namespace %s: %s" % (namespace, reason))
         return self._result(items)

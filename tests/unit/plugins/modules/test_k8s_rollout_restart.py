@@ -1,5 +1,7 @@
 """k8s_rollout_restart's verdict over the service results: what fails the task and what is reported."""
 
+import contextlib
+
 import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -14,11 +16,6 @@ class FakeModule(object):
                             "wait_timeout": 30, "fail_on_rollout_failure": True}, **params)
 
 
-class Closable(object):
-    def close(self):
-        pass
-
-
 def result(kind, name, outcome, restarted=True, reason="why"):
     return {"kind": kind, "name": name, "namespace": "shop", "secrets": ["db"], "restarted": restarted, "outcome": outcome,
             "reason": reason, "generation": 2, "patched_at": 0.0}
@@ -27,7 +24,7 @@ def result(kind, name, outcome, restarted=True, reason="why"):
 @pytest.fixture
 def fake_service(monkeypatch):
     state = {"results": [], "wait": None}
-    monkeypatch.setattr(module_file, "build_client", lambda params: Closable())
+    monkeypatch.setattr(module_file, "k8s_session", lambda params: contextlib.nullcontext(object()))
     monkeypatch.setattr(module_file.service, "find_consumers", lambda client, namespace, names: ([], []))
     monkeypatch.setattr(module_file.service, "restart", lambda *args: state["results"])
 
