@@ -78,7 +78,6 @@ class K8sClient(object):
             headers["Content-Type"] = content_type
         query = list((query or {}).items())
         action = action or "%s %s" % (method, _expand(path, path_params))
-        failure = None
         try:
             data = self._send(method, path, path_params, query, headers, body)
         except ApiException as exc:
@@ -94,15 +93,15 @@ class K8sClient(object):
             )
         except TransportError as exc:
             failure = unreachable_error(exc, self.host, action)
-        if failure is not None:
-            # raised outside the except blocks, so no traceback chains back to the library's text
-            raise failure
-        try:
-            return json.loads(data) if data else {}
-        except ValueError:
-            raise SecretOpsError("cannot %s: the Kubernetes API server at %s answered with a body that is not JSON: check that "
-                                 "host (or the kubeconfig's server) is the API server, not a proxy or another service"
-                                 % (action, self.host)) from None
+        else:
+            try:
+                return json.loads(data) if data else {}
+            except ValueError:
+                failure = SecretOpsError("cannot %s: the Kubernetes API server at %s answered with a body that is not JSON: check that "
+                                         "host (or the kubeconfig's server) is the API server, not a proxy or another service"
+                                         % (action, self.host))
+        # raised outside the except blocks, so no traceback chains back to the library's text
+        raise failure
 
     def _send(self, method, path, path_params, query, headers, body):
         """Send the request and return the response body (bytes); raise ``ApiException`` for a non-2xx status."""

@@ -1,22 +1,32 @@
-"""The client never sends (or shows) a bearer token an HTTP header cannot carry.
+"""The client never sends (or shows) a bearer token an HTTP header cannot carry, and
+``K8sClient.request`` turns every API and transport failure into one ``SecretOpsError``.
 
 A token with CR or LF used to reach http.client, which refused it with the whole header in the
 message (``Invalid header value b'Bearer <token>'``), printed past no_log. The servers here are
-local stand-ins on loopback that record what they receive.
+local stand-ins on loopback that record what they receive; the error translation is tested with a
+fake of urllib3's pool manager under the library's own REST client.
 """
 
 import http.server
+import io
+import json
 import socket
 import threading
 
 import pytest
+import urllib3
 import yaml
 from kubernetes import config as k8s_config
 from kubernetes.config.incluster_config import InClusterConfigLoader
+from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import client as client_module
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import bearer_token_problem, build_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import content_key, tokens
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import bearer_token_problem, build_client, k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service as workloads
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service_accounts
 
 TOKEN = "tok3n-Body-that-must-never-show"
 
@@ -183,3 +193,174 @@ def test_an_api_key_wins_over_a_kubeconfig_token_also_after_a_refresh(tmp_path, 
     finally:
         client.close()
     assert seen == ["Bearer " + TOKEN] * 2
+
+
+# --- K8sClient.request: the one place API and transport errors become SecretOpsError -------------
+
+HOST = "https://k8s.example.test:6443"
+SECRET = "/api/v1/namespaces/{namespace}/secrets/{name}"
+DB = {"namespace": "demo", "name": "db"}
+
+
+def status_body(code, message):
+    return json.dumps({"kind": "Status", "apiVersion": "v1", "status": "Failure", "message": message, "code": code}).encode()
+
+
+class FakePool(object):
+    """Stands in for urllib3's pool manager under the library's REST client: each request gets the
+    next answer, ``(status, reason, body bytes)``, or raises it when it is an exception."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.seen = []
+
+    def request(self, method, url, **kwargs):
+        self.seen.append((method, url, dict((name.lower(), value) for name, value in (kwargs.get("headers") or {}).items())))
+        answer = self.answers.pop(0)
+        if isinstance(answer, Exception):
+            raise answer
+        status, reason, body = answer
+        return urllib3.HTTPResponse(body=io.BytesIO(body), status=status, reason=reason, preload_content=False,
+                                    headers={"Content-Type": "application/json"})
+
+    def clear(self):
+        """Closing the client clears the pool."""
+
+
+@pytest.fixture
+def fake_http():
+    """A real ``K8sClient`` (api_key TOKEN) whose HTTP exchanges are answered by a ``FakePool``."""
+    client = build_client({"host": HOST, "api_key": TOKEN, "request_timeout": 5})
+
+    def answer(*answers):
+        pool = FakePool(*answers)
+        client.api_client.rest_client.pool_manager = pool
+        return pool
+
+    yield client, answer
+    client.close()
+
+
+def refused():
+    pool = urllib3.HTTPSConnectionPool("k8s.example.test", 6443)
+    cause = NewConnectionError(pool, "Failed to establish a new connection: [Errno 111] Connection refused")
+    return MaxRetryError(pool, "/api/v1/namespaces/demo/secrets/db", reason=cause)
+
+
+def read_db(client):
+    with pytest.raises(SecretOpsError) as caught:
+        client.request("GET", SECRET, path_params=DB, action="read Secret demo/db")
+    assert_hidden(caught.value)
+    return caught.value
+
+
+def test_a_2xx_answer_is_the_json_body_and_carries_the_token(fake_http):
+    client, answer = fake_http
+    pool = answer((200, "OK", b'{"metadata": {"name": "db"}}'), (200, "OK", b""))
+    assert client.request("GET", SECRET, path_params=DB) == {"metadata": {"name": "db"}}
+    assert client.request("DELETE", SECRET, path_params=DB) == {}
+    method, url, headers = pool.seen[0]
+    assert (method, url) == ("GET", HOST + "/api/v1/namespaces/demo/secrets/db")
+    assert headers["authorization"] == "Bearer " + TOKEN  # sent, so the checks below prove it is not shown
+
+
+def test_404_is_translated_once_with_its_status_and_secret_service_reads_it_as_missing(fake_http):
+    client, answer = fake_http
+    answer((404, "Not Found", status_body(404, 'secrets "db" not found')))
+    error = read_db(client)
+    assert str(error) == 'cannot read Secret demo/db: secrets "db" not found (HTTP 404); it does not exist'
+    assert error.details == {"status": 404}
+    answer((404, "Not Found", status_body(404, 'secrets "db" not found')))
+    assert SecretService(client).get("demo", "db") is None
+
+
+def test_409_has_its_status_for_callers_that_retry(fake_http):
+    client, answer = fake_http
+    answer((409, "Conflict", status_body(409, 'Operation cannot be fulfilled on secrets "db": the object has been modified')))
+    error = read_db(client)
+    assert error.details["status"] == 409
+    assert str(error).endswith("the object has been modified (HTTP 409); it was changed or created concurrently")
+
+
+def test_403_keeps_the_api_servers_message_and_adds_the_rbac_hint(fake_http):
+    client, answer = fake_http
+    message = 'secrets "db" is forbidden: User "bob" cannot get resource "secrets" in API group "" in the namespace "demo"'
+    answer((403, "Forbidden", status_body(403, message)))
+    error = read_db(client)
+    assert str(error) == "cannot read Secret demo/db: %s (HTTP 403); the identity lacks RBAC permission for this" % message
+    assert error.details == {"status": 403}
+
+
+def test_500_keeps_the_message_without_a_hint(fake_http):
+    client, answer = fake_http
+    answer((500, "Internal Server Error", status_body(500, "etcdserver: request timed out")))
+    error = read_db(client)
+    assert str(error) == "cannot read Secret demo/db: etcdserver: request timed out (HTTP 500)"
+    assert error.details == {"status": 500}
+
+
+def test_an_error_body_without_json_gives_the_reason_not_the_body(fake_http):
+    client, answer = fake_http
+    answer((502, "Bad Gateway", b"<html><body>upstream said " + TOKEN.encode() + b"</body></html>"))
+    error = read_db(client)
+    assert str(error) == "cannot read Secret demo/db: Bad Gateway (HTTP 502)"
+    assert error.details == {"status": 502}
+
+
+def test_a_2xx_body_without_json_names_the_server_and_what_to_check(fake_http):
+    client, answer = fake_http
+    answer((200, "OK", b"<html>a login page " + TOKEN.encode() + b"</html>"))
+    error = read_db(client)
+    assert str(error).startswith("cannot read Secret demo/db: the Kubernetes API server at %s answered with a body that is not JSON" % HOST)
+
+
+UNREACHABLE = "cannot read Secret demo/db: the Kubernetes API server at %s is unreachable (%s): check host (K8S_AUTH_HOST)"
+
+
+@pytest.mark.parametrize("failure, cause", [
+    (refused(), "NewConnectionError"),
+    (NewConnectionError(None, "Failed to establish a new connection: [Errno 111] Connection refused"), "NewConnectionError"),
+    (ProtocolError("Connection aborted.", ConnectionResetError(104, "Connection reset by peer")), "ProtocolError"),
+    (ReadTimeoutError(None, "/api/v1/namespaces/demo/secrets/db", "Read timed out. (read timeout=5)"), "ReadTimeoutError"),
+    (urllib3.exceptions.SSLError("[SSL: CERTIFICATE_VERIFY_FAILED] certificate verify failed"), "SSLError"),
+])
+def test_no_answer_is_one_wording_naming_the_server_and_the_cause(fake_http, failure, cause):
+    client, answer = fake_http
+    answer(failure)
+    error = read_db(client)
+    assert str(error).startswith(UNREACHABLE % (HOST, cause))
+    assert error.details == {"unreachable": True}
+
+
+def test_without_an_action_the_request_is_named_by_method_and_path(fake_http):
+    client, answer = fake_http
+    answer(refused())
+    with pytest.raises(SecretOpsError, match="^cannot GET /api/v1/namespaces/demo/secrets/db: the Kubernetes API server at"):
+        client.request("GET", SECRET, path_params=DB)
+
+
+def test_every_service_reports_an_unreachable_server_in_the_one_wording(fake_http):
+    client, answer = fake_http
+    calls = {
+        "read Secret demo/db": lambda: SecretService(client).get("demo", "db"),
+        "read Deployment demo/web": lambda: workloads.read_workload(client, "demo", "Deployment", "web"),
+        "list Deployments in namespace demo": lambda: workloads.find_consumers(client, "demo", ["db"]),
+        "request a token for service account demo/app": lambda: tokens.request_token(client, "demo", "app"),
+        "read ServiceAccount demo/app": lambda: service_accounts.ensure_identity(client, "demo", "app", create_namespace=False),
+        "read Secret demo/secretops-content-key (the key of the content stamps)": lambda: content_key.namespace_key(client, "demo"),
+    }
+    for action, call in calls.items():
+        answer(refused())
+        with pytest.raises(SecretOpsError) as caught:
+            call()
+        assert str(caught.value).startswith("cannot %s: the Kubernetes API server at %s is unreachable (NewConnectionError): " % (action, HOST))
+        assert caught.value.details == {"unreachable": True}
+
+
+def test_k8s_session_closes_the_client_however_the_block_ends():
+    closed = []
+    with pytest.raises(SecretOpsError, match="inside"):
+        with k8s_session({"host": HOST, "api_key": TOKEN}) as client:
+            client.close = lambda: closed.append(True)
+            raise SecretOpsError("inside")
+    assert closed == [True]
