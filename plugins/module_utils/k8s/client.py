@@ -320,7 +320,7 @@ def unreachable_error(exc, host, action):
     cause = getattr(exc, "reason", None)  # MaxRetryError wraps what happened on the last attempt
     name = (cause if isinstance(cause, Exception) else exc).__class__.__name__
     if isinstance(exc, ApiException):  # the library puts the cause's class on the first line of the reason
-        name = str(exc.reason or "").split("\n")[0].strip() or "no answer"
+        name = str(exc.reason or "").split("\n", 1)[0].strip() or "no answer"
     return SecretOpsError(
         "cannot %s: the Kubernetes API server at %s is unreachable (%s): check host (K8S_AUTH_HOST) or the kubeconfig's "
         "server, the network, and that the API server runs" % (action, host, name),
