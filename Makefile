@@ -1,13 +1,14 @@
 # Entry points: `make demo` (set up, start the local environment, run the main job) and
-# `make test` (set up, then sanity, unit and integration tests). Everything they need is
-# installed from here; built Kubernetes binaries are cached under ~/.cache/secretops.
+# `make test` (set up, then sanity, the ecosystem's checks, unit and integration tests); `make docs`
+# builds the documentation site into .build/docs. Everything they need is installed from here;
+# built Kubernetes binaries are cached under ~/.cache/secretops.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: venv env-up env-down env-status demo test sanity units integration bench clean
+.PHONY: venv env-up env-down env-status demo test sanity ecosystem docs units integration bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +29,12 @@ env-status: venv
 
 sanity: venv
 	$(PY) tools/sanity.py
+
+ecosystem: venv
+	$(PY) tools/ecosystem_checks.py
+
+docs: venv
+	$(PY) tools/docs.py
 
 units: venv
 	$(PY) -m pytest -q tests/unit

@@ -1,4 +1,5 @@
-"""The test command behind ``make test`` and ``.ci/run``: sanity, then unit and integration tests.
+"""The test command behind ``make test`` and ``.ci/run``: sanity, the ecosystem's checks (ansible-lint,
+antsibull-docs, the docs site, galaxy-importer), then unit and integration tests.
 
 Every stage runs even when an earlier one failed, so one CI run reports everything; the exit
 status is non-zero if any stage failed. Unit and integration tests run in one pytest session
@@ -28,6 +29,7 @@ def main():
     stages = [
         ("build binaries", [python, "tools/cluster/build.py"]),
         ("sanity", [python, "tools/sanity.py"]),
+        ("ecosystem checks", [python, "tools/ecosystem_checks.py"]),
         ("unit and integration tests", [python, "-m", "pytest", "-ra", "-p", "no:cacheprovider", "tests/unit", "tests/integration"]),
     ]
     for name, command in stages:

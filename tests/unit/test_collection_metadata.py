@@ -65,3 +65,18 @@ def test_changelog_fragments_are_valid():
     lint = os.path.join(os.path.dirname(sys.executable), "antsibull-changelog")
     proc = subprocess.run([lint, "lint"], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
     assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
+
+
+def test_license_file_is_the_gpl_v3_galaxy_yml_names():
+    galaxy = load("galaxy.yml")
+    assert galaxy["license"] == ["GPL-3.0-or-later"] and "license_file" not in galaxy
+    with open(os.path.join(REPO_ROOT, "LICENSE")) as handle:
+        text = handle.read()
+    assert text.lstrip().startswith("GNU GENERAL PUBLIC LICENSE\n                       Version 3, 29 June 2007")
+    assert "LICENSE" not in galaxy["build_ignore"]
+
+
+def test_build_ignores_what_tools_leave_in_the_tree():
+    # ansible-lint caches an installed copy of the collection in .ansible/; without this entry the
+    # tarball carried a second copy of every file.
+    assert {".ansible", ".build", ".venv", "tests/output"} <= set(load("galaxy.yml")["build_ignore"])
