@@ -5,22 +5,7 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import approle, jwt
 
-
-SECRET = "s.SECRET-TOKEN-VALUE"
-
-
-class RecordingClient(object):
-    """Stands in for VaultClient to see what a method would send (the methods are pure apart from that)."""
-
-    def __init__(self):
-        self.logins = []
-        self.token = None
-
-    def login(self, mount, data):
-        self.logins.append((mount, data))
-
-    def set_token(self, value):
-        self.token = value
+from .fakes import RecordingClient, SECRET
 
 
 def test_approle_and_jwt_methods():

@@ -7,22 +7,7 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import kubernetes
 
-
-SECRET = "s.SECRET-TOKEN-VALUE"
-
-
-class RecordingClient(object):
-    """Stands in for VaultClient to see what a method would send (the methods are pure apart from that)."""
-
-    def __init__(self):
-        self.logins = []
-        self.token = None
-
-    def login(self, mount, data):
-        self.logins.append((mount, data))
-
-    def set_token(self, value):
-        self.token = value
+from .fakes import RecordingClient, SECRET
 
 
 def test_kubernetes_method_needs_a_role_and_a_jwt(tmp_path):
