@@ -28,7 +28,7 @@ def main():
     stages = [
         ("build binaries", [python, "tools/cluster/build.py"]),
         ("sanity", [python, "tools/sanity.py"]),
-        ("unit and integration tests", [python, "-m", "pytest", "-ra", "-p", "no:cacheprovider", "tests/unit", "tests/integration"]),
+        ("unit and integration tests", [python, "-m", "pytest", "-ra", "-p", "no:cacheprovider", "tests/unit", "benchmarks/tests", "tests/integration"]),
     ]
     for name, command in stages:
         if stage(name, command) != 0:
