@@ -3,7 +3,7 @@
 Only ``request`` is replaced, and its errors are made by the real ``api_error``, so callers see
 what they see from the API server: ``SecretOpsError`` with ``status`` 404, 409 or whatever a test
 queues in ``failures`` (``(method, namespace, name)`` -> list of HTTP statuses, one raised per call;
-``name`` is None for a list or a create). Server-side apply keeps the keys it does not receive
+``name`` is the body's for a create, None for a list). Server-side apply keeps the keys it does not receive
 (as for keys another manager owns); a JSON patch runs its ``test`` and ``remove`` operations.
 """
 
@@ -44,6 +44,8 @@ class FakeApiServer(K8sClient):
     def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON, action=None):
         params = path_params or {}
         namespace, name = params.get("namespace"), params.get("name")
+        if method == "POST":
+            name = body["metadata"]["name"]
         action = action or "%s %s" % (method, path)
         self.calls.append((method, path, namespace, name, content_type if body is not None else None))
         queued = self.failures.get((method, namespace, name)) or []
@@ -57,7 +59,7 @@ class FakeApiServer(K8sClient):
             items = [copy.deepcopy(secret) for (where, _name), secret in sorted(self.secrets.items()) if where == namespace]
             return {"items": items, "metadata": {}}
         if path == SECRETS and method == "POST":
-            if (namespace, body["metadata"]["name"]) in self.secrets:
+            if (namespace, name) in self.secrets:
                 raise self._fail(409, action)
             return self._store(copy.deepcopy(body))
         assert path == SECRET, path
