@@ -38,3 +38,44 @@ class FakeVaultApi(VaultClient):
 
     def close(self):
         pass
+
+
+class FakeKv2(FakeVaultApi):
+    """A KV v2 mount ``secret`` with versions: reads of the latest or ``?version=N``, check-and-set
+    writes (a wrong ``cas`` is Vault's 400), and ``max_versions`` in the metadata. ``answers``
+    still win, to make one path fail."""
+
+    MOUNT_INFO = {"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}}}
+
+    def __init__(self, max_versions=0, answers=None):
+        super(FakeKv2, self).__init__(answers)
+        self.versions = {}
+        self.max_versions = max_versions
+
+    def put(self, path, data):
+        self.versions.setdefault(path, []).append(dict(data))
+
+    def request(self, method, path, data=None, missing_ok=False, action=None):
+        if (method, path) in self.answers:
+            return super(FakeKv2, self).request(method, path, data, missing_ok, action)
+        self.sent.append((method, path, data))
+        if path.startswith("sys/internal/ui/mounts/secret/"):
+            return self.MOUNT_INFO
+        if path.startswith("secret/metadata/"):
+            return {"data": {"max_versions": self.max_versions}}
+        if path == "secret/config":
+            return {"data": {"max_versions": 0}}
+        assert path.startswith("secret/data/"), path
+        relative, _separator, wanted = path[len("secret/data/"):].partition("?version=")
+        versions = self.versions.setdefault(relative, [])
+        if method == "GET":
+            number = int(wanted) if wanted else len(versions)
+            if not 0 < number <= len(versions):
+                return None
+            return {"data": {"data": dict(versions[number - 1]), "metadata": {"version": number, "created_time": "2026-01-01T00:00:00Z"}}}
+        assert method == "POST", method
+        if data["options"]["cas"] != len(versions):
+            raise SecretOpsError("Vault rejected %s: check-and-set parameter did not match the current version" % (action or path),
+                                 status=400, vault_path=path)
+        versions.append(dict(data["data"]))
+        return {"data": {"version": len(versions)}}
