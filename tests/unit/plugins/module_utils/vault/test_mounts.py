@@ -27,8 +27,8 @@ def mounted_kv(default_lease_ttl=2764800, max_lease_ttl=2764800, version="2"):
 
 def test_an_absent_engine_is_enabled_with_its_settings():
     vault = FakeVaultApi()
-    result = mounts.ensure_mount(vault, mounts.ENGINES, "/kv/", "kv", settings(default_lease_ttl="1h", description="app secrets",
-                                                                                options={"version": "2"}), local=True)
+    wanted = settings(default_lease_ttl="1h", description="app secrets", options={"version": "2"})
+    result = mounts.ensure_mount(vault, mounts.ENGINES, "/kv/", "kv", wanted, local=True)
     assert result["changed"] and result["action"] == "enabled" and result["path"] == "kv"
     assert result["diff"]["before"] is None and result["diff"]["after"]["type"] == "kv"
     assert vault.writes() == [("POST", "sys/mounts/kv", {"type": "kv", "config": {"default_lease_ttl": "3600s"}, "description": "app secrets",
