@@ -30,7 +30,7 @@ def main():
         ("build binaries", [python, "tools/cluster/build.py"]),
         ("sanity", [python, "tools/sanity.py"]),
         ("ecosystem checks", [python, "tools/ecosystem_checks.py"]),
-        ("unit and integration tests", [python, "-m", "pytest", "-ra", "-p", "no:cacheprovider", "tests/unit", "tests/integration"]),
+        ("unit and integration tests", [python, "-m", "pytest", "-ra", "-p", "no:cacheprovider", "tests/unit", "benchmarks/tests", "tests/integration"]),
     ]
     for name, command in stages:
         if stage(name, command) != 0:

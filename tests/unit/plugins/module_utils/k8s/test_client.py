@@ -21,12 +21,11 @@ from kubernetes.config.incluster_config import InClusterConfigLoader
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import client as client_module
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import content_key, tokens
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import client as client_module, content_key, tokens
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import bearer_token_problem, build_client, k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
-from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service as workloads
-from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service_accounts
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service as workloads, service_accounts
+
 
 TOKEN = "tok3n-Body-that-must-never-show"
 
@@ -198,7 +197,11 @@ def test_an_api_key_wins_over_a_kubeconfig_token_also_after_a_refresh(tmp_path, 
 # --- K8sClient.request: the one place API and transport errors become SecretOpsError -------------
 
 HOST = "https://k8s.example.test:6443"
+
+
 SECRET = "/api/v1/namespaces/{namespace}/secrets/{name}"
+
+
 DB = {"namespace": "demo", "name": "db"}
 
 
@@ -364,3 +367,15 @@ def test_k8s_session_closes_the_client_however_the_block_ends():
             client.close = lambda: closed.append(True)
             raise SecretOpsError("inside")
     assert closed == [True]
+
+
+def test_build_client_with_explicit_host_and_pool_size(tmp_path):
+    client = build_client({"host": "https://127.0.0.1:1", "api_key": "t", "validate_certs": False, "request_timeout": 5}, pool_size=64)
+    try:
+        configuration = client.api_client.configuration
+        assert client.host == "https://127.0.0.1:1"
+        assert configuration.connection_pool_maxsize >= 64
+        assert configuration.api_key == {"authorization": "Bearer t"}
+        assert configuration.verify_ssl is False and client.request_timeout == 5
+    finally:
+        client.close()

@@ -86,3 +86,34 @@ def test_a_user_field_ending_in_previous_is_an_ordinary_key():
     assert mapping.string_data({"name": "s"}, vault)[1] == {"password": "new", "api_previous": "user's own"}
     assert mapping.string_data({"name": "s", "keep_previous": True}, vault)[1] == {
         "password": "new", "password_previous": "old", "api_previous": "user's own"}
+
+
+def test_mapping_typed_secrets():
+    vault = {"username": "u", "password": "p", "password_previous": "old"}
+    assert mapping.string_data({"name": "s", "type": "basic-auth"}, vault) == ("kubernetes.io/basic-auth", {"username": "u", "password": "p"})
+    kind, data = mapping.string_data({"name": "s", "type": "basic-auth", "keep_previous": True}, vault)
+    assert data == {"username": "u", "password": "p", "password_previous": "old"}
+    assert mapping.string_data({"name": "s", "type": "tls"}, {"cert": "C", "key": "K", "ca": "A"})[1] == {"tls.crt": "C", "tls.key": "K", "ca.crt": "A"}
+    assert mapping.string_data({"name": "s"}, {"a": "1", "b": 2}) == ("Opaque", {"a": "1", "b": "2"})
+    assert mapping.string_data({"name": "s", "mapping": {"DB_PASS": "password"}}, vault)[1] == {"DB_PASS": "p"}
+
+
+def test_mapping_dockerconfigjson_is_built_like_kubectl():
+    kind, data = mapping.string_data({"name": "r", "type": "dockerconfigjson"}, {"server": "reg.example", "username": "u", "password": "p"})
+    assert kind == "kubernetes.io/dockerconfigjson"
+    auth = json.loads(data[".dockerconfigjson"])["auths"]["reg.example"]
+    assert auth["auth"] == base64.b64encode(b"u:p").decode()
+    with pytest.raises(SecretOpsError, match="dockerconfigjson mapping"):
+        mapping.string_data({"name": "r", "type": "dockerconfigjson", "mapping": {"token": "x"}}, {})
+
+
+def test_mapping_errors_name_the_missing_field_not_values():
+    with pytest.raises(SecretOpsError) as raised:
+        mapping.string_data({"name": "s", "type": "basic-auth", "vault_path": "secret/a"}, {"username": "hunter2"})
+    assert "'password'" in str(raised.value) and "hunter2" not in str(raised.value)
+    with pytest.raises(SecretOpsError, match="cannot be built"):
+        mapping.string_data({"name": "s", "type": "ssh-auth"}, {})
+
+
+def test_managed_keys_include_previous_twins():
+    assert mapping.managed_keys({"name": "s", "type": "basic-auth"}, {}) == ["username", "password", "username_previous", "password_previous"]

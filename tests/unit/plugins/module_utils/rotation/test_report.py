@@ -123,3 +123,30 @@ def test_a_roll_back_that_failed_for_every_secret_is_still_reported_as_performed
     built = report.build_report({"results": [rotation("db", 1, 2)]}, restart_loop(("shop", "forbidden")), rollback)
     assert built["outcome"] == "rollback_failed" and built["rollback"]["performed"] is True
     assert "ROLL-BACK FAILED: boom" in report.render_summary(built)
+
+
+def test_report_and_summary_hold_no_values():
+    rotations = {"results": [
+        {"secret": "db", "vault_path": "secret/app/db", "old_version": 1, "new_version": 2, "rotated_fields": ["password"],
+         "fingerprints": {"password": {"old": "hmac:aaa", "new": "hmac:bbb"}}, "skipped": False, "duration": 0.2,
+         "invocation": {"module_args": {"new_values": {"password": "hunter2"}}}},
+        {"secret": "tls", "vault_path": "secret/app/tls", "old_version": 3, "new_version": 3, "skipped": True, "reason": "young"},
+    ]}
+    restart = {"results": [{"kind": "Deployment", "name": "web", "secrets": ["db"], "restarted": True, "outcome": "failed",
+                            "reason": "ProgressDeadlineExceeded", "duration": 9.0}]}
+    rollback = {"results": [{"secret": "db", "restored_version": 1, "new_version": 3, "replaced_version": 2}, {"skipped": True}]}
+    built = report.build_report(rotations, restart, rollback, None, "t0", "t1", "run-1", "Deployment/web: ProgressDeadlineExceeded")
+    assert built["outcome"] == "rolled_back"
+    assert built["rollback"]["secrets"] == [{"secret": "db", "restored_version": 1, "new_version": 3, "replaced_version": 2}]
+    text = report.render_summary(built)
+    assert "hunter2" not in report.to_json(built) + text
+    assert "db (secret/app/db): v1 -> v2 [password hmac:aaa -> hmac:bbb]" in text
+    assert "Deployment/web: failed (ProgressDeadlineExceeded)" in text and "restored v1 as v3" in text
+    assert "skipped (young)" in text
+
+
+def test_report_outcomes():
+    assert report.build_report([])["outcome"] == "nothing_rotated"
+    assert report.build_report([{"secret": "a", "old_version": 1, "new_version": 2}])["outcome"] == "rotated"
+    failed = report.build_report([{"failed": True, "msg": "cannot reach Vault", "_ansible_item_label": "a"}])
+    assert failed["outcome"] == "failed" and failed["secrets"] == [{"secret": "a", "error": "cannot reach Vault"}]

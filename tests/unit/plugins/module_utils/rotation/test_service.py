@@ -10,6 +10,9 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.validation import MAX_SECRET_BYTES
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.kv import KvPath
 
+from ..k8s.fakes import FakeApiServer
+from ..vault.fakes import FakeKv2
+
 PATH = "app/db"
 
 
@@ -163,3 +166,98 @@ def test_kept_versions_are_unknown_to_a_token_that_may_not_read_them():
 def test_other_errors_while_reading_the_settings_are_not_hidden():
     with pytest.raises(SecretOpsError):
         service._kept_versions(SettingsVault(1, 1, status=503), WHERE)
+
+
+# rotate and roll_back against fakes of VaultClient.request (KV v2 with versions) and K8sClient.request
+ROTATED = {"password": {"generate": {}}}
+
+
+def rotation_setup(vault_versions, secret_version=None, max_versions=0):
+    """Vault with ``vault_versions`` at secret/app/db, and Secret shop/db holding ``secret_version`` of them (None: no Secret)."""
+    api = FakeApiServer()
+    if secret_version is not None:
+        service.provision(kv2_holding(vault_versions[:secret_version]), api, spec(fields=ROTATED), "shop", seed=False)
+    api.calls[:] = []
+    return kv2_holding(vault_versions, max_versions), api
+
+
+def kv2_holding(versions, max_versions=0):
+    vault = FakeKv2(max_versions=max_versions)
+    for data in versions:
+        vault.put(PATH, data)
+    return vault
+
+
+def secret_data(api):
+    secret = api.secrets[("shop", "db")]
+    return dict((key, base64.b64decode(value).decode()) for key, value in secret["data"].items()), secret["metadata"]["annotations"]
+
+
+def test_rotate_writes_a_new_version_with_cas_then_the_secret():
+    vault, api = rotation_setup([{"password": "old-value-1"}], secret_version=1)
+    result = service.rotate(vault, api, spec(fields=ROTATED), "shop")
+    assert result["changed"] and (result["old_version"], result["new_version"]) == (1, 2) and result["rotated_fields"] == ["password"]
+    assert [entry[2]["options"] for entry in vault.writes()] == [{"cas": 1}]
+    new_password = vault.versions[PATH][1]["password"]
+    assert new_password != "old-value-1"
+    data, annotations = secret_data(api)
+    assert data == {"password": new_password} and annotations["secretops.io/vault-version"] == "2"
+    assert "old-value-1" not in repr(result) and new_password not in repr(result)
+    assert result["fingerprints"]["password"]["old"] != result["fingerprints"]["password"]["new"]
+
+
+def test_rotate_in_check_mode_writes_neither_vault_nor_the_secret():
+    vault, api = rotation_setup([{"password": "old-value-1"}], secret_version=1)
+    result = service.rotate(vault, api, spec(fields=ROTATED), "shop", check_mode=True)
+    assert result["changed"] and result["new_version"] == 2
+    assert vault.writes() == [] and api.writes() == []
+    assert secret_data(api)[0] == {"password": "old-value-1"}
+
+
+def test_a_secret_behind_vault_is_synced_instead_of_rotated():
+    vault, api = rotation_setup([{"password": "v1"}, {"password": "v2"}], secret_version=1)
+    result = service.rotate(vault, api, spec(fields=ROTATED), "shop")
+    assert result["resumed"] and result["changed"] and (result["old_version"], result["new_version"]) == (1, 2)
+    assert vault.writes() == []
+    assert secret_data(api) == ({"password": "v2"}, {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "2"})
+
+
+def test_a_single_kept_version_is_refused_before_anything_is_written():
+    vault, api = rotation_setup([{"password": "v1"}], secret_version=1, max_versions=1)
+    with pytest.raises(SecretOpsError, match="keeps a single version \\(max_versions=1\\)"):
+        service.rotate(vault, api, spec(fields=ROTATED), "shop")
+    assert vault.writes() == [] and api.writes() == []
+
+
+def test_a_run_that_dies_after_the_vault_write_is_repaired_by_the_next_run():
+    vault, api = rotation_setup([{"password": "v1"}], secret_version=1)
+    api.failures[("PUT", "shop", "db")] = [503]
+    with pytest.raises(SecretOpsError) as caught:
+        service.rotate(vault, api, spec(fields=ROTATED), "shop")
+    assert caught.value.details["status"] == 503
+    assert len(vault.versions[PATH]) == 2 and secret_data(api)[0] == {"password": "v1"}
+    again = service.rotate(vault, api, spec(fields=ROTATED), "shop")
+    assert again["resumed"] and again["old_version"] == 1 and len(vault.versions[PATH]) == 2
+    assert secret_data(api)[0] == vault.versions[PATH][1]
+
+
+def test_rotate_needs_a_provisioned_secret():
+    vault, api = rotation_setup([])
+    with pytest.raises(SecretOpsError, match="nothing in Vault at secret/app/db to rotate: provision it first"):
+        service.rotate(vault, api, spec(fields=ROTATED), "shop")
+
+
+def test_roll_back_makes_an_old_version_current_again_and_puts_it_in_the_secret():
+    vault, api = rotation_setup([{"password": "v1"}, {"password": "v2"}], secret_version=2)
+    result = service.roll_back(vault, api, spec(fields=ROTATED), "shop", 1)
+    assert result["changed"] and (result["restored_version"], result["replaced_version"], result["new_version"]) == (1, 2, 3)
+    assert vault.versions[PATH][2] == {"password": "v1"} and [entry[2]["options"] for entry in vault.writes()] == [{"cas": 2}]
+    assert secret_data(api) == ({"password": "v1"}, {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "3"})
+    assert "v1" not in repr(result["fingerprints"])
+
+
+def test_roll_back_to_a_missing_version_is_refused_before_writing():
+    vault, api = rotation_setup([{"password": "v1"}], secret_version=1)
+    with pytest.raises(SecretOpsError, match="version 5 of secret/app/db is deleted or destroyed: cannot roll back to it"):
+        service.roll_back(vault, api, spec(fields=ROTATED), "shop", 5)
+    assert vault.writes() == [] and api.writes() == []

@@ -67,3 +67,48 @@ def test_a_trailing_newline_in_a_token_part_is_refused(options, name, message):
     with pytest.raises(SecretOpsError, match=message) as caught:
         bootstrap_token_content(options, name=name)
     assert "0123456789abcdef" not in str(caught.value)
+
+
+# bootstrap tokens
+def test_bootstrap_token_full_content():
+    name, namespace, data, generated = bootstrap_token_content({
+        "token_id": "abcdef", "token_secret": "0123456789abcdef", "expiration": "2030-01-31T00:00:00Z",
+        "usages": ["authentication"], "auth_extra_groups": ["system:bootstrappers:kubeadm:default-node-token"],
+        "description": "join",
+    })
+    assert (name, namespace, generated) == ("bootstrap-token-abcdef", "kube-system", [])
+    assert data == {
+        "token-id": "abcdef", "token-secret": "0123456789abcdef", "expiration": "2030-01-31T00:00:00Z",
+        "usage-bootstrap-authentication": "true", "auth-extra-groups": "system:bootstrappers:kubeadm:default-node-token",
+        "description": "join",
+    }
+
+
+def test_bootstrap_token_generates_the_secret_with_default_usages():
+    name, _namespace, data, generated = bootstrap_token_content({"token_id": "abcdef"}, rng=random.Random(7))
+    assert generated == ["token-secret"]
+    assert name == "bootstrap-token-abcdef" and data["token-id"] == "abcdef"
+    assert len(data["token-secret"]) == 16
+    assert data["usage-bootstrap-authentication"] == data["usage-bootstrap-signing"] == "true"
+
+
+def test_bootstrap_token_id_from_name():
+    name, _ns, data, generated = bootstrap_token_content({"token_secret": "0123456789abcdef"}, name="bootstrap-token-zzzzzz")
+    assert data["token-id"] == "zzzzzz" and generated == [] and name == "bootstrap-token-zzzzzz"
+
+
+@pytest.mark.parametrize("options, name, namespace, message", [
+    ({"token_id": "ABCDEF"}, None, None, "exactly 6 characters"),
+    ({"token_id": "abcdef", "token_secret": "short"}, None, None, "token_secret is not valid"),
+    ({"token_id": "abcdef"}, "bootstrap-token-qqqqqq", None, "does not match the name"),
+    ({}, "my-token", None, "must be named bootstrap-token-"),
+    ({}, None, "default", "must be in namespace kube-system"),
+    ({"token_id": "abcdef", "expiration": "tomorrow"}, None, None, "not an RFC 3339 time"),
+    ({"token_id": "abcdef", "expiration": "2030-01-31T00:00:00"}, None, None, "then Z or an offset"),
+    ({"token_id": "abcdef", "usages": ["everything"]}, None, None, "use authentication and/or signing"),
+    ({"token_id": "abcdef", "auth_extra_groups": ["admins"]}, None, None, "system:bootstrappers:"),
+    ({"token_id": "abcdef", "ttl": "1h"}, None, None, "unknown field"),
+])
+def test_bootstrap_token_rules(options, name, namespace, message):
+    with pytest.raises(SecretOpsError, match=message):
+        bootstrap_token_content(options, name=name, namespace=namespace)

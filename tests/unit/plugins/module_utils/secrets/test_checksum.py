@@ -6,7 +6,8 @@ import struct
 
 import pytest
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import CONTENT_MAC_PREFIX, content_mac
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import CONTENT_MAC_PREFIX, Fingerprinter, append_hash_suffix, content_mac
+
 
 KEY = b"k" * 32
 
@@ -50,3 +51,19 @@ def test_a_guessed_short_password_cannot_be_tested_without_the_key():
         content_mac(b"", "db", data, encoded=False)
     with pytest.raises(ValueError):
         content_mac(None, "db", data, encoded=False)
+
+
+# checksums
+def test_append_hash_matches_kubectl():
+    # kubectl create secret generic demo --type=Opaque --from-literal=password=hunter2 --from-literal=user=app --append-hash
+    assert append_hash_suffix("demo", "Opaque", {"password": b64("hunter2"), "user": b64("app")}) == "7fhgmmc8fm"
+    # without --type kubectl hashes an empty type
+    assert append_hash_suffix("demo", "", {"password": b64("hunter2"), "user": b64("app")}) == "86g68758bg"
+
+
+def test_fingerprints_equal_within_a_run_and_salted_across_runs():
+    one = Fingerprinter(salt=b"a" * 32)
+    assert one.fingerprint("k", b64("v")) == one.fingerprint("k", b64("v"))
+    assert one.fingerprint("k", b64("v")) != one.fingerprint("k", b64("w"))
+    assert one.fingerprint("k", b64("v")) != Fingerprinter(salt=b"b" * 32).fingerprint("k", b64("v"))
+    assert one.fingerprint("k", b64("v")).startswith("hmac:") and len(one.fingerprint("k", b64("v"))) == 17

@@ -5,6 +5,7 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.envfile import parse_env_file
 
+
 PASSWORD = "Hunter2-correct-horse"
 
 
@@ -51,3 +52,34 @@ def test_a_long_value_like_line_is_not_echoed_even_in_part():
 
 def test_a_name_with_a_trailing_newline_inside_a_crlf_file_is_still_a_name():
     assert parse_env_file("A=1\r\nB=2\r\n") == {"A": "1", "B": "2"}
+
+
+# env files: the same results as kubectl create secret generic --from-env-file (checked against kubectl 1.32)
+def test_env_file_follows_kubectl_rules():
+    content = b"\xef\xbb\xbfA=1\r\n  B= two \n#comment\n\n   # indented comment\nC\nD=x=y\nE=\"quoted\"\n"
+    assert parse_env_file(content, environ={"C": "fromenv"}) == {"A": "1", "B": " two ", "C": "fromenv", "D": "x=y", "E": "\"quoted\""}
+
+
+def test_env_file_line_without_value_and_no_environment_is_empty():
+    assert parse_env_file("LONELY\n") == {"LONELY": ""}
+
+
+def test_env_file_rejects_a_bad_name_without_echoing_a_stray_value():
+    with pytest.raises(SecretOpsError) as caught:
+        parse_env_file("A=1\ns3cr3t value\n", source="env_file /tmp/x.env")
+    assert "env_file /tmp/x.env line 2" in str(caught.value)
+    assert "s3cr3t" not in str(caught.value)
+    assert caught.value.details["line"] == 2
+
+
+def test_env_file_names_the_line_of_a_bad_key_before_equals_but_not_the_key():
+    with pytest.raises(SecretOpsError, match=r"line 1: the text before '=' is not a valid variable name") as caught:
+        parse_env_file("1BAD=value\n")
+    assert "1BAD" not in str(caught.value)
+
+
+def test_env_file_rejects_duplicates_and_invalid_utf8():
+    with pytest.raises(SecretOpsError, match="key 'A' is given twice"):
+        parse_env_file("A=1\nA=2\n")
+    with pytest.raises(SecretOpsError, match="not valid UTF-8"):
+        parse_env_file(b"A=\xff\n")

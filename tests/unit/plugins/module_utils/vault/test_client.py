@@ -1,8 +1,10 @@
 """vault/client.py against a scripted server: what is retried, header values never echoed, login tokens revoked."""
 
+import json
 import os
 import subprocess
 import sys
+from tests.conftest import COLLECTIONS_ROOT
 
 import pytest
 from urllib3.exceptions import NewConnectionError, ProtocolError, ReadTimeoutError
@@ -10,12 +12,13 @@ from urllib3.exceptions import NewConnectionError, ProtocolError, ReadTimeoutErr
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import client as vault_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import (
-    authenticated_client, build_client, retry_policy, vault_session,
+    VaultClient, authenticated_client, build_client, retry_policy, vault_session,
 )
 
-from tests.conftest import COLLECTIONS_ROOT
 
 TOKEN = "hvs.USER-GIVEN-TOKEN"
+
+
 MADE = "hvs.LOGIN-MADE-TOKEN"
 
 
@@ -223,3 +226,36 @@ def test_a_cas_failure_on_a_deleted_current_version_says_what_to_do(fake_vault):
     assert "the current version 2 of secret/app/db is deleted" in message and "cas=2" in message
     assert error.value.details["status"] == 400
     assert len(fake_vault.sent("POST", "secret/data/app/db")) == 1
+
+
+SECRET = "s.SECRET-TOKEN-VALUE"
+
+
+class FakeResponse(object):
+    def __init__(self, status, errors=None):
+        self.status_code = status
+        self.content = json.dumps({"errors": errors or []}).encode()
+
+    def json(self):
+        return json.loads(self.content)
+
+
+@pytest.mark.parametrize("status, errors, expected", [
+    (503, ["Vault is sealed"], "is sealed"),
+    (403, ["permission denied"], "permission denied on secret/data/app"),
+    (400, ["invalid role name \"x\""], "Vault rejected"),
+    (404, [], "nothing at secret/data/app"),
+    (500, ["internal error"], "HTTP 500"),
+])
+def test_errors_name_what_failed_and_never_the_token(status, errors, expected):
+    client = VaultClient(hvac_client=type("H", (), {"token": SECRET})(), url="http://vault:8200")
+    error = client.error(FakeResponse(status, errors), "GET", "secret/data/app")
+    assert expected in str(error)
+    assert SECRET not in str(error)
+    assert error.details["status"] == status
+
+
+def test_missing_url_is_reported():
+    with pytest.raises(SecretOpsError) as error:
+        build_client({"url": None})
+    assert "VAULT_ADDR" in str(error.value)

@@ -1,11 +1,21 @@
 """vault/k8s_auth.py ensure_config: omitted settings keep what Vault has (Vault's write replaces the
 whole config), the diff shows the resulting config, and the reviewer JWT never appears."""
 
+import pytest
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import k8s_auth
 
+
 CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
+
+
 KEY = "-----BEGIN PUBLIC KEY-----\nMFkw\n-----END PUBLIC KEY-----"
+
+
 JWT = "eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJyZXZpZXdlciJ9.SIGNATURE"
+
+
 STORED = {
     "kubernetes_host": "https://old:6443", "kubernetes_ca_cert": CA, "pem_keys": [KEY], "issuer": "https://issuer",
     "disable_iss_validation": False, "disable_local_ca_jwt": True, "token_reviewer_jwt_set": True,
@@ -93,3 +103,23 @@ def test_the_first_write_sends_only_what_is_given():
                                                                    kubernetes_ca_cert=CA), reviewer_jwt=JWT)
     assert result["write_reasons"] == ["config not yet written"] and result["kept_settings"] == []
     assert vault.writes == [{"kubernetes_host": "https://k8s:6443", "disable_local_ca_jwt": True, "kubernetes_ca_cert": CA, "token_reviewer_jwt": JWT}]
+
+
+@pytest.mark.parametrize("settings, jwt, message", [
+    ({"kubernetes_host": None}, None, "kubernetes_host is required"),
+    ({"kubernetes_host": "https://k8s", "kubernetes_ca_cert": "/etc/ca.crt"}, None, "must be PEM text"),
+    ({"kubernetes_host": "https://k8s", "pem_keys": ["nope"]}, None, "pem_keys[0]"),
+    ({"kubernetes_host": "https://k8s"}, "  ", "token_reviewer_jwt is empty"),
+])
+def test_k8s_config_combinations_are_rejected_before_any_request(settings, jwt, message):
+    with pytest.raises(SecretOpsError) as error:
+        k8s_auth.validate_config(settings, jwt)
+    assert message in str(error.value)
+
+
+def test_role_argument_spec_covers_every_role_setting():
+    spec = k8s_auth.role_argument_spec()
+    assert set(spec) == set(k8s_auth.ROLE_KINDS)
+    assert spec["token_ttl"] == {"type": "raw", "no_log": False}
+    assert spec["token_policies"] == {"type": "list", "elements": "str", "no_log": False}
+    assert spec["audience"] == {"type": "str"}

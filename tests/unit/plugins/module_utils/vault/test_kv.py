@@ -4,6 +4,7 @@ failure caused by it says which version to name and how to recover."""
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
 
+
 DELETED = {"version": 3, "deletion_time": "2026-01-01T00:00:00Z", "destroyed": False}
 
 
@@ -69,3 +70,19 @@ def test_no_hint_when_the_current_version_is_live_or_cannot_be_read():
     assert kv.cas_mismatch_hint(SoftDeletedStore(live, 3), "secret/data/app/db") == ""
     assert kv.cas_mismatch_hint(SoftDeletedStore({"3": DELETED}, 3, readable=False), "secret/data/app/db") == ""
     assert kv.cas_mismatch_hint(SoftDeletedStore({"3": DELETED}, 3), "secret/metadata/app/db") == ""
+
+
+def test_kv_diff_shows_keys_never_values():
+    change = kv._key_diff({"user": "app", "password": "old-secret"}, {"user": "app", "password": "new-secret", "token": "t0ken"})
+    text = repr(change)
+    for value in ("old-secret", "new-secret", "t0ken"):
+        assert value not in text
+    assert change["changed_keys"] == ["password", "token"]
+    assert change["before"] == {"password": kv.HIDDEN, "user": kv.HIDDEN}
+    assert change["after"]["user"] == kv.HIDDEN
+
+
+def test_kv_api_paths_per_version():
+    assert kv.KvPath("secret", "app/db", 2).api() == "secret/data/app/db"
+    assert kv.KvPath("secret", "app/db", 2).api("metadata") == "secret/metadata/app/db"
+    assert kv.KvPath("kv1", "app/db", 1).api() == "kv1/app/db"

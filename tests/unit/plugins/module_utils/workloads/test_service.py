@@ -1,9 +1,11 @@
 """Workload API calls against a fake cluster: what a wait does when a workload is deleted or the API
-server goes away, and what a restart does when a patch is refused (403).
+server goes away, what a restart does when a patch is refused (403), with checksums, in check mode and
+for a paused Deployment; and secret_checksums against the Secrets fake of ``k8s/fakes.py``.
 
 The fake replaces only ``K8sClient._send`` (the HTTP exchange), so the library's exceptions go
 through the real translation in ``K8sClient.request``."""
 
+import base64
 import copy
 import json
 
@@ -13,7 +15,11 @@ from urllib3.exceptions import ProtocolError
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import K8sClient
-from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import KEY_SECRET_NAME
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, service
+
+from ..k8s.fakes import FakeApiServer
 
 KINDS_BY_COLLECTION = dict((path, kind) for kind, path in service.COLLECTIONS.items())
 
@@ -209,3 +215,57 @@ def test_find_consumers_lists_each_kind_once_per_namespace():
     assert [(c["kind"], c["name"], c["restartable"]) for c in consumers] == [("ReplicaSet", "cache", False)]
     lists = [kind for verb, kind, _name in cluster.calls if verb == "list"]
     assert sorted(lists) == sorted(set(lists)) and "ReplicaSet" in lists and "ReplicationController" in lists
+
+
+# restart with checksums, check mode and paused Deployments; secret_checksums against a fake of K8sClient.request
+def stamped(workload, checksums):
+    workload["spec"]["template"].setdefault("metadata", {})["annotations"] = rollout.desired_annotations(sorted(checksums), checksums, "t0")
+    return workload
+
+
+def test_a_template_that_carries_the_current_checksums_is_left_alone():
+    cluster = FakeCluster(stamped(deployment("web"), {"db": "hmac-sha256:aa"}), stamped(deployment("api"), {"db": "hmac-sha256:old"}))
+    targets = [{"kind": "Deployment", "name": "web", "secrets": ["db"]}, {"kind": "Deployment", "name": "api", "secrets": ["db"]}]
+    results = service.restart(FakeClient(cluster), "shop", targets, "t1", checksums={"db": "hmac-sha256:aa"})
+    assert [(r["name"], r["outcome"], r["restarted"]) for r in results] == [("web", "unchanged", False), ("api", "restarted", True)]
+    assert [(verb, name) for verb, _kind, name in cluster.calls if verb == "patch"] == [("patch", "api")]
+
+
+def test_check_mode_reads_and_patches_nothing():
+    cluster = FakeCluster(deployment("web"), statefulset("db", "OnDelete"))
+    targets = [{"kind": "Deployment", "name": "web"}, {"kind": "StatefulSet", "name": "db"}]
+    results = service.restart(FakeClient(cluster), "shop", targets, "t", check_mode=True)
+    assert [(r["name"], r["outcome"], r["restarted"]) for r in results] == [("web", "would_restart", True), ("db", "would_restart", True)]
+    assert results[0]["reason"] == "check mode" and results[1]["reason"].startswith("check mode; ")
+    assert [verb for verb, _kind, _name in cluster.calls] == ["read", "read"]
+
+
+def test_a_paused_deployment_is_reported_not_patched():
+    paused = deployment("web")
+    paused["spec"]["paused"] = True
+    cluster = FakeCluster(paused)
+    (result,) = service.restart(FakeClient(cluster), "shop", [{"kind": "Deployment", "name": "web"}], "t")
+    assert (result["outcome"], result["restarted"]) == ("paused", False) and "resume it" in result["reason"]
+    assert ("patch", "Deployment", "web") not in cluster.calls
+
+
+def test_restart_consumers_names_what_was_restarted_before_a_failure():
+    cluster = FakeCluster(deployment("web"), deployment("api"))
+    cluster.failures[("patch", "Deployment", "api")] = [ApiException(status=500, reason="Internal Server Error")]
+    workloads = [{"kind": "Deployment", "name": "web"}, {"kind": "Deployment", "name": "api"}]
+    with pytest.raises(SecretOpsError, match="HTTP 500") as raised:
+        service.restart_consumers(FakeClient(cluster), "shop", workloads, [])
+    assert raised.value.details["status"] == 500 and raised.value.details["restarted"] == ["Deployment/web"]
+    assert [(r["name"], r["outcome"]) for r in raised.value.details["results"]] == [("web", "restarted")]
+
+
+def test_secret_checksums_are_keyed_per_namespace_and_need_the_secret():
+    api = FakeApiServer({"metadata": {"name": "db", "namespace": "shop"}, "data": {"password": "aHVudGVyMg=="}})
+    assert service.secret_checksums(api, "shop", ["db"], check_mode=True) == {}, "check mode makes no key, so nothing is stamped"
+    assert api.writes() == []
+    checksums = service.secret_checksums(api, "shop", ["db"])
+    key = base64.b64decode(api.secrets[("shop", KEY_SECRET_NAME)]["data"]["key"])
+    assert checksums == {"db": content_mac(key, "db", {"password": "aHVudGVyMg=="})}
+    assert "aHVudGVyMg" not in repr(checksums)
+    with pytest.raises(SecretOpsError, match="Secret shop/nope does not exist: cannot stamp its checksum; create it first or set checksum=false"):
+        service.secret_checksums(api, "shop", ["nope"])

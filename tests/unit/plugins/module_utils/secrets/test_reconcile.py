@@ -1,4 +1,4 @@
-"""plan_secret and secret_diff: what changes, what is recreated, and that diffs carry no value."""
+"""plan_secret: what changes between a Secret on the server and the desired one."""
 
 import base64
 import json
@@ -8,8 +8,7 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import reconcile
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.builder import DesiredSecret
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import secret_diff
+
 
 MANAGER = "secretops"
 
@@ -111,28 +110,3 @@ def test_absent():
     gone = desired(state="absent")
     assert reconcile.plan_secret(gone, None, MANAGER).action == "unchanged"
     assert reconcile.plan_secret(gone, server({"a": "1"}), MANAGER).action == "deleted"
-
-
-def test_diff_marks_keys_and_never_shows_values():
-    fingerprinter = Fingerprinter()
-    current = server({"same": "keep-me-1", "old": "drop-me-2", "chg": "before-3"}, labels={"app": "v1", "team": "ops"},
-                     annotations={reconcile.LAST_APPLIED: '{"data":{"same":"a2VlcC1tZS0x"}}'})
-    plan = reconcile.plan_secret(desired({"same": "keep-me-1", "chg": "after-4", "new": "added-5"}, labels={"app": "v2"}), current, MANAGER)
-    diff = secret_diff(plan, fingerprinter, MANAGER)
-    text = json.dumps(diff)
-    for value in ("keep-me-1", "drop-me-2", "before-3", "after-4", "added-5"):
-        assert value not in text and b64(value) not in text
-    before, after = diff["before"], diff["after"]
-    assert before["data"]["old"].endswith("(removed)") and "old" not in after["data"]
-    assert after["data"]["new"].endswith("(added)") and after["data"]["chg"].endswith("(changed)")
-    assert before["data"]["same"] == after["data"]["same"]
-    assert before["metadata"]["labels"] == {"app": "v1"} and after["metadata"]["labels"] == {"app": "v2"}
-    assert "(removed)" in before["metadata"]["annotations"][reconcile.LAST_APPLIED]
-    assert diff["before_header"] == "Secret demo/db"
-
-
-def test_diff_for_create_and_delete():
-    created = secret_diff(reconcile.plan_secret(desired({"a": "1"}), None, MANAGER), Fingerprinter(), MANAGER)
-    assert created["before"] == {} and created["after"]["data"]["a"].endswith("(added)")
-    deleted = secret_diff(reconcile.plan_secret(desired(state="absent"), server({"a": "1"}), MANAGER), Fingerprinter(), MANAGER)
-    assert deleted["after"] == {} and deleted["before"]["data"]["a"].endswith("(removed)")

@@ -3,7 +3,6 @@
 import yaml
 
 from ansible_collections.secretops.provisioning.plugins.doc_fragments.k8s_connection import ModuleDocFragment
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import (
     ALIASES, CONNECTION_OPTIONS, connection_argument_spec, connection_params,
 )
@@ -31,15 +30,3 @@ def test_connection_params_from_a_mapping_or_a_getter():
     picked = connection_params(params)
     assert set(picked) == set(CONNECTION_OPTIONS) and picked["kubeconfig"] == "/k" and picked["host"] is None
     assert connection_params(params.get) == picked
-
-
-def test_build_client_with_explicit_host_and_pool_size(tmp_path):
-    client = build_client({"host": "https://127.0.0.1:1", "api_key": "t", "validate_certs": False, "request_timeout": 5}, pool_size=64)
-    try:
-        configuration = client.api_client.configuration
-        assert client.host == "https://127.0.0.1:1"
-        assert configuration.connection_pool_maxsize >= 64
-        assert configuration.api_key == {"authorization": "Bearer t"}
-        assert configuration.verify_ssl is False and client.request_timeout == 5
-    finally:
-        client.close()

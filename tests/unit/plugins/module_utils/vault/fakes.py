@@ -1,0 +1,81 @@
+"""A small fake of ``VaultClient.request`` for the services that do Vault I/O.
+
+Only ``request`` is replaced: ``read``, ``write``, ``delete`` and ``list`` are the real ones, so a
+service under test goes through the same methods as against Vault. ``answers`` maps
+``(method, path)`` to a body (returned) or a ``SecretOpsError`` (raised, as the real ``request``
+raises for an HTTP error); a path without an answer is absent (``None`` for a read, ``{}`` for a write).
+"""
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import VaultClient
+
+WRITES = ("POST", "PUT", "DELETE")
+
+
+def denied(path):
+    """What the real ``request`` raises for a 403."""
+    return SecretOpsError("permission denied on %s: the token is invalid or expired, or its policies do not grant this" % path,
+                          status=403, vault_path=path)
+
+
+class FakeVaultApi(VaultClient):
+    def __init__(self, answers=None):
+        super(FakeVaultApi, self).__init__(hvac_client=None, url="https://vault.example.test:8200")
+        self.answers = dict(answers or {})
+        self.sent = []
+
+    def request(self, method, path, data=None, missing_ok=False, action=None):
+        self.sent.append((method, path, data))
+        answer = self.answers.get((method, path))
+        if isinstance(answer, Exception):
+            raise answer
+        if answer is None:
+            return None if missing_ok else {}
+        return answer
+
+    def writes(self):
+        return [entry for entry in self.sent if entry[0] in WRITES]
+
+    def close(self):
+        pass
+
+
+class FakeKv2(FakeVaultApi):
+    """A KV v2 mount ``secret`` with versions: reads of the latest or ``?version=N``, check-and-set
+    writes (a wrong ``cas`` is Vault's 400), and ``max_versions`` in the metadata. ``answers``
+    still win, to make one path fail."""
+
+    MOUNT_INFO = {"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}}}
+
+    def __init__(self, max_versions=0, answers=None):
+        super(FakeKv2, self).__init__(answers)
+        self.versions = {}
+        self.max_versions = max_versions
+
+    def put(self, path, data):
+        self.versions.setdefault(path, []).append(dict(data))
+
+    def request(self, method, path, data=None, missing_ok=False, action=None):
+        if (method, path) in self.answers:
+            return super(FakeKv2, self).request(method, path, data, missing_ok, action)
+        self.sent.append((method, path, data))
+        if path.startswith("sys/internal/ui/mounts/secret/"):
+            return self.MOUNT_INFO
+        if path.startswith("secret/metadata/"):
+            return {"data": {"max_versions": self.max_versions}}
+        if path == "secret/config":
+            return {"data": {"max_versions": 0}}
+        assert path.startswith("secret/data/"), path
+        relative, _separator, wanted = path[len("secret/data/"):].partition("?version=")
+        versions = self.versions.setdefault(relative, [])
+        if method == "GET":
+            number = int(wanted) if wanted else len(versions)
+            if not 0 < number <= len(versions):
+                return None
+            return {"data": {"data": dict(versions[number - 1]), "metadata": {"version": number, "created_time": "2026-01-01T00:00:00Z"}}}
+        assert method == "POST", method
+        if data["options"]["cas"] != len(versions):
+            raise SecretOpsError("Vault rejected %s: check-and-set parameter did not match the current version" % (action or path),
+                                 status=400, vault_path=path)
+        versions.append(dict(data["data"]))
+        return {"data": {"version": len(versions)}}

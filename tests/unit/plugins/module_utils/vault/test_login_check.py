@@ -1,0 +1,82 @@
+"""check_login against fakes of K8sClient.request (the TokenRequest) and VaultClient.request: each
+step reports its own failure, the Vault token is revoked however it ends, and no token is returned."""
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.login_check import check_login
+
+from .fakes import FakeVaultApi, denied
+
+JWT = "header.payload.signature-never-shown"
+VAULT_TOKEN = "s.LOGIN-CHECK-TOKEN-VALUE"
+REVOKE = ("POST", "auth/token/revoke-self", {})
+
+
+class TokenRequests(object):
+    """A fake of ``K8sClient.request`` that answers TokenRequests (or fails them with ``status``)."""
+
+    def __init__(self, status=None):
+        self.status = status
+        self.sent = []
+
+    def request(self, method, path, path_params=None, query=None, body=None, content_type=None, action=None):
+        self.sent.append((method, path, path_params))
+        if self.status:
+            raise SecretOpsError("cannot %s: refused (HTTP %d)" % (action, self.status), status=self.status)
+        return dict(body, status={"token": JWT})
+
+
+class LoginVault(FakeVaultApi):
+    """Logs in as ``auth`` (or raises ``refusal``) and records the login."""
+
+    def __init__(self, answers=None, auth=None, refusal=None):
+        super(LoginVault, self).__init__(answers)
+        self.auth = auth or {"client_token": VAULT_TOKEN, "token_policies": ["default", "app"], "lease_duration": 3600,
+                             "entity_id": "e-1", "metadata": {"role": "app", "service_account_name": "app"}}
+        self.refusal = refusal
+        self.logins = []
+
+    def login(self, mount, data):
+        self.logins.append((mount, data))
+        if self.refusal:
+            raise self.refusal
+        return self.auth
+
+
+def test_a_working_setup_reads_the_path_and_revokes_its_token():
+    vault = LoginVault()
+    k8s = TokenRequests()
+    result = check_login(vault, k8s, "shop", "app", "app", mount_path="/kubernetes/", audience="vault", read_path="/secret/data/app")
+    assert result["success"] and result["step"] == "done" and result["read_ok"] is True
+    assert result["token_policies"] == ["app", "default"] and result["service_account"] == "shop/app"
+    assert vault.logins == [("kubernetes", {"role": "app", "jwt": JWT})]
+    assert [entry[:2] for entry in vault.sent] == [("GET", "secret/data/app"), REVOKE[:2]]
+    assert JWT not in repr(result) and VAULT_TOKEN not in repr(result)
+
+
+def test_a_refused_token_request_stops_before_vault():
+    vault = LoginVault()
+    result = check_login(vault, TokenRequests(status=403), "shop", "app", "app")
+    assert (result["success"], result["step"]) == (False, "token_request") and "HTTP 403" in result["reason"]
+    assert vault.logins == [] and vault.sent == []
+
+
+def test_a_refused_login_is_the_login_step_with_no_token_to_revoke():
+    vault = LoginVault(refusal=SecretOpsError("login at auth/kubernetes/login failed for role app: service account name not authorized",
+                                              status=403))
+    result = check_login(vault, TokenRequests(), "shop", "app", "app")
+    assert (result["success"], result["step"]) == (False, "login") and "not authorized" in result["reason"]
+    assert vault.sent == [] and JWT not in repr(result)
+
+
+def test_a_read_the_policy_refuses_is_the_read_step():
+    vault = LoginVault({("GET", "secret/data/app"): denied("secret/data/app")})
+    result = check_login(vault, TokenRequests(), "shop", "app", "app", read_path="secret/data/app")
+    assert (result["success"], result["step"], result["read_ok"]) == (False, "read", False)
+    assert result["reason"].startswith("permission denied on secret/data/app")
+    assert vault.sent[-1] == REVOKE
+
+
+def test_nothing_stored_at_the_path_still_proves_the_policy():
+    vault = LoginVault({("GET", "secret/data/app"): SecretOpsError("nothing at secret/data/app (HTTP 404)", status=404)})
+    result = check_login(vault, TokenRequests(), "shop", "app", "app", read_path="secret/data/app")
+    assert result["success"] and result["read_ok"] and result["read_note"] == "allowed, but nothing is stored at secret/data/app"
