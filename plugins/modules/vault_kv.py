@@ -111,15 +111,14 @@ options:
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
   - secretops.provisioning.vault_connection.auth
-  - ansible.builtin.action_common_attributes
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
     details: Key names only; values are hidden.
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""
