@@ -122,7 +122,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.module_runn
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.policies import ensure_policy
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.policy_service import ensure_policy
 
 
 def apply(module):

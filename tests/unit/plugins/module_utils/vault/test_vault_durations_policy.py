@@ -3,7 +3,7 @@
 import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import policy
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import hcl_policy as policy
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.durations import same_duration, to_seconds
 
 
