@@ -114,6 +114,43 @@ def test_policy_list_form_keeps_order_and_is_idempotent(local_env, vault_client)
     assert not set(names) & set(remaining)
 
 
+def test_policy_list_form_task_level_state_absent_deletes_every_item_and_refuses_rules(local_env, vault_client):
+    names = [unique("gone") for count in range(3)]
+    for name in names:
+        vault_client.sys.create_or_update_acl_policy(name, 'path "secret/data/%s" {\n  capabilities = ["read"]\n}\n' % name)
+    rules = [{"path": "secret/data/x", "capabilities": ["read"]}]
+    # Refused: one rules list cannot be every policy's; the task fails before deleting anything.
+    refused = run_tasks([task("bulk", "vault_policy", state="absent", rules=rules, policies=[{"name": name} for name in names])],
+                        env=vault_env(local_env))
+    assert refused.returncode != 0 and refused.task("bulk")["msg"].startswith("rules cannot be set at task level beside policies")
+    assert set(names) <= set(vault_client.sys.list_acl_policies()["data"]["keys"])
+    # Regression: task-level state: absent beside policies: used to be ignored (the items defaulted to present).
+    removal = task("bulk", "vault_policy", state="absent", policies=[{"name": name} for name in names])
+    removed = run_tasks([removal], env=vault_env(local_env)).assert_ok().task("bulk")
+    assert [result["name"] for result in removed["results"]] == names and all(result["changed"] for result in removed["results"])
+    assert not set(names) & set(vault_client.sys.list_acl_policies()["data"]["keys"])
+    assert run_tasks([removal], env=vault_env(local_env)).assert_ok().task("bulk")["changed"] is False
+
+
+def test_k8s_auth_role_list_form_inherits_task_level_settings_and_state(local_env, vault_client):
+    mount = unique("k8s")
+    vault_client.sys.enable_auth_method("kubernetes", path=mount)
+    try:
+        roles = [{"name": "a", "bound_service_account_names": ["a"]}, {"name": "b", "bound_service_account_names": ["b"], "token_ttl": "5m"}]
+        common = dict(mount_path=mount, bound_service_account_namespaces=["ns"], audience="vault", token_ttl="10m")
+        run_tasks([task("roles", "vault_k8s_auth_role", roles=roles, **common)], env=vault_env(local_env)).assert_ok()
+        # Regression: token_ttl and the other settings beside roles: were dropped without a word.
+        assert vault_client.read("auth/%s/role/a" % mount)["data"]["token_ttl"] == 600
+        assert vault_client.read("auth/%s/role/b" % mount)["data"]["token_ttl"] == 300
+        assert vault_client.read("auth/%s/role/a" % mount)["data"]["bound_service_account_namespaces"] == ["ns"]
+        gone = run_tasks([task("roles", "vault_k8s_auth_role", mount_path=mount, state="absent", roles=[{"name": "a"}, {"name": "b"}])],
+                         env=vault_env(local_env)).assert_ok().task("roles")
+        assert all(result["changed"] for result in gone["results"])
+        assert not (vault_client.list("auth/%s/role" % mount) or {}).get("data", {}).get("keys")
+    finally:
+        vault_client.sys.disable_auth_method(mount)
+
+
 def test_k8s_auth_role_durations_by_value_audience_warning_list_form(local_env, vault_client):
     mount = unique("k8s")
     vault_client.sys.enable_auth_method("kubernetes", path=mount)
