@@ -37,7 +37,7 @@ docs: venv
 	$(PY) tools/docs.py
 
 units: venv
-	$(PY) -m pytest -q tests/unit
+	$(PY) -m pytest -q tests/unit benchmarks/tests
 
 integration: venv
 	$(PY) -m pytest -q tests/integration

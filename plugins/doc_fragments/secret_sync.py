@@ -116,11 +116,13 @@ options:
             - Vault token for O(vault.auth_method=token).
             - Defaults to E(VAULT_TOKEN), then the file C(~/.vault-token).
           type: str
-        auth_mount_point:
+        auth_mount_path:
           description:
-            - Path where the login auth method is mounted.
+            - Path where the login auth method is mounted, without C(auth/).
             - Defaults to the method's name (V(kubernetes), V(approle), V(jwt)).
+            - The alias O(vault.auth_mount_point) is its former name.
           type: str
+          aliases: [auth_mount_point]
         auth_role:
           description: Role to log in as; required for O(vault.auth_method=kubernetes), optional for O(vault.auth_method=jwt).
           type: str

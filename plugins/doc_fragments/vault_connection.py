@@ -68,11 +68,13 @@ options:
       - Vault token for O(auth_method=token).
       - Defaults to E(VAULT_TOKEN), then the file C(~/.vault-token).
     type: str
-  auth_mount_point:
+  auth_mount_path:
     description:
-      - Path where the login auth method is mounted.
+      - Path where the login auth method is mounted, without C(auth/).
       - Defaults to the method's name (V(kubernetes), V(approle), V(jwt)).
+      - The alias O(auth_mount_point) is its former name.
     type: str
+    aliases: [auth_mount_point]
   auth_role:
     description: Role to log in as; required for O(auth_method=kubernetes), optional for O(auth_method=jwt).
     type: str
@@ -159,11 +161,14 @@ options:
       - name: VAULT_TOKEN
     vars:
       - name: secretops_vault_token
-  auth_mount_point:
+  auth_mount_path:
     ini:
+      - section: secretops_vault
+        key: auth_mount_path
       - section: secretops_vault
         key: auth_mount_point
     vars:
+      - name: secretops_vault_auth_mount_path
       - name: secretops_vault_auth_mount_point
   auth_role:
     ini:

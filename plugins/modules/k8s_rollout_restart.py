@@ -97,13 +97,15 @@ options:
     default: true
 extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_k8s
 attributes:
   check_mode:
     support: full
-    description: Reports which workloads would be restarted; patches nothing.
+    details: Reports which workloads would be restarted; patches nothing.
   diff_mode:
     support: none
-    description: Only annotations change; the result lists them.
+    details: Only annotations change; the result lists them.
 seealso:
   - module: secretops.provisioning.k8s_secret_consumers
 """

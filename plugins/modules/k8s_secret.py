@@ -29,17 +29,15 @@ description:
   - See C(docs/k8s_secret.md) in the collection for the exact semantics.
 extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_k8s
 attributes:
   check_mode:
     support: full
-    description: Reads the current state and reports what would change; nothing is written.
+    details: Reads the current state and reports what would change; nothing is written.
   diff_mode:
     support: full
-    description: Shows metadata, type and per key whether it is added, removed or changed, with a fingerprint, never a value.
-  platform:
-    platforms: all
-    support: full
-    description: Runs wherever the C(kubernetes) Python library can reach the API server.
+    details: Shows metadata, type and per key whether it is added, removed or changed, with a fingerprint, never a value.
 requirements:
   - cryptography >= 41.0.0 (Python library), to check TLS and SSH keys
 options:

@@ -47,13 +47,9 @@ options:
     required: true
 extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads.
-  diff_mode:
-    support: none
-    description: The module changes nothing.
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_k8s
+  - secretops.provisioning.attributes.read_only
 seealso:
   - module: secretops.provisioning.k8s_rollout_restart
 """

@@ -19,17 +19,9 @@ description:
     every value of a Secret written by C(kubectl apply) in clear text.
 extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads, so it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is no diff.
-  platform:
-    platforms: all
-    support: full
-    description: Runs wherever the C(kubernetes) Python library can reach the API server.
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_k8s
+  - secretops.provisioning.attributes.read_only
 options:
   name:
     description: Name of the Secret to read. Without it, the Secrets matching the selectors are listed.

@@ -43,13 +43,15 @@ options:
     type: str
 extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_k8s
 attributes:
   check_mode:
     support: full
-    description: Reports what would be created.
+    details: Reports what would be created.
   diff_mode:
     support: none
-    description: RV(created) lists the objects.
+    details: RV(created) lists the objects.
 """
 
 EXAMPLES = r"""

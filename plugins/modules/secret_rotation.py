@@ -53,13 +53,14 @@ options:
 extends_documentation_fragment:
   - secretops.provisioning.secret_sync
   - secretops.provisioning.k8s_connection
+  - secretops.provisioning.attributes
 attributes:
   check_mode:
     support: full
-    description: Reports what would rotate; writes nothing.
+    details: Reports what would rotate; writes nothing.
   diff_mode:
     support: none
-    description: Results carry fingerprints; values are never shown.
+    details: Results carry fingerprints; values are never shown.
 seealso:
   - module: secretops.provisioning.secret_sync
   - module: secretops.provisioning.k8s_rollout_restart

@@ -56,13 +56,15 @@ options:
   started:
     description: When the run started (ISO 8601).
     type: str
+extends_documentation_fragment:
+  - secretops.provisioning.attributes
 attributes:
   check_mode:
     support: full
-    description: Builds and returns the report; writes no file.
+    details: Builds and returns the report; writes no file.
   diff_mode:
     support: none
-    description: The report is the output.
+    details: The report is the output.
 """
 
 EXAMPLES = r"""

@@ -42,13 +42,14 @@ options:
 extends_documentation_fragment:
   - secretops.provisioning.secret_sync
   - secretops.provisioning.k8s_connection
+  - secretops.provisioning.attributes
 attributes:
   check_mode:
     support: full
-    description: Reports what would be written to Vault and Kubernetes; writes nothing.
+    details: Reports what would be written to Vault and Kubernetes; writes nothing.
   diff_mode:
     support: none
-    description: Results name fields, keys and versions; values are never shown.
+    details: Results name fields, keys and versions; values are never shown.
 seealso:
   - module: secretops.provisioning.secret_rotation
 """

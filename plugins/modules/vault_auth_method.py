@@ -18,9 +18,12 @@ description:
   - Reads first and writes only on a difference; settings that are omitted are left as they are.
   - An auth method of another type already at the path is an error, never silently replaced.
 options:
-  path:
-    description: Path to mount the auth method at, without C(auth/). Defaults to O(type).
+  mount_path:
+    description:
+      - Path to mount the auth method at, without C(auth/). Defaults to O(type).
+      - The alias O(path) is its former name.
     type: str
+    aliases: [path]
   type:
     description: Auth method type, for example V(kubernetes), V(approle), V(jwt), V(userpass). Required when O(state=present).
     type: str
@@ -28,14 +31,13 @@ extends_documentation_fragment:
   - secretops.provisioning.vault_connection
   - secretops.provisioning.vault_connection.auth
   - secretops.provisioning.vault_mount_tune
-  - ansible.builtin.action_common_attributes
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -43,14 +45,14 @@ EXAMPLES = r"""
   secretops.provisioning.vault_auth_method:
     url: https://vault.example.com:8200
     type: kubernetes
-    path: k8s-prod
+    mount_path: k8s-prod
     description: Production cluster
     default_lease_ttl: 1h
     max_lease_ttl: 8h
 
 - name: Disable it
   secretops.provisioning.vault_auth_method:
-    path: k8s-prod
+    mount_path: k8s-prod
     state: absent
 """
 
@@ -86,13 +88,13 @@ def apply(module):
     params = module.params
     with vault_session(vault_params(params)) as client:
         return mounts.ensure_mount(
-            client, mounts.AUTH, params["path"] or params["type"], params["type"], mounts.tune_settings(params),
+            client, mounts.AUTH, params["mount_path"] or params["type"], params["type"], mounts.tune_settings(params),
             state=params["state"], local=params["local"], check_mode=module.check_mode,
         )
 
 
 def main():
-    spec = vault_argument_spec(path={"type": "str"}, type={"type": "str"}, **mounts.tune_argument_spec())
+    spec = vault_argument_spec(mount_path={"type": "str", "aliases": ["path"]}, type={"type": "str"}, **mounts.tune_argument_spec())
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_if=[("state", "present", ["type"])])
     run(module, lambda: apply(module))
 

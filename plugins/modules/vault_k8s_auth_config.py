@@ -72,14 +72,13 @@ options:
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
   - secretops.provisioning.vault_connection.auth
-  - ansible.builtin.action_common_attributes
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
-  platform:
-    platforms: posix
 notes:
   - The diff shows whether a token reviewer JWT is set, never the JWT.
 """

@@ -18,6 +18,8 @@ description:
   - Omitted settings are not managed. Warns when a role has no audience.
   - Give one role with O(name), or many with O(roles); the list form logs in once and reuses one
     HTTP session, and returns per-role results in input order.
+  - Beside O(roles), every task-level option (O(mount_path), O(state) and each role setting such as
+    O(token_ttl)) applies to every item that does not set it.
 options:
   mount_path:
     description: Path of the Kubernetes auth method, without C(auth/). The default for every item of O(roles).
@@ -84,6 +86,7 @@ options:
   roles:
     description:
       - Many roles in one task, each with the same options as a single role.
+      - An item's option that is not set takes the task-level value.
       - Mutually exclusive with O(name).
     type: list
     elements: dict
@@ -96,10 +99,9 @@ options:
         description: Path of the auth method for this role. Defaults to the top-level O(mount_path).
         type: str
       state:
-        description: Same as the top-level O(state).
+        description: Same as the top-level O(state); defaults to it.
         type: str
         choices: [present, absent]
-        default: present
       bound_service_account_names:
         description: Same as the top-level O(bound_service_account_names).
         type: list
@@ -149,14 +151,13 @@ options:
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
   - secretops.provisioning.vault_connection.auth
-  - ansible.builtin.action_common_attributes
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -209,6 +210,9 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
+# Beside roles:, every task-level option applies to every item that does not set it (list_form.py).
+INHERITED = ("mount_path", "state") + tuple(k8s_auth.ROLE_KINDS)
+
 
 def apply(module):
     params = module.params
@@ -217,11 +221,10 @@ def apply(module):
         def apply_one(item):
             settings = dict((name, item.get(name)) for name in k8s_auth.ROLE_KINDS)
             return k8s_auth.ensure_role(
-                client, item.get("mount_path") or params["mount_path"], item["name"], settings,
-                state=item.get("state") or "present", check_mode=module.check_mode,
+                client, item["mount_path"], item["name"], settings, state=item["state"], check_mode=module.check_mode,
             )
 
-        return apply_single_or_list(module, "roles", apply_one, lambda item: "role %s" % item["name"])
+        return apply_single_or_list(module, "roles", apply_one, lambda item: "role %s" % item["name"], inherited=INHERITED)
 
 
 def main():
@@ -230,7 +233,7 @@ def main():
     item_options.update(
         name={"type": "str", "required": True},
         mount_path={"type": "str"},
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
+        state={"type": "str", "choices": ["present", "absent"]},
     )
     spec = vault_argument_spec(
         mount_path={"type": "str", "default": "kubernetes"},

@@ -91,15 +91,14 @@ options:
         default: 30
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
-  - ansible.builtin.action_common_attributes
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
 attributes:
   check_mode:
     support: full
     details: The check runs in check mode too; it changes nothing.
   diff_mode:
     support: none
-  platform:
-    platforms: posix
 notes:
   - Takes the Vault connection options of the other Vault modules but no auth options, since it
     logs in as the service account.

@@ -19,6 +19,9 @@ description:
   - O(only_if_missing) writes only when the path holds no live version (the "generate once" case);
     on KV v2 the write uses C(cas=0), so a concurrent writer cannot be overwritten.
   - Give one secret with O(path), or many with O(secrets) (one login, one HTTP session, results in input order).
+  - Beside O(secrets), the task-level O(mount_point), O(only_if_missing), O(max_versions), O(custom_metadata),
+    O(state) and O(delete_all_versions) apply to every item that does not set them; O(data), O(cas) and
+    O(destroy_versions) are per secret and fail the task when set at task level.
 options:
   path:
     description:
@@ -68,7 +71,9 @@ options:
     type: bool
     default: false
   secrets:
-    description: Many secrets in one task, each with the same options as a single secret. Mutually exclusive with O(path).
+    description:
+      - Many secrets in one task, each with the same options as a single secret. Mutually exclusive with O(path).
+      - An item's option that is not set takes the task-level value.
     type: list
     elements: dict
     suboptions:
@@ -86,40 +91,36 @@ options:
         description: Same as the top-level O(cas).
         type: int
       only_if_missing:
-        description: Same as the top-level O(only_if_missing).
+        description: Same as the top-level O(only_if_missing); defaults to it.
         type: bool
-        default: false
       max_versions:
-        description: Same as the top-level O(max_versions).
+        description: Same as the top-level O(max_versions); defaults to it.
         type: int
       custom_metadata:
-        description: Same as the top-level O(custom_metadata).
+        description: Same as the top-level O(custom_metadata); defaults to it.
         type: dict
       state:
-        description: Same as the top-level O(state).
+        description: Same as the top-level O(state); defaults to it.
         type: str
         choices: [present, absent]
-        default: present
       destroy_versions:
         description: Same as the top-level O(destroy_versions).
         type: list
         elements: int
       delete_all_versions:
-        description: Same as the top-level O(delete_all_versions).
+        description: Same as the top-level O(delete_all_versions); defaults to it.
         type: bool
-        default: false
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
   - secretops.provisioning.vault_connection.auth
-  - ansible.builtin.action_common_attributes
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
     details: Key names only; values are hidden.
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -200,18 +201,23 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
+# An item's options have no default: None means "not set", so the task-level value applies (list_form.py).
 ITEM_OPTIONS = {
     "path": {"type": "str", "required": True},
     "mount_point": {"type": "str"},
     "data": {"type": "dict", "no_log": True},
     "cas": {"type": "int"},
-    "only_if_missing": {"type": "bool", "default": False},
+    "only_if_missing": {"type": "bool"},
     "max_versions": {"type": "int"},
     "custom_metadata": {"type": "dict"},
-    "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+    "state": {"type": "str", "choices": ["present", "absent"]},
     "destroy_versions": {"type": "list", "elements": "int"},
-    "delete_all_versions": {"type": "bool", "default": False},
+    "delete_all_versions": {"type": "bool"},
 }
+TASK_DEFAULTS = {"only_if_missing": False, "state": "present", "delete_all_versions": False}
+# Beside secrets:, what applies to every item and what is per secret only (list_form.py).
+INHERITED = ("mount_point", "only_if_missing", "max_versions", "custom_metadata", "state", "delete_all_versions")
+REFUSED = ("data", "cas", "destroy_versions")
 
 
 def apply(module):
@@ -219,22 +225,25 @@ def apply(module):
     with vault_session(vault_params(params)) as client:
 
         def apply_one(item):
-            mount_point = item.get("mount_point") or params["mount_point"]
             if item.get("state") == "absent":
                 return kv.delete_secret(
-                    client, item["path"], mount_point, destroy_versions=item.get("destroy_versions"),
+                    client, item["path"], item.get("mount_point"), destroy_versions=item.get("destroy_versions"),
                     delete_all_versions=item.get("delete_all_versions"), check_mode=module.check_mode,
                 )
             return kv.write_secret(
-                client, item["path"], item.get("data"), mount_point, cas=item.get("cas"), only_if_missing=item.get("only_if_missing"),
-                max_versions=item.get("max_versions"), custom_metadata=item.get("custom_metadata"), check_mode=module.check_mode,
+                client, item["path"], item.get("data"), item.get("mount_point"), cas=item.get("cas"),
+                only_if_missing=item.get("only_if_missing"), max_versions=item.get("max_versions"),
+                custom_metadata=item.get("custom_metadata"), check_mode=module.check_mode,
             )
 
-        return apply_single_or_list(module, "secrets", apply_one, lambda item: "secret %s" % item["path"])
+        return apply_single_or_list(module, "secrets", apply_one, lambda item: "secret %s" % item["path"],
+                                    inherited=INHERITED, refused=REFUSED)
 
 
 def main():
-    top = dict(ITEM_OPTIONS)
+    top = dict((name, dict(option)) for name, option in ITEM_OPTIONS.items())
+    for name, default in TASK_DEFAULTS.items():
+        top[name]["default"] = default
     top["path"] = {"type": "str"}
     # The list itself is not secret; each item's data is no_log through ITEM_OPTIONS.
     spec = vault_argument_spec(secrets={"type": "list", "elements": "dict", "options": ITEM_OPTIONS, "no_log": False}, **top)

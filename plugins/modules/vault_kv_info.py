@@ -33,14 +33,9 @@ options:
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
   - secretops.provisioning.vault_connection.auth
-  - ansible.builtin.action_common_attributes
-attributes:
-  check_mode:
-    support: full
-  diff_mode:
-    support: none
-  platform:
-    platforms: posix
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
+  - secretops.provisioning.attributes.read_only
 """
 
 EXAMPLES = r"""

@@ -19,6 +19,8 @@ description:
     order and capability order do not count as changes; the diff shows the policy text before and after.
   - Give one policy with O(name), or many with O(policies); the list form logs in once, reuses one
     HTTP session, and returns per-policy results in input order.
+  - Beside O(policies), the task-level O(state) applies to every item that does not set it; O(policy) and
+    O(rules) are per policy and fail the task when set at task level.
 options:
   name:
     description: Name of the policy. Mutually exclusive with O(policies).
@@ -40,7 +42,9 @@ options:
     type: list
     elements: dict
   policies:
-    description: Many policies in one task. Mutually exclusive with O(name).
+    description:
+      - Many policies in one task. Mutually exclusive with O(name).
+      - An item's O(policies[].state) that is not set takes the task-level O(state).
     type: list
     elements: dict
     suboptions:
@@ -49,10 +53,9 @@ options:
         type: str
         required: true
       state:
-        description: Same as the top-level O(state).
+        description: Same as the top-level O(state); defaults to it.
         type: str
         choices: [present, absent]
-        default: present
       policy:
         description: Same as the top-level O(policy).
         type: str
@@ -63,14 +66,13 @@ options:
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
   - secretops.provisioning.vault_connection.auth
-  - ansible.builtin.action_common_attributes
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""
@@ -123,7 +125,19 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.module_runn
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.policies import ensure_policy
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.policy_service import ensure_policy
+
+
+# An item's state has no default: None means "not set", so the task-level state applies (list_form.py).
+ITEM_OPTIONS = {
+    "name": {"type": "str", "required": True},
+    "state": {"type": "str", "choices": ["present", "absent"]},
+    "policy": {"type": "str"},
+    "rules": {"type": "list", "elements": "dict"},
+}
+# Beside policies:, what applies to every item and what is per policy only (list_form.py).
+INHERITED = ("state",)
+REFUSED = ("policy", "rules")
 
 
 def apply(module):
@@ -135,22 +149,17 @@ def apply(module):
                 state=item.get("state") or "present", check_mode=module.check_mode,
             )
 
-        return apply_single_or_list(module, "policies", apply_one, lambda item: "policy %s" % item["name"])
+        return apply_single_or_list(module, "policies", apply_one, lambda item: "policy %s" % item["name"],
+                                    inherited=INHERITED, refused=REFUSED)
 
 
 def main():
-    item_options = {
-        "name": {"type": "str", "required": True},
-        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
-        "policy": {"type": "str"},
-        "rules": {"type": "list", "elements": "dict"},
-    }
     spec = vault_argument_spec(
         name={"type": "str"},
         state={"type": "str", "choices": ["present", "absent"], "default": "present"},
         policy={"type": "str"},
         rules={"type": "list", "elements": "dict"},
-        policies={"type": "list", "elements": "dict", "options": item_options, "mutually_exclusive": [("policy", "rules")]},
+        policies={"type": "list", "elements": "dict", "options": ITEM_OPTIONS, "mutually_exclusive": [("policy", "rules")]},
     )
     module = AnsibleModule(
         argument_spec=spec, supports_check_mode=True,

@@ -18,10 +18,13 @@ description:
   - Reads first and writes only on a difference; settings that are omitted are left as they are.
   - Upgrading a KV mount from version 1 to 2 is a tune; Vault cannot downgrade.
 options:
-  path:
-    description: Path of the mount, for example V(secret) or V(apps/kv).
+  mount_point:
+    description:
+      - Path of the mount, for example V(secret) or V(apps/kv).
+      - The alias O(path) is its former name.
     type: str
     required: true
+    aliases: [path]
   type:
     description: Engine type, for example V(kv). Required when O(state=present).
     type: str
@@ -36,20 +39,19 @@ extends_documentation_fragment:
   - secretops.provisioning.vault_connection
   - secretops.provisioning.vault_connection.auth
   - secretops.provisioning.vault_mount_tune
-  - ansible.builtin.action_common_attributes
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
 attributes:
   check_mode:
     support: full
   diff_mode:
     support: full
-  platform:
-    platforms: posix
 """
 
 EXAMPLES = r"""
 - name: A KV v2 mount for applications
   secretops.provisioning.vault_secrets_engine:
-    path: apps
+    mount_point: apps
     type: kv
     kv_version: 2
     description: Application secrets
@@ -93,14 +95,14 @@ def apply(module):
     settings["options"] = options or None
     with vault_session(vault_params(params)) as client:
         return mounts.ensure_mount(
-            client, mounts.ENGINES, params["path"], params["type"], settings,
+            client, mounts.ENGINES, params["mount_point"], params["type"], settings,
             state=params["state"], local=params["local"], check_mode=module.check_mode,
         )
 
 
 def main():
     spec = vault_argument_spec(
-        path={"type": "str", "required": True},
+        mount_point={"type": "str", "required": True, "aliases": ["path"]},
         type={"type": "str"},
         kv_version={"type": "int", "choices": [1, 2]},
         options={"type": "dict"},

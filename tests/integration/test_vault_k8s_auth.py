@@ -38,7 +38,7 @@ def k8s_auth_setup(local_env, k8s_api, vault_client, namespace):
         ca_text = handle.read()
     value = unique("db-password")
     tasks = [
-        task("auth", "vault_auth_method", type="kubernetes", path=mount),
+        task("auth", "vault_auth_method", type="kubernetes", mount_path=mount),
         task("config", "vault_k8s_auth_config", mount_path=mount, kubernetes_host=local_env.api_server, kubernetes_ca_cert=ca_text,
              token_reviewer_jwt=reviewer_jwt, disable_local_ca_jwt=True),
         task("policy", "vault_policy", name=app, rules=[{"path": "secret/data/%s/*" % app, "capabilities": ["read"]}]),
@@ -102,7 +102,7 @@ def test_lookup_logs_in_with_the_kubernetes_auth_method(local_env, k8s_auth_setu
     env = vault_env(local_env)
     env.pop("VAULT_TOKEN")
     lookup = "lookup('secretops.provisioning.vault_kv', 'secret/%s/db', field='password', auth_method='kubernetes', auth_role='%s', " \
-             "auth_mount_point='%s', " % (setup["app"], setup["app"], setup["mount"])
+             "auth_mount_path='%s', " % (setup["app"], setup["app"], setup["mount"])
     tasks = [
         {"name": "direct", "set_fact": {"v": "{{ %s jwt=the_jwt) }}" % lookup}},
         {"name": "file", "set_fact": {"v": "{{ %s jwt_file='%s') }}" % (lookup, jwt_file)}},

@@ -108,6 +108,41 @@ def test_kv_list_form(local_env, vault_client):
     assert run_tasks([task("many", "vault_kv", secrets=secrets)], env=vault_env(local_env)).assert_ok().task("many")["changed"] is False
 
 
+def test_kv_list_form_task_level_state_absent_deletes_every_item(local_env, vault_client):
+    # Regression: task-level state (and delete_all_versions) beside secrets: used to be ignored, so this wrote instead.
+    names = [unique("gone") for count in range(3)]
+    for name in names:
+        vault_client.secrets.kv.v2.create_or_update_secret(path=name, secret={"n": "1"}, mount_point="secret")
+    kept = unique("kept")
+    vault_client.secrets.kv.v2.create_or_update_secret(path=kept, secret={"n": "1"}, mount_point="secret")
+    items = [{"path": name} for name in names] + [{"path": kept, "state": "present", "data": {"n": "1"}}]
+    removal = task("remove", "vault_kv", mount_point="secret", state="absent", delete_all_versions=True, secrets=items)
+
+    checked = run_tasks([removal], env=vault_env(local_env), check=True).assert_ok().task("remove")
+    assert [item.get("action") for item in checked["results"]] == ["deleted_all_versions"] * 3 + [None]
+    assert all(_kv2(vault_client, name)["data"]["data"] == {"n": "1"} for name in names)
+
+    removed = run_tasks([removal], env=vault_env(local_env)).assert_ok().task("remove")
+    assert [item.get("action") for item in removed["results"]] == ["deleted_all_versions"] * 3 + [None]
+    assert all(vault_client.read("secret/metadata/%s" % name) is None for name in names)
+    assert _kv2(vault_client, kept)["data"]["data"] == {"n": "1"}  # an item's own state wins over the task's
+    again = run_tasks([removal], env=vault_env(local_env)).assert_ok().task("remove")
+    assert again["changed"] is False
+
+
+def test_kv_list_form_refuses_per_secret_options_at_task_level_before_any_write(local_env, vault_client):
+    # Regression: task-level data and cas beside secrets: used to be dropped without a word.
+    names = [unique("refused") for count in range(2)]
+    value = unique("refused-value")
+    items = [{"path": "secret/%s" % name, "data": {"n": unique("item")}} for name in names]
+    run = run_tasks([task("many", "vault_kv", data={"password": value}, cas=0, secrets=items)], env=vault_env(local_env))
+    assert run.returncode != 0
+    message = run.task("many")["msg"]
+    assert message.startswith("data, cas cannot be set at task level beside secrets"), message
+    assert value not in run.stdout + run.stderr
+    assert all(vault_client.read("secret/metadata/%s" % name) is None for name in names)
+
+
 def test_lookup_reads_field_map_and_version(local_env, vault_client):
     name = unique("look")
     vault_client.secrets.kv.v2.create_or_update_secret(path=name, mount_point="secret", secret={"user": "u1", "password": "p1"})

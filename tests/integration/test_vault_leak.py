@@ -35,7 +35,7 @@ def test_no_token_jwt_or_value_in_vvvv_output(local_env, k8s_api, vault_client, 
     lookup = "lookup('secretops.provisioning.vault_kv', 'secret/%s', field='password', auth_method='kubernetes', auth_role='%s', " \
              "auth_mount_point='%s', jwt=login_jwt)" % (app, app, mount)
     tasks = [
-        task("auth", "vault_auth_method", type="kubernetes", path=mount),
+        task("auth", "vault_auth_method", type="kubernetes", mount_path=mount),
         task("config", "vault_k8s_auth_config", mount_path=mount, kubernetes_host=local_env.api_server, kubernetes_ca_cert=ca_text,
              token_reviewer_jwt=reviewer_jwt, disable_local_ca_jwt=True, token_reviewer_jwt_update="always"),
         task("policy", "vault_policy", name=app, rules=[{"path": "secret/data/%s" % app, "capabilities": ["read"]}]),

@@ -7,7 +7,7 @@ from tests.integration.vault_it_helpers import merged, task, unique, vault_env
 
 def test_auth_method_check_create_rerun_tune_disable(local_env, vault_client):
     path = unique("k8s")
-    enable = task("enable", "vault_auth_method", type="kubernetes", path=path, description="it", default_lease_ttl="1h")
+    enable = task("enable", "vault_auth_method", type="kubernetes", mount_path=path, description="it", default_lease_ttl="1h")
 
     checked = run_tasks([enable], env=vault_env(local_env), check=True).assert_ok()
     assert checked.task("enable")["changed"] is True
@@ -17,11 +17,11 @@ def test_auth_method_check_create_rerun_tune_disable(local_env, vault_client):
     assert first.task("enable")["action"] == "enabled"
     assert vault_client.sys.list_auth_methods()["data"][path + "/"]["type"] == "kubernetes"
 
-    again = task("enable", "vault_auth_method", type="kubernetes", path=path, description="it", default_lease_ttl=3600)
+    again = task("enable", "vault_auth_method", type="kubernetes", mount_path=path, description="it", default_lease_ttl=3600)
     second = run_tasks([again], env=vault_env(local_env)).assert_ok()
     assert second.task("enable")["changed"] is False
 
-    tune = task("tune", "vault_auth_method", type="kubernetes", path=path, default_lease_ttl="2h",
+    tune = task("tune", "vault_auth_method", type="kubernetes", mount_path=path, default_lease_ttl="2h",
                 listing_visibility="unauth", audit_non_hmac_request_keys=["role"])
     tuned = run_tasks([tune], env=vault_env(local_env), diff=True).assert_ok().task("tune")
     assert tuned["action"] == "tuned"
@@ -32,6 +32,7 @@ def test_auth_method_check_create_rerun_tune_disable(local_env, vault_client):
     wrong_type = run_tasks([task("wrong", "vault_auth_method", type="approle", path=path)], env=vault_env(local_env))
     assert wrong_type.returncode != 0 and "already enabled at %s" % path in wrong_type.task("wrong")["msg"]
 
+    # `path` is the former name of mount_path, kept as an alias.
     disable = task("disable", "vault_auth_method", path=path, state="absent")
     assert run_tasks([disable], env=vault_env(local_env), check=True).assert_ok().task("disable")["changed"] is True
     assert path + "/" in vault_client.sys.list_auth_methods()["data"]
@@ -42,18 +43,19 @@ def test_auth_method_check_create_rerun_tune_disable(local_env, vault_client):
 
 def test_secrets_engine_kv_v1_then_upgrade_to_v2(local_env, vault_client):
     path = unique("kv")
-    v1 = task("mount", "vault_secrets_engine", path=path, type="kv", kv_version=1, max_lease_ttl="24h")
+    v1 = task("mount", "vault_secrets_engine", mount_point=path, type="kv", kv_version=1, max_lease_ttl="24h")
     assert run_tasks([v1], env=vault_env(local_env), check=True).assert_ok().task("mount")["changed"] is True
     assert path + "/" not in vault_client.sys.list_mounted_secrets_engines()["data"]
     assert run_tasks([v1], env=vault_env(local_env)).assert_ok().task("mount")["action"] == "enabled"
     assert run_tasks([v1], env=vault_env(local_env)).assert_ok().task("mount")["changed"] is False
 
-    v2 = task("mount", "vault_secrets_engine", path=path, type="kv", kv_version=2, max_lease_ttl=86400)
+    v2 = task("mount", "vault_secrets_engine", mount_point=path, type="kv", kv_version=2, max_lease_ttl=86400)
     upgraded = run_tasks([v2], env=vault_env(local_env), diff=True).assert_ok().task("mount")
     assert upgraded["changed_settings"] == ["options"]
     assert upgraded["diff"]["after"]["options"] == {"version": "2"}
     assert vault_client.sys.list_mounted_secrets_engines()["data"][path + "/"]["options"]["version"] == "2"
 
+    # `path` is the former name of mount_point, kept as an alias.
     gone = run_tasks([task("mount", "vault_secrets_engine", path=path, state="absent")], env=vault_env(local_env)).assert_ok()
     assert gone.task("mount")["action"] == "disabled"
     assert path + "/" not in vault_client.sys.list_mounted_secrets_engines()["data"]
@@ -110,6 +112,43 @@ def test_policy_list_form_keeps_order_and_is_idempotent(local_env, vault_client)
     assert [result["name"] for result in removed["results"]] == list(reversed(names))
     remaining = vault_client.sys.list_acl_policies()["data"]["keys"]
     assert not set(names) & set(remaining)
+
+
+def test_policy_list_form_task_level_state_absent_deletes_every_item_and_refuses_rules(local_env, vault_client):
+    names = [unique("gone") for count in range(3)]
+    for name in names:
+        vault_client.sys.create_or_update_acl_policy(name, 'path "secret/data/%s" {\n  capabilities = ["read"]\n}\n' % name)
+    rules = [{"path": "secret/data/x", "capabilities": ["read"]}]
+    # Refused: one rules list cannot be every policy's; the task fails before deleting anything.
+    refused = run_tasks([task("bulk", "vault_policy", state="absent", rules=rules, policies=[{"name": name} for name in names])],
+                        env=vault_env(local_env))
+    assert refused.returncode != 0 and refused.task("bulk")["msg"].startswith("rules cannot be set at task level beside policies")
+    assert set(names) <= set(vault_client.sys.list_acl_policies()["data"]["keys"])
+    # Regression: task-level state: absent beside policies: used to be ignored (the items defaulted to present).
+    removal = task("bulk", "vault_policy", state="absent", policies=[{"name": name} for name in names])
+    removed = run_tasks([removal], env=vault_env(local_env)).assert_ok().task("bulk")
+    assert [result["name"] for result in removed["results"]] == names and all(result["changed"] for result in removed["results"])
+    assert not set(names) & set(vault_client.sys.list_acl_policies()["data"]["keys"])
+    assert run_tasks([removal], env=vault_env(local_env)).assert_ok().task("bulk")["changed"] is False
+
+
+def test_k8s_auth_role_list_form_inherits_task_level_settings_and_state(local_env, vault_client):
+    mount = unique("k8s")
+    vault_client.sys.enable_auth_method("kubernetes", path=mount)
+    try:
+        roles = [{"name": "a", "bound_service_account_names": ["a"]}, {"name": "b", "bound_service_account_names": ["b"], "token_ttl": "5m"}]
+        common = dict(mount_path=mount, bound_service_account_namespaces=["ns"], audience="vault", token_ttl="10m")
+        run_tasks([task("roles", "vault_k8s_auth_role", roles=roles, **common)], env=vault_env(local_env)).assert_ok()
+        # Regression: token_ttl and the other settings beside roles: were dropped without a word.
+        assert vault_client.read("auth/%s/role/a" % mount)["data"]["token_ttl"] == 600
+        assert vault_client.read("auth/%s/role/b" % mount)["data"]["token_ttl"] == 300
+        assert vault_client.read("auth/%s/role/a" % mount)["data"]["bound_service_account_namespaces"] == ["ns"]
+        gone = run_tasks([task("roles", "vault_k8s_auth_role", mount_path=mount, state="absent", roles=[{"name": "a"}, {"name": "b"}])],
+                         env=vault_env(local_env)).assert_ok().task("roles")
+        assert all(result["changed"] for result in gone["results"])
+        assert not (vault_client.list("auth/%s/role" % mount) or {}).get("data", {}).get("keys")
+    finally:
+        vault_client.sys.disable_auth_method(mount)
 
 
 def test_k8s_auth_role_durations_by_value_audience_warning_list_form(local_env, vault_client):

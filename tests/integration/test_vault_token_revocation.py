@@ -47,7 +47,7 @@ def _login_tokens(vault_client, mount, before):
 
 
 def _login(setup, **extra):
-    options = dict(auth_method="approle", auth_mount_point=setup["mount"], role_id=setup["role_id"], secret_id=setup["secret_id"])
+    options = dict(auth_method="approle", auth_mount_path=setup["mount"], role_id=setup["role_id"], secret_id=setup["secret_id"])
     options.update(extra)
     return options
 

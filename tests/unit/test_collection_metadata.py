@@ -80,3 +80,29 @@ def test_build_ignores_what_tools_leave_in_the_tree():
     # ansible-lint caches an installed copy of the collection in .ansible/; without this entry the
     # tarball carried a second copy of every file.
     assert {".ansible", ".build", ".venv", "tests/output"} <= set(load("galaxy.yml")["build_ignore"])
+
+
+def module_documentation(name):
+    import ast
+
+    with open(os.path.join(REPO_ROOT, "plugins", "modules", name + ".py")) as handle:
+        tree = ast.parse(handle.read())
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and getattr(node.targets[0], "id", None) == "DOCUMENTATION":
+            return yaml.safe_load(node.value.value)
+    raise AssertionError("no DOCUMENTATION in %s" % name)
+
+
+def test_every_module_takes_its_attributes_from_the_one_fragment():
+    groups = load("meta/runtime.yml")["action_groups"]
+    for name in sorted(module_names()):
+        doc = module_documentation(name)
+        fragments = doc["extends_documentation_fragment"]
+        assert "secretops.provisioning.attributes" in fragments, name
+        assert "ansible.builtin.action_common_attributes" not in fragments, name
+        own = doc.get("attributes", {})
+        # The platform is the same everywhere, so only the fragment states it; a module states support levels.
+        assert "platform" not in own and "action_group" not in own, name
+        assert all(set(attribute) <= {"support", "details"} for attribute in own.values()), name
+        group_fragments = {fragment.rsplit("_", 1)[1] for fragment in fragments if ".attributes.action_group_" in fragment}
+        assert group_fragments == {group for group, members in groups.items() if name in members}, name

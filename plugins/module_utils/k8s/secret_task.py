@@ -18,6 +18,7 @@ __metaclass__ = type
 import os
 from concurrent.futures import ThreadPoolExecutor
 
+from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
@@ -62,14 +63,8 @@ class _Item(object):
 def _items(params):
     if params.get("secrets") is None:
         return [_Item(None, "", params)]
-    items = []
-    for index, entry in enumerate(params["secrets"]):
-        spec = dict(entry)
-        for option in INHERITED:
-            if spec.get(option) is None:
-                spec[option] = params.get(option)
-        items.append(_Item(index, "secrets[%d]" % index, spec))
-    return items
+    # The content options are refused beside secrets: by the module's mutually_exclusive.
+    return [_Item(index, "secrets[%d]" % index, spec) for index, spec in enumerate(list_form.inherit(params, params["secrets"], INHERITED))]
 
 
 def summarize(desired, secret, data, info=None, content_key=None):

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.list_form import list_items
 
 
 def apply_items(items, apply_one, label):
@@ -43,14 +44,18 @@ def apply_items(items, apply_one, label):
     return {"changed": any(result.get("changed") for result in results), "results": results, "diff": diffs, "warnings": warnings}
 
 
-def apply_single_or_list(module, list_option, apply_one, label):
+def apply_single_or_list(module, list_option, apply_one, label, inherited=(), refused=()):
     """Apply the module's list form (``module.params[list_option]``) or, without it, its top-level
     options as the one item; warn through the module and return the module result.
+
+    Task-level options beside the list follow the one list-form rule (``list_form.py``): those in
+    ``inherited`` apply to every item that does not set them, those in ``refused`` fail the task
+    before any item is applied.
 
     The list form returns ``{"changed", "results", "diff"}``; the single form returns the item's
     own result with its ``diff``, so a one-item task reads like any other module.
     """
-    listed = module.params[list_option]
+    listed = list_items(module.params, list_option, inherited, refused)
     outcome = apply_items(listed if listed is not None else [module.params], apply_one, label)
     for warning in outcome.pop("warnings"):
         module.warn(warning)

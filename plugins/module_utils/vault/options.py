@@ -18,8 +18,8 @@ from ansible.module_utils.basic import env_fallback
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import METHODS
 
 
-def _option(opt_type, env=None, no_log=False, default=None, choices=None):
-    return {"type": opt_type, "env": env or [], "no_log": no_log, "default": default, "choices": choices}
+def _option(opt_type, env=None, no_log=False, default=None, choices=None, aliases=None):
+    return {"type": opt_type, "env": env or [], "no_log": no_log, "default": default, "choices": choices, "aliases": aliases or []}
 
 
 CONNECTION_OPTIONS = {
@@ -34,7 +34,8 @@ CONNECTION_OPTIONS = {
 AUTH_OPTIONS = {
     "auth_method": _option("str", ["VAULT_AUTH_METHOD"], default="token", choices=sorted(METHODS)),
     "token": _option("str", ["VAULT_TOKEN"], no_log=True),
-    "auth_mount_point": _option("str"),
+    # The login method's mount: an auth method's mount is a mount_path everywhere (docs/vault.md).
+    "auth_mount_path": _option("str", aliases=["auth_mount_point"]),
     "auth_role": _option("str"),
     "jwt": _option("str", no_log=True),
     "jwt_file": _option("path"),
@@ -52,7 +53,7 @@ def _spec(options):
         entry = {"type": option["type"]}
         if option["env"]:
             entry["fallback"] = (env_fallback, option["env"])
-        for key in ("no_log", "choices"):
+        for key in ("no_log", "choices", "aliases"):
             if option[key]:
                 entry[key] = option[key]
         if option["default"] is not None:

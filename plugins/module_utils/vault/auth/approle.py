@@ -12,7 +12,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 NAME = "approle"
 DEFAULT_MOUNT = "approle"
 LOGIN_MAKES_TOKEN = True  # the token is ours to revoke when the run ends
-OPTIONS = ("role_id", "secret_id", "auth_mount_point")
+OPTIONS = ("role_id", "secret_id", "auth_mount_path")
 
 
 def validate(params):
@@ -25,4 +25,4 @@ def login(client, params):
     data = {"role_id": params["role_id"]}
     if params.get("secret_id"):
         data["secret_id"] = params["secret_id"]
-    client.login(params.get("auth_mount_point") or DEFAULT_MOUNT, data)
+    client.login(params.get("auth_mount_path") or DEFAULT_MOUNT, data)

@@ -12,7 +12,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth.
 NAME = "jwt"
 DEFAULT_MOUNT = "jwt"
 LOGIN_MAKES_TOKEN = True  # the token is ours to revoke when the run ends
-OPTIONS = ("auth_role", "auth_mount_point", "jwt", "jwt_file")
+OPTIONS = ("auth_role", "auth_mount_path", "jwt", "jwt_file")
 
 
 def validate(params):
@@ -23,4 +23,4 @@ def login(client, params):
     data = {"jwt": jwt_from(params, NAME)}
     if params.get("auth_role"):
         data["role"] = params["auth_role"]  # without it the mount's default_role applies
-    client.login(params.get("auth_mount_point") or DEFAULT_MOUNT, data)
+    client.login(params.get("auth_mount_path") or DEFAULT_MOUNT, data)

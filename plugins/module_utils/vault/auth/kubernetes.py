@@ -17,7 +17,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth.
 NAME = "kubernetes"
 DEFAULT_MOUNT = "kubernetes"
 LOGIN_MAKES_TOKEN = True  # the token is ours to revoke when the run ends
-OPTIONS = ("auth_role", "auth_mount_point", "jwt", "jwt_file")
+OPTIONS = ("auth_role", "auth_mount_path", "jwt", "jwt_file")
 IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 
 
@@ -29,5 +29,5 @@ def validate(params):
 
 def login(client, params):
     validate(params)
-    mount = params.get("auth_mount_point") or DEFAULT_MOUNT
+    mount = params.get("auth_mount_path") or DEFAULT_MOUNT
     client.login(mount, {"role": params["auth_role"], "jwt": jwt_from(params, NAME, IN_CLUSTER_TOKEN)})

@@ -19,6 +19,7 @@ def test_doc_fragment_documents_exactly_the_options():
         assert doc["type"] == option["type"], name
         assert doc.get("default") == option["default"], name
         assert doc.get("choices") == option["choices"], name
+        assert doc.get("aliases", []) == option["aliases"], name
 
 
 def test_lookup_sources_match_the_env_fallbacks():
@@ -26,7 +27,10 @@ def test_lookup_sources_match_the_env_fallbacks():
     assert set(plugin_sources) == set(options.ALL_OPTIONS)
     for name, option in options.ALL_OPTIONS.items():
         assert [entry["name"] for entry in plugin_sources[name].get("env", [])] == option["env"], name
-        assert plugin_sources[name]["vars"] == [{"name": "secretops_vault_" + name}], name
+        # A former name (an alias) stays readable from the same sources.
+        assert plugin_sources[name]["vars"] == [{"name": "secretops_vault_" + known} for known in [name] + option["aliases"]], name
+        if "ini" in plugin_sources[name]:
+            assert [entry["key"] for entry in plugin_sources[name]["ini"]] == [name] + option["aliases"], name
         if option["no_log"]:
             assert "ini" not in plugin_sources[name], "secrets do not belong in ansible.cfg: " + name
 
@@ -42,6 +46,7 @@ def test_argument_spec_has_env_fallbacks_and_no_log():
         assert spec[name]["no_log"] is True
     assert spec["auth_method"]["choices"] == ["approle", "jwt", "kubernetes", "token"]
     assert spec["path"] == {"type": "str"}
+    assert spec["auth_mount_path"]["aliases"] == ["auth_mount_point"]
     assert set(options.connection_argument_spec()) == set(options.CONNECTION_OPTIONS)
 
 

@@ -17,5 +17,5 @@ def test_approle_and_jwt_methods():
     with pytest.raises(SecretOpsError) as error:
         jwt.validate({})
     assert "jwt" in str(error.value)
-    jwt.login(client, {"jwt": SECRET, "auth_mount_point": "oidc"})
+    jwt.login(client, {"jwt": SECRET, "auth_mount_path": "oidc"})
     assert client.logins[-1] == ("oidc", {"jwt": SECRET})

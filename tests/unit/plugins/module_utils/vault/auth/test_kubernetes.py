@@ -21,7 +21,7 @@ def test_kubernetes_method_needs_a_role_and_a_jwt(tmp_path):
     jwt_file = tmp_path / "token"
     jwt_file.write_text(SECRET + "\n")
     client = RecordingClient()
-    kubernetes.login(client, {"auth_role": "app", "jwt_file": str(jwt_file), "auth_mount_point": "/k8s-prod/"})
+    kubernetes.login(client, {"auth_role": "app", "jwt_file": str(jwt_file), "auth_mount_path": "/k8s-prod/"})
     assert client.logins == [("/k8s-prod/", {"role": "app", "jwt": SECRET})]  # VaultClient.login strips the slashes
 
 

@@ -1,9 +1,9 @@
-"""vault/policy.py: HCL strings read as Vault reads them, typed values, rendering of rules."""
+"""vault/hcl_policy.py: HCL strings read as Vault reads them, typed values, rendering of rules."""
 
 import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import policy
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import hcl_policy as policy
 
 
 @pytest.mark.parametrize("literal, text", [

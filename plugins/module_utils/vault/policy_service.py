@@ -8,7 +8,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import policy as hcl
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import hcl_policy as hcl
 
 # Vault refuses to change or delete these.
 BUILTIN = ("root", "default")

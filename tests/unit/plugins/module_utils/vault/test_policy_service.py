@@ -1,10 +1,10 @@
-"""The ACL policy service (vault/policies.py) against a fake of VaultClient.request: write only when
+"""The ACL policy service (vault/policy_service.py) against a fake of VaultClient.request: write only when
 the policy differs in meaning, delete once, and refuse built-in policies before any request."""
 
 import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import policies
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import policy_service as policies
 
 from .fakes import FakeVaultApi, denied
 
