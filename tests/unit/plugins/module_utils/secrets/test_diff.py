@@ -5,35 +5,10 @@ import hashlib
 import json
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import reconcile
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.builder import DesiredSecret
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import secret_diff, text_fingerprints
-
-
-MANAGER = "secretops"
-
-
-def b64(text):
-    return base64.b64encode(text.encode()).decode()
-
-
-def desired(data=None, **kwargs):
-    kwargs.setdefault("secret_type", "Opaque")
-    return DesiredSecret("db", "demo", data=dict((k, b64(v)) for k, v in (data or {}).items()), **kwargs)
-
-
-def server(data=None, secret_type="Opaque", labels=None, annotations=None, immutable=None, managed=None):
-    metadata = {"name": "db", "namespace": "demo", "resourceVersion": "7"}
-    if labels:
-        metadata["labels"] = labels
-    if annotations:
-        metadata["annotations"] = annotations
-    if managed:
-        metadata["managedFields"] = managed
-    secret = {"metadata": metadata, "type": secret_type, "data": dict((k, b64(v)) for k, v in (data or {}).items())}
-    if immutable is not None:
-        secret["immutable"] = immutable
-    return secret
+# The Secret builders of the reconcile tests: diffs are computed from the same plans.
+from tests.unit.plugins.module_utils.secrets.test_reconcile import MANAGER, b64, desired, server
 
 
 def test_diff_marks_keys_and_never_shows_values():
