@@ -1,0 +1,223 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+module: vault_pki_certificate
+short_description: Issue a certificate from a Vault or OpenBao PKI role into a Kubernetes tls Secret, and renew it in time
+version_added: 0.1.0
+author: secretops maintainers (@secretops)
+description:
+  - Issues a certificate and key from C(<mount_point>/issue/<role>) into the C(kubernetes.io/tls) Secret O(name) -
+    C(tls.crt) holds the certificate followed by its intermediates (never the root), C(tls.key) its key, and C(ca.crt)
+    the root CA when O(include_ca) is set.
+  - Issues only when needed - the Secret is missing or holds no certificate and key; the request (O(mount_point),
+    O(role), O(common_name), O(alt_names), O(ip_sans), O(ttl)) differs from the one the certificate was issued for; or the
+    certificate is within O(renew_before) of its end. Otherwise nothing changes and Vault issues nothing.
+  - The request is recorded on the Secret's annotations as a fingerprint (C(secretops.io/pki-request)), with the
+    serial, the end of validity and the role (C(secretops.io/pki-serial), C(secretops.io/pki-not-after),
+    C(secretops.io/pki-issued-by)). None of them is derived from the key.
+  - The key goes from Vault's answer into the Secret and nowhere else - not into results, diffs, errors or annotations.
+    Before the Secret is written, the key is checked against the certificate and the chain order is checked.
+  - With O(revoke_replaced), the certificate a re-issue replaced is revoked (C(<mount_point>/revoke)) after the Secret
+    holds the new one. Its serial stays on the Secret (C(secretops.io/pki-replaced-serial)), so a run that stopped before
+    revoking it is finished by the next run. Revoke only once every consumer uses the new certificate.
+  - Keys other writers added to the Secret are kept. A concurrent update (HTTP 409) is retried on the fresh object.
+options:
+  name:
+    description: Name of the Kubernetes Secret.
+    type: str
+    required: true
+  namespace:
+    description: Kubernetes namespace of the Secret. (The Vault namespace is O(vault.namespace).)
+    type: str
+    required: true
+  mount_point:
+    description: Path of the PKI secrets engine that issues the certificate.
+    type: str
+    default: pki
+  role:
+    description: The PKI role to issue from (see M(secretops.provisioning.vault_pki_role)); it decides which names are allowed.
+    type: str
+    required: true
+  common_name:
+    description: Common name of the certificate, for example V(shop.example.com).
+    type: str
+    required: true
+  alt_names:
+    description: More DNS names (or email addresses) for the subject alternative names. Compared as a set.
+    type: list
+    elements: str
+    default: []
+  ip_sans:
+    description: IP addresses for the subject alternative names (the role must allow IP SANs). Compared as a set.
+    type: list
+    elements: str
+    default: []
+  ttl:
+    description:
+      - Lifetime to ask for, in seconds or as a duration such as V(72h). Without it the role's O(secretops.provisioning.vault_pki_role#module:ttl)
+        applies. Vault cuts it to the role's max TTL and the mount's max lease TTL; the task then warns.
+    type: raw
+  renew_before:
+    description:
+      - When to re-issue - a duration before the certificate's end (V(24h), V(3600)), or a share of its lifetime (V(30%)
+        re-issues once 70% of the time between not_before and not_after has passed).
+    type: str
+    default: 30%
+  include_ca:
+    description:
+      - Whether the Secret carries C(ca.crt), the root CA the chain leads to. Adding or removing it does not re-issue.
+    type: bool
+    default: false
+  revoke_replaced:
+    description:
+      - Whether to revoke the certificate a re-issue replaced, once the Secret holds the new one. Needs a role that stores
+        certificates (O(secretops.provisioning.vault_pki_role#module:no_store=false), the default).
+      - A revocation that fails is a warning; the new certificate stays in place.
+    type: bool
+    default: false
+extends_documentation_fragment:
+  - secretops.provisioning.vault_dict
+  - secretops.provisioning.k8s_connection
+  - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_vault
+attributes:
+  check_mode:
+    support: full
+    details: Never issues - reports whether the certificate would be (re)issued and why (RV(reason)); writes nothing.
+  diff_mode:
+    support: full
+    details: The serial and validity of the certificate before and after; never the key.
+seealso:
+  - module: secretops.provisioning.vault_pki_ca
+  - module: secretops.provisioning.vault_pki_role
+"""
+
+EXAMPLES = r"""
+- name: The shop's TLS certificate, renewed when a third of its life is left
+  secretops.provisioning.vault_pki_certificate:
+    name: shop-tls
+    namespace: shop
+    mount_point: pki_int
+    role: shop-web
+    common_name: shop.example.com
+    alt_names: [www.shop.example.com]
+    ttl: 72h
+    renew_before: 33%
+    include_ca: true
+    revoke_replaced: true
+    vault:
+      url: https://vault.example.com:8200
+      auth_method: kubernetes
+      auth_role: provisioner
+"""
+
+RETURN = r"""
+secret:
+  description: Kubernetes Secret name.
+  returned: always
+  type: str
+  sample: shop-tls
+issued:
+  description: Whether Vault issued a new certificate in this run (never in check mode).
+  returned: always
+  type: bool
+  sample: true
+reason:
+  description: Why the certificate was (or in check mode would be) issued; null when the one in the Secret stands.
+  returned: always
+  type: str
+  sample: the certificate expires at 2026-11-26T10:00:00Z, within renew_before (30%) of its end
+serial:
+  description: Serial number of the certificate the Secret holds, as Vault writes it.
+  returned: when the Secret holds a certificate (not in check mode before it is first issued)
+  type: str
+  sample: "21:09:53:26:b5:cf:9b:c2:87:2c:47:4b:b2:c8:b8:6f:95:98:29:72"
+subject:
+  description: Subject of the certificate.
+  returned: when RV(serial) is
+  type: str
+  sample: CN=shop.example.com
+issuer:
+  description: Issuer of the certificate (the CA that signed it).
+  returned: when RV(serial) is
+  type: str
+  sample: CN=Example Issuing CA
+not_before:
+  description: Start of validity (UTC).
+  returned: when RV(serial) is
+  type: str
+  sample: "2026-11-23T10:00:00Z"
+not_after:
+  description: End of validity (UTC).
+  returned: when RV(serial) is
+  type: str
+  sample: "2026-11-26T10:00:00Z"
+replaced_serial:
+  description: Serial of the certificate this run replaced (or would), or whose pending revocation it finished.
+  returned: when a certificate was replaced
+  type: str
+  sample: "14:18:0a:50:dd:c3:31:7e"
+revoked_serial:
+  description: Serial of the replaced certificate that was revoked.
+  returned: when O(revoke_replaced) revoked one
+  type: str
+  sample: "14:18:0a:50:dd:c3:31:7e"
+ca_changed:
+  description: Whether C(ca.crt) was added or removed without re-issuing (O(include_ca) changed).
+  returned: when O(include_ca) differed from the Secret
+  type: bool
+  sample: true
+"""
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec
+from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import options
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_delivery import ensure_certificate
+
+REQUEST_OPTIONS = ("name", "namespace", "mount_point", "role", "common_name", "alt_names", "ip_sans", "ttl", "renew_before",
+                   "include_ca", "revoke_replaced")
+
+
+def apply(module):
+    params = module.params
+    request = dict((name, params[name]) for name in REQUEST_OPTIONS)
+    with options.vault_session(params) as vault, k8s_session(options.k8s_params(params)) as k8s:
+        result = ensure_certificate(vault, k8s, request, check_mode=module.check_mode)
+    for warning in result.pop("warnings"):
+        module.warn("Secret %s/%s: %s" % (params["namespace"], params["name"], warning))
+    return result
+
+
+def main():
+    spec = connection_argument_spec()
+    spec.update(
+        name={"type": "str", "required": True},
+        namespace={"type": "str", "required": True},
+        mount_point={"type": "str", "default": "pki"},
+        role={"type": "str", "required": True},
+        common_name={"type": "str", "required": True},
+        alt_names={"type": "list", "elements": "str", "default": []},
+        ip_sans={"type": "list", "elements": "str", "default": []},
+        ttl={"type": "raw"},
+        renew_before={"type": "str", "default": "30%"},
+        include_ca={"type": "bool", "default": False},
+        revoke_replaced={"type": "bool", "default": False},
+        vault={"type": "dict", "default": {}, "apply_defaults": True, "options": vault_argument_spec()},
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    run(module, lambda: apply(module))
+
+
+if __name__ == "__main__":
+    main()
