@@ -21,7 +21,7 @@ def _mount(vault_client, path, max_lease_ttl):
 
 def _certs(vault_client, mount):
     """Serials of the certificates the mount stored (its issued certificates and CA certificates)."""
-    return sorted(vault_client.secrets.pki.list_certificates(mount_point=mount)["data"]["keys"])
+    return sorted(((vault_client.list("%s/certs" % mount) or {}).get("data") or {}).get("keys") or [])
 
 
 def _secret(k8s_api, namespace, name):
@@ -336,7 +336,7 @@ def test_the_key_never_appears_in_vvvv_output(local_env, k8s_api, namespace, pki
     first_key = _data(_secret(k8s_api, namespace, "leak-tls"), "tls.key")
     second = run_tasks(tasks[1:], env=env, extra_args=["-vvvv"], diff=True).assert_ok()
     second_key = _data(_secret(k8s_api, namespace, "leak-tls"), "tls.key")
-    assert first_key != second_key and second.task("refused")["failed"] is True
+    assert first_key != second_key and "not allowed by this role" in second.task("refused")["msg"]
     for run in (first, second):
         assert "PRIVATE KEY" not in run.output
         for line in _key_body(first_key) + _key_body(second_key):

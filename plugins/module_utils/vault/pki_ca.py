@@ -99,7 +99,7 @@ def _check_existing(mount, certificate, settings, issuer):
     """Fail unless the CA already on the mount is the one ``settings`` describe."""
     current = describe(certificate)
     if settings["type"] != current["type"]:
-        _refuse_other_ca(mount, current, "a %s CA" % settings["type"])
+        _refuse_other_ca(mount, current, "%s %s CA" % ("an" if settings["type"] == "intermediate" else "a", settings["type"]))
     if settings.get("pem_bundle"):
         wanted = bundle_certificate(settings["pem_bundle"])
         if wanted != certificate:
