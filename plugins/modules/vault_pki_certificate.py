@@ -136,7 +136,7 @@ reason:
   sample: the certificate expires at 2026-11-26T10:00:00Z, within renew_before (30%) of its end
 serial:
   description: Serial number of the certificate the Secret holds, as Vault writes it.
-  returned: when the Secret holds a certificate (not in check mode before it is first issued)
+  returned: when the Secret holds a certificate after the task (in check mode, only when none would be issued)
   type: str
   sample: "21:09:53:26:b5:cf:9b:c2:87:2c:47:4b:b2:c8:b8:6f:95:98:29:72"
 subject:
