@@ -193,8 +193,8 @@ def test_role_check_create_partial_update_and_absent(local_env, vault_client, pk
     assert sorted(role["allowed_domains"]) == ["a.test", "b.test"] and role["allow_subdomains"] is True
     assert (role["key_type"], role["key_bits"], role["ttl"], role["max_ttl"]) == ("rsa", 2048, 7200, 86400)
 
-    listed = task("roles", "vault_pki_role", mount_point=mount, roles=[{"name": name, "state": "absent"}, {"name": name + "-b",
-                                                                                                        "allow_any_name": True}])
+    items = [{"name": name, "state": "absent"}, {"name": name + "-b", "allow_any_name": True}]
+    listed = task("roles", "vault_pki_role", mount_point=mount, roles=items)
     results = run_tasks([listed], env=vault_env(local_env)).assert_ok().task("roles")["results"]
     assert [result["changed"] for result in results] == [True, True]
     assert vault_client.read("%s/roles/%s" % (mount, name)) is None
