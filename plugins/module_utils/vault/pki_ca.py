@@ -135,8 +135,8 @@ def _create(client, mount, settings, issuer_mount):
             payload["ttl"] = _ttl(settings)
         client.write("%s/root/generate/internal" % mount, payload, action="generate the root CA of %s" % mount)
         return "generated"
-    csr = (client.write("%s/intermediate/generate/internal" % mount, payload,
-                        action="generate the intermediate CA key and CSR of %s" % mount) or {}).get("data", {}).get("csr")
+    generated = client.write("%s/intermediate/generate/internal" % mount, payload, action="generate the intermediate CA key and CSR of %s" % mount)
+    csr = ((generated or {}).get("data") or {}).get("csr")
     if not csr:
         raise SecretOpsError("Vault returned no CSR for the intermediate of %s" % mount, vault_path=mount)
     sign = {"csr": csr, "common_name": settings["common_name"], "format": "pem_bundle"}
