@@ -144,7 +144,7 @@ def argument_spec():
         "name": {"type": "str", "required": True},
         "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
         "plugin_name": {"type": "str"},
-        "connection_url": {"type": "str"},
+        "connection_url": {"type": "str", "no_log": True},  # a literal password in it would otherwise reach the output
         "username": {"type": "str"},
         "password": {"type": "str", "no_log": True},
         "password_update": {"type": "str", "default": "on_create", "choices": ["on_create", "always"], "no_log": False},
