@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: vault_database_connection
 short_description: Manage a connection of a Vault or OpenBao database secrets engine
-version_added: 0.2.0
+version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
   - Creates, updates or deletes the connection at C(<mount_point>/config/<name>), writing only when a

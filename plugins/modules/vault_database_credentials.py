@@ -10,7 +10,7 @@ __metaclass__ = type
 DOCUMENTATION = r"""
 module: vault_database_credentials
 short_description: Deliver database credentials from Vault or OpenBao into a Kubernetes Secret, renewing their lease
-version_added: 0.2.0
+version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
   - With O(role_type=dynamic), issues credentials from C(<mount_point>/creds/<role>) into the Secret O(name)
