@@ -394,8 +394,9 @@ def status(layout=None):
         print("status: no complete environment in %s (run: localenv.py up)" % layout.root)
         return 1
     healthy = is_healthy(layout, verbose=True)
-    print("status: %s  apiserver %s  openbao %s  postgres %s" % ("healthy" if healthy else "UNHEALTHY", env["api_server"],
-                                                                  env["vault_addr"], (env.get("postgres") or {}).get("port")))
+    postgres_port = (env.get("postgres") or {}).get("port")
+    print("status: %s  apiserver %s  openbao %s  postgres %s"
+          % ("healthy" if healthy else "UNHEALTHY", env["api_server"], env["vault_addr"], postgres_port))
     return 0 if healthy else 1
 
 
