@@ -254,3 +254,16 @@ def test_no_password_in_vvvv_output(local_env, vault_client, k8s_api, namespace,
     for secret in (initial, values["password"], local_env.vault_token, "x:y@"):
         assert secret not in run.output, "a credential reached the output"
     assert psql(postgres, "SELECT 1").returncode == 0
+
+
+def test_credentials_whose_lease_vault_revoked_are_re_issued(local_env, vault_client, k8s_api, namespace, postgres):
+    mount = enable_engine(vault_client)
+    run_tasks([connection_task(postgres, mount), role_task(mount, "app")], env=local_env.env).assert_ok()
+    issued = run_tasks([credentials_task("creds", namespace, mount, "app")], env=local_env.env).assert_ok().task("creds")
+    vault_client.write("sys/leases/revoke", lease_id=issued["lease_id"])
+    checked = run_tasks([credentials_task("creds", namespace, mount, "app")], env=local_env.env, check=True).assert_ok().task("creds")
+    assert checked["changed"] and checked["action"] == "issue" and "revoked" in checked["reason"]
+    reissued = run_tasks([credentials_task("creds", namespace, mount, "app")], env=local_env.env).assert_ok().task("creds")
+    assert reissued["action"] == "issue" and reissued["replaced_lease_id"] is None and reissued["pending_revocation"] == []
+    values = secret_values(k8s_api, namespace, "db")[1]
+    assert can_log_in(postgres, values["username"], values["password"])

@@ -193,7 +193,9 @@ def deliver_dynamic(vault, k8s, spec, check_mode=False, now=None):
         if action == leases.ISSUE:
             _revoke_quietly(vault, lease_id)  # the Secret keeps the credentials its consumers use; the new ones go
         raise
-    result.update(changed=written["changed"] or bool(result["revoked_lease_ids"]), secret_changed=written["changed"], action=action,
+    # A renewal changes the lease in Vault even when its end, to the second, is what the Secret already records.
+    changed = written["changed"] or bool(result["revoked_lease_ids"]) or action == leases.RENEW
+    result.update(changed=changed, secret_changed=written["changed"], action=action,
                   reason=reason, lease_id=lease_id, lease_end=lease_end, lease_renewable=renewable, lease_ttl=ttl,
                   pending_revocation=pending_after,
                   diff={"before": before, "after": _annotation_view(records.read_record({"metadata": {"annotations": annotations}}))})

@@ -147,3 +147,18 @@ def test_static_credentials_report_a_rotation_since_the_last_sync():
                                                                      mapping={"DB_PASSWORD": "password"}))
     assert result["rotated_since_last_sync"] and result["secret_changed"] and result["keys"] == ["DB_PASSWORD"]
     assert server.secrets[("shop", "db")]["metadata"]["annotations"][records.LAST_ROTATION] == "T2"
+
+
+def test_check_mode_reports_a_renewal_as_a_change_and_renews_nothing():
+    vault, server = vault_with(lease_ttl=600), FakeApiServer(secret())
+    result = database_credentials.deliver_dynamic(vault, server, spec(), check_mode=True, now=NOW)
+    assert result["changed"] and result["action"] == "renew" and "would renew" in result["reason"]
+    assert [entry[1] for entry in vault.writes()] == ["sys/leases/lookup"] and server.writes() == []
+
+
+def test_a_lease_vault_no_longer_has_is_re_issued_and_not_queued_for_revocation():
+    gone = SecretOpsError("Vault rejected look up lease: invalid lease", status=400)
+    vault, server = vault_with(answers={("POST", "sys/leases/lookup"): gone}), FakeApiServer(secret())
+    result = database_credentials.deliver_dynamic(vault, server, spec(), now=NOW)
+    assert result["action"] == "issue" and result["reason"] == leases.GONE
+    assert result["replaced_lease_id"] is None and result["pending_revocation"] == []
