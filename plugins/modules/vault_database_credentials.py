@@ -95,6 +95,10 @@ attributes:
   diff_mode:
     support: full
     details: Shows the lease annotations before and after; never a credential.
+notes:
+  - The Vault connection is the O(vault) dict, because the Kubernetes connection options at the top level share names with Vault's.
+    So C(module_defaults) for C(group/secretops.provisioning.vault) must not set Vault connection options for this module
+    (Ansible would pass them at the top level and the module would refuse them); give them in O(vault).
 seealso:
   - module: secretops.provisioning.vault_database_role
   - module: secretops.provisioning.k8s_rollout_restart
