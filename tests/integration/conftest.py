@@ -31,6 +31,7 @@ class LocalEnv(object):
         self.ca_cert = description["ca_cert"]
         self.vault_addr = description["vault_addr"]
         self.vault_token = description["vault_token"]
+        self.postgres = description.get("postgres")  # host, port, superuser, password, database, bin_dir
         self.env = {
             "KUBECONFIG": self.kubeconfig,
             "K8S_AUTH_KUBECONFIG": self.kubeconfig,

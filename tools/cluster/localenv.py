@@ -1,4 +1,4 @@
-"""The local test environment: a real Kubernetes control plane with a kwok fake node, plus an OpenBao dev server.
+"""The local test environment: a real Kubernetes control plane with a kwok fake node, an OpenBao dev server and PostgreSQL.
 
 Commands (run with the project's virtualenv Python):
 
@@ -26,6 +26,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import build  # noqa: E402  pylint: disable=wrong-import-position
 import cluster_api  # noqa: E402  pylint: disable=wrong-import-position
 import pki  # noqa: E402  pylint: disable=wrong-import-position
+import postgres  # noqa: E402  pylint: disable=wrong-import-position
 import processes  # noqa: E402  pylint: disable=wrong-import-position
 
 CLUSTER_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -290,6 +291,7 @@ def _endpoint_problems(env):
             problems.append("OpenBao is sealed")
     except Exception as exc:  # pylint: disable=broad-except
         problems.append("OpenBao unreachable: %s" % exc)
+    problems += postgres.problems(env.get("postgres"))
     return problems
 
 
@@ -302,6 +304,11 @@ def up(layout=None):
 def _up(layout):
     started = time.monotonic()
     if is_healthy(layout):
+        try:
+            _add_postgres_if_missing(layout)
+        except (processes.StartError, postgres.PostgresError) as exc:
+            _report_start_failure(exc)
+            return 1
         # tests/integration/conftest.py keys on "already running": keep the wording.
         print("up: environment already running (%s)" % layout.env_json)
         return 0
@@ -320,7 +327,8 @@ def _up(layout):
     _write_kubeconfigs(layout, "https://127.0.0.1:%d" % ports["apiserver"])
     try:
         env = _start_all(layout, bins, ports)
-    except processes.StartError as exc:
+        env["postgres"] = postgres.start(layout, lambda *args: _start(layout, *args))
+    except (processes.StartError, postgres.PostgresError) as exc:
         _report_start_failure(exc)
         _down(layout, quiet=True)
         return 1
@@ -333,9 +341,19 @@ def _up(layout):
     return 0
 
 
+def _add_postgres_if_missing(layout):
+    """Start PostgreSQL beside an environment an older version of this tool started without it,
+    rather than restarting the servers other sessions use."""
+    env = read_env(layout)
+    if "postgres" in env:
+        return
+    env["postgres"] = postgres.start(layout, lambda *args: _start(layout, *args))
+    _write_json(layout.env_json, env)
+
+
 def _report_start_failure(exc):
     print("up: ERROR: %s" % exc, file=sys.stderr)
-    if exc.record:
+    if getattr(exc, "record", None):
         print("---- last lines of %s ----\n%s\n----" % (exc.record["log"], processes.log_tail(exc.record)), file=sys.stderr)
 
 
@@ -349,7 +367,8 @@ def _down(layout, quiet=False):
     started = time.monotonic()
     records = recorded_processes(layout)
     for record in reversed(records):
-        processes.stop(record)
+        (postgres.stop if record["name"] == "postgres" else processes.stop)(record)
+    postgres.remove_state(layout)
     if _looks_like_state_dir(layout):
         shutil.rmtree(layout.root, ignore_errors=True)
     if not quiet:
@@ -375,7 +394,9 @@ def status(layout=None):
         print("status: no complete environment in %s (run: localenv.py up)" % layout.root)
         return 1
     healthy = is_healthy(layout, verbose=True)
-    print("status: %s  apiserver %s  openbao %s" % ("healthy" if healthy else "UNHEALTHY", env["api_server"], env["vault_addr"]))
+    postgres_port = (env.get("postgres") or {}).get("port")
+    print("status: %s  apiserver %s  openbao %s  postgres %s"
+          % ("healthy" if healthy else "UNHEALTHY", env["api_server"], env["vault_addr"], postgres_port))
     return 0 if healthy else 1
 
 
