@@ -84,10 +84,10 @@ options:
     type: bool
     default: true
 extends_documentation_fragment:
-  - secretops.provisioning.vault_option
+  - secretops.provisioning.vault_dict
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
-  - secretops.provisioning.attributes.action_group_vault
+  - secretops.provisioning.attributes.action_group_k8s
 attributes:
   check_mode:
     support: full
@@ -97,8 +97,7 @@ attributes:
     details: Shows the lease annotations before and after; never a credential.
 notes:
   - The Vault connection is the O(vault) dict, because the Kubernetes connection options at the top level share names with Vault's.
-    So C(module_defaults) for C(group/secretops.provisioning.vault) must not set Vault connection options for this module
-    (Ansible would pass them at the top level and the module would refuse them); give them in O(vault).
+    So the module is in C(group/secretops.provisioning.k8s), whose C(module_defaults) set its top-level Kubernetes options.
 seealso:
   - module: secretops.provisioning.vault_database_role
   - module: secretops.provisioning.k8s_rollout_restart
