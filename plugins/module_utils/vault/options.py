@@ -5,8 +5,8 @@
 
 ``CONNECTION_OPTIONS`` and ``AUTH_OPTIONS`` drive the module argument spec (with ``VAULT_*``
 environment fallbacks: the Vault CLI's, and one per login option, which the AWX credential types
-in ``extensions/awx/`` inject) and the names lookups read through Ansible's option system. ``plugins/doc_fragments/vault_connection.py`` documents the same set; a unit test keeps
-them in step.
+in ``extensions/awx/`` inject) and the names lookups read through Ansible's option system.
+``plugins/doc_fragments/vault_connection.py`` documents the same set; a unit test keeps them in step.
 """
 
 from __future__ import absolute_import, division, print_function
