@@ -8,8 +8,11 @@ import yaml
 
 from tests.conftest import REPO_ROOT
 from tests.integration.ansible_run import run_tasks
-from tests.integration.test_vault_k8s_auth import AUDIENCE, _token, k8s_auth_setup  # noqa: F401 - the fixture
+from tests.integration import test_vault_k8s_auth as k8s_auth_tests
 from tests.unit.extensions.awx.awx_rules import inject
+
+# Kubernetes auth on the real servers: a mount, a role bound to the service account "app", a secret it may read.
+k8s_auth_setup = k8s_auth_tests.k8s_auth_setup
 
 
 def _credential_type(name):
@@ -17,9 +20,9 @@ def _credential_type(name):
         return yaml.safe_load(handle)
 
 
-def test_kubernetes_auth_credential_logs_in_with_the_injected_jwt_file(local_env, k8s_auth_setup, tmp_path):  # noqa: F811
+def test_kubernetes_auth_credential_logs_in_with_the_injected_jwt_file(local_env, k8s_auth_setup, tmp_path):
     setup = k8s_auth_setup
-    jwt = _token(setup["core"], setup["namespace"], "app", [AUDIENCE], 600)
+    jwt = k8s_auth_tests._token(setup["core"], setup["namespace"], "app", [k8s_auth_tests.AUDIENCE], 600)
     env, files = inject(_credential_type("vault_kubernetes.yml"),
                         {"vault_addr": local_env.vault_addr, "auth_role": setup["app"], "auth_mount_path": setup["mount"], "jwt": jwt},
                         str(tmp_path))
