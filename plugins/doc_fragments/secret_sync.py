@@ -119,12 +119,14 @@ options:
         auth_mount_path:
           description:
             - Path where the login auth method is mounted, without C(auth/).
-            - Defaults to the method's name (V(kubernetes), V(approle), V(jwt)).
+            - Defaults to E(VAULT_AUTH_MOUNT_PATH), else the method's name (V(kubernetes), V(approle), V(jwt)).
             - The alias O(vault.auth_mount_point) is its former name.
           type: str
           aliases: [auth_mount_point]
         auth_role:
-          description: Role to log in as; required for O(vault.auth_method=kubernetes), optional for O(vault.auth_method=jwt).
+          description:
+            - Role to log in as; required for O(vault.auth_method=kubernetes), optional for O(vault.auth_method=jwt).
+            - Defaults to E(VAULT_AUTH_ROLE).
           type: str
         jwt:
           description: JWT to log in with for O(vault.auth_method=kubernetes) or O(vault.auth_method=jwt).
@@ -134,12 +136,17 @@ options:
             - File holding the JWT when O(vault.jwt) is not given.
             - For O(vault.auth_method=kubernetes) it defaults to C(/var/run/secrets/kubernetes.io/serviceaccount/token),
               so a job running in a pod (AWX on Kubernetes) logs in with no secret configured at all.
+            - Defaults to E(VAULT_JWT_FILE).
           type: path
         role_id:
-          description: AppRole role ID for O(vault.auth_method=approle).
+          description:
+            - AppRole role ID for O(vault.auth_method=approle).
+            - Defaults to E(VAULT_ROLE_ID).
           type: str
         secret_id:
-          description: AppRole secret ID for O(vault.auth_method=approle).
+          description:
+            - AppRole secret ID for O(vault.auth_method=approle).
+            - Defaults to E(VAULT_SECRET_ID).
           type: str
         revoke_token:
           description:

@@ -71,12 +71,14 @@ options:
   auth_mount_path:
     description:
       - Path where the login auth method is mounted, without C(auth/).
-      - Defaults to the method's name (V(kubernetes), V(approle), V(jwt)).
+      - Defaults to E(VAULT_AUTH_MOUNT_PATH), else the method's name (V(kubernetes), V(approle), V(jwt)).
       - The alias O(auth_mount_point) is its former name.
     type: str
     aliases: [auth_mount_point]
   auth_role:
-    description: Role to log in as; required for O(auth_method=kubernetes), optional for O(auth_method=jwt).
+    description:
+      - Role to log in as; required for O(auth_method=kubernetes), optional for O(auth_method=jwt).
+      - Defaults to E(VAULT_AUTH_ROLE).
     type: str
   jwt:
     description: JWT to log in with for O(auth_method=kubernetes) or O(auth_method=jwt).
@@ -86,12 +88,17 @@ options:
       - File holding the JWT when O(jwt) is not given.
       - For O(auth_method=kubernetes) it defaults to C(/var/run/secrets/kubernetes.io/serviceaccount/token),
         so a job running in a pod (AWX on Kubernetes) logs in with no secret configured at all.
+      - Defaults to E(VAULT_JWT_FILE).
     type: path
   role_id:
-    description: AppRole role ID for O(auth_method=approle).
+    description:
+      - AppRole role ID for O(auth_method=approle).
+      - Defaults to E(VAULT_ROLE_ID).
     type: str
   secret_id:
-    description: AppRole secret ID for O(auth_method=approle).
+    description:
+      - AppRole secret ID for O(auth_method=approle).
+      - Defaults to E(VAULT_SECRET_ID).
     type: str
   revoke_token:
     description:
@@ -162,6 +169,8 @@ options:
     vars:
       - name: secretops_vault_token
   auth_mount_path:
+    env:
+      - name: VAULT_AUTH_MOUNT_PATH
     ini:
       - section: secretops_vault
         key: auth_mount_path
@@ -171,6 +180,8 @@ options:
       - name: secretops_vault_auth_mount_path
       - name: secretops_vault_auth_mount_point
   auth_role:
+    env:
+      - name: VAULT_AUTH_ROLE
     ini:
       - section: secretops_vault
         key: auth_role
@@ -180,18 +191,24 @@ options:
     vars:
       - name: secretops_vault_jwt
   jwt_file:
+    env:
+      - name: VAULT_JWT_FILE
     ini:
       - section: secretops_vault
         key: jwt_file
     vars:
       - name: secretops_vault_jwt_file
   role_id:
+    env:
+      - name: VAULT_ROLE_ID
     ini:
       - section: secretops_vault
         key: role_id
     vars:
       - name: secretops_vault_role_id
   secret_id:
+    env:
+      - name: VAULT_SECRET_ID
     vars:
       - name: secretops_vault_secret_id
   revoke_token:

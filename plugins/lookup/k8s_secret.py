@@ -68,12 +68,13 @@ from ansible.plugins.lookup import LookupBase
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_info import lookup_secret_values
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.lookup_options import option_getter
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
-        params = connection_params(self.get_option)
+        params = connection_params(option_getter(self))
         namespace = self.get_option("namespace")
         key = self.get_option("key")
         try:

@@ -66,13 +66,14 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.kv import read_secret, resolve
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_params
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.lookup_options import option_getter
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
         try:
-            with vault_session(vault_params(self.get_option)) as client:  # one login for all terms
+            with vault_session(vault_params(option_getter(self))) as client:  # one login for all terms
                 return [self._read(client, term) for term in terms]
         except SecretOpsError as exc:
             # The message is value-free; the chain is dropped so nothing below it is shown.

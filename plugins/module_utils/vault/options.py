@@ -3,10 +3,10 @@
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 """Vault connection and authentication options: the single source of truth.
 
-``CONNECTION_OPTIONS`` and ``AUTH_OPTIONS`` drive the module argument spec (with the ``VAULT_*``
-environment fallbacks the Vault CLI uses) and the names lookups read through Ansible's option
-system. ``plugins/doc_fragments/vault_connection.py`` documents the same set; a unit test keeps
-them in step.
+``CONNECTION_OPTIONS`` and ``AUTH_OPTIONS`` drive the module argument spec (with ``VAULT_*``
+environment fallbacks: the Vault CLI's, and one per login option, which the AWX credential types
+in ``extensions/awx/`` inject) and the names lookups read through Ansible's option system.
+``plugins/doc_fragments/vault_connection.py`` documents the same set; a unit test keeps them in step.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -35,12 +35,13 @@ AUTH_OPTIONS = {
     "auth_method": _option("str", ["VAULT_AUTH_METHOD"], default="token", choices=sorted(METHODS)),
     "token": _option("str", ["VAULT_TOKEN"], no_log=True),
     # The login method's mount: an auth method's mount is a mount_path everywhere (docs/vault.md).
-    "auth_mount_path": _option("str", aliases=["auth_mount_point"]),
-    "auth_role": _option("str"),
+    "auth_mount_path": _option("str", ["VAULT_AUTH_MOUNT_PATH"], aliases=["auth_mount_point"]),
+    "auth_role": _option("str", ["VAULT_AUTH_ROLE"]),
     "jwt": _option("str", no_log=True),
-    "jwt_file": _option("path"),
-    "role_id": _option("str"),
-    "secret_id": _option("str", no_log=True),
+    # A file, not the JWT itself: AWX's file injector writes the JWT there (extensions/awx/).
+    "jwt_file": _option("path", ["VAULT_JWT_FILE"]),
+    "role_id": _option("str", ["VAULT_ROLE_ID"]),
+    "secret_id": _option("str", ["VAULT_SECRET_ID"], no_log=True),
     "revoke_token": _option("bool", default=True),
 }
 

@@ -14,5 +14,6 @@ def run_lookup():
         lookup = lookup_class()
         lookup.set_options = lambda var_options=None, direct=None: None
         lookup.get_option = options.get
+        lookup.get_option_and_origin = lambda name: (options.get(name), "direct")
         return lookup.run(terms, **options)
     return run

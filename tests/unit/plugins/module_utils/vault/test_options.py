@@ -55,3 +55,49 @@ def test_params_come_from_a_mapping_or_a_getter():
     assert options.vault_params(params)["url"] == "http://v"
     assert options.vault_params(params.get)["token"] == "t"
     assert set(options.vault_params(params, options.CONNECTION_OPTIONS)) == set(options.CONNECTION_OPTIONS)
+
+
+# Every login option an AWX credential type (extensions/awx/credential_types) injects, by auth method.
+LOGIN_ENV = {
+    "auth_mount_path": ["VAULT_AUTH_MOUNT_PATH"],
+    "auth_role": ["VAULT_AUTH_ROLE"],
+    "jwt_file": ["VAULT_JWT_FILE"],
+    "role_id": ["VAULT_ROLE_ID"],
+    "secret_id": ["VAULT_SECRET_ID"],
+}
+
+
+def test_login_options_of_approle_and_kubernetes_fall_back_to_the_environment():
+    spec = options.vault_argument_spec()
+    for name, env in LOGIN_ENV.items():
+        assert spec[name]["fallback"][1] == env, name
+    assert spec["secret_id"]["no_log"] is True
+    assert "fallback" not in spec["jwt"], "a JWT travels in a file (VAULT_JWT_FILE), never in the environment"
+
+
+def test_every_env_variable_is_documented_where_the_option_is():
+    from ansible_collections.secretops.provisioning.plugins.doc_fragments.secret_sync import ModuleDocFragment as SyncFragment
+
+    documented = dict(_fragment("DOCUMENTATION"), **_fragment("AUTH"))
+    suboptions = yaml.safe_load(SyncFragment.DOCUMENTATION)["options"]["vault"]["suboptions"]
+    for name, option in options.ALL_OPTIONS.items():
+        for env in option["env"]:
+            for docs in (documented[name], suboptions[name]):
+                description = docs["description"]
+                text = " ".join(description) if isinstance(description, list) else description
+                assert "E(%s)" % env in text, (name, env)
+
+
+def test_modules_read_the_login_options_from_the_environment(monkeypatch):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    values = {"VAULT_AUTH_METHOD": "approle", "VAULT_AUTH_MOUNT_PATH": "approle-ci", "VAULT_AUTH_ROLE": "ci",
+              "VAULT_JWT_FILE": "/run/jwt", "VAULT_ROLE_ID": "role-id-1", "VAULT_SECRET_ID": "secret-id-1"}
+    for name, value in values.items():
+        monkeypatch.setenv(name, value)
+    validated = ArgumentSpecValidator(options.vault_argument_spec()).validate({})
+    assert validated.error_messages == []
+    params = options.vault_params(validated.validated_parameters)
+    assert (params["auth_method"], params["auth_mount_path"], params["auth_role"], params["jwt_file"]) == ("approle", "approle-ci", "ci", "/run/jwt")
+    assert (params["role_id"], params["secret_id"]) == ("role-id-1", "secret-id-1")
+    assert "secret-id-1" in validated._no_log_values
