@@ -52,8 +52,6 @@ options:
               since Vault may have applied them (a second KV version, a false check-and-set failure).
           type: int
           default: 3
-      requirements:
-        - hvac >= 2.0.0 (Python library)
         auth_method:
           description:
             - How to authenticate.
