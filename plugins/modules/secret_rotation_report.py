@@ -56,6 +56,17 @@ options:
   started:
     description: When the run started (ISO 8601).
     type: str
+  dynamic:
+    description:
+      - Registered results of the M(secretops.provisioning.vault_pki_certificate) and M(secretops.provisioning.vault_database_credentials)
+        tasks that renewed or re-issued the dynamic secrets (a loop result or a list of them). The report lists their serials, ends of
+        validity, lease ids and lease ends.
+    type: raw
+  dynamic_revocations:
+    description:
+      - Registered results of the same modules run with O(secretops.provisioning.vault_pki_certificate#module:revoke_replaced=true) after
+        the rollouts were healthy. A dynamic secret that replaced something and has no revocation here is reported as not revoked.
+    type: raw
 extends_documentation_fragment:
   - secretops.provisioning.attributes
 attributes:
@@ -105,6 +116,16 @@ report:
       type: list
       elements: dict
       sample: [{"namespace": "shop", "error": "permission denied"}]
+    dynamic:
+      description:
+        - Per dynamic secret - its source (V(pki) or V(database)); the certificate's serial and end of validity, or the lease id
+          and lease end; whether it was re-issued (C(replaced)) and what it replaced (C(replaced_serial), C(replaced_lease_id));
+          and C(revocation), whether the replaced certificate or credentials were revoked after healthy rollouts.
+        - Never a key or a password.
+      type: list
+      elements: dict
+      sample: [{"secret": "shop-tls", "source": "pki", "serial": "21:09:53", "not_after": "2026-11-26T10:00:00Z", "replaced": true,
+                "replaced_serial": "14:18:0a", "revocation": "revoked"}]
     rollback:
       description: Whether a roll-back ran, why, the secrets restored, its errors (with the version to restore) and its restarts.
       type: dict
@@ -140,7 +161,8 @@ def write(module):
     reports.check_run_id(params["run_id"])
     finished = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     report = reports.build_report(params["rotations"], params["restart"], params["rollback"], params["rollback_restart"],
-                                  params["started"], finished, params["run_id"], params["rollback_reason"])
+                                  params["started"], finished, params["run_id"], params["rollback_reason"],
+                                  params["dynamic"], params["dynamic_revocations"])
     summary = reports.render_summary(report)
     json_path = os.path.join(params["dest"], params["run_id"] + ".json")
     summary_path = os.path.join(params["dest"], params["run_id"] + ".txt")
@@ -164,6 +186,8 @@ def main():
             rollback_restart=dict(type="dict"),
             rollback_reason=dict(type="str"),
             started=dict(type="str"),
+            dynamic=dict(type="raw"),
+            dynamic_revocations=dict(type="raw"),
         ),
         supports_check_mode=True,
     )

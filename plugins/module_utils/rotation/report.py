@@ -24,6 +24,7 @@ import json
 import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import dynamic_report
 
 ROTATION_FIELDS = ("secret", "namespace", "vault_path", "old_version", "new_version", "rotated_fields", "fingerprints",
                    "skipped", "resumed", "reason", "attempts", "duration")
@@ -139,8 +140,19 @@ def outcome_of(rotations, restarts, rollback, restart_errors=(), rollback_errors
     return "rotated"
 
 
-def build_report(rotations, restart=None, rollback=None, rollback_restart=None, started=None, finished=None, run_id=None, reason=None):
-    """The report dict from the registered results of the rotation, restart and roll-back tasks."""
+def _with_dynamic(outcome, dynamic):
+    """The outcome once the dynamic secrets count: a replaced certificate or lease is a rotation, a failed one a failure."""
+    if outcome == "nothing_rotated" and dynamic_report.any_failed(dynamic):
+        return "failed"
+    if outcome == "nothing_rotated" and dynamic_report.any_replaced(dynamic):
+        return "rotated"
+    return outcome
+
+
+def build_report(rotations, restart=None, rollback=None, rollback_restart=None, started=None, finished=None, run_id=None, reason=None,
+                 dynamic=None, dynamic_revocations=None):
+    """The report dict from the registered results of the rotation, restart, roll-back and dynamic secrets tasks."""
+    dynamic_entries = dynamic_report.dynamic_entries(dynamic, dynamic_revocations)
     rotated = [_rotation_entry(result) for result in _results(rotations)]
     changed = changed_in_run(rotated)
     workloads = [_with_cause(workload, changed) for workload in _restarts(restart)]
@@ -152,8 +164,10 @@ def build_report(rotations, restart=None, rollback=None, rollback_restart=None, 
         "run_id": run_id,
         "started": started,
         "finished": finished,
-        "outcome": outcome_of(rotated, workloads, rolled_back, restart_errors, rollback_errors, rollback_restart_errors),
+        "outcome": _with_dynamic(outcome_of(rotated, workloads, rolled_back, restart_errors, rollback_errors, rollback_restart_errors),
+                                 dynamic_entries),
         "secrets": rotated,
+        "dynamic": dynamic_entries,
         "restarts": [workload for workload in workloads if workload.get("outcome") != UP_TO_DATE],
         "up_to_date": ["%s/%s" % (workload.get("kind"), workload.get("name")) for workload in workloads if workload.get("outcome") == UP_TO_DATE],
         "restart_errors": restart_errors,
@@ -211,8 +225,9 @@ def render_summary(report):
              "started %s, finished %s" % (report.get("started"), report.get("finished")), "", "Secrets:"]
     for entry in report["secrets"] or []:
         lines.append("  %s (%s): %s" % (entry.get("secret"), entry.get("vault_path"), _version_text(entry)))
-    if not report["secrets"]:
+    if not report["secrets"] and not report.get("dynamic"):
         lines.append("  (none selected)")
+    lines.extend(dynamic_report.summary_lines(report.get("dynamic")))
     lines.append("Restarts:")
     lines.extend(_restart_line(item) for item in report["restarts"] or [])
     lines.extend(_error_lines(report.get("restart_errors") or []))

@@ -1,0 +1,116 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The dynamic secrets of a rotation run in its audit report: certificates (serials, ends of validity)
+and database credentials (lease ids, lease ends), and whether what they replaced was revoked.
+
+Built from whitelisted fields of the vault_pki_certificate and vault_database_credentials results
+(neither returns a key or a password), so no value can reach the report. The replaced certificate
+or lease is revoked only after every rollout was healthy: otherwise the entry says it is still valid.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+CERTIFICATE_FIELDS = ("issued", "reason", "serial", "not_after", "replaced_serial")
+LEASE_FIELDS = ("action", "reason", "lease_id", "lease_end", "replaced_lease_id", "last_vault_rotation")
+NOT_REVOKED = "not revoked: the rollouts were not all healthy, so the replaced %s"
+
+
+def _results(value):
+    if not value:
+        return []
+    if isinstance(value, dict):
+        return value.get("results", [value]) if "results" in value else [value]
+    return list(value)
+
+
+def _loop_item(result):
+    item = result.get(result.get("ansible_loop_var") or "item")
+    return item if isinstance(item, dict) else {}
+
+
+def _key(result):
+    item = _loop_item(result)
+    return (item.get("namespace") or result.get("namespace"), item.get("secret") or result.get("secret"))
+
+
+def _renewed(result):
+    """Whether the run gave the Secret a new certificate or new credentials (a renewed lease keeps them)."""
+    return bool(result.get("issued")) or result.get("action") == "issue"
+
+
+def _entry(result):
+    item = _loop_item(result)
+    namespace, secret = _key(result)
+    entry = {"secret": secret, "namespace": namespace, "source": item.get("source") or ("pki" if "issued" in result else "database")}
+    if result.get("failed"):
+        entry["error"] = result.get("msg")
+        return entry
+    fields = CERTIFICATE_FIELDS if entry["source"] == "pki" else LEASE_FIELDS
+    entry.update((field, result[field]) for field in fields if result.get(field) is not None)
+    entry["changed"] = bool(result.get("changed"))
+    entry["replaced"] = _renewed(result)
+    return entry
+
+
+def _revocation(entry, revocation):
+    """What became of the certificate or leases ``entry`` replaced, after the revocation run (None: none ran)."""
+    if revocation is None:
+        return NOT_REVOKED % ("certificate keeps working" if entry["source"] == "pki" else "credentials keep working")
+    if revocation.get("failed"):
+        return "revocation failed: %s" % revocation.get("msg")
+    revoked = revocation.get("revoked_serial") or revocation.get("revoked_lease_ids")
+    if revoked:
+        return "revoked"
+    return "nothing to revoke"
+
+
+def dynamic_entries(renewals, revocations=None):
+    """One value-free entry per dynamic secret of the run, with ``revocation`` for those that replaced something."""
+    revoked = dict((_key(result), result) for result in _results(revocations) if not result.get("skipped"))
+    entries = []
+    for result in _results(renewals):
+        if result.get("skipped"):
+            continue
+        entry = _entry(result)
+        revocation = revoked.get((entry["namespace"], entry["secret"]))
+        if revocation is not None and not revocation.get("failed"):
+            entry.update((field, revocation[field]) for field in ("revoked_serial", "revoked_lease_ids") if revocation.get(field))
+        if entry.get("replaced") or (revocation is not None and (revocation.get("revoked_serial") or revocation.get("revoked_lease_ids"))):
+            entry["revocation"] = _revocation(entry, revocation)
+        entries.append(entry)
+    return entries
+
+
+def any_replaced(entries):
+    return any(entry.get("replaced") for entry in entries)
+
+
+def any_failed(entries):
+    return any("error" in entry for entry in entries)
+
+
+def _line(entry):
+    name = "  %s/%s (%s): " % (entry.get("namespace"), entry.get("secret"), entry.get("source"))
+    if "error" in entry:
+        return name + "FAILED: %s" % entry["error"]
+    if entry["source"] == "pki":
+        text = "serial %s, valid until %s" % (entry.get("serial"), entry.get("not_after"))
+        if entry.get("replaced"):
+            text = "re-issued (%s): %s, replaced serial %s" % (entry.get("reason"), text, entry.get("replaced_serial"))
+    else:
+        text = "%s: lease %s ends %s" % (entry.get("action"), entry.get("lease_id"), entry.get("lease_end"))
+        if entry.get("replaced_lease_id"):
+            text += ", replaced lease %s" % entry["replaced_lease_id"]
+    if entry.get("revocation"):
+        text += "; %s" % entry["revocation"]
+    return name + text
+
+
+def summary_lines(entries):
+    """The readable lines of the dynamic secrets (none when the run had none)."""
+    if not entries:
+        return []
+    return ["Dynamic secrets:"] + [_line(entry) for entry in entries]

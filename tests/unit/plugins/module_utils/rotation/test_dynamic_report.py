@@ -1,0 +1,69 @@
+"""rotation/dynamic_report.py: serials and lease ends in the report, revocation only after healthy rollouts, never a value."""
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import dynamic_report, report
+
+
+def result(secret, source, namespace="shop", **fields):
+    return dict({"secret": secret, "ansible_loop_var": "rotate_secrets_target",
+                 "rotate_secrets_target": {"index": 0, "namespace": namespace, "secret": secret, "source": source}}, **fields)
+
+
+def reissued_certificate(**extra):
+    return result("web-tls", "pki", changed=True, issued=True, reason="forced", serial="aa:bb", not_after="2026-12-01T00:00:00Z",
+                  replaced_serial="11:22", **extra)
+
+
+def reissued_credentials(**extra):
+    return result("db", "database", changed=True, action="issue", reason="forced", lease_id="db/creds/app/NEW",
+                  lease_end="2026-12-01T00:05:00Z", replaced_lease_id="db/creds/app/OLD", **extra)
+
+
+def test_replaced_certificate_and_lease_are_revoked_after_healthy_rollouts():
+    revocations = {"results": [result("web-tls", "pki", changed=True, issued=False, revoked_serial="11:22"),
+                               result("db", "database", changed=True, action="keep", revoked_lease_ids=["db/creds/app/OLD"])]}
+    entries = dynamic_report.dynamic_entries({"results": [reissued_certificate(), reissued_credentials()]}, revocations)
+    assert entries[0]["serial"] == "aa:bb" and entries[0]["replaced_serial"] == "11:22" and entries[0]["revocation"] == "revoked"
+    assert entries[0]["revoked_serial"] == "11:22"
+    assert entries[1]["lease_end"] == "2026-12-01T00:05:00Z" and entries[1]["revoked_lease_ids"] == ["db/creds/app/OLD"]
+    assert entries[1]["revocation"] == "revoked"
+
+
+def test_without_a_revocation_run_the_replaced_ones_are_reported_still_valid():
+    entries = dynamic_report.dynamic_entries([reissued_certificate(), reissued_credentials()], None)
+    assert entries[0]["revocation"].startswith("not revoked") and "certificate keeps working" in entries[0]["revocation"]
+    assert "credentials keep working" in entries[1]["revocation"]
+    lines = dynamic_report.summary_lines(entries)
+    assert "replaced serial 11:22; not revoked" in lines[1] and "lease db/creds/app/NEW ends 2026-12-01T00:05:00Z" in lines[2]
+
+
+def test_a_kept_certificate_needs_no_revocation_and_a_renewed_lease_replaces_nothing():
+    kept = result("web-tls", "pki", changed=False, issued=False, reason=None, serial="aa:bb", not_after="2026-12-01T00:00:00Z")
+    renewed = result("db", "database", changed=True, action="renew", lease_id="db/creds/app/X", lease_end="2026-12-01T00:05:00Z")
+    entries = dynamic_report.dynamic_entries([kept, renewed])
+    assert [entry.get("replaced") for entry in entries] == [False, False]
+    assert all("revocation" not in entry for entry in entries)
+
+
+def test_values_in_a_result_never_reach_the_entry():
+    leaky = reissued_credentials(password="SENTINEL-pw", username="SENTINEL-user", key="SENTINEL-key")
+    leaky["rotate_secrets_target"]["password"] = "SENTINEL-item"
+    entries = dynamic_report.dynamic_entries([leaky, reissued_certificate(private_key="SENTINEL-key")])
+    assert "SENTINEL" not in repr(entries) + "\n".join(dynamic_report.summary_lines(entries))
+
+
+def test_a_failed_dynamic_secret_is_an_error_entry_and_fails_the_run():
+    failed = result("web-tls", "pki", failed=True, msg="Vault refused: unknown role")
+    built = report.build_report([], dynamic=[failed])
+    assert built["dynamic"] == [{"secret": "web-tls", "namespace": "shop", "source": "pki", "error": "Vault refused: unknown role"}]
+    assert built["outcome"] == "failed"
+
+
+def test_a_re_issue_alone_is_a_rotation_and_shows_in_the_summary():
+    built = report.build_report([], dynamic=[reissued_certificate()])
+    assert built["outcome"] == "rotated"
+    summary = report.render_summary(built)
+    assert "Dynamic secrets:" in summary and "re-issued (forced): serial aa:bb" in summary and "(none selected)" not in summary
+
+
+def test_skipped_results_are_left_out():
+    assert dynamic_report.dynamic_entries({"results": [{"skipped": True}]}) == []
