@@ -1,11 +1,16 @@
 """The provision and rotate playbooks with secrets from Vault's dynamic engines, against the real
 OpenBao, kube-apiserver and PostgreSQL: certificates from PKI and credentials from the database engine."""
 
+import json
+
 import pytest
+from kubernetes import client as k8s_client
 
 from tests.integration.database_it_helpers import can_log_in, role_count
 from tests.integration.dynamic_roles_support import dynamic_app, drop_engines, make_engines, openssl_verify, read_secret, run_playbook_with
-from tests.integration.test_roles_support import recap
+from tests.integration.test_roles_support import (
+    container, create, deployment, make_rollouts_fail, recap, report_of, summary_of, wait_available,
+)
 
 
 @pytest.fixture(scope="module")
@@ -78,3 +83,89 @@ def test_provision_in_check_mode_issues_nothing(local_env, namespace, k8s_api, v
     assert read_secret(k8s_api, namespace, "web-tls")[0] is None and read_secret(k8s_api, namespace, "db")[0] is None
     assert sorted(((vault_client.list("%s/certs" % engines["pki"]) or {}).get("data") or {}).get("keys") or []) == certificates
     assert role_count(local_env.postgres, "app") == users
+
+
+def provision_with_consumer(local_env, namespace, k8s_api, engines):
+    """Provision the application (without its Vault role) and start a Deployment that uses the certificate and the credentials."""
+    app = dynamic_app(namespace, engines)
+    run_playbook_with("provision", dict(app, app_secrets_vault_access=False), local_env.env).assert_ok()
+    pod = {"serviceAccountName": "app", "containers": [container(
+        env=[{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}],
+        volumeMounts=[{"name": "tls", "mountPath": "/tls"}])],
+           "volumes": [{"name": "tls", "secret": {"secretName": "web-tls"}}]}
+    create(k8s_api, deployment(namespace, "web", pod, replicas=2))
+    wait_available(k8s_api, namespace, "web")
+    return app
+
+
+def current(k8s_api, namespace):
+    """(serial, lease id, credentials) the Secrets hold now."""
+    tls = read_secret(k8s_api, namespace, "web-tls")[0]
+    db, values = read_secret(k8s_api, namespace, "db")
+    return tls.metadata.annotations["secretops.io/pki-serial"], db.metadata.annotations["secretops.io/vault-lease-id"], values
+
+
+def revocation_time(vault_client, engines, serial):
+    return vault_client.read("%s/cert/%s" % (engines["pki"], serial))["data"]["revocation_time"]
+
+
+def test_rotation_reissues_restarts_once_and_revokes_the_replaced_after_healthy_rollouts(local_env, namespace, k8s_api, vault_client,
+                                                                                          engines):
+    app = provision_with_consumer(local_env, namespace, k8s_api, engines)
+    old_serial, old_lease, old_values = current(k8s_api, namespace)
+    certificates = sorted(((vault_client.list("%s/certs" % engines["pki"]) or {}).get("data") or {}).get("keys") or [])
+    users = role_count(local_env.postgres, "app")
+
+    checked = run_playbook_with("rotate", dict(app, secretops_rotate=["web-tls", "db"]), local_env.env, extra_args=["--check"])
+    checked.assert_ok()
+    assert current(k8s_api, namespace) == (old_serial, old_lease, old_values), "check mode changed a Secret"
+    assert sorted(((vault_client.list("%s/certs" % engines["pki"]) or {}).get("data") or {}).get("keys") or []) == certificates
+    assert role_count(local_env.postgres, "app") == users, "check mode created a database user"
+
+    run = run_playbook_with("rotate", dict(app, secretops_rotate=["web-tls", "db"]), local_env.env, extra_args=["-vvvv"]).assert_ok()
+    serial, lease, values = current(k8s_api, namespace)
+    assert serial != old_serial and lease != old_lease and values["username"] != old_values["username"]
+    assert can_log_in(local_env.postgres, values["username"], values["password"])
+    assert not can_log_in(local_env.postgres, old_values["username"], old_values["password"]), "the replaced credentials still work"
+    assert revocation_time(vault_client, engines, old_serial) > 0 and revocation_time(vault_client, engines, serial) == 0
+    apps = k8s_client.AppsV1Api(k8s_api)
+    assert apps.read_namespaced_deployment("web", namespace).metadata.generation == 2, "one restart for two re-issued Secrets"
+
+    report = report_of(run)
+    assert report["outcome"] == "rotated"
+    assert [(item["kind"], item["name"], item["outcome"]) for item in report["restarts"]] == [("Deployment", "web", "complete")]
+    assert sorted(report["restarts"][0]["secrets"]) == ["db", "web-tls"]
+    entries = dict((entry["secret"], entry) for entry in report["dynamic"])
+    assert entries["web-tls"]["serial"] == serial and entries["web-tls"]["replaced_serial"] == old_serial
+    assert entries["web-tls"]["revoked_serial"] == old_serial and entries["web-tls"]["revocation"] == "revoked"
+    assert entries["db"]["lease_id"] == lease and entries["db"]["lease_end"].endswith("Z")
+    assert entries["db"]["revoked_lease_ids"] == [old_lease] and entries["db"]["revocation"] == "revoked"
+    summary = summary_of(run)
+    assert "serial %s" % serial in summary and "lease %s ends" % lease in summary
+    tls_values = read_secret(k8s_api, namespace, "web-tls")[1]
+    key_lines = [line for line in tls_values["tls.key"].splitlines() if "-----" not in line]
+    for value in [values["password"], old_values["password"]] + key_lines:
+        assert value not in run.output and value not in summary and value not in json.dumps(report)
+
+    again = run_playbook_with("rotate", app, local_env.env).assert_ok()
+    assert current(k8s_api, namespace)[:2] == (serial, lease), "nothing due: the certificate and the lease stand"
+    assert report_of(again)["outcome"] == "nothing_rotated"
+    assert apps.read_namespaced_deployment("web", namespace).metadata.generation == 2
+
+
+def test_a_failed_rollout_revokes_nothing_and_the_report_says_so(local_env, namespace, k8s_api, vault_client, engines):
+    app = provision_with_consumer(local_env, namespace, k8s_api, engines)
+    old_serial, old_lease, old_values = current(k8s_api, namespace)
+    make_rollouts_fail(k8s_api, namespace, "web")
+    run = run_playbook_with("rotate", dict(app, secretops_rotate=["web-tls", "db"], secretops_wait_timeout=60), local_env.env)
+    assert run.returncode != 0
+    serial, lease, values = current(k8s_api, namespace)
+    assert serial != old_serial and lease != old_lease
+    assert revocation_time(vault_client, engines, old_serial) == 0, "the replaced certificate was revoked after a failed rollout"
+    assert can_log_in(local_env.postgres, old_values["username"], old_values["password"]), "the replaced credentials were revoked"
+    assert can_log_in(local_env.postgres, values["username"], values["password"])
+    report = report_of(run)
+    assert report["outcome"] in ("failed", "rolled_back"), report["outcome"]
+    for entry in report["dynamic"]:
+        assert entry["revocation"].startswith("not revoked"), entry
+    assert "not revoked: the rollouts were not all healthy" in summary_of(run)
