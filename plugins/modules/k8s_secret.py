@@ -566,7 +566,7 @@ results:
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_task import SecretTask
-from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import ListFormModule, run
+from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import ListFormModule, masked_warn, run
 
 REGISTRY_OPTIONS = dict(
     server=dict(type="str", default="https://index.docker.io/v1/"),
@@ -646,7 +646,7 @@ def main():
         mutually_exclusive=[("secrets", option) for option in CONTENT_OPTIONS],
         supports_check_mode=True,
     )
-    task = SecretTask(module.params, check_mode=module.check_mode, diff_mode=module._diff, warn=module.warn)
+    task = SecretTask(module.params, check_mode=module.check_mode, diff_mode=module._diff, warn=masked_warn(module))
     run(module, task.run)
 
 
