@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -163,7 +164,7 @@ def measure_floor(runner, kube, namespace, size, repeat):
     floor.update(tool="floor", seconds=round(trivial["seconds"] + list_seconds, 3))
     for record in (dict(trivial, tool="trivial", **common), listing, floor):
         runner.records.append(record)
-    _log_record(floor)
+        _log_record(record)
 
 
 def run_tool(runner, kube, tool, size, repeat, specs, changed, run_id, with_floor=False):
@@ -280,6 +281,9 @@ def main(argv=None):
     if "bulk" not in available:
         notes.append("plugins/modules/k8s_secret.py does not exist yet: this collection's variants were not run")
     log("workdir %s; %d cores; plan: %s" % (workdir, os.cpu_count(), ", ".join("%s@%d" % (t, s) for _r, s, t in k8s_plan(args, available))))
+    # SIGTERM as Ctrl-C: stop measuring and still write what was measured
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    vault_records = []
     try:
         for repeat, size, tool in k8s_plan(args, available):
             specs = secretset.build_specs(size, tls_initial, secret_set=args.secret_set)
@@ -289,7 +293,6 @@ def main(argv=None):
             except RuntimeError as exc:  # one tool failing must not cost the others' measurements
                 log("FAILED: %s" % exc)
                 notes.append("%s at N=%d (repeat %d) failed: %s" % (tool, size, repeat, str(exc).splitlines()[0]))
-        vault_records = []
         if args.vault_count:
             try:
                 vault_records, vault_notes = vault_bench.run(runner, env, args.vault_count, args.repeat, args.loop_repeat, run_id, log)
@@ -297,6 +300,9 @@ def main(argv=None):
             except RuntimeError as exc:
                 log("FAILED: %s" % exc)
                 notes.append("Vault benchmark failed: %s" % str(exc).splitlines()[0])
+    except KeyboardInterrupt:
+        log("interrupted: writing the %d measurements taken" % len(runner.records))
+        notes.append("interrupted after %d measurements; the plan was not completed" % len(runner.records))
     finally:
         if args.keep_workdir:
             log("kept %s" % workdir)
