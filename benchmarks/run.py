@@ -323,9 +323,10 @@ def write_results(args, records, vault_records, notes, bench_venv, elapsed):
     vault_md = report.vault_table(report.vault_summary(vault_records)) if vault_records else "(Vault benchmark not run)"
     failed_checks = [r for r in records + vault_records if not r.get("verified", True)]
     text = "\n".join([
-        "Measured %s on %d cores (%s), ansible-core %s, kubernetes.core %s, kubectl %s; %d repeat(s); %.0f s in all."
+        "Measured %s on %d cores (%s), ansible-core %s, kubernetes.core %s, kubectl %s; %d of %d repeat(s) begun; %.0f s in all."
         % (meta["date"], meta["machine"]["nproc"], meta["machine"]["cpu"], meta["versions"]["ansible_core"],
-           meta["versions"]["kubernetes_core"], meta["versions"]["kubectl"], args.repeat, elapsed),
+           meta["versions"]["kubernetes_core"], meta["versions"]["kubectl"], len(set(r["repeat"] for r in records)), args.repeat,
+           elapsed),
         "", "Kubernetes Secrets (%s set): median wall time [min-max over repeats] = ratio to kubectl apply --server-side "
         "(to kubectl apply where it did not run); peak RSS in MiB (largest single process / whole process tree):" % args.secret_set,
         "", k8s_md, "", floor_md,
