@@ -21,6 +21,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import threading
 from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
@@ -36,6 +37,47 @@ ROTATION_INHERITED = ("namespace", "type", "mount_point", "generate", "mapping",
 ROTATION_REFUSED = ("to_version",)
 # Options that identify an item; the single form keeps them apart from the list (mutually_exclusive).
 ITEM_ONLY = ("name", "vault_path")
+
+
+MOUNT_INFO = "sys/internal/ui/mounts/"
+
+
+class SharedReads(object):
+    """The Vault client of a list, reading once what every secret on a mount shares: which mount a
+    path is on (Vault mounts do not nest, so every path under a mount's path is on it) and the
+    mount's ``config``. Everything else goes to the client."""
+
+    def __init__(self, vault):
+        self.vault = vault
+        self.mounts = []
+        self.configs = {}
+        self.lock = threading.Lock()
+
+    def __getattr__(self, name):
+        return getattr(self.vault, name)
+
+    def _mount_of(self, probe):
+        for info in self.mounts:
+            if (probe + "/").startswith(info["data"]["path"]):
+                return info
+        return None
+
+    def read(self, path):
+        if path.startswith(MOUNT_INFO):
+            info = self._mount_of(path[len(MOUNT_INFO):])
+            if info is None:
+                info = self.vault.read(path)
+                data = (info or {}).get("data") or {}
+                if str(data.get("path") or "").endswith("/"):
+                    with self.lock:
+                        self.mounts.append(info)
+            return info
+        mount = path[:-len("/config")] + "/" if path.endswith("/config") else None
+        if mount and any(info["data"]["path"] == mount for info in self.mounts):
+            if path not in self.configs:
+                self.configs[path] = self.vault.read(path)
+            return self.configs[path]
+        return self.vault.read(path)
 
 
 class _Item(object):
@@ -121,7 +163,8 @@ def sync_all(params, check_mode=False, warn=None):
     warn = warn or (lambda message: None)
     items = _items(params, SYNC_INHERITED, (), "values")
     concurrency = _concurrency(params)
-    with options.vault_session(params) as vault, k8s_session(options.k8s_params(params), pool_size=concurrency) as k8s:
+    with options.vault_session(params) as session, k8s_session(options.k8s_params(params), pool_size=concurrency) as k8s:
+        vault = SharedReads(session)
         _list_secrets(k8s, items)
 
         def sync_one(item):
@@ -148,7 +191,8 @@ def rotate_all(params, check_mode=False):
     ``skipped`` as skipped)."""
     items = _items(params, ROTATION_INHERITED, ROTATION_REFUSED)
     concurrency = _concurrency(params)
-    with options.vault_session(params) as vault, k8s_session(options.k8s_params(params), pool_size=concurrency) as k8s:
+    with options.vault_session(params) as session, k8s_session(options.k8s_params(params), pool_size=concurrency) as k8s:
+        vault = SharedReads(session)
         _list_secrets(k8s, items)
 
         def plan_one(item):

@@ -165,3 +165,28 @@ def test_every_item_option_is_inherited_refused_or_identifies_the_item():
     rotation_items = options.item_options(new_values={}, only_if_older_than={})
     assert unclassified(sync_items, bulk.SYNC_INHERITED, (), bulk.ITEM_ONLY) == []
     assert unclassified(rotation_items, bulk.ROTATION_INHERITED, (), bulk.ITEM_ONLY) == []
+
+
+def test_the_mount_and_its_config_are_read_once_for_every_secret_on_it(servers):
+    vault, api = servers
+    bulk.sync_all(params([item("a"), item("b"), item("c")], concurrency=1))
+    vault.sent[:] = []
+    bulk.rotate_all(params([rotation_item("a"), rotation_item("b"), rotation_item("c")], concurrency=1))
+    reads = [path for method, path, _data in vault.sent if method == "GET"]
+    assert [path for path in reads if path.startswith("sys/internal/ui/mounts/")] == ["sys/internal/ui/mounts/secret/app/a"]
+    assert reads.count("secret/config") == 1
+    assert [path for path in reads if path.startswith("secret/metadata/")] == ["secret/metadata/app/%s" % name for name in "abc"]
+
+
+def test_shared_reads_never_reuse_a_mount_for_a_path_outside_it():
+    secretive = {"data": {"path": "secretive/", "type": "kv", "options": {"version": "2"}}}
+    config = {"data": {"max_versions": 3}}
+    vault = FakeKv2(answers={("GET", "sys/internal/ui/mounts/secretive/b"): secretive, ("GET", "secretive/config"): config})
+    shared = bulk.SharedReads(vault)
+    assert shared.read("sys/internal/ui/mounts/secret/a")["data"]["path"] == "secret/"
+    assert shared.read("sys/internal/ui/mounts/secret/c/d")["data"]["path"] == "secret/"
+    assert shared.read("sys/internal/ui/mounts/secretive/b")["data"]["path"] == "secretive/", "a name that starts alike is another mount"
+    assert shared.read("secretive/config") == config and shared.read("secretive/config") == config
+    probes = [path for method, path, _data in vault.sent if path.startswith("sys/internal/ui/mounts/")]
+    assert probes == ["sys/internal/ui/mounts/secret/a", "sys/internal/ui/mounts/secretive/b"]
+    assert [path for method, path, _data in vault.sent].count("secretive/config") == 1
