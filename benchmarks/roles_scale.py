@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import xml.etree.ElementTree as ElementTree
 
 BENCH_DIR = os.path.dirname(os.path.abspath(__file__))
 REPO_ROOT = os.path.dirname(BENCH_DIR)
@@ -76,13 +77,36 @@ def median(values):
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
 
 
+def task_times(junit_dir):
+    """``{task name: seconds}`` from the JUnit report of ``ansible.builtin.junit`` (a task run more than once adds up)."""
+    times = {}
+    for name in sorted(os.listdir(junit_dir)) if os.path.isdir(junit_dir) else []:
+        for case in ElementTree.parse(os.path.join(junit_dir, name)).getroot().iter("testcase"):
+            task = case.get("name", "").split("] ", 1)[-1].split(" : ", 1)[-1]
+            times[task] = round(times.get(task, 0.0) + float(case.get("time") or 0), 3)
+    return times
+
+
+def task_slopes(records, playbook, sizes, top=4):
+    """The tasks of ``playbook`` whose time grows most per extra secret: ``[(task, slope)]``, largest first."""
+    def median_time(size, task):
+        return median([r["tasks"].get(task, 0.0) for r in records if r["playbook"] == playbook and r["size"] == size and "tasks" in r] or [0.0])
+    tasks = set()
+    for record in records:
+        if record["playbook"] == playbook:
+            tasks.update(record.get("tasks") or {})
+    slopes = [(task, slope((sizes[0], median_time(sizes[0], task)), (sizes[-1], median_time(sizes[-1], task)))) for task in tasks]
+    return sorted(slopes, key=lambda pair: -pair[1])[:top]
+
+
 def summarize(records, sizes):
     """``{playbook: {"seconds": {n: median}, "slope": s, "within_target": bool}}`` from the run records."""
     summary = {}
     for playbook in PLAYBOOKS:
         seconds = dict((size, median([r["seconds"] for r in records if r["playbook"] == playbook and r["size"] == size])) for size in sizes)
         per_secret = slope((sizes[0], seconds[sizes[0]]), (sizes[-1], seconds[sizes[-1]]))
-        summary[playbook] = {"seconds": seconds, "slope": round(per_secret, 4), "within_target": per_secret <= TARGET_SLOPE}
+        summary[playbook] = {"seconds": seconds, "slope": round(per_secret, 4), "within_target": per_secret <= TARGET_SLOPE,
+                             "growing_tasks": [(task, round(value, 4)) for task, value in task_slopes(records, playbook, sizes)]}
     return summary
 
 
@@ -96,6 +120,11 @@ def render(summary, sizes, consumers):
             "met" if row["within_target"] else "MISSED"))
     lines.append("")
     lines.append("basic-auth secrets in one application; rotate restarts %d consuming Deployments and waits for their rollouts." % consumers)
+    for playbook in PLAYBOOKS:
+        growing = summary[playbook].get("growing_tasks") or []
+        if growing:
+            lines.append("%s, the tasks that grow most per extra secret: %s" % (
+                playbook, "; ".join("%s %.3f s" % (task, value) for task, value in growing)))
     return "\n".join(lines)
 
 
@@ -124,7 +153,9 @@ class Bench(object):
         run_env = ansible_env({"ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default", "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
                                "KUBECONFIG": self.env["kubeconfig"], "K8S_AUTH_KUBECONFIG": self.env["kubeconfig"],
                                "VAULT_ADDR": self.env["vault_addr"], "VAULT_TOKEN": self.env["vault_token"],
-                               "SECRETOPS_REPORT_DIR": os.path.join(self.workdir, "reports")})
+                               "SECRETOPS_REPORT_DIR": os.path.join(self.workdir, "reports"),
+                               "ANSIBLE_CALLBACKS_ENABLED": "ansible.builtin.junit",
+                               "JUNIT_OUTPUT_DIR": os.path.join(self.workdir, "junit-" + label)})
         run_env["PATH"] = self.bin_dir + os.pathsep + run_env["PATH"]
         command = [os.path.join(self.bin_dir, "ansible-playbook"), "-i", "localhost,", "-c", "local",
                    "secretops.provisioning.%s" % name, "-e", "@" + vars_path]
@@ -133,7 +164,7 @@ class Bench(object):
         if result.returncode != 0:
             with open(log_path, errors="replace") as handle:
                 raise RuntimeError("%s failed (exit %s):\n%s" % (label, result.returncode, handle.read()[-3000:]))
-        return result.as_dict()
+        return dict(result.as_dict(), tasks=task_times(os.path.join(self.workdir, "junit-" + label)))
 
     def consumers_running(self, namespace, count, consumers):
         for index, secret in enumerate(consumed_secrets(count, consumers)):
@@ -152,6 +183,12 @@ class Bench(object):
         for index in range(count):
             self.vault.secrets.kv.v2.delete_metadata_and_all_versions(path="bench/%s/db-%03d" % (namespace, index), mount_point="secret")
         self.core.delete_namespace(namespace)
+        # The next size starts when the namespace is gone: its Pods ending would share the machine.
+        deadline = time.time() + 120
+        while time.time() < deadline:
+            if not [item for item in self.core.list_namespace().items if item.metadata.name == namespace]:
+                return
+            time.sleep(0.5)
 
     def measure_size(self, size, consumers, round_number):
         namespace = "roles-scale-%d-%d-%d" % (size, round_number, int(time.time()))

@@ -50,3 +50,22 @@ def test_arguments():
     assert args.sizes == [10, 100] and args.consumers == 2
     with pytest.raises(SystemExit):
         roles_scale.parse_args(["--sizes", "10"])
+
+
+def test_task_times_read_the_junit_report_and_add_up_repeated_tasks(tmp_path):
+    (tmp_path / "play-1.xml").write_text(
+        '<testsuites><testsuite name="p">'
+        '<testcase classname="p" name="[localhost] secretops.provisioning.rotate_secrets : Rotate the selected secrets" time="2.5"/>'
+        '<testcase classname="p" name="[localhost] Show: it" time="0.25"/>'
+        '<testcase classname="p" name="[localhost] Show: it" time="0.5"/>'
+        '</testsuite></testsuites>')
+    assert roles_scale.task_times(str(tmp_path)) == {"Rotate the selected secrets": 2.5, "Show: it": 0.75}
+    assert roles_scale.task_times(str(tmp_path / "missing")) == {}
+
+
+def test_task_slopes_name_the_tasks_that_grow_with_the_secrets():
+    records = [{"playbook": "rotate", "size": 10, "seconds": 1, "tasks": {"rotate": 1.0, "report": 1.0}},
+               {"playbook": "rotate", "size": 100, "seconds": 1, "tasks": {"rotate": 4.6, "report": 1.09}}]
+    slopes = roles_scale.task_slopes(records, "rotate", [10, 100])
+    assert [task for task, _value in slopes] == ["rotate", "report"]
+    assert slopes[0][1] == pytest.approx(0.04) and slopes[1][1] == pytest.approx(0.001)
