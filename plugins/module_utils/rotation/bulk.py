@@ -13,8 +13,10 @@ Sync: each item seeds Vault and then syncs its Secret on its own, ``concurrency`
 
 Rotation keeps the order of docs/rotation.md: every item is read and decided first (concurrently;
 nothing is written), then the writes - Vault, then the Secret - go one item at a time in input
-order. A run that dies or loses a server therefore leaves at most one secret between its Vault
-write and its Secret write (the next run resumes it), and the secrets after it untouched.
+order, each preceded by a read of the secret's KV settings (``max_versions``), so a Vault that
+stopped answering fails that read rather than a write it might still apply after the run gave up.
+A run that dies or loses a server therefore leaves at most one secret between its Vault write and
+its Secret write (the next run resumes it), and the secrets after it untouched.
 """
 
 from __future__ import absolute_import, division, print_function

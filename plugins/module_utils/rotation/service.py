@@ -202,10 +202,6 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
         return RotationPlan(SKIP, spec, namespace, where, result, started)
     data, rotated = plan.rotate(spec["name"], spec.get("fields"), current["data"], new_values, spec.get("keep_previous"))
     desired = mapping.desired_secret(spec, namespace, data)  # checked before anything is written
-    if _kept_versions(vault, where) == 1:
-        raise SecretOpsError("secret %s: %s keeps a single version (max_versions=1): a new version would destroy the value the Secret and "
-                             "its pods use before they change, and a failed rollout could not be rolled back; set max_versions to 2 or "
-                             "more on the path (vault_kv max_versions) or the mount" % (spec["name"], where.full), vault_path=where.full)
     result["rotated_fields"] = rotated
     fingerprinter = Fingerprinter()  # one key for both sides, so old and new compare
     old = text_fingerprints(fingerprinter, current["data"], rotated)
@@ -224,6 +220,14 @@ def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=N
                               listed=listed)
         result.update(changed=outcome["changed"], attempts=outcome["attempts"])
     elif planned.action == ROTATE:
+        # Read right before the write, not with the plan: a Vault that stopped answering since the
+        # plan fails here, before a write is sent that it might still apply after the run gave up.
+        where, spec = planned.where, planned.spec
+        if _kept_versions(vault, where) == 1:
+            raise SecretOpsError("secret %s: %s keeps a single version (max_versions=1): a new version would destroy the value the Secret "
+                                 "and its pods use before they change, and a failed rollout could not be rolled back; set max_versions to "
+                                 "2 or more on the path (vault_kv max_versions) or the mount" % (spec["name"], where.full),
+                                 vault_path=where.full)
         new_version = planned.version + 1 if check_mode else _write(vault, planned.where, planned.data, planned.version)
         outcome = sync_secret(k8s, planned.spec, planned.namespace, planned.where, planned.data, new_version, check_mode, before_write,
                               desired=planned.desired, listed=listed)
