@@ -155,7 +155,7 @@ class Bench(object):
                                "VAULT_ADDR": self.env["vault_addr"], "VAULT_TOKEN": self.env["vault_token"],
                                "SECRETOPS_REPORT_DIR": os.path.join(self.workdir, "reports"),
                                "ANSIBLE_CALLBACKS_ENABLED": "ansible.builtin.junit",
-                               "JUNIT_OUTPUT_DIR": os.path.join(self.workdir, "junit-" + label)})
+                               "JUNIT_OUTPUT_DIR": os.path.join(self.workdir, "junit-" + label), "JUNIT_HIDE_TASK_ARGUMENTS": "true"})
         run_env["PATH"] = self.bin_dir + os.pathsep + run_env["PATH"]
         command = [os.path.join(self.bin_dir, "ansible-playbook"), "-i", "localhost,", "-c", "local",
                    "secretops.provisioning.%s" % name, "-e", "@" + vars_path]
