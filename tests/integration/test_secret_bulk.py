@@ -18,8 +18,8 @@ def items(namespace, count=COUNT):
 
 
 def sync_all(namespace, secrets, **options):
-    return {"name": "sync", "secretops.provisioning.secret_sync": dict({"namespace": namespace, "mount_point": "secret", "secrets": secrets},
-                                                                      **options)}
+    return {"name": "sync", "secretops.provisioning.secret_sync": dict(
+        {"namespace": namespace, "mount_point": "secret", "secrets": secrets}, **options)}
 
 
 def rotate_all(namespace, secrets, **options):
