@@ -77,12 +77,15 @@ def median(values):
     return ordered[middle] if len(ordered) % 2 else (ordered[middle - 1] + ordered[middle]) / 2.0
 
 
-def task_times(junit_dir):
-    """``{task name: seconds}`` from the JUnit report of ``ansible.builtin.junit`` (a task run more than once adds up)."""
+def task_times(junit_dir, application=None):
+    """``{task name: seconds}`` from the JUnit report of ``ansible.builtin.junit`` (a task run more than
+    once adds up); ``application`` in a task name reads ``<app>``, so names compare across sizes."""
     times = {}
     for name in sorted(os.listdir(junit_dir)) if os.path.isdir(junit_dir) else []:
         for case in ElementTree.parse(os.path.join(junit_dir, name)).getroot().iter("testcase"):
             task = case.get("name", "").split("] ", 1)[-1].split(" : ", 1)[-1]
+            if application:
+                task = task.replace(application, "<app>")
             times[task] = round(times.get(task, 0.0) + float(case.get("time") or 0), 3)
     return times
 
@@ -146,7 +149,7 @@ class Bench(object):
         self.apps = k8s_client.AppsV1Api(api)
         self.vault = hvac.Client(url=self.env["vault_addr"], token=self.env["vault_token"])
 
-    def playbook(self, name, extra_vars, label):
+    def playbook(self, name, extra_vars, label, application=None):
         vars_path = os.path.join(self.workdir, "%s.vars.json" % label)
         with open(vars_path, "w") as handle:
             json.dump(extra_vars, handle)
@@ -164,7 +167,7 @@ class Bench(object):
         if result.returncode != 0:
             with open(log_path, errors="replace") as handle:
                 raise RuntimeError("%s failed (exit %s):\n%s" % (label, result.returncode, handle.read()[-3000:]))
-        return dict(result.as_dict(), tasks=task_times(os.path.join(self.workdir, "junit-" + label)))
+        return dict(result.as_dict(), tasks=task_times(os.path.join(self.workdir, "junit-" + label), application))
 
     def consumers_running(self, namespace, count, consumers):
         for index, secret in enumerate(consumed_secrets(count, consumers)):
@@ -195,11 +198,11 @@ class Bench(object):
         variables = application(namespace, size)
         records = []
         try:
-            record = self.playbook("provision", variables, "%s-provision" % namespace)
+            record = self.playbook("provision", variables, "%s-provision" % namespace, namespace)
             records.append(dict(record, playbook="provision", size=size))
             log("N=%d provision: %.1f s" % (size, record["seconds"]))
             self.consumers_running(namespace, size, consumers)
-            record = self.playbook("rotate", dict(variables, secretops_wait_timeout=120), "%s-rotate" % namespace)
+            record = self.playbook("rotate", dict(variables, secretops_wait_timeout=120), "%s-rotate" % namespace, namespace)
             records.append(dict(record, playbook="rotate", size=size))
             log("N=%d rotate: %.1f s" % (size, record["seconds"]))
         finally:

@@ -61,6 +61,10 @@ def test_task_times_read_the_junit_report_and_add_up_repeated_tasks(tmp_path):
         '</testsuite></testsuites>')
     assert roles_scale.task_times(str(tmp_path)) == {"Rotate the selected secrets": 2.5, "Show: it": 0.75}
     assert roles_scale.task_times(str(tmp_path / "missing")) == {}
+    (tmp_path / "play-2.xml").write_text(
+        '<testsuites><testsuite name="p"><testcase classname="p" name="[localhost] r : Seed the Secrets of ns-10-a" time="1"/>'
+        '</testsuite></testsuites>')
+    assert roles_scale.task_times(str(tmp_path), "ns-10-a")["Seed the Secrets of <app>"] == 1.0
 
 
 def test_task_slopes_name_the_tasks_that_grow_with_the_secrets():
