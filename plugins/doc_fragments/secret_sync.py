@@ -13,13 +13,13 @@ class ModuleDocFragment(object):
     DOCUMENTATION = r"""
 options:
   name:
-    description: Name of the Kubernetes Secret.
+    description: Name of the Kubernetes Secret. Required without O(secrets).
     type: str
-    required: true
   namespace:
-    description: Kubernetes namespace of the Secret. (The Vault namespace is O(vault.namespace).)
+    description:
+      - Kubernetes namespace of the Secret. (The Vault namespace is O(vault.namespace).) Required without O(secrets).
+      - With O(secrets), the namespace of the items that do not set one.
     type: str
-    required: true
   type:
     description:
       - Type of the Kubernetes Secret. V(basic-auth), V(tls) and V(dockerconfigjson) build the
@@ -29,9 +29,8 @@ options:
     choices: [opaque, basic-auth, tls, dockerconfigjson]
   vault_path:
     description:
-      - KV v2 path of the secret, including the mount (V(secret/shop/db)) or relative to O(mount_point).
+      - KV v2 path of the secret, including the mount (V(secret/shop/db)) or relative to O(mount_point). Required without O(secrets).
     type: str
-    required: true
   mount_point:
     description: KV v2 mount O(vault_path) is relative to. Without it O(vault_path) starts with the mount.
     type: str
@@ -61,6 +60,10 @@ options:
       - Ignored for V(dockerconfigjson).
     type: bool
     default: false
+  concurrency:
+    description: With O(secrets), how many secrets are read (and, for a sync, written) at the same time.
+    type: int
+    default: 8
   vault:
     description:
       - How to reach and authenticate to Vault or OpenBao; the same options as the vault_* modules.
