@@ -99,6 +99,7 @@ options:
         type: str
 extends_documentation_fragment:
   - secretops.provisioning.secret_sync
+  - secretops.provisioning.vault_dict
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
 attributes:
