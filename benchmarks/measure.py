@@ -102,7 +102,7 @@ def run(command, env=None, cwd=None, log_path=None, timeout=3600):
         sampler.start()
         try:
             proc.wait(timeout=timeout)
-        except subprocess.TimeoutExpired:
+        except BaseException:  # timed out, or the harness was interrupted: nothing may outlive it
             os.killpg(proc.pid, signal.SIGKILL)  # the whole tree: it runs in its own session
             proc.wait()
             raise

@@ -23,6 +23,21 @@ def bulk(vars_file):
     return _play("k8s_secret bulk", [task], vars_file)
 
 
+def trivial():
+    """The floor's play: one task that runs no module (``debug``), so the time is ansible-playbook's
+    start, inventory, play and callback, which every Ansible variant pays once."""
+    return [{"name": "trivial", "hosts": "localhost", "gather_facts": False,
+             "tasks": [{"name": "nothing", "ansible.builtin.debug": {"msg": "floor"}}]}]
+
+
+def command_loop(vars_file):
+    """``ansible.builtin.command`` once per item (running ``true``): Ansible's own cost per task,
+    which a loop of one Secret per task is compared with."""
+    task = {"name": "command per item", "ansible.builtin.command": {"argv": ["true"]}, "changed_when": False,
+            "loop": "{{ bench_items }}", "loop_control": {"label": "{{ item.name }}"}}
+    return _play("command loop", [task], vars_file)
+
+
 def loop_task(name, module, items_var, options):
     """A task running ``module`` once per item of ``items_var``, passing each of ``options`` the
     item has (absent ones omitted). Explicit options rather than ``args: "{{ item }}"``, which

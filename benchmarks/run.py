@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -39,7 +40,7 @@ import vault_bench  # noqa: E402  pylint: disable=wrong-import-position
 from tests.conftest import COLLECTIONS_ROOT  # noqa: E402  pylint: disable=wrong-import-position
 from tests.integration.ansible_run import ansible_env  # noqa: E402  pylint: disable=wrong-import-position
 
-PROJECT_BIN = os.path.join(REPO_ROOT, ".venv", "bin")
+PROJECT_BIN = os.path.dirname(sys.executable)  # the virtualenv that runs the benchmark (make bench: .venv)
 BENCH_VENV = os.path.join(os.path.expanduser("~"), ".cache", "secretops", "bench-venv")
 # kubernetes.core comes with the PyPI "ansible" package; it lives only in this separate virtualenv
 BENCH_REQUIREMENTS = ["ansible>=12,<13", "kubernetes>=29", "PyYAML>=6"]
@@ -89,7 +90,12 @@ class Runner(object):
             "VAULT_TOKEN": self.env["vault_token"],
         })
         run_env["PATH"] = bin_dir + os.pathsep + run_env["PATH"]
+        for name in ("ANSIBLE_CALLBACKS_ENABLED", "ANSIBLE_CALLBACK_PLUGINS"):
+            run_env.pop(name)  # the integration tests' result recorder, which users do not run
         return command, run_env
+
+    def kubectl_env(self):
+        return dict(os.environ, KUBECONFIG=self.env["kubeconfig"])
 
     def measure(self, name, command, run_env):
         log_path = os.path.join(self.workdir, name + ".log")
@@ -108,7 +114,7 @@ def write_inputs(workdir, tool, namespace, specs, changed, name):
     """Write the vars file (Ansible tools) or the manifests (kubectl) for both content versions."""
     paths = {}
     for version, version_specs in (("initial", specs), ("changed", changed)):
-        if tool == "kubectl":
+        if tool in KUBECTL_COMMANDS:
             path = os.path.join(workdir, "%s-%s.yaml" % (name, version))
             with open(path, "w") as handle:
                 yaml.safe_dump_all([secretset.manifest(spec, namespace) for spec in version_specs], handle, sort_keys=False)
@@ -124,33 +130,66 @@ def write_inputs(workdir, tool, namespace, specs, changed, name):
     return paths
 
 
-PLAYBOOK_BUILDERS = {"bulk": playbooks.bulk, "loop": playbooks.loop, "kcore": playbooks.kcore_loop}
+PLAYBOOK_BUILDERS = {"bulk": playbooks.bulk, "loop": playbooks.loop, "kcore": playbooks.kcore_loop, "command": playbooks.command_loop}
+# kubectl variants: the command before the manifest's path. Server-side apply as a user scripts it
+# to converge: its own field manager, and taking over fields another manager set.
+KUBECTL_COMMANDS = {
+    "kubectl": ["kubectl", "apply", "-f"],
+    "ssa": ["kubectl", "apply", "--server-side", "--force-conflicts", "--field-manager=bench-ssa", "-f"],
+}
+# tools that change nothing: measured once per repeat, with nothing to check afterwards
+NO_STATE_TOOLS = ("command",)
 
 
-def run_tool(runner, kube, tool, size, repeat, specs, changed, run_id):
+def _log_record(record, problem=None):
+    log("%-8s N=%-5d %-9s %7.2f s  cpu %6.2f s  peak %4.0f MiB (tree %4.0f)  load %.1f%s" % (
+        record["tool"], record["size"], record["phase"], record["seconds"], record["cpu_seconds"], record["peak_rss_mib"],
+        record["peak_tree_rss_mib"], record["load_1m_before"], "" if problem is None else "  CHECK FAILED: " + problem))
+
+
+def measure_floor(runner, kube, namespace, size, repeat):
+    """The floor of a no-change run, next to the bulk form's: a trivial play (ansible-playbook's
+    start) plus one LIST of the namespace that holds the N Secrets (the least a converging tool must
+    read). Records the two parts (``trivial``, ``list``) and their sum (``floor``)."""
+    playbook_path = os.path.join(runner.workdir, "trivial-%d-r%d.yml" % (size, repeat))
+    with open(playbook_path, "w") as handle:
+        yaml.safe_dump(playbooks.trivial(), handle, sort_keys=False)
+    trivial = runner.measure("trivial-%d-r%d" % (size, repeat), *runner.ansible_command("bulk", playbook_path))
+    list_seconds, listed = kube.timed_list(namespace)
+    if listed < size:  # the N Secrets, and the namespace's content-key Secret k8s_secret keeps
+        raise RuntimeError("the floor's LIST found %d Secrets in %s, fewer than %d" % (listed, namespace, size))
+    common = {"size": size, "phase": "noop", "repeat": repeat, "verified": True, "load_1m_before": trivial["load_1m_before"]}
+    listing = dict(common, tool="list", seconds=round(list_seconds, 4), cpu_seconds=0.0, peak_rss_mib=0.0, peak_tree_rss_mib=0.0)
+    floor = dict(trivial, **common)
+    floor.update(tool="floor", seconds=round(trivial["seconds"] + list_seconds, 3))
+    for record in (dict(trivial, tool="trivial", **common), listing, floor):
+        runner.records.append(record)
+        _log_record(record)
+
+
+def run_tool(runner, kube, tool, size, repeat, specs, changed, run_id, with_floor=False):
     namespace = "bench-%s-%d-%s-%d" % (tool, size, run_id, repeat)
     name = "%s-%d-r%d" % (tool, size, repeat)
     inputs = write_inputs(runner.workdir, tool, namespace, specs, changed, name)
     kube.create_namespace(namespace)
     try:
-        for phase in PHASES:
+        for phase in (("noop",) if tool in NO_STATE_TOOLS else PHASES):
             version = "changed" if phase == "change10" else "initial"
-            if tool == "kubectl":
-                command = ["kubectl", "apply", "-f", inputs[version]]
-                run_env = dict(os.environ, KUBECONFIG=runner.env["kubeconfig"])
+            if tool in KUBECTL_COMMANDS:
+                command = KUBECTL_COMMANDS[tool] + [inputs[version]]
+                run_env = runner.kubectl_env()
             else:
                 playbook_path = os.path.join(runner.workdir, "%s-%s.yml" % (name, phase))
                 with open(playbook_path, "w") as handle:
                     yaml.safe_dump(PLAYBOOK_BUILDERS[tool](inputs[version]), handle, sort_keys=False)
                 command, run_env = runner.ansible_command(tool, playbook_path)
             record = runner.measure("%s-%s" % (name, phase), command, run_env)
-            problem = kube.check_secrets(namespace, changed if phase == "change10" else specs)
+            problem = None if tool in NO_STATE_TOOLS else kube.check_secrets(namespace, changed if phase == "change10" else specs)
             record.update({"tool": tool, "size": size, "phase": phase, "repeat": repeat, "verified": problem is None})
             runner.records.append(record)
-            log("%-8s N=%-5d %-9s %7.2f s  cpu %6.2f s  peak %4.0f MiB (tree %4.0f)  load %.1f%s" % (
-                tool, size, phase, record["seconds"], record["cpu_seconds"], record["peak_rss_mib"], record["peak_tree_rss_mib"],
-                record["load_1m_before"],
-                "" if problem is None else "  CHECK FAILED: " + problem))
+            _log_record(record, problem)
+            if with_floor and phase == "noop":
+                measure_floor(runner, kube, namespace, size, repeat)
     finally:
         kube.delete_namespace(namespace)
 
@@ -165,8 +204,8 @@ def k8s_plan(args, available):
             if repeat % 2:
                 tools.reverse()
             for tool in tools:
-                if tool in ("loop", "kcore"):
-                    limit = args.skip_loop_above if tool == "loop" else args.skip_kcore_above
+                if tool in report.PER_ITEM_TOOLS:
+                    limit = args.skip_kcore_above if tool == "kcore" else args.skip_loop_above
                     if size > limit or repeat >= args.loop_repeat:
                         continue
                 plan.append((repeat, size, tool))
@@ -205,12 +244,16 @@ def machine():
 
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--sizes", default="100,300,1000", help="comma-separated Secret counts (default 100,300,1000)")
+    parser.add_argument("--sizes", default="20,1000", help="comma-separated Secret counts (default 20,1000)")
+    parser.add_argument("--secret-set", default="opaque", choices=secretset.SECRET_SETS,
+                        help="opaque: small Opaque Secrets (default); mixed: Opaque, tls, dockerconfigjson and basic-auth")
     parser.add_argument("--repeat", type=int, default=2, help="times every measurement is repeated (default 2; tables show the median and range)")
     parser.add_argument("--loop-repeat", type=int, default=1, help="repeats for the slow per-item variants, Kubernetes and Vault (default 1)")
-    parser.add_argument("--skip-loop-above", type=int, default=100, help="largest N for this collection's loop (default 100; larger N extrapolated)")
-    parser.add_argument("--skip-kcore-above", type=int, default=100, help="largest N for the kubernetes.core loop (default 100; larger N extrapolated)")
-    parser.add_argument("--tools", default="bulk,loop,kcore,kubectl", help="subset of bulk,loop,kcore,kubectl")
+    parser.add_argument("--skip-loop-above", type=int, default=20,
+                        help="largest N for this collection's loop and the command loop (default 20; larger N extrapolated)")
+    parser.add_argument("--skip-kcore-above", type=int, default=20, help="largest N for the kubernetes.core loop (default 20; larger N extrapolated)")
+    parser.add_argument("--tools", default="bulk,ssa,floor,loop,command,kcore,kubectl",
+                        help="subset of %s (floor runs beside bulk)" % ",".join(tool for tool, _label in report.TOOLS))
     parser.add_argument("--vault-count", type=int, default=200, help="policies and roles in the Vault benchmark (default 200 each; 0 skips it)")
     parser.add_argument("--keep-workdir", action="store_true", help="keep playbooks, manifests and logs (their path is printed)")
     args = parser.parse_args(argv)
@@ -228,7 +271,7 @@ def main(argv=None):
     env = cluster.ensure_local_env(os.path.join(PROJECT_BIN, "python"), REPO_ROOT, log)
     bench_venv = ensure_bench_venv() if "kcore" in args.tools else BENCH_VENV
     available = [tool for tool in ("bulk", "loop") if os.path.exists(os.path.join(REPO_ROOT, "plugins", "modules", "k8s_secret.py"))]
-    available += ["kcore", "kubectl"]
+    available += ["ssa", "command", "kcore", "kubectl"]  # floor is measured within bulk's runs
     run_id = datetime.datetime.now().strftime("%H%M%S")
     workdir = tempfile.mkdtemp(prefix="secretops-bench-")
     runner = Runner(env, workdir, bench_venv)
@@ -238,16 +281,18 @@ def main(argv=None):
     if "bulk" not in available:
         notes.append("plugins/modules/k8s_secret.py does not exist yet: this collection's variants were not run")
     log("workdir %s; %d cores; plan: %s" % (workdir, os.cpu_count(), ", ".join("%s@%d" % (t, s) for _r, s, t in k8s_plan(args, available))))
+    # SIGTERM as Ctrl-C: stop measuring and still write what was measured
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
+    vault_records = []
     try:
         for repeat, size, tool in k8s_plan(args, available):
-            specs = secretset.build_specs(size, tls_initial)
+            specs = secretset.build_specs(size, tls_initial, secret_set=args.secret_set)
             changed = secretset.changed_specs(specs, tls_changed)
             try:
-                run_tool(runner, kube, tool, size, repeat, specs, changed, run_id)
+                run_tool(runner, kube, tool, size, repeat, specs, changed, run_id, with_floor=tool == "bulk" and "floor" in args.tools)
             except RuntimeError as exc:  # one tool failing must not cost the others' measurements
                 log("FAILED: %s" % exc)
                 notes.append("%s at N=%d (repeat %d) failed: %s" % (tool, size, repeat, str(exc).splitlines()[0]))
-        vault_records = []
         if args.vault_count:
             try:
                 vault_records, vault_notes = vault_bench.run(runner, env, args.vault_count, args.repeat, args.loop_repeat, run_id, log)
@@ -255,6 +300,9 @@ def main(argv=None):
             except RuntimeError as exc:
                 log("FAILED: %s" % exc)
                 notes.append("Vault benchmark failed: %s" % str(exc).splitlines()[0])
+    except KeyboardInterrupt:
+        log("interrupted: writing the %d measurements taken" % len(runner.records))
+        notes.append("interrupted after %d measurements; the plan was not completed" % len(runner.records))
     finally:
         if args.keep_workdir:
             log("kept %s" % workdir)
@@ -271,14 +319,17 @@ def write_results(args, records, vault_records, notes, bench_venv, elapsed):
             "arguments": vars(args), "elapsed_seconds": round(elapsed, 1), "notes": notes}
     k8s_md = report.k8s_table(rows, peaks, args.sizes)
     targets_md = report.targets_table(report.targets(rows, peaks, size=largest))
+    floor_md = report.floor_lines(rows, args.sizes)
     vault_md = report.vault_table(report.vault_summary(vault_records)) if vault_records else "(Vault benchmark not run)"
     failed_checks = [r for r in records + vault_records if not r.get("verified", True)]
     text = "\n".join([
-        "Measured %s on %d cores (%s), ansible-core %s, kubernetes.core %s, kubectl %s; %d repeat(s); %.0f s in all."
+        "Measured %s on %d cores (%s), ansible-core %s, kubernetes.core %s, kubectl %s; %d of %d repeat(s) begun; %.0f s in all."
         % (meta["date"], meta["machine"]["nproc"], meta["machine"]["cpu"], meta["versions"]["ansible_core"],
-           meta["versions"]["kubernetes_core"], meta["versions"]["kubectl"], args.repeat, elapsed),
-        "", "Kubernetes Secrets: median wall time [min-max over repeats] = ratio to kubectl apply; peak RSS in MiB "
-        "(largest single process / whole process tree):", "", k8s_md,
+           meta["versions"]["kubernetes_core"], meta["versions"]["kubectl"], len(set(r["repeat"] for r in records)), args.repeat,
+           elapsed),
+        "", "Kubernetes Secrets (%s set): median wall time [min-max over repeats] = ratio to kubectl apply --server-side "
+        "(to kubectl apply where it did not run); peak RSS in MiB (largest single process / whole process tree):" % args.secret_set,
+        "", k8s_md, "", floor_md,
         "", "Targets at N=%d:" % largest, "", targets_md,
         "", "Vault: %d policies + %d roles:" % (args.vault_count, args.vault_count), "", vault_md,
     ] + (["", "Notes:"] + ["- " + note for note in notes] if notes else [])

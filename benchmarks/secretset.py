@@ -1,7 +1,8 @@
 """The Secrets every benchmarked tool converges: one deterministic set, rendered per tool.
 
-``build_specs`` makes N tool-neutral specs (a mix of Opaque, tls with a real certificate and key,
-dockerconfigjson and basic-auth, in that rotation). Each tool then gets the same content in its own
+``build_specs`` makes N tool-neutral specs: the ``mixed`` set (Opaque, tls with a real certificate
+and key, dockerconfigjson and basic-auth, in that rotation) or the ``opaque`` set (small Opaque
+Secrets of two short keys, the set the targets against server-side apply are stated for). Each tool then gets the same content in its own
 shape: ``module_item`` for ``secretops.provisioning.k8s_secret`` (typed options), ``manifest`` for
 ``kubernetes.core.k8s`` and ``kubectl apply`` (a v1 Secret with base64 ``data``). ``changed_specs``
 alters every tenth Secret, for the "10% changed" run. Pure: no I/O; certificates come in as PEM text.
@@ -31,13 +32,19 @@ def secret_name(kind, index):
     return "bench-%s-%04d" % (kind, index)
 
 
-def build_specs(count, tls_pair, seed=6):
+SECRET_SETS = ("opaque", "mixed")
+
+
+def build_specs(count, tls_pair, seed=6, secret_set="mixed"):
     """``count`` specs: dicts with ``name``, ``kind`` and the kind's plain-text content.
 
     ``tls_pair`` is ``(cert_pem, key_pem)``; every tls spec carries it (parsing and checking it is
-    part of the work measured, generating it is not).
+    part of the work measured, generating it is not). ``secret_set`` is one of ``SECRET_SETS``.
     """
     rng = random.Random(seed)
+    if secret_set == "opaque":
+        return [{"name": secret_name("opaque", index), "kind": "opaque",
+                 "data": {"username": "svc-%04d" % index, "password": _token(rng, 24)}} for index in range(count)]
     specs = []
     for index in range(count):
         kind = KINDS[index % len(KINDS)]

@@ -21,3 +21,10 @@ def test_vault_list_form_falls_back_to_a_loop_without_a_list_option():
     assert tasks[0][playbooks.VAULT_POLICY] == {"policies": "{{ bench_policies }}"}
     assert tasks[1]["loop"] == "{{ bench_roles }}"
     assert tasks[1][playbooks.VAULT_ROLE] == {"name": "{{ item.name | default(omit) }}", "mount_path": "{{ item.mount_path | default(omit) }}"}
+
+
+def test_trivial_play_runs_no_module_and_the_command_loop_one_task_per_item():
+    (play,) = playbooks.trivial()
+    assert [list(task)[1] for task in play["tasks"]] == ["ansible.builtin.debug"]
+    (task,) = playbooks.command_loop("vars.json")[0]["tasks"]
+    assert task["ansible.builtin.command"] == {"argv": ["true"]} and task["loop"] == "{{ bench_items }}"

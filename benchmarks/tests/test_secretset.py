@@ -51,3 +51,11 @@ def test_module_items_use_only_k8s_secret_options(tls_pairs):
     for spec in secretset.build_specs(4, tls_pairs[0]):
         assert set(secretset.module_item(spec, "ns")) <= options
     assert set(playbooks.LOOP_OPTIONS) <= options
+
+
+def test_opaque_set_is_small_opaque_secrets_and_one_in_ten_changes(tls_pairs):
+    specs = secretset.build_specs(100, tls_pairs[0], secret_set="opaque")
+    assert {spec["kind"] for spec in specs} == {"opaque"}
+    assert all(set(spec["data"]) == {"username", "password"} and len(spec["data"]["password"]) == 24 for spec in specs)
+    changed = secretset.changed_specs(specs, tls_pairs[1])
+    assert sum(1 for before, after in zip(specs, changed) if before != after) == 10

@@ -8,18 +8,17 @@ __metaclass__ = type
 
 
 class ModuleDocFragment(object):
-    # Options of module_utils/rotation/options.py; the vault suboptions repeat the vault_connection
-    # fragment (a unit test keeps them in step).
+    # Options of module_utils/rotation/options.py; the vault dict is the vault_dict fragment.
     DOCUMENTATION = r"""
 options:
   name:
-    description: Name of the Kubernetes Secret.
+    description: Name of the Kubernetes Secret. Required without O(secrets).
     type: str
-    required: true
   namespace:
-    description: Kubernetes namespace of the Secret. (The Vault namespace is O(vault.namespace).)
+    description:
+      - Kubernetes namespace of the Secret. (The Vault namespace is O(vault.namespace).) Required without O(secrets).
+      - With O(secrets), the namespace of the items that do not set one.
     type: str
-    required: true
   type:
     description:
       - Type of the Kubernetes Secret. V(basic-auth), V(tls) and V(dockerconfigjson) build the
@@ -29,9 +28,8 @@ options:
     choices: [opaque, basic-auth, tls, dockerconfigjson]
   vault_path:
     description:
-      - KV v2 path of the secret, including the mount (V(secret/shop/db)) or relative to O(mount_point).
+      - KV v2 path of the secret, including the mount (V(secret/shop/db)) or relative to O(mount_point). Required without O(secrets).
     type: str
-    required: true
   mount_point:
     description: KV v2 mount O(vault_path) is relative to. Without it O(vault_path) starts with the mount.
     type: str
@@ -61,99 +59,10 @@ options:
       - Ignored for V(dockerconfigjson).
     type: bool
     default: false
-  vault:
-    description:
-      - How to reach and authenticate to Vault or OpenBao; the same options as the vault_* modules.
-        Omitted suboptions fall back to E(VAULT_ADDR), E(VAULT_TOKEN) and the other E(VAULT_*) variables.
-    type: dict
-    default: {}
-    suboptions:
-        url:
-          description:
-            - URL of the Vault or OpenBao server, for example V(https://vault.example.com:8200).
-            - Defaults to the E(VAULT_ADDR) environment variable.
-          type: str
-        namespace:
-          description:
-            - Vault Enterprise or OpenBao namespace to send requests to. Optional and never forced;
-              without it requests go to the root namespace.
-            - Defaults to E(VAULT_NAMESPACE).
-          type: str
-        ca_cert:
-          description:
-            - Path to a CA bundle that signs the server's certificate.
-            - Defaults to E(VAULT_CACERT).
-          type: path
-        validate_certs:
-          description: Whether to verify the server's TLS certificate.
-          type: bool
-          default: true
-        timeout:
-          description: Seconds to wait for one request.
-          type: int
-          default: 30
-        retries:
-          description:
-            - How many times to retry a request that failed transiently, with exponential backoff. V(0) disables retries.
-            - Reads are retried on HTTP 412, 500, 502, 503, 504 and read timeouts; every request when the connection
-              could not be opened. Writes that reached Vault are never repeated.
-          type: int
-          default: 3
-        auth_method:
-          description:
-            - How to authenticate.
-            - V(token) uses O(vault.token), else the CLI's C(~/.vault-token) file.
-            - V(kubernetes) logs in with a service-account JWT (O(vault.jwt), O(vault.jwt_file), or by default the
-              pod's own token) as O(vault.auth_role).
-            - V(approle) logs in with O(vault.role_id) and O(vault.secret_id).
-            - V(jwt) logs in with O(vault.jwt) or O(vault.jwt_file) and an optional O(vault.auth_role).
-            - Defaults to E(VAULT_AUTH_METHOD), else V(token).
-          type: str
-          choices: [approle, jwt, kubernetes, token]
-          default: token
-        token:
-          description:
-            - Vault token for O(vault.auth_method=token).
-            - Defaults to E(VAULT_TOKEN), then the file C(~/.vault-token).
-          type: str
-        auth_mount_path:
-          description:
-            - Path where the login auth method is mounted, without C(auth/).
-            - Defaults to E(VAULT_AUTH_MOUNT_PATH), else the method's name (V(kubernetes), V(approle), V(jwt)).
-            - The alias O(vault.auth_mount_point) is its former name.
-          type: str
-          aliases: [auth_mount_point]
-        auth_role:
-          description:
-            - Role to log in as; required for O(vault.auth_method=kubernetes), optional for O(vault.auth_method=jwt).
-            - Defaults to E(VAULT_AUTH_ROLE).
-          type: str
-        jwt:
-          description: JWT to log in with for O(vault.auth_method=kubernetes) or O(vault.auth_method=jwt).
-          type: str
-        jwt_file:
-          description:
-            - File holding the JWT when O(vault.jwt) is not given.
-            - For O(vault.auth_method=kubernetes) it defaults to C(/var/run/secrets/kubernetes.io/serviceaccount/token),
-              so a job running in a pod (AWX on Kubernetes) logs in with no secret configured at all.
-            - Defaults to E(VAULT_JWT_FILE).
-          type: path
-        role_id:
-          description:
-            - AppRole role ID for O(vault.auth_method=approle).
-            - Defaults to E(VAULT_ROLE_ID).
-          type: str
-        secret_id:
-          description:
-            - AppRole secret ID for O(vault.auth_method=approle).
-            - Defaults to E(VAULT_SECRET_ID).
-          type: str
-        revoke_token:
-          description:
-            - Whether to revoke the token a login made (O(vault.auth_method=kubernetes), V(approle) or V(jwt)) when
-              the task ends. A token given with O(vault.auth_method=token) is never revoked.
-          type: bool
-          default: true
+  concurrency:
+    description: With O(secrets), how many secrets are read (and, for a sync, written) at the same time.
+    type: int
+    default: 8
 requirements:
   - kubernetes >= 29.0.0 (Python library)
   - hvac >= 2.0.0 (Python library)

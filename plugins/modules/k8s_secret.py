@@ -564,11 +564,9 @@ results:
                        "resource_version": "4711", "immutable": false, "checksum": "hmac-sha256:9b1e..."}}]
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_task import SecretTask
-from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import ListFormModule, masked_warn, run
 
 REGISTRY_OPTIONS = dict(
     server=dict(type="str", default="https://index.docker.io/v1/"),
@@ -642,12 +640,13 @@ def argument_spec():
 
 
 def main():
-    module = AnsibleModule(
+    module = ListFormModule(
+        "secrets",
         argument_spec=argument_spec(),
         mutually_exclusive=[("secrets", option) for option in CONTENT_OPTIONS],
         supports_check_mode=True,
     )
-    task = SecretTask(module.params, check_mode=module.check_mode, diff_mode=module._diff, warn=module.warn)
+    task = SecretTask(module.params, check_mode=module.check_mode, diff_mode=module._diff, warn=masked_warn(module))
     run(module, task.run)
 
 

@@ -50,8 +50,56 @@ options:
   to_version:
     description: The Vault version to restore, for O(state=rolled_back).
     type: int
+  secrets:
+    description:
+      - Many secrets rotated in one task (O(state=rotated) only), each item the options above for one secret.
+        O(namespace), O(type), O(mount_point), O(generate), O(mapping), O(keep_previous), O(new_values) and
+        O(only_if_older_than) given at task level apply to the items that do not set them; O(to_version) is refused.
+      - One Vault session and one Kubernetes client for the whole list, and one LIST per namespace reads the Secrets.
+        Every item is read and decided first, O(concurrency) at a time, writing nothing; then the writes go one secret
+        at a time in input order, Vault first, then its Secret, so a run that dies leaves at most one secret between
+        the two writes (the next run resumes it) and the later ones untouched.
+      - An item that fails does not stop the others; the task then fails naming it, with every item's result in RV(rotations).
+      - Mutually exclusive with O(name) and O(vault_path).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: See O(name).
+        type: str
+        required: true
+      namespace:
+        description: See O(namespace).
+        type: str
+      type:
+        description: See O(type).
+        type: str
+        choices: [opaque, basic-auth, tls, dockerconfigjson]
+      vault_path:
+        description: See O(vault_path).
+        type: str
+        required: true
+      mount_point:
+        description: See O(mount_point).
+        type: str
+      generate:
+        description: See O(generate).
+        type: dict
+      mapping:
+        description: See O(mapping).
+        type: dict
+      keep_previous:
+        description: See O(keep_previous).
+        type: bool
+      new_values:
+        description: See O(new_values).
+        type: dict
+      only_if_older_than:
+        description: See O(only_if_older_than).
+        type: str
 extends_documentation_fragment:
   - secretops.provisioning.secret_sync
+  - secretops.provisioning.vault_dict
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
 attributes:
@@ -87,6 +135,21 @@ EXAMPLES = r"""
     type: basic-auth
     vault_path: secret/shop/db
     to_version: "{{ rotation.old_version }}"
+
+- name: Rotate every secret of an application that is due, in one task
+  secretops.provisioning.secret_rotation:
+    namespace: shop
+    mount_point: secret
+    only_if_older_than: 30d
+    secrets:
+      - name: db-credentials
+        type: basic-auth
+        vault_path: shop/db
+        generate: {password: {length: 32}}
+      - name: api
+        vault_path: shop/api
+        generate: {API_KEY: {}}
+  register: rotations
 """
 
 RETURN = r"""
@@ -151,17 +214,34 @@ duration:
   returned: always
   type: float
   sample: 0.4
+rotations:
+  description:
+    - With O(secrets), one result per item in input order, with the keys above for O(state=rotated), and C(changed);
+      C(secret), C(namespace), C(failed) and C(msg) (and C(vault_path) when known) for an item that failed.
+    - Not named C(results), because Ansible shows a task whose C(results) are all skipped as skipped.
+  returned: with O(secrets)
+  type: list
+  elements: dict
+  sample: [{"secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db", "old_version": 3, "new_version": 4,
+            "rotated_fields": ["password"], "fingerprints": {"password": {"old": "hmac:1f2e3d4c5b6a", "new": "hmac:a6b5c4d3e2f1"}},
+            "skipped": false, "resumed": false, "reason": "rotation requested", "attempts": 1, "duration": 0.1, "changed": true}]
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
-from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import options, service
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import bulk, options, service
 
 
 def rotate(module):
     params = module.params
+    if params["secrets"] is not None:
+        if params["state"] == "rolled_back":
+            raise SecretOpsError("state=rolled_back takes one secret (name, vault_path, to_version), not secrets: roll back each secret "
+                                 "in its own task")
+        return bulk.rotate_all(params, module.check_mode)
     spec = options.secret_spec(params)
     with options.vault_session(params) as vault, k8s_session(options.k8s_params(params)) as k8s:
         if params["state"] == "rolled_back":
@@ -172,12 +252,14 @@ def rotate(module):
 
 def main():
     spec = options.argument_spec(
+        item_extra=dict(new_values=dict(type="dict", no_log=True), only_if_older_than=dict(type="str")),
         state=dict(type="str", default="rotated", choices=["rotated", "rolled_back"]),
         new_values=dict(type="dict", default={}, no_log=True),
         only_if_older_than=dict(type="str"),
         to_version=dict(type="int"),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_if=[("state", "rolled_back", ["to_version"])])
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_if=[("state", "rolled_back", ["to_version"])],
+                           **options.LIST_FORM)
     run(module, lambda: rotate(module))
 
 

@@ -39,8 +39,54 @@ options:
     description: Write O(values) and missing O(generate) fields to Vault. With V(false), only sync Kubernetes from Vault.
     type: bool
     default: true
+  secrets:
+    description:
+      - Many secrets in one task, each item the options above for one secret. O(namespace), O(type), O(mount_point),
+        O(generate), O(mapping), O(keep_previous), O(values) and O(seed) given at task level apply to the items that do
+        not set them.
+      - One Vault session and one Kubernetes client for the whole list, one LIST per namespace reads the Secrets, and
+        O(concurrency) secrets are synced at a time, each Vault first, then its Secret. An item that fails does not
+        stop the others; the task then fails naming it, with every item's result in RV(results).
+      - Mutually exclusive with O(name) and O(vault_path).
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: See O(name).
+        type: str
+        required: true
+      namespace:
+        description: See O(namespace).
+        type: str
+      type:
+        description: See O(type).
+        type: str
+        choices: [opaque, basic-auth, tls, dockerconfigjson]
+      vault_path:
+        description: See O(vault_path).
+        type: str
+        required: true
+      mount_point:
+        description: See O(mount_point).
+        type: str
+      generate:
+        description: See O(generate).
+        type: dict
+      mapping:
+        description: See O(mapping).
+        type: dict
+      keep_previous:
+        description: See O(keep_previous).
+        type: bool
+      values:
+        description: See O(values).
+        type: dict
+      seed:
+        description: See O(seed).
+        type: bool
 extends_documentation_fragment:
   - secretops.provisioning.secret_sync
+  - secretops.provisioning.vault_dict
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
 attributes:
@@ -76,6 +122,20 @@ EXAMPLES = r"""
       server: registry.example.com
       username: robot
       password: "{{ registry_password }}"
+
+- name: Every secret of an application in one task
+  secretops.provisioning.secret_sync:
+    namespace: shop
+    mount_point: secret
+    secrets:
+      - name: db-credentials
+        type: basic-auth
+        vault_path: shop/db
+        values: {username: shop_app}
+        generate: {password: {length: 32}}
+      - name: api
+        vault_path: shop/api
+        generate: {API_KEY: {}}
 """
 
 RETURN = r"""
@@ -116,17 +176,30 @@ keys:
   type: list
   elements: str
   sample: [password, username]
+results:
+  description:
+    - With O(secrets), one result per item in input order - C(secret), C(namespace), C(vault_path), C(vault_version),
+      C(vault_changed), C(written_fields), C(secret_changed), C(keys) and C(changed) as above; C(failed) and C(msg)
+      for an item that failed.
+  returned: with O(secrets)
+  type: list
+  elements: dict
+  sample: [{"secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db", "vault_version": 1,
+            "vault_changed": true, "written_fields": ["password"], "secret_changed": true, "keys": ["password", "username"],
+            "changed": true}]
 """
 
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
-from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import options, service
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import bulk, options, service
 
 
 def sync(module):
     params = module.params
+    if params["secrets"] is not None:
+        return bulk.sync_all(params, module.check_mode, module.warn)
     with options.vault_session(params) as vault, k8s_session(options.k8s_params(params)) as k8s:
         result = service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
                                    params["mount_point"], params["seed"], module.check_mode)
@@ -136,8 +209,11 @@ def sync(module):
 
 
 def main():
-    spec = options.argument_spec(values=dict(type="dict", default={}, no_log=True), seed=dict(type="bool", default=True))
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    spec = options.argument_spec(
+        item_extra=dict(values=dict(type="dict", no_log=True), seed=dict(type="bool")),
+        values=dict(type="dict", default={}, no_log=True), seed=dict(type="bool", default=True),
+    )
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, **options.LIST_FORM)
     run(module, lambda: sync(module))
 
 

@@ -30,6 +30,8 @@ SERVICE_ACCOUNT = "/api/v1/namespaces/{namespace}/serviceaccounts/{name}"
 LIST_PAGE_SIZE = 250
 POLL_SECONDS = 0.5
 CONFLICT_ATTEMPTS = 5
+# ``update_keys(listed=...)`` not given: the first attempt reads the Secret itself.
+NOT_LISTED = object()
 
 
 def merged_data(current_data, desired_data, managed_keys):
@@ -121,18 +123,20 @@ class SecretService(object):
         )
 
     def update_keys(self, namespace, name, secret_type, data, annotations, managed_keys, check_mode=False, before_write=None,
-                    attempts=CONFLICT_ATTEMPTS):
+                    attempts=CONFLICT_ATTEMPTS, listed=NOT_LISTED):
         """Make the Secret hold ``data`` (key -> base64) and ``annotations``; return ``{changed, created, attempts}``.
 
         Keys in ``managed_keys`` that ``data`` no longer has are removed; every other key stays
         (another writer owns it). A ``kubectl apply`` last-applied annotation is removed. Each attempt reads the Secret and writes at that
         ``resourceVersion`` (or creates it when missing); a 409 means someone wrote in between, so
         read again, at most ``attempts`` times. ``before_write`` (optional) is called with the
-        attempt number just before each write.
+        attempt number just before each write. ``listed`` (optional) is the Secret as a LIST of its
+        namespace just returned it (None: absent), used instead of the first read; when it is stale,
+        the write meets a 409 and the next attempt reads the fresh object.
         """
         ref = "%s/%s" % (namespace, name)
         for attempt in range(1, attempts + 1):
-            current = self.get(namespace, name)
+            current = listed if attempt == 1 and listed is not NOT_LISTED else self.get(namespace, name)
             if current is None:
                 body = {"apiVersion": "v1", "kind": "Secret", "type": secret_type, "data": data,
                         "metadata": {"name": name, "namespace": namespace, "annotations": annotations}}

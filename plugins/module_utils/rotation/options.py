@@ -20,21 +20,53 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.optio
 SECRET_TYPES = ["opaque", "basic-auth", "tls", "dockerconfigjson"]
 
 
-def argument_spec(**extra):
+def argument_spec(item_extra=None, **extra):
+    """The module's options: one secret at top level, or many in ``secrets`` (see ``LIST_FORM``).
+
+    ``item_extra`` are the module's own options an item of ``secrets`` takes too (without defaults:
+    an item that does not set one takes the task's).
+    """
     spec = connection_argument_spec()
     spec.update(
-        name=dict(type="str", required=True),
-        namespace=dict(type="str", required=True),
+        name=dict(type="str"),
+        namespace=dict(type="str"),
         type=dict(type="str", default="opaque", choices=SECRET_TYPES),
-        vault_path=dict(type="str", required=True),
+        vault_path=dict(type="str"),
         mount_point=dict(type="str"),
         generate=dict(type="dict", default={}),
         mapping=dict(type="dict", default={}),
         keep_previous=dict(type="bool", default=False),
         vault=dict(type="dict", default={}, apply_defaults=True, options=vault_argument_spec()),
+        # not no_log itself (names and namespaces stay readable); the value suboptions are
+        secrets=dict(type="list", elements="dict", no_log=False, options=item_options(**(item_extra or {}))),
+        concurrency=dict(type="int", default=8),
     )
     spec.update(extra)
     return spec
+
+
+def item_options(**extra):
+    """Options of one item of ``secrets``."""
+    items = dict(
+        name=dict(type="str", required=True),
+        namespace=dict(type="str"),
+        type=dict(type="str", choices=SECRET_TYPES),
+        vault_path=dict(type="str", required=True),
+        mount_point=dict(type="str"),
+        generate=dict(type="dict"),
+        mapping=dict(type="dict"),
+        keep_previous=dict(type="bool"),
+    )
+    items.update(extra)
+    return items
+
+
+# AnsibleModule constraints of the single and the list form: one secret named at top level, or a list.
+LIST_FORM = dict(
+    required_one_of=[("name", "secrets")],
+    mutually_exclusive=[("name", "secrets"), ("vault_path", "secrets")],
+    required_by={"name": ("namespace", "vault_path")},
+)
 
 
 def secret_spec(params, values=None):

@@ -20,7 +20,7 @@ import datetime
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import NOT_LISTED, SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import age, mapping, plan
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import text_fingerprints
@@ -54,23 +54,26 @@ def _write(vault, where, data, cas):
     return int(((body or {}).get("data") or {}).get("version"))
 
 
-def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mode, before_write=None, desired=None):
+def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mode, before_write=None, desired=None, listed=NOT_LISTED):
     """Make the Kubernetes Secret of ``spec`` hold ``vault_data`` (version ``vault_version``).
 
     ``desired`` is the Secret ``mapping.desired_secret`` built from ``vault_data`` (built here when
-    not given). The Secret carries the Vault path and version, never anything derived from a value.
+    not given). ``listed`` is the Secret as its namespace's LIST returned it (None: absent), which
+    saves the first read (bulk runs). The Secret carries the Vault path and version, never anything
+    derived from a value.
     """
     if desired is None:
         desired = mapping.desired_secret(spec, namespace, vault_data)
     annotations = {VAULT_PATH_ANNOTATION: where.full, VAULT_VERSION_ANNOTATION: str(vault_version)}
+    extra = {} if listed is NOT_LISTED else {"listed": listed}
     result = SecretService(k8s).update_keys(namespace, spec["name"], desired.type, desired.data, annotations,
-                                            mapping.managed_keys(spec, vault_data), check_mode, before_write)
+                                            mapping.managed_keys(spec, vault_data), check_mode, before_write, **extra)
     result["keys"] = sorted(desired.data)
     result["warnings"] = list(desired.warnings)
     return result
 
 
-def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mode=False):
+def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mode=False, listed=NOT_LISTED):
     """Seed the Vault fields of ``spec`` (given values; generated ones only when missing), then sync.
 
     The Secret is built and checked from the seeded data before Vault is written: data the Secret
@@ -88,7 +91,7 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
     desired = mapping.desired_secret(spec, namespace, data)
     if written:
         version = version + 1 if check_mode else _write(vault, where, data, version)
-    synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired)
+    synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired, listed=listed)
     return {
         "changed": bool(written) or synced["changed"],
         "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
@@ -100,7 +103,11 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
 def _synced_version(k8s, namespace, name):
     """``(exists, version)`` of the Kubernetes Secret: whether it exists, and the Vault version its
     ``vault-version`` annotation names (None when it carries none)."""
-    secret = SecretService(k8s).get(namespace, name)
+    return synced_version_of(SecretService(k8s).get(namespace, name))
+
+
+def synced_version_of(secret):
+    """``(exists, version)`` of a Secret as read or listed (None: absent); see ``_synced_version``."""
     if secret is None:
         return False, None
     value = (secret["metadata"].get("annotations") or {}).get(VAULT_VERSION_ANNOTATION)
@@ -135,9 +142,33 @@ def _resume_reason(exists, synced, version):
     return "the Secret had version %d, newer than Vault's current %d (was the Vault path re-created?): synced to Vault" % (synced, version)
 
 
-def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_if_older_than=None, check_mode=False,
-           now=None, before_write=None):
-    """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret.
+# What a planned rotation does when it is carried out.
+RESUME, SKIP, ROTATE = "resume", "skip", "rotate"
+
+
+class RotationPlan(object):
+    """One secret's rotation decided from reads only: nothing is written until ``carry_out``.
+
+    ``data`` (the values to write) lives here only until the plan is carried out.
+    """
+
+    __slots__ = ("action", "spec", "namespace", "where", "result", "data", "version", "desired", "started")
+
+    def __init__(self, action, spec, namespace, where, result, started, data=None, version=None, desired=None):
+        self.action = action
+        self.spec = spec
+        self.namespace = namespace
+        self.where = where
+        self.result = result
+        self.started = started
+        self.data = data
+        self.version = version
+        self.desired = desired
+
+
+def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_values=None, only_if_older_than=None, now=None):
+    """Read Vault and decide what rotating one secret does; ``synced_state()`` gives the Secret's
+    ``(exists, version)`` (``synced_version_of``), asked after Vault was read.
 
     A Secret that is not in step with Vault (a run wrote Vault and died before the Secret, or a
     roll-back restored Vault but could not reach Kubernetes) is synced to Vault's current version
@@ -155,39 +186,63 @@ def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_
     version = int(current["metadata"]["version"])
     result = {"secret": spec["name"], "namespace": namespace, "vault_path": where.full, "old_version": version,
               "new_version": version, "rotated_fields": [], "fingerprints": {}, "resumed": False, "skipped": False}
-    exists, synced = _synced_version(k8s, namespace, spec["name"])
+    exists, synced = synced_state()
     resume_reason = _resume_reason(exists, synced, version)
     if resume_reason:
-        outcome = sync_secret(k8s, spec, namespace, where, current["data"], version, check_mode, before_write)
         # Only a Secret behind Vault holds a version of this path's history to roll back to.
         old_version = synced if exists and synced is not None and synced < version else version
-        result.update(changed=outcome["changed"], resumed=True, old_version=old_version, attempts=outcome["attempts"], reason=resume_reason)
-        result["duration"] = round(time.monotonic() - started, 2)
-        return result
+        result.update(resumed=True, old_version=old_version, reason=resume_reason)
+        return RotationPlan(RESUME, spec, namespace, where, result, started, data=current["data"], version=version)
     if not any("generate" in field for field in (spec.get("fields") or {}).values()) and not new_values:
-        result.update(changed=False, skipped=True, reason="nothing to rotate: no generate rules and no new values",
-                      duration=round(time.monotonic() - started, 2))
-        return result
+        result.update(changed=False, skipped=True, reason="nothing to rotate: no generate rules and no new values")
+        return RotationPlan(SKIP, spec, namespace, where, result, started)
     due, reason = age.is_due(current["metadata"].get("created_time"), only_if_older_than, now or _now())
     if not due:
-        result.update(changed=False, skipped=True, reason=reason, duration=round(time.monotonic() - started, 2))
-        return result
+        result.update(changed=False, skipped=True, reason=reason)
+        return RotationPlan(SKIP, spec, namespace, where, result, started)
     data, rotated = plan.rotate(spec["name"], spec.get("fields"), current["data"], new_values, spec.get("keep_previous"))
     desired = mapping.desired_secret(spec, namespace, data)  # checked before anything is written
-    if _kept_versions(vault, where) == 1:
-        raise SecretOpsError("secret %s: %s keeps a single version (max_versions=1): a new version would destroy the value the Secret and "
-                             "its pods use before they change, and a failed rollout could not be rolled back; set max_versions to 2 or "
-                             "more on the path (vault_kv max_versions) or the mount" % (spec["name"], where.full), vault_path=where.full)
     result["rotated_fields"] = rotated
     fingerprinter = Fingerprinter()  # one key for both sides, so old and new compare
     old = text_fingerprints(fingerprinter, current["data"], rotated)
     new = text_fingerprints(fingerprinter, data, rotated)
     result["fingerprints"] = dict((field, {"old": old[field], "new": new[field]}) for field in rotated)
-    new_version = version + 1 if check_mode else _write(vault, where, data, version)
-    outcome = sync_secret(k8s, spec, namespace, where, data, new_version, check_mode, before_write, desired=desired)
-    result.update(changed=True, new_version=new_version, attempts=outcome["attempts"], reason=reason)
-    result["duration"] = round(time.monotonic() - started, 2)
+    result["reason"] = reason
+    return RotationPlan(ROTATE, spec, namespace, where, result, started, data=data, version=version, desired=desired)
+
+
+def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=NOT_LISTED):
+    """Write what ``planned`` decided - Vault first (check-and-set on the version read), then the
+    Secret - and return the value-free result."""
+    result = planned.result
+    if planned.action == RESUME:
+        outcome = sync_secret(k8s, planned.spec, planned.namespace, planned.where, planned.data, planned.version, check_mode, before_write,
+                              listed=listed)
+        result.update(changed=outcome["changed"], attempts=outcome["attempts"])
+    elif planned.action == ROTATE:
+        # Read right before the write, not with the plan: a Vault that stopped answering since the
+        # plan fails here, before a write is sent that it might still apply after the run gave up.
+        where, spec = planned.where, planned.spec
+        if _kept_versions(vault, where) == 1:
+            raise SecretOpsError("secret %s: %s keeps a single version (max_versions=1): a new version would destroy the value the Secret "
+                                 "and its pods use before they change, and a failed rollout could not be rolled back; set max_versions to "
+                                 "2 or more on the path (vault_kv max_versions) or the mount" % (spec["name"], where.full),
+                                 vault_path=where.full)
+        new_version = planned.version + 1 if check_mode else _write(vault, planned.where, planned.data, planned.version)
+        outcome = sync_secret(k8s, planned.spec, planned.namespace, planned.where, planned.data, new_version, check_mode, before_write,
+                              desired=planned.desired, listed=listed)
+        result.update(changed=True, new_version=new_version, attempts=outcome["attempts"])
+    planned.data = planned.desired = None  # the values are no longer needed
+    result["duration"] = round(time.monotonic() - planned.started, 2)
     return result
+
+
+def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_if_older_than=None, check_mode=False,
+           now=None, before_write=None):
+    """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret (see ``plan_rotation``)."""
+    planned = plan_rotation(vault, spec, namespace, lambda: _synced_version(k8s, namespace, spec["name"]), mount_point, new_values,
+                            only_if_older_than, now)
+    return carry_out(vault, k8s, planned, check_mode, before_write)
 
 
 def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_mode=False):

@@ -76,10 +76,10 @@ def test_login_options_of_approle_and_kubernetes_fall_back_to_the_environment():
 
 
 def test_every_env_variable_is_documented_where_the_option_is():
-    from ansible_collections.secretops.provisioning.plugins.doc_fragments.secret_sync import ModuleDocFragment as SyncFragment
+    from ansible_collections.secretops.provisioning.plugins.doc_fragments.vault_dict import ModuleDocFragment as VaultDictFragment
 
     documented = dict(_fragment("DOCUMENTATION"), **_fragment("AUTH"))
-    suboptions = yaml.safe_load(SyncFragment.DOCUMENTATION)["options"]["vault"]["suboptions"]
+    suboptions = yaml.safe_load(VaultDictFragment.DOCUMENTATION)["options"]["vault"]["suboptions"]
     for name, option in options.ALL_OPTIONS.items():
         for env in option["env"]:
             for docs in (documented[name], suboptions[name]):
