@@ -1,12 +1,17 @@
 """The main job behind ``make demo``: bring up the local environment and run the collection's
 playbooks on the sample application in ``examples/demo``.
 
-Steps: start (or reuse) the real local control plane and OpenBao; bootstrap Vault's Kubernetes
-auth; provision the demo app's secrets (Vault KV -> typed Kubernetes Secrets); deploy the app that
-consumes them; rotate every secret (Vault first, then the Secrets, then one verified restart of the
-consumers); print what was provisioned and the rotation's audit report. No value is printed.
+Steps: start (or reuse) the real local control plane, OpenBao and PostgreSQL; bootstrap Vault's
+Kubernetes auth; configure Vault's PKI and database engines (examples/demo/engines.yml); provision
+the demo app's secrets (Vault KV -> typed Kubernetes Secrets, shop-tls issued by PKI, shop-db a
+PostgreSQL login made by the database engine); log in to PostgreSQL with shop-db's values; deploy
+the app that consumes them; rotate every secret (static ones in Vault first, then the Secrets; the
+certificate and the database credentials re-issued; one verified restart of the consumers; the
+replaced certificate and credentials revoked after the healthy rollout); show that the replaced
+credentials are refused; print what was provisioned and the rotation's audit report. No value is printed.
 """
 
+import base64
 import glob
 import json
 import os
@@ -37,6 +42,15 @@ def local_env():
 
 def environment(state):
     env = dict(os.environ)
+    postgres = state["postgres"]
+    env.update(
+        {
+            "DEMO_PG_HOST": postgres["host"],
+            "DEMO_PG_PORT": str(postgres["port"]),
+            "DEMO_PG_USER": postgres["superuser"],
+            "DEMO_PG_PASSWORD": postgres["password"],
+        }
+    )
     env.update(
         {
             "PATH": BIN + os.pathsep + env.get("PATH", ""),
@@ -55,11 +69,13 @@ def environment(state):
 
 
 def playbook(name, env, *extra):
-    say("ansible-playbook secretops.provisioning.%s -e @examples/demo/vars.yml %s" % (name, " ".join(extra)))
+    """Run a collection playbook (``rotate``) or a demo one (``examples/demo/engines.yml``) on the demo vars."""
+    target = name if name.endswith(".yml") else "secretops.provisioning.%s" % name
+    say("ansible-playbook %s -e @examples/demo/vars.yml %s" % (target, " ".join(extra)))
     started = time.time()
     subprocess.check_call(
         [os.path.join(BIN, "ansible-playbook"), "-i", "localhost,", "-c", "local",
-         "secretops.provisioning.%s" % name, "-e", "@" + os.path.join(DEMO, "vars.yml")] + list(extra),
+         target, "-e", "@" + os.path.join(DEMO, "vars.yml")] + list(extra),
         env=env, cwd=REPO_ROOT,
     )
     print("    (%.1f s)" % (time.time() - started), flush=True)
@@ -69,6 +85,34 @@ def kubectl(env, *args):
     return subprocess.check_output(["kubectl"] + list(args), env=env, text=True)
 
 
+def secret_values(env, name):
+    """The decoded data of a demo Secret; the values stay in this process, never printed."""
+    secret = json.loads(kubectl(env, "-n", "demo-shop", "get", "secret", name, "-o", "json"))
+    return dict((key, base64.b64decode(value).decode()) for key, value in (secret.get("data") or {}).items())
+
+
+def psql(state, credentials, sql):
+    """Run ``sql`` with the real psql client as ``credentials`` (the password travels in PGPASSWORD)."""
+    postgres = state["postgres"]
+    env = dict(os.environ, PGPASSWORD=credentials["password"], PGCONNECT_TIMEOUT="5")
+    return subprocess.run(
+        [os.path.join(postgres["bin_dir"], "psql"), "-h", postgres["host"], "-p", str(postgres["port"]), "-U", credentials["username"],
+         "-d", postgres["database"], "-X", "-A", "-t", "-c", sql],
+        env=env, capture_output=True, text=True, check=False, timeout=60,
+    )
+
+
+def list_databases(state, credentials, label):
+    """Log in as ``credentials`` and list the databases; True when PostgreSQL accepted the login."""
+    done = psql(state, credentials, "SELECT datname FROM pg_database WHERE NOT datistemplate ORDER BY datname")
+    if done.returncode == 0:
+        print("    %s: logged in as %s; databases: %s" % (label, credentials["username"], ", ".join(done.stdout.split())))
+        return True
+    error = (done.stderr.strip().splitlines() or ["(no message)"])[-1].replace(credentials["password"], "***")
+    print("    %s: login as %s refused: %s" % (label, credentials["username"], error))
+    return False
+
+
 def main():
     say("starting the local environment (real kube-apiserver, controller-manager, scheduler, etcd, kwok node, OpenBao)")
     state = local_env()
@@ -76,7 +120,13 @@ def main():
     print("    apiserver %s, OpenBao %s" % (state["api_server"], state["vault_addr"]))
 
     playbook("bootstrap_vault_auth", env)
+    playbook(os.path.join(DEMO, "engines.yml"), env)
     playbook("provision", env)
+
+    say("shop-db holds a PostgreSQL login made by Vault's database engine: log in with the Secret's values (psql)")
+    before_rotation = secret_values(env, "shop-db")
+    if not list_databases(state, before_rotation, "shop-db"):
+        raise SystemExit("the credentials in shop-db do not log in to PostgreSQL")
 
     say("deploying the sample app that consumes the four Secrets (env, envFrom, volume, imagePullSecrets)")
     kubectl(env, "apply", "-f", os.path.join(DEMO, "app.yml"))
@@ -85,11 +135,13 @@ def main():
     say("what was provisioned (Secret types and their Vault sources; values are never printed)")
     print(kubectl(env, "-n", "demo-shop", "get", "secrets", "-o",
                   "custom-columns=NAME:.metadata.name,TYPE:.type,VAULT:.metadata.annotations.secretops\\.io/vault-path,"
-                  "VERSION:.metadata.annotations.secretops\\.io/vault-version"))
+                  "VERSION:.metadata.annotations.secretops\\.io/vault-version,SERIAL:.metadata.annotations.secretops\\.io/pki-serial,"
+                  "LEASE-END:.metadata.annotations.secretops\\.io/vault-lease-end"))
 
     os.makedirs(REPORT_DIR, exist_ok=True)
     before = set(glob.glob(os.path.join(REPORT_DIR, "*")))
-    playbook("rotate", env)
+    # Forced: the certificate and the database credentials are re-issued although not yet due.
+    playbook("rotate", env, "-e", "secretops_force_dynamic=true")
 
     say("rotation audit report")
     new_reports = sorted(set(glob.glob(os.path.join(REPORT_DIR, "*"))) - before)
@@ -100,6 +152,13 @@ def main():
                 print(handle.read())
     print("JSON report(s): %s" % ", ".join(os.path.relpath(p, REPO_ROOT) for p in new_reports if p.endswith(".json")))
     print(kubectl(env, "-n", "demo-shop", "get", "deployment", "shop-web"))
+
+    say("after the healthy rollout the replaced database credentials were revoked: PostgreSQL refuses them")
+    after_rotation = secret_values(env, "shop-db")
+    if not list_databases(state, after_rotation, "new shop-db"):
+        raise SystemExit("the rotated credentials in shop-db do not log in to PostgreSQL")
+    if list_databases(state, before_rotation, "replaced shop-db"):
+        raise SystemExit("the replaced credentials still log in after the rotation")
     say("done. The environment keeps running: `make env-down` stops it; "
         "eval \"$(.venv/bin/python tools/cluster/localenv.py env)\" to use kubectl and bao against it.")
     return 0
