@@ -47,8 +47,8 @@ def expected_policy(namespace, engines):
     ])
 
 
-def test_provision_issues_typed_secrets_grants_exactly_their_paths_and_reruns_unchanged(local_env, namespace, k8s_api, vault_client,
-                                                                                       engines):
+def test_provision_issues_typed_secrets_grants_exactly_their_paths_and_reruns_unchanged(
+        local_env, namespace, k8s_api, vault_client, engines):
     app = bootstrapped_app(local_env, namespace, engines)
     first = run_playbook_with("provision", app, local_env.env).assert_ok()
 
@@ -89,10 +89,9 @@ def provision_with_consumer(local_env, namespace, k8s_api, engines):
     """Provision the application (without its Vault role) and start a Deployment that uses the certificate and the credentials."""
     app = dynamic_app(namespace, engines)
     run_playbook_with("provision", dict(app, app_secrets_vault_access=False), local_env.env).assert_ok()
-    pod = {"serviceAccountName": "app", "containers": [container(
-        env=[{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}],
-        volumeMounts=[{"name": "tls", "mountPath": "/tls"}])],
-           "volumes": [{"name": "tls", "secret": {"secretName": "web-tls"}}]}
+    consumer = container(env=[{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}],
+                         volumeMounts=[{"name": "tls", "mountPath": "/tls"}])
+    pod = {"serviceAccountName": "app", "containers": [consumer], "volumes": [{"name": "tls", "secret": {"secretName": "web-tls"}}]}
     create(k8s_api, deployment(namespace, "web", pod, replicas=2))
     wait_available(k8s_api, namespace, "web")
     return app
@@ -109,8 +108,8 @@ def revocation_time(vault_client, engines, serial):
     return vault_client.read("%s/cert/%s" % (engines["pki"], serial))["data"]["revocation_time"]
 
 
-def test_rotation_reissues_restarts_once_and_revokes_the_replaced_after_healthy_rollouts(local_env, namespace, k8s_api, vault_client,
-                                                                                          engines):
+def test_rotation_reissues_restarts_once_and_revokes_the_replaced_after_healthy_rollouts(
+        local_env, namespace, k8s_api, vault_client, engines):
     app = provision_with_consumer(local_env, namespace, k8s_api, engines)
     old_serial, old_lease, old_values = current(k8s_api, namespace)
     certificates = sorted(((vault_client.list("%s/certs" % engines["pki"]) or {}).get("data") or {}).get("keys") or [])
