@@ -110,7 +110,7 @@ secret_changed:
   returned: always
   type: bool
   sample: true
-keys:
+data_keys:
   description: Keys the collection manages in the Secret.
   returned: always
   type: list

@@ -65,7 +65,7 @@ def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mo
     annotations = {VAULT_PATH_ANNOTATION: where.full, VAULT_VERSION_ANNOTATION: str(vault_version)}
     result = SecretService(k8s).update_keys(namespace, spec["name"], desired.type, desired.data, annotations,
                                             mapping.managed_keys(spec, vault_data), check_mode, before_write)
-    result["keys"] = sorted(desired.data)
+    result["data_keys"] = sorted(desired.data)
     result["warnings"] = list(desired.warnings)
     return result
 
@@ -93,7 +93,7 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
         "changed": bool(written) or synced["changed"],
         "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
         "vault_changed": bool(written), "written_fields": written, "secret_changed": synced["changed"],
-        "keys": synced["keys"], "warnings": synced["warnings"],
+        "data_keys": synced["data_keys"], "warnings": synced["warnings"],
     }
 
 
