@@ -55,8 +55,7 @@ def _candidates(version):
     command = "python" + version
     # Real interpreters first: a pyenv shim on PATH runs only when pyenv selects that version.
     for root in _pyenv_roots():
-        for path in sorted(glob.glob(os.path.join(root, "versions", version + ".*", "bin", command)), reverse=True):
-            yield path
+        yield from sorted(glob.glob(os.path.join(root, "versions", version + ".*", "bin", command)), reverse=True)
     for directory in ("/usr/local/bin", "/usr/bin"):
         yield os.path.join(directory, command)
     on_path = shutil.which(command)
