@@ -1,14 +1,17 @@
 # Entry points: `make demo` (set up, start the local environment, run the main job) and
-# `make test` (set up, then sanity, the ecosystem's checks, unit and integration tests); `make docs`
-# builds the documentation site into .build/docs. Everything they need is installed from here;
-# built Kubernetes binaries are cached under ~/.cache/secretops.
+# `make test` (set up, then sanity, the ecosystem's checks, unit and integration tests, on the oldest
+# and the newest ansible-core the collection claims: see tools/core_legs.py); `make docs` builds the
+# documentation site into .build/docs. Everything they need is installed from here; built
+# Kubernetes binaries are cached under ~/.cache/secretops.
 SHELL := /bin/bash
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The newest-ansible-core leg's virtualenv (Python 3.12), made by tools/core_legs.py.
+NEWEST_PY := .build/venv-core-newest/bin/python
 
-.PHONY: venv env-up env-down env-status demo test sanity ecosystem docs units integration bench clean
+.PHONY: venv venv-newest sanity-newest integration-newest env-up env-down env-status demo test sanity ecosystem docs units integration bench clean
 
 $(STAMP): requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -17,6 +20,9 @@ $(STAMP): requirements.txt requirements-dev.txt
 	touch $(STAMP)
 
 venv: $(STAMP)
+
+venv-newest: venv
+	$(PY) tools/core_legs.py setup newest
 
 env-up: venv
 	$(PY) tools/cluster/localenv.py up
@@ -41,6 +47,12 @@ units: venv
 
 integration: venv
 	$(PY) -m pytest -q tests/integration
+
+sanity-newest: venv-newest
+	$(NEWEST_PY) tools/sanity.py
+
+integration-newest: venv-newest
+	$(NEWEST_PY) -m pytest -q tests/integration
 
 test: venv
 	$(PY) tools/run_tests.py

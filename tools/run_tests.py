@@ -1,6 +1,10 @@
 """The test command behind ``make test`` and ``.ci/run``: sanity, the ecosystem's checks (ansible-lint,
 antsibull-docs, the docs site, galaxy-importer), then unit and integration tests.
 
+Sanity and the unit and integration tests run on two legs (tools/core_legs.py): the oldest
+ansible-core the collection claims (2.19, Python 3.11, the main virtualenv that runs this script)
+and the newest (2.21, Python 3.12, a virtualenv made here from requirements-core-newest.txt).
+
 Every stage runs even when an earlier one failed, so one CI run reports everything; the exit
 status is non-zero if any stage failed. Unit and integration tests run in one pytest session
 (units first) so the closing line counts all of them; the integration fixtures build and start
@@ -13,6 +17,10 @@ import sys
 import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, REPO_ROOT)
+
+from tools.core_legs import LEGS  # noqa: E402  pylint: disable=wrong-import-position
+PYTEST = ["-m", "pytest", "-ra", "-p", "no:cacheprovider"]
 
 
 def stage(name, command):
@@ -23,17 +31,31 @@ def stage(name, command):
     return returncode
 
 
-def main():
+def stages():
+    """(name, command, the stage it needs) in order; a stage whose need failed is not run."""
     python = sys.executable
-    failures = []
-    stages = [
-        ("build binaries", [python, "tools/cluster/build.py"]),
-        ("sanity", [python, "tools/sanity.py"]),
-        ("ecosystem checks", [python, "tools/ecosystem_checks.py"]),
-        ("unit and integration tests", [python, "-m", "pytest", "-ra", "-p", "no:cacheprovider", "tests/unit", "benchmarks/tests", "tests/integration"]),
+    oldest, newest = LEGS["oldest"], LEGS["newest"]
+    newest_setup = "virtualenv [%s]" % newest.label
+    return [
+        ("build binaries", [python, "tools/cluster/build.py"], None),
+        ("sanity [%s]" % oldest.label, [python, "tools/sanity.py"], None),
+        ("ecosystem checks", [python, "tools/ecosystem_checks.py"], None),
+        ("unit and integration tests [%s]" % oldest.label,
+         [python] + PYTEST + ["tests/unit", "benchmarks/tests", "tests/integration"], None),
+        (newest_setup, [python, "tools/core_legs.py", "setup", "newest"], None),
+        ("sanity [%s]" % newest.label, [newest.python, "tools/sanity.py"], newest_setup),
+        ("unit and integration tests [%s]" % newest.label,
+         [newest.python] + PYTEST + ["tests/unit", "tests/integration"], newest_setup),
     ]
-    for name, command in stages:
-        if stage(name, command) != 0:
+
+
+def main():
+    failures = []
+    for name, command, needs in stages():
+        if needs in failures:
+            print("\n=== %s: not run, %s failed" % (name, needs), flush=True)
+            failures.append(name)
+        elif stage(name, command) != 0:
             failures.append(name)
     if failures:
         print("\nFAILED stages: %s" % ", ".join(failures), flush=True)

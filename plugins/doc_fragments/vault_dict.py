@@ -55,58 +55,58 @@ options:
         auth_method:
           description:
             - How to authenticate.
-            - V(token) uses O(token), else the CLI's C(~/.vault-token) file.
-            - V(kubernetes) logs in with a service-account JWT (O(jwt), O(jwt_file), or by default the
-              pod's own token) as O(auth_role).
-            - V(approle) logs in with O(role_id) and O(secret_id).
-            - V(jwt) logs in with O(jwt) or O(jwt_file) and an optional O(auth_role).
+            - V(token) uses O(vault.token), else the CLI's C(~/.vault-token) file.
+            - V(kubernetes) logs in with a service-account JWT (O(vault.jwt), O(vault.jwt_file), or by default the
+              pod's own token) as O(vault.auth_role).
+            - V(approle) logs in with O(vault.role_id) and O(vault.secret_id).
+            - V(jwt) logs in with O(vault.jwt) or O(vault.jwt_file) and an optional O(vault.auth_role).
             - Defaults to E(VAULT_AUTH_METHOD), else V(token).
           type: str
           choices: [approle, jwt, kubernetes, token]
           default: token
         token:
           description:
-            - Vault token for O(auth_method=token).
+            - Vault token for O(vault.auth_method=token).
             - Defaults to E(VAULT_TOKEN), then the file C(~/.vault-token).
           type: str
         auth_mount_path:
           description:
             - Path where the login auth method is mounted, without C(auth/).
             - Defaults to E(VAULT_AUTH_MOUNT_PATH), else the method's name (V(kubernetes), V(approle), V(jwt)).
-            - The alias O(auth_mount_point) is its former name.
+            - The alias O(vault.auth_mount_point) is its former name.
           type: str
           aliases: [auth_mount_point]
         auth_role:
           description:
-            - Role to log in as; required for O(auth_method=kubernetes), optional for O(auth_method=jwt).
+            - Role to log in as; required for O(vault.auth_method=kubernetes), optional for O(vault.auth_method=jwt).
             - Defaults to E(VAULT_AUTH_ROLE).
           type: str
         jwt:
-          description: JWT to log in with for O(auth_method=kubernetes) or O(auth_method=jwt).
+          description: JWT to log in with for O(vault.auth_method=kubernetes) or O(vault.auth_method=jwt).
           type: str
         jwt_file:
           description:
-            - File holding the JWT when O(jwt) is not given.
-            - For O(auth_method=kubernetes) it defaults to C(/var/run/secrets/kubernetes.io/serviceaccount/token),
+            - File holding the JWT when O(vault.jwt) is not given.
+            - For O(vault.auth_method=kubernetes) it defaults to C(/var/run/secrets/kubernetes.io/serviceaccount/token),
               so a job running in a pod (AWX on Kubernetes) logs in with no secret configured at all.
             - Defaults to E(VAULT_JWT_FILE).
           type: path
         role_id:
           description:
-            - AppRole role ID for O(auth_method=approle).
+            - AppRole role ID for O(vault.auth_method=approle).
             - Defaults to E(VAULT_ROLE_ID).
           type: str
         secret_id:
           description:
-            - AppRole secret ID for O(auth_method=approle).
+            - AppRole secret ID for O(vault.auth_method=approle).
             - Defaults to E(VAULT_SECRET_ID).
           type: str
         revoke_token:
           description:
-            - Whether to revoke the token a login made (O(auth_method=kubernetes), V(approle) or V(jwt)) when the
+            - Whether to revoke the token a login made (O(vault.auth_method=kubernetes), V(approle) or V(jwt)) when the
               task or lookup call ends, so it does not stay valid until its TTL runs out.
             - Set to V(false) to leave it to its TTL (for example when the role issues batch tokens, which cannot be revoked).
-            - A token given with O(auth_method=token) is never revoked.
+            - A token given with O(vault.auth_method=token) is never revoked.
           type: bool
           default: true
 """

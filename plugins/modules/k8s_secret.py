@@ -493,7 +493,7 @@ secret:
       type: str
       returned: when present
       sample: Opaque
-    keys:
+    data_keys:
       description: The data key names.
       type: list
       elements: str
@@ -560,7 +560,7 @@ results:
   type: list
   elements: dict
   sample: [{"name": "app-1", "namespace": "demo", "action": "created", "changed": true,
-            "secret": {"name": "app-1", "namespace": "demo", "type": "Opaque", "keys": ["token"],
+            "secret": {"name": "app-1", "namespace": "demo", "type": "Opaque", "data_keys": ["token"],
                        "resource_version": "4711", "immutable": false, "checksum": "hmac-sha256:9b1e..."}}]
 """
 

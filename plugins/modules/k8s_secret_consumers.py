@@ -63,7 +63,7 @@ EXAMPLES = r"""
 
 - name: Show the workloads and the keys they read
   ansible.builtin.debug:
-    msg: "{{ item.kind }}/{{ item.name }} uses {{ item.keys | default('all keys', true) }}"
+    msg: "{{ item.kind }}/{{ item.name }} uses {{ item.data_keys | default('all keys', true) }}"
   loop: "{{ db_consumers.consumers }}"
 """
 
@@ -104,8 +104,8 @@ consumers:
           C(container_type), C(env), C(volume), C(plugin), C(field), C(service_account) say where.
       type: list
       elements: dict
-      sample: [{"via": "env", "container": "app", "container_type": "containers", "env": "DB_PASSWORD", "keys": ["password"]}]
-    keys:
+      sample: [{"via": "env", "container": "app", "container_type": "containers", "env": "DB_PASSWORD", "data_keys": ["password"]}]
+    data_keys:
       description: The Secret keys the workload reads, or null when it reads all of them (envFrom, a whole-Secret volume).
       type: list
       elements: str

@@ -60,7 +60,7 @@ EXAMPLES = r"""
 
 - name: Fail when the password key is missing
   ansible.builtin.assert:
-    that: "'password' in db.secret.keys"
+    that: "'password' in db.secret.data_keys"
 
 - name: All TLS Secrets of the web app
   secretops.provisioning.k8s_secret_info:
@@ -100,7 +100,7 @@ secrets:
       type: str
       returned: always
       sample: Opaque
-    keys:
+    data_keys:
       description: The data key names.
       type: list
       elements: str
@@ -153,7 +153,7 @@ secret:
   description: With O(name), the Secret (as an element of RV(secrets)), or null when it does not exist.
   returned: when O(name) is given
   type: dict
-  sample: {"name": "db", "namespace": "demo", "type": "Opaque", "keys": ["password"], "checksum": "hmac-sha256:3f0c5e..."}
+  sample: {"name": "db", "namespace": "demo", "type": "Opaque", "data_keys": ["password"], "checksum": "hmac-sha256:3f0c5e..."}
 """
 
 from ansible.module_utils.basic import AnsibleModule

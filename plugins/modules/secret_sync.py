@@ -170,7 +170,7 @@ secret_changed:
   returned: always
   type: bool
   sample: true
-keys:
+data_keys:
   description: Keys the collection manages in the Secret.
   returned: always
   type: list
@@ -179,13 +179,13 @@ keys:
 results:
   description:
     - With O(secrets), one result per item in input order - C(secret), C(namespace), C(vault_path), C(vault_version),
-      C(vault_changed), C(written_fields), C(secret_changed), C(keys) and C(changed) as above; C(failed) and C(msg)
+      C(vault_changed), C(written_fields), C(secret_changed), C(data_keys) and C(changed) as above; C(failed) and C(msg)
       for an item that failed.
   returned: with O(secrets)
   type: list
   elements: dict
   sample: [{"secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db", "vault_version": 1,
-            "vault_changed": true, "written_fields": ["password"], "secret_changed": true, "keys": ["password", "username"],
+            "vault_changed": true, "written_fields": ["password"], "secret_changed": true, "data_keys": ["password", "username"],
             "changed": true}]
 """
 

@@ -78,7 +78,7 @@ version:
   returned: on KV v2
   type: int
   sample: 3
-keys:
+data_keys:
   description: Key names of the secret.
   returned: always
   type: list

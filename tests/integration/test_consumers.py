@@ -52,10 +52,10 @@ def test_every_kind_and_use_is_found(local_env, namespace, k8s_api):
     found = dict(((c["kind"], c["name"]), c) for c in consumers)
     assert sorted(found) == sorted([("Deployment", "env-user"), ("Deployment", "sa-user"), ("StatefulSet", "vol-user"),
                                     ("DaemonSet", "projected-user"), ("CronJob", "nightly"), ("Job", "migrate"), ("Pod", "bare")])
-    assert found[("Deployment", "env-user")]["keys"] == ["password"]
+    assert found[("Deployment", "env-user")]["data_keys"] == ["password"]
     assert found[("Deployment", "sa-user")]["uses"][0]["via"] == "serviceAccountImagePullSecrets"
     assert found[("StatefulSet", "vol-user")]["all_keys"] is True
-    assert found[("DaemonSet", "projected-user")]["keys"] == ["ca.crt"]
+    assert found[("DaemonSet", "projected-user")]["data_keys"] == ["ca.crt"]
     assert found[("Job", "migrate")]["uses"][0]["container_type"] == "initContainers"
     assert found[("Pod", "bare")]["uses"][0]["via"] == "imagePullSecrets"
     assert [(c["kind"], c["name"]) for c in opted_out] == [("Deployment", "ignored")]
@@ -162,13 +162,13 @@ def test_pods_of_replica_sets_replication_controllers_and_custom_resources_are_r
     assert found[("Deployment", "csi-user")]["restartable"] is True
     assert [(u["via"], u["field"]) for u in found[("Deployment", "csi-user")]["uses"]] == [
         ("volumePlugin", "csi.nodePublishSecretRef"), ("volumePlugin", "azureFile.secretName")]
-    assert found[("ReplicaSet", "cache")]["keys"] == ["password"]
+    assert found[("ReplicaSet", "cache")]["data_keys"] == ["password"]
     assert found[("ReplicationController", "legacy")]["all_keys"] is True
     for key in [("ReplicaSet", "cache"), ("ReplicationController", "legacy"), ("Widget", "rollout-like"), ("Widget", "worker")]:
         assert found[key]["restartable"] is False and found[key]["reason"], found[key]
     rollout_like = found[("Widget", "rollout-like")]
     assert rollout_like["api_version"] == "secretops.test/v1" and rollout_like["found_through"] == ["ReplicaSet/rollout-like-7c9"]
-    assert found[("Widget", "worker")]["found_through"] == ["Pod/worker-0"] and found[("Widget", "worker")]["keys"] == ["username"]
+    assert found[("Widget", "worker")]["found_through"] == ["Pod/worker-0"] and found[("Widget", "worker")]["data_keys"] == ["username"]
     # The owner exists, so the garbage collector keeps the pod: the setup is stable, not a race.
     assert core.read_namespaced_pod("worker-0", namespace).metadata.owner_references[0].kind == "Widget"
 

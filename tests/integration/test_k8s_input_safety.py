@@ -122,7 +122,7 @@ def test_a_kubeconfig_or_token_file_ending_in_a_newline_works_as_with_kubectl(lo
     result.assert_ok()
     for name in users:
         assert result.task("lookup " + name)["ansible_facts"]["value_" + name] == "stored-value"
-        assert [secret["keys"] for secret in result.task("module " + name)["secrets"]] == [["password"]]
+        assert [secret["data_keys"] for secret in result.task("module " + name)["secrets"]] == [["password"]]
     assert_token_hidden(result.output, token)
 
 

@@ -121,7 +121,7 @@ def test_opaque_create_is_idempotent_and_stores_values_only_in_data(local_env, k
     assert secret.type == "Opaque" and secret.metadata.labels == {"app": "web"}
     assert_no_values_stored_elsewhere(secret, [password])
     summary = first["secret"]
-    assert summary["keys"] == ["password", "username"] and summary["resource_version"] == secret.metadata.resource_version
+    assert summary["data_keys"] == ["password", "username"] and summary["resource_version"] == secret.metadata.resource_version
     assert summary["name"] == "db" and summary["namespace"] == namespace and summary["immutable"] is False
     assert summary["checksum"].startswith("hmac-sha256:") and len(summary["checksum"]) == len("hmac-sha256:") + 64
 
@@ -134,7 +134,7 @@ def test_opaque_create_is_idempotent_and_stores_values_only_in_data(local_env, k
 def test_check_mode_creates_nothing_and_predicts(local_env, k8s_api, namespace):
     result = run(local_env, secret_task(name="db", namespace=namespace, data={"password": unique()}), check=True).assert_ok().task("apply")
     assert result["changed"] is True and result["action"] == "created"
-    assert result["secret"]["resource_version"] is None and result["secret"]["keys"] == ["password"]
+    assert result["secret"]["resource_version"] is None and result["secret"]["data_keys"] == ["password"]
     assert read(k8s_api, namespace, "db") is None
 
 
@@ -318,7 +318,7 @@ def test_service_account_token_waits_for_the_controller(local_env, k8s_api, name
     core.create_namespaced_service_account(namespace, k8s_client.V1ServiceAccount(metadata=k8s_client.V1ObjectMeta(name="ci")))
     task = secret_task(namespace=namespace, name="ci-token", type="service-account-token", service_account="ci", wait_timeout=90)
     result = run(local_env, task).assert_ok().task("apply")
-    assert result["action"] == "created" and result["secret"]["keys"] == ["ca.crt", "namespace", "token"]
+    assert result["action"] == "created" and result["secret"]["data_keys"] == ["ca.crt", "namespace", "token"]
     secret = read(k8s_api, namespace, "ci-token")
     assert secret.type == "kubernetes.io/service-account-token" and values(secret)["namespace"] == namespace
     again = run(local_env, task).assert_ok().task("apply")

@@ -118,7 +118,7 @@ def test_info_module_hides_values_unless_decode(local_env, namespace):
         {"name": "use", "ansible.builtin.assert": {"that": ["decoded.secret.data.password == %r" % password]}},
     ).assert_ok()
     one = result.task("one")
-    assert one["changed"] is False and one["secret"]["keys"] == ["password"] and one["secret"]["labels"] == {"app": "web"}
+    assert one["changed"] is False and one["secret"]["data_keys"] == ["password"] and one["secret"]["labels"] == {"app": "web"}
     assert one["secret"]["checksum"] == result.task("make")["secret"]["checksum"]
     assert "data" not in one["secret"]
     assert [s["name"] for s in result.task("selected")["secrets"]] == ["db"]
@@ -126,7 +126,7 @@ def test_info_module_hides_values_unless_decode(local_env, namespace):
     for title in ("make", "make2", "one", "selected", "missing"):
         assert password not in str(result.task(title))
     check = run(local_env, task("one", "secretops.provisioning.k8s_secret_info", namespace=namespace, name="db"), check=True).assert_ok()
-    assert check.task("one")["secret"]["keys"] == ["password"]
+    assert check.task("one")["secret"]["data_keys"] == ["password"]
 
 
 def test_lookup_values_map_and_clear_errors(local_env, namespace):

@@ -82,7 +82,7 @@ def test_modules_through_ansible(local_env, namespace, k8s_api):
     tasks = [
         {"name": "consumers", "secretops.provisioning.k8s_secret_consumers": {"name": "s", "namespace": namespace}, "register": "found"},
         {"name": "check consumers", "ansible.builtin.assert": {"that": ["found.consumers | map(attribute='name') | list == ['web']",
-                                                                        "found.consumers[0]['keys'] == ['k']", "not found.changed"]}},
+                                                                        "found.consumers[0]['data_keys'] == ['k']", "not found.changed"]}},
         {"name": "restart", "secretops.provisioning.k8s_rollout_restart": {"namespace": namespace, "secrets": ["s"], "checksum": True, "wait": True},
          "register": "first"},
         {"name": "restart again", "secretops.provisioning.k8s_rollout_restart": {"namespace": namespace, "secrets": ["s"], "checksum": True, "wait": True},

@@ -39,7 +39,7 @@ def test_fields_that_are_not_strings_sync_as_json_text(local_env, namespace, vau
                                "name": "shop", "debug": "false"}
     assert json.loads(decoded(secret)["limits"]) == stored["limits"]
     assert metadata.annotations == {"secretops.io/vault-path": "secret/" + path, "secretops.io/vault-version": "2"}
-    assert "checksum" not in result and result["keys"] == ["debug", "enabled", "limits", "name", "port", "ratio"]
+    assert "checksum" not in result and result["data_keys"] == ["debug", "enabled", "limits", "name", "port", "ratio"]
     again = run_tasks([sync(namespace, "cfg", "secret/" + path, values={"debug": False})], env=local_env.env).assert_ok()
     assert again.task("sync")["changed"] is False and kv_current(vault_client, path)[0] == 2
 

@@ -45,7 +45,7 @@ def test_kv2_write_check_rerun_metadata_delete_destroy(local_env, vault_client):
                       task("old", "vault_kv_info", path="secret/%s/db" % name, version=1, return_values=True)],
                      env=vault_env(local_env)).assert_ok()
     latest = info.task("info")
-    assert latest["exists"] is True and latest["version"] == 2 and latest["keys"] == ["password"] and "data" not in latest
+    assert latest["exists"] is True and latest["version"] == 2 and latest["data_keys"] == ["password"] and "data" not in latest
     assert latest["secret_metadata"]["custom_metadata"] == {"owner": "team-a"}
     assert info.task("old")["data"] == {"password": value, "user": "svc-user"}
 

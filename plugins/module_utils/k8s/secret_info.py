@@ -34,7 +34,7 @@ def describe_secret(secret, decode=False, content_key=None):
         "name": metadata.get("name"),
         "namespace": metadata.get("namespace"),
         "type": secret.get("type"),
-        "keys": sorted(data),
+        "data_keys": sorted(data),
         "labels": metadata.get("labels") or {},
         "annotations": annotations,
         "immutable": bool(secret.get("immutable")),

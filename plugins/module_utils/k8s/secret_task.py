@@ -77,7 +77,7 @@ def summarize(desired, secret, data, info=None, content_key=None):
         "name": desired.name,
         "namespace": desired.namespace,
         "type": (secret or {}).get("type", desired.type),
-        "keys": sorted(data or {}),
+        "data_keys": sorted(data or {}),
         "resource_version": ((secret or {}).get("metadata") or {}).get("resourceVersion"),
         "immutable": bool((secret or {}).get("immutable", desired.immutable)),
         "checksum": content_mac(content_key, desired.name, data or {}) if content_key else None,

@@ -68,7 +68,7 @@ def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mo
     extra = {} if listed is NOT_LISTED else {"listed": listed}
     result = SecretService(k8s).update_keys(namespace, spec["name"], desired.type, desired.data, annotations,
                                             mapping.managed_keys(spec, vault_data), check_mode, before_write, **extra)
-    result["keys"] = sorted(desired.data)
+    result["data_keys"] = sorted(desired.data)
     result["warnings"] = list(desired.warnings)
     return result
 
@@ -96,7 +96,7 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
         "changed": bool(written) or synced["changed"],
         "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
         "vault_changed": bool(written), "written_fields": written, "secret_changed": synced["changed"],
-        "keys": synced["keys"], "warnings": synced["warnings"],
+        "data_keys": synced["data_keys"], "warnings": synced["warnings"],
     }
 
 

@@ -248,7 +248,7 @@ def describe_secret(client, path, mount_point=None, version=None, return_values=
         "mount": where.mount,
         "path": where.path,
         "kv_version": where.version,
-        "keys": sorted(data) if data else [],
+        "data_keys": sorted(data) if data else [],
         "metadata": secret["metadata"] if secret else {},
     }
     if where.version == 2:

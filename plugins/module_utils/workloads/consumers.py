@@ -101,12 +101,12 @@ def _container_uses(spec, secret_name):
                 ref = (env.get("valueFrom") or {}).get("secretKeyRef") or {}
                 if ref.get("name") == secret_name:
                     uses.append({"via": "env", "container": name, "container_type": field, "env": env.get("name"),
-                                 "keys": [ref.get("key")], "optional": bool(ref.get("optional"))})
+                                 "data_keys": [ref.get("key")], "optional": bool(ref.get("optional"))})
             for source in container.get("envFrom") or []:
                 ref = source.get("secretRef") or {}
                 if ref.get("name") == secret_name:
                     uses.append({"via": "envFrom", "container": name, "container_type": field, "prefix": source.get("prefix"),
-                                 "keys": None, "optional": bool(ref.get("optional"))})
+                                 "data_keys": None, "optional": bool(ref.get("optional"))})
     return uses
 
 
@@ -115,31 +115,31 @@ def _volume_uses(spec, secret_name):
     for volume in spec.get("volumes") or []:
         secret = volume.get("secret")
         if secret and secret.get("secretName") == secret_name:
-            uses.append({"via": "volume", "volume": volume.get("name"), "keys": _item_keys(secret.get("items")),
+            uses.append({"via": "volume", "volume": volume.get("name"), "data_keys": _item_keys(secret.get("items")),
                          "optional": bool(secret.get("optional"))})
         projected = volume.get("projected")
         for source in (projected or {}).get("sources") or []:
             secret = source.get("secret")
             if secret and secret.get("name") == secret_name:
-                uses.append({"via": "projected", "volume": volume.get("name"), "keys": _item_keys(secret.get("items")),
+                uses.append({"via": "projected", "volume": volume.get("name"), "data_keys": _item_keys(secret.get("items")),
                              "optional": bool(secret.get("optional"))})
         for plugin, field, name_key in PLUGIN_SECRET_REFS:
             source = volume.get(plugin) or {}
             ref = (source.get(field) or {}) if field else source
             if ref.get(name_key) == secret_name:
                 uses.append({"via": "volumePlugin", "volume": volume.get("name"), "plugin": plugin,
-                             "field": "%s.%s" % (plugin, field or name_key), "keys": None})
+                             "field": "%s.%s" % (plugin, field or name_key), "data_keys": None})
     return uses
 
 
 def _pull_secret_uses(spec, secret_name, service_accounts):
     uses = []
     if any(ref.get("name") == secret_name for ref in spec.get("imagePullSecrets") or []):
-        uses.append({"via": "imagePullSecrets", "keys": [".dockerconfigjson"]})
+        uses.append({"via": "imagePullSecrets", "data_keys": [".dockerconfigjson"]})
     account_name = spec.get("serviceAccountName") or spec.get("serviceAccount") or "default"
     account = service_accounts.get(account_name)
     if account and any(ref.get("name") == secret_name for ref in account.get("imagePullSecrets") or []):
-        uses.append({"via": "serviceAccountImagePullSecrets", "service_account": account_name, "keys": [".dockerconfigjson"]})
+        uses.append({"via": "serviceAccountImagePullSecrets", "service_account": account_name, "data_keys": [".dockerconfigjson"]})
     return uses
 
 
@@ -161,9 +161,9 @@ def _union_keys(uses):
     """All keys used, or None when some use takes the whole Secret (envFrom, a volume without items)."""
     keys = set()
     for use in uses:
-        if use.get("keys") is None:
+        if use.get("data_keys") is None:
             return None
-        keys.update(use["keys"])
+        keys.update(use["data_keys"])
     return sorted(keys)
 
 
@@ -246,7 +246,7 @@ def _consumer(secret_name, kind, name, namespace, uses, reason=None, api_version
         "namespace": namespace,
         "secret": secret_name,
         "uses": uses,
-        "keys": keys,
+        "data_keys": keys,
         "all_keys": keys is None,
         "restartable": reason is None,
         "reason": reason,
@@ -268,7 +268,7 @@ def find_consumers(secret_name, workloads, service_accounts=None):
 
     ``workloads`` is a list of workload dicts of the kinds in ``WORKLOAD_KINDS`` (each with its
     ``kind`` set), all in the Secret's namespace. Each consumer is ``{kind, name, namespace, secret,
-    uses, keys, all_keys, restartable, reason}``; ``keys`` is None when the whole Secret is used. A
+    uses, data_keys, all_keys, restartable, reason}``; ``data_keys`` is None when the whole Secret is used. A
     consumer found through objects it controls, not its own template (a ReplicaSet's Pods, an
     operator's ReplicaSet), also has ``found_through`` (``Kind/name`` of those objects), and one of
     a kind outside ``WORKLOAD_KINDS`` has the ``api_version`` of its ownerReference.

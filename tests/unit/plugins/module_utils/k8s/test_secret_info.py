@@ -17,7 +17,7 @@ def test_describe_secret_hides_values_and_last_applied():
         "type": "Opaque", "data": {"password": b64("hunter2")},
     }
     described = describe_secret(secret)
-    assert described["keys"] == ["password"] and described["annotations"] == {"n": "v"}
+    assert described["data_keys"] == ["password"] and described["annotations"] == {"n": "v"}
     assert described["checksum"] is None, "no key, no checksum"
     assert describe_secret(secret, content_key=b"k" * 32)["checksum"] == content_mac(b"k" * 32, "db", secret["data"])
     assert "hunter2" not in repr(described) and b64("hunter2") not in repr(described)

@@ -47,7 +47,7 @@ def test_one_secret_is_read_once_created_and_summarised_without_values(api):
     assert [call[:2] for call in secret_calls(api)] == [("GET", SECRET), ("PATCH", SECRET)]
     assert secret_calls(api, "PATCH")[0][4] == APPLY_PATCH
     summary = result["secret"]
-    assert summary["keys"] == ["password", "user"] and summary["resource_version"] == api.secrets[("demo", "db")]["metadata"]["resourceVersion"]
+    assert summary["data_keys"] == ["password", "user"] and summary["resource_version"] == api.secrets[("demo", "db")]["metadata"]["resourceVersion"]
     key = base64.b64decode(api.secrets[("demo", KEY_SECRET_NAME)]["data"]["key"])  # the namespace's key, made on first use
     assert summary["checksum"] == content_mac(key, "db", api.secrets[("demo", "db")]["data"])
     assert PASSWORD not in repr(result) and b64(PASSWORD) not in repr(result)
@@ -67,7 +67,7 @@ def test_check_mode_writes_nothing_not_even_the_content_key(api):
     result, _warnings = run({"name": "db", "namespace": "demo", "data": {"password": PASSWORD}}, check_mode=True, diff_mode=True)
     assert result["changed"] and result["action"] == reconcile.CREATE
     assert api.writes() == [] and api.secrets == {}
-    assert result["secret"]["checksum"] is None and result["secret"]["keys"] == ["password"]
+    assert result["secret"]["checksum"] is None and result["secret"]["data_keys"] == ["password"]
     assert "diff" in result and PASSWORD not in repr(result)
 
 

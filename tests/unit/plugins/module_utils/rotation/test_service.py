@@ -69,14 +69,14 @@ def test_provision_writes_json_types_to_vault_and_json_text_to_the_secret(secret
     written = secret_writes[0]
     assert dict((key, base64.b64decode(value).decode()) for key, value in written["data"].items()) == {
         "enabled": "true", "limits": '{"rps":10}', "port": "5432"}
-    assert result["keys"] == ["enabled", "limits", "port"] and result["vault_version"] == 1
+    assert result["data_keys"] == ["enabled", "limits", "port"] and result["vault_version"] == 1
 
 
 def test_the_secret_carries_vault_path_and_version_and_nothing_derived_from_a_value(secret_writes):
     result = service.provision(FakeVault(), None, spec(fields={"password": {"value": "123456"}}), "shop")
     assert secret_writes[0]["annotations"] == {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "1"}
     assert "checksum" not in result
-    assert sorted(result) == ["changed", "keys", "namespace", "secret", "secret_changed", "vault_changed", "vault_path",
+    assert sorted(result) == ["changed", "data_keys", "namespace", "secret", "secret_changed", "vault_changed", "vault_path",
                               "vault_version", "warnings", "written_fields"]
 
 

@@ -37,7 +37,7 @@ def test_pod_of_a_standalone_replica_set_is_reported_through_it_not_hidden():
     consumers = find_consumers("db", pods + [replica_set])[0]
     assert summary(consumers) == [("ReplicaSet", "cache", False)]
     assert "delete its pods" in consumers[0]["reason"]
-    assert consumers[0]["keys"] == ["password"] and "found_through" not in consumers[0]
+    assert consumers[0]["data_keys"] == ["password"] and "found_through" not in consumers[0]
 
 
 def test_replication_controller_is_a_top_controller():
@@ -72,7 +72,7 @@ def test_custom_resource_controller_is_reported_from_the_owner_reference():
     assert consumer["api_version"] == "argoproj.io/v1alpha1" and consumer["namespace"] == "shop"
     assert consumer["found_through"] == ["ReplicaSet/web-7c9"]
     assert "Rollout web" in consumer["reason"] and "argoproj.io/v1alpha1" in consumer["reason"]
-    assert consumer["keys"] == ["password"]
+    assert consumer["data_keys"] == ["password"]
 
 
 def test_bare_pod_of_an_operator_crd_is_reported():
@@ -132,7 +132,7 @@ def test_volume_plugin_secret_references(volume, field):
     pod = {"containers": [{"name": "app"}], "volumes": [dict(volume, name="data")]}
     consumer = find_consumers("db", [obj("Deployment", "web", pod=pod)])[0][0]
     plugin = field.split(".")[0]
-    assert consumer["uses"] == [{"via": "volumePlugin", "volume": "data", "plugin": plugin, "field": field, "keys": None}]
+    assert consumer["uses"] == [{"via": "volumePlugin", "volume": "data", "plugin": plugin, "field": field, "data_keys": None}]
     assert consumer["all_keys"] is True
     other = {"containers": [{"name": "app"}], "volumes": [dict(volume, name="data")]}
     assert find_consumers("other", [obj("Deployment", "web", pod=other)]) == ([], [])
@@ -177,16 +177,16 @@ def test_env_secret_key_ref_reports_the_key_and_container():
     assert len(consumers) == 1
     consumer = consumers[0]
     assert (consumer["kind"], consumer["name"], consumer["namespace"], consumer["secret"]) == ("Deployment", "web", "shop", "db")
-    assert consumer["keys"] == ["password"]
+    assert consumer["data_keys"] == ["password"]
     assert consumer["all_keys"] is False
     assert consumer["uses"] == [{"via": "env", "container": "app", "container_type": "containers", "env": "DB_PASSWORD",
-                                 "keys": ["password"], "optional": False}]
+                                 "data_keys": ["password"], "optional": False}]
 
 
 def test_env_from_uses_all_keys():
     pod = {"containers": [container(envFrom=[{"secretRef": {"name": "db"}, "prefix": "DB_"}])]}
     consumer = find_consumers("db", [deployment("web", pod)])[0][0]
-    assert consumer["keys"] is None and consumer["all_keys"] is True
+    assert consumer["data_keys"] is None and consumer["all_keys"] is True
     assert consumer["uses"][0]["via"] == "envFrom" and consumer["uses"][0]["prefix"] == "DB_"
 
 
@@ -194,7 +194,7 @@ def test_secret_volume_with_and_without_items():
     whole = {"containers": [container()], "volumes": [{"name": "creds", "secret": {"secretName": "db"}}]}
     some = {"containers": [container()], "volumes": [{"name": "creds", "secret": {"secretName": "db", "items": [{"key": "ca.crt", "path": "ca"}]}}]}
     consumers = find_consumers("db", [deployment("a", whole), deployment("b", some)])[0]
-    assert [c["keys"] for c in consumers] == [None, ["ca.crt"]]
+    assert [c["data_keys"] for c in consumers] == [None, ["ca.crt"]]
     assert consumers[0]["uses"][0]["via"] == "volume" and consumers[0]["uses"][0]["volume"] == "creds"
 
 
@@ -202,7 +202,7 @@ def test_projected_volume_source():
     pod = {"containers": [container()], "volumes": [{"name": "all", "projected": {"sources": [
         {"configMap": {"name": "db"}}, {"secret": {"name": "db", "items": [{"key": "tls.crt", "path": "c"}]}}]}}]}
     consumer = find_consumers("db", [deployment("web", pod)])[0][0]
-    assert consumer["uses"] == [{"via": "projected", "volume": "all", "keys": ["tls.crt"], "optional": False}]
+    assert consumer["uses"] == [{"via": "projected", "volume": "all", "data_keys": ["tls.crt"], "optional": False}]
 
 
 def test_image_pull_secrets_on_pod_and_on_service_account():
@@ -210,14 +210,14 @@ def test_image_pull_secrets_on_pod_and_on_service_account():
     accounts = {"builder": {"metadata": {"name": "builder"}, "imagePullSecrets": [{"name": "registry"}]}}
     consumer = find_consumers("registry", [deployment("web", pod)], accounts)[0][0]
     assert [use["via"] for use in consumer["uses"]] == ["imagePullSecrets", "serviceAccountImagePullSecrets"]
-    assert consumer["keys"] == [".dockerconfigjson"]
+    assert consumer["data_keys"] == [".dockerconfigjson"]
 
 
 def test_default_service_account_pull_secret():
     pod = {"containers": [container()]}
     accounts = {"default": {"metadata": {"name": "default"}, "imagePullSecrets": [{"name": "registry"}]}}
     consumer = find_consumers("registry", [deployment("web", pod)], accounts)[0][0]
-    assert consumer["uses"] == [{"via": "serviceAccountImagePullSecrets", "service_account": "default", "keys": [".dockerconfigjson"]}]
+    assert consumer["uses"] == [{"via": "serviceAccountImagePullSecrets", "service_account": "default", "data_keys": [".dockerconfigjson"]}]
 
 
 def test_init_and_ephemeral_containers_count():
@@ -231,7 +231,7 @@ def test_init_and_ephemeral_containers_count():
 def test_keys_are_unioned_across_uses():
     pod = {"containers": [container(env=[env_ref("db", "username"), env_ref("db", "password")])],
            "initContainers": [container("init", env=[env_ref("db", "password")])]}
-    assert find_consumers("db", [deployment("web", pod)])[0][0]["keys"] == ["password", "username"]
+    assert find_consumers("db", [deployment("web", pod)])[0][0]["data_keys"] == ["password", "username"]
 
 
 def test_every_kind_and_where_its_pod_spec_lives():
