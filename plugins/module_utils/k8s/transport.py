@@ -43,6 +43,7 @@ class Configuration(object):
         self.verify_ssl = True
         self.connection_pool_maxsize = (os.cpu_count() or 1) * 5  # the library's default
         self.refresh_api_key_hook = None
+        self.private_dir = None  # where kubeconfig certificate data was written (write_private_files)
 
 
 class TokenFile(object):
@@ -128,10 +129,7 @@ class NativeApiClient(object):
             self.rest_client = _Rest(urllib3.ProxyManager(proxy, **pool_args))
         else:
             self.rest_client = _Rest(urllib3.PoolManager(**pool_args))
-        if not configuration.verify_ssl:
-            # the library silences the same warning only per request; one run, one decision
-            urllib3.disable_warnings(urllib3.exceptions.InsecureRequestWarning)
-        self.private_dir = getattr(configuration, "private_dir", None)
+        self.private_dir = configuration.private_dir
 
     def send(self, method, url, headers, body, timeout):
         """Send one request; return the urllib3 response (not yet read)."""
