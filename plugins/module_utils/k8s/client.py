@@ -146,7 +146,8 @@ class K8sClient(object):
 
 def _send_with_library(api_client, request_timeout, method, path, path_params, query, headers, body):
     """The same request through the ``kubernetes`` library's ``ApiClient`` (the fallback; see ``build_client``)."""
-    from kubernetes.client.rest import ApiException  # pylint: disable=import-outside-toplevel,redefined-outer-name - the fallback's own
+    # the fallback's own exception class, imported only on its path
+    from kubernetes.client.rest import ApiException  # pylint: disable=import-outside-toplevel,redefined-outer-name
 
     if not hasattr(api_client, "param_serialize"):
         # kubernetes < 37 (python-legacy generator): raises ApiException itself for a non-2xx status
@@ -270,7 +271,8 @@ def _native_settings(source, params):
     if source == "in-cluster":
         return kubeconfig.in_cluster(os.environ, IN_CLUSTER_TOKEN, os.path.join(os.path.dirname(IN_CLUSTER_TOKEN), "ca.crt"),
                                      os.path.exists)
-    import yaml  # pylint: disable=import-outside-toplevel - only a kubeconfig needs it
+    # only a kubeconfig needs it
+    import yaml  # pylint: disable=import-outside-toplevel
 
     documents = []
     for path in kubeconfig.kubeconfig_paths(params.get("kubeconfig"), os.environ, os.path.expanduser("~")):

@@ -51,7 +51,7 @@ def _key_pem(key):
 @pytest.fixture(scope="module")
 def pki(tmp_path_factory):
     directory = tmp_path_factory.mktemp("pki")
-    ca_key, server_key, client_key = (ec.generate_private_key(ec.SECP256R1()) for _ in range(3))
+    ca_key, server_key, client_key = (ec.generate_private_key(ec.SECP256R1()) for _role in range(3))
     files = {
         "ca.crt": _certificate("test-ca", "test-ca", ca_key, ca_key, ca=True),
         "server.crt": _certificate("127.0.0.1", "test-ca", ca_key, server_key, server=True),
