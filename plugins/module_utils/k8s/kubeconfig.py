@@ -16,6 +16,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import base64
+import binascii
 import os
 
 # keys whose meaning is implemented below; anything else falls back to the library
@@ -106,6 +108,9 @@ def resolve(merged, context=None):
             return None
     if not isinstance(user.get("token") or "", str) or not isinstance(user.get("tokenFile") or "", str):
         return None
+    for value in (cluster.get("certificate-authority-data"), user.get("client-certificate-data"), user.get("client-key-data")):
+        if value and not _is_base64(value):
+            return None
     cluster = _resolved_paths(cluster_dir, cluster)
     user = _resolved_paths(user_dir, user) if user_dir is not None else user
     insecure = cluster.get("insecure-skip-tls-verify")
@@ -123,6 +128,14 @@ def resolve(merged, context=None):
         "key_data": user.get("client-key-data"),
         "verify_ssl": not insecure,
     }
+
+
+def _is_base64(value):
+    try:
+        base64.b64decode("".join(value.split()), validate=True)  # a folded YAML scalar may carry spaces
+    except (binascii.Error, ValueError):
+        return False
+    return True
 
 
 def in_cluster(environ, token_file, ca_file, exists):

@@ -78,7 +78,8 @@ def test_an_explicit_context_wins_over_current_context():
     {"token": "t", "tokenFile": "f"},
     {"client-key": "k", "client-key-data": "S0VZ"},
     {"token": ["not", "a", "string"]},
-], ids=["exec", "auth-provider", "basic-auth", "impersonation", "token-and-token-file", "key-file-and-data", "bad-token"])
+    {"client-certificate-data": "not base64!", "client-key-data": "S0VZ"},
+], ids=["exec", "auth-provider", "basic-auth", "impersonation", "token-and-token-file", "key-file-and-data", "bad-token", "bad-base64"])
 def test_users_this_reader_does_not_handle_go_to_the_library(user):
     doc = document(clusters={"c": {"server": "https://h:1"}}, users={"u": user}, contexts={"main": {"cluster": "c", "user": "u"}})
     assert resolve(("/d", doc)) is None
