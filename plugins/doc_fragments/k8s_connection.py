@@ -65,7 +65,9 @@ options:
     type: int
     default: 30
 requirements:
-  - kubernetes >= 29.0.0 (Python library)
+  - kubernetes >= 29.0.0 (Python library). The collection talks to the API server with urllib3 (installed with it) and reads kubeconfig
+    files itself; the library is imported only for a kubeconfig user with C(exec) or C(auth-provider), or other settings the collection
+    does not read (C(proxy-url), C(tls-server-name), basic auth, impersonation).
 """
 
     PLUGINS = r"""

@@ -6,9 +6,10 @@ API failures into ``SecretOpsError`` with a message that says what to fix.
 
 Modules and lookups open a client with ``with k8s_session(params) as client:``; services (secrets,
 workloads, tokens) take that ``K8sClient`` and never build their own. Every request goes through
-``K8sClient.request``, the one place where the library's ``ApiException`` and urllib3's transport
-errors become ``SecretOpsError`` (``status`` in its details for an HTTP error, ``unreachable`` when
-no answer came), as ``VaultClient.request`` does for Vault.
+``K8sClient.request``, the one place where a non-2xx answer and urllib3's transport errors become
+``SecretOpsError`` (``status`` in its details for an HTTP error, ``unreachable`` when no answer
+came), as ``VaultClient.request`` does for Vault. The transport is ``transport`` (urllib3) for the
+connections ``kubeconfig`` reads, the ``kubernetes`` library, imported only then, for the others.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -18,32 +19,43 @@ __metaclass__ = type
 import contextlib
 import json
 import os
+import sys
 
 from http.client import HTTPException
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import kubeconfig, transport
 
 try:
-    from kubernetes import client as k8s_client, config as k8s_config
-    from kubernetes.client.rest import ApiException
-    from kubernetes.config.config_exception import ConfigException
-
     from urllib3.exceptions import HTTPError as TransportError
-
-    HAS_KUBERNETES = True
-    KUBERNETES_IMPORT_ERROR = None
-except ImportError as exc:  # pragma: no cover - reported by the caller
-    HAS_KUBERNETES = False
-    KUBERNETES_IMPORT_ERROR = exc
-
-    class ApiException(Exception):  # noqa: N818 - mirror of the library's name
-        status = None
-
-    class ConfigException(Exception):  # noqa: N818
+except ImportError:  # pragma: no cover - reported by build_client
+    class TransportError(Exception):  # noqa: N818 - mirror of urllib3's name
         pass
 
-    class TransportError(Exception):  # noqa: N818
-        pass
+try:
+    from urllib.parse import quote, urlencode
+except ImportError:  # pragma: no cover - Python 2 is not supported by the modules
+    from urllib import quote, urlencode
+
+
+class ApiStatusError(Exception):
+    """A non-2xx answer (``status``, ``reason``, ``body``), as the library's ``ApiException`` has them."""
+
+    def __init__(self, status=None, reason=None, body=None):
+        super(ApiStatusError, self).__init__(reason)
+        self.status = status
+        self.reason = reason
+        self.body = body
+
+
+ApiException = ApiStatusError  # the name callers and tests knew when the library raised it
+
+
+def _status_errors():
+    """The exceptions that carry an HTTP ``status``: ours, and the library's ``ApiException`` when
+    the library is loaded (the fallback path raises it; nothing imports the library for this)."""
+    library = sys.modules.get("kubernetes.client.exceptions")
+    return (ApiStatusError, library.ApiException) if library is not None else (ApiStatusError,)
 
 
 IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
@@ -80,7 +92,7 @@ class K8sClient(object):
         action = action or "%s %s" % (method, _expand(path, path_params))
         try:
             data = self._send(method, path, path_params, query, headers, body)
-        except ApiException as exc:
+        except _status_errors() as exc:
             # status 0: the library's own wrapping of a TLS failure, so no answer came
             failure = api_error(exc, action) if exc.status else unreachable_error(exc, self.host, action)
         except (ValueError, HTTPException) as exc:
@@ -104,22 +116,20 @@ class K8sClient(object):
         raise failure
 
     def _send(self, method, path, path_params, query, headers, body):
-        """Send the request and return the response body (bytes); raise ``ApiException`` for a non-2xx status."""
-        if not hasattr(self.api_client, "param_serialize"):
-            # kubernetes < 37 (python-legacy generator): raises ApiException itself for a non-2xx status
-            response = self.api_client.call_api(
-                path, method, path_params=path_params, query_params=query, header_params=headers, body=body,
-                auth_settings=["BearerToken"], _return_http_data_only=True, _preload_content=False,
-                _request_timeout=self.request_timeout,
-            )
-            return response.data
-        serialized = self.api_client.param_serialize(
-            method, path, path_params=path_params, query_params=query, header_params=headers, body=body, auth_settings=["BearerToken"],
-        )
-        response = self.api_client.call_api(*serialized, _request_timeout=self.request_timeout)
-        data = response.read()
+        """Send the request and return the response body (bytes); raise ``ApiStatusError`` for a non-2xx status."""
+        if not isinstance(self.api_client, transport.NativeApiClient):
+            return _send_with_library(self.api_client, self.request_timeout, method, path, path_params, query, headers, body)
+        url = self.host + _expand(path, path_params, quote_values=True)
+        if query:
+            url += "?" + urlencode([(name, _query_value(value)) for name, value in query])
+        payload = json.dumps(body) if body is not None else None
+        response = self.api_client.send(method, url, headers, payload, self.request_timeout)
+        try:
+            data = response.read()
+        finally:
+            response.release_conn()
         if not 200 <= response.status <= 299:
-            raise ApiException(http_resp=response)
+            raise ApiStatusError(response.status, response.reason, data)
         return data
 
     @property
@@ -132,6 +142,36 @@ class K8sClient(object):
 
     def close(self):
         self.api_client.close()
+
+
+def _send_with_library(api_client, request_timeout, method, path, path_params, query, headers, body):
+    """The same request through the ``kubernetes`` library's ``ApiClient`` (the fallback; see ``build_client``)."""
+    # the fallback's own exception class, imported only on its path
+    from kubernetes.client.rest import ApiException  # pylint: disable=import-outside-toplevel,redefined-outer-name
+
+    if not hasattr(api_client, "param_serialize"):
+        # kubernetes < 37 (python-legacy generator): raises ApiException itself for a non-2xx status
+        response = api_client.call_api(
+            path, method, path_params=path_params, query_params=query, header_params=headers, body=body,
+            auth_settings=["BearerToken"], _return_http_data_only=True, _preload_content=False,
+            _request_timeout=request_timeout,
+        )
+        return response.data
+    serialized = api_client.param_serialize(
+        method, path, path_params=path_params, query_params=query, header_params=headers, body=body, auth_settings=["BearerToken"],
+    )
+    response = api_client.call_api(*serialized, _request_timeout=request_timeout)
+    data = response.read()
+    if not 200 <= response.status <= 299:
+        raise ApiException(http_resp=response)
+    return data
+
+
+def _query_value(value):
+    """A query value as the API server (and the library) spell it: booleans in lower case."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 API_KEY_SOURCE = "api_key (K8S_AUTH_API_KEY)"
@@ -203,34 +243,118 @@ def _check_refreshed_tokens(configuration, source, explicit_host):
     configuration.refresh_api_key_hook = refresh_and_clean
 
 
-def _load_configuration(configuration, params):
-    """Load a kubeconfig or the in-cluster configuration into ``configuration``; return where the token came from."""
-    kubeconfig = params.get("kubeconfig")
-    try:
-        if kubeconfig and not os.path.exists(kubeconfig):
-            raise SecretOpsError(
-                "kubeconfig %s does not exist: set kubeconfig (or K8S_AUTH_KUBECONFIG) to an existing file" % kubeconfig
-            )
-        if kubeconfig or os.environ.get("KUBECONFIG") or os.path.exists(os.path.expanduser("~/.kube/config")):
-            k8s_config.load_kube_config(config_file=kubeconfig, context=params.get("context"), client_configuration=configuration)
-            return "the user token of kubeconfig %s" % (kubeconfig or os.environ.get("KUBECONFIG") or "~/.kube/config")
-        if os.path.exists(IN_CLUSTER_TOKEN):
-            k8s_config.load_incluster_config(client_configuration=configuration)
-            return "the service-account token in %s" % IN_CLUSTER_TOKEN
+def _configuration_source(params):
+    """Which configuration to load: ``("kubeconfig", token source)`` or ``("in-cluster", token source)``,
+    or ``(None, None)`` when the explicit host needs none. The token source names where a loaded
+    token came from in the errors about it."""
+    kubeconfig_option = params.get("kubeconfig")
+    if not kubeconfig_option and params.get("host"):
+        return None, None
+    if kubeconfig_option and not os.path.exists(kubeconfig_option):
         raise SecretOpsError(
-            "no Kubernetes connection found: set kubeconfig (K8S_AUTH_KUBECONFIG or KUBECONFIG), "
-            "or host and api_key, or run inside a pod with a service account"
+            "kubeconfig %s does not exist: set kubeconfig (or K8S_AUTH_KUBECONFIG) to an existing file" % kubeconfig_option
         )
+    if kubeconfig_option or os.environ.get("KUBECONFIG") or os.path.exists(os.path.expanduser("~/.kube/config")):
+        return "kubeconfig", "the user token of kubeconfig %s" % (kubeconfig_option or os.environ.get("KUBECONFIG") or "~/.kube/config")
+    if os.path.exists(IN_CLUSTER_TOKEN):
+        return "in-cluster", "the service-account token in %s" % IN_CLUSTER_TOKEN
+    raise SecretOpsError(
+        "no Kubernetes connection found: set kubeconfig (K8S_AUTH_KUBECONFIG or KUBECONFIG), "
+        "or host and api_key, or run inside a pod with a service account"
+    )
+
+
+def _native_settings(source, params):
+    """The connection settings ``kubeconfig`` reads for ``source``, or None to leave it to the library."""
+    if source is None:
+        return {"host": None, "verify_ssl": True}
+    if source == "in-cluster":
+        return kubeconfig.in_cluster(os.environ, IN_CLUSTER_TOKEN, os.path.join(os.path.dirname(IN_CLUSTER_TOKEN), "ca.crt"),
+                                     os.path.exists)
+    # only a kubeconfig needs it
+    import yaml  # pylint: disable=import-outside-toplevel
+
+    documents = []
+    for path in kubeconfig.kubeconfig_paths(params.get("kubeconfig"), os.environ, os.path.expanduser("~")):
+        path = os.path.expanduser(path)
+        if not os.path.exists(path):
+            continue  # as client-go and the library: a missing file in KUBECONFIG is skipped
+        try:
+            with open(path) as handle:
+                documents.append((os.path.dirname(os.path.abspath(path)),
+                                  yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))))  # nosec - a safe loader
+        except (OSError, yaml.YAMLError, UnicodeDecodeError):
+            return None  # the library reports what is wrong with it
+    return kubeconfig.resolve(kubeconfig.merge(documents), params.get("context"))
+
+
+def _token_cleaner(source):
+    def clean(text):
+        token = text.strip(" \t\r\n")
+        check_bearer_token(token, source)
+        return token
+    return clean
+
+
+def _native_configuration(settings, token_source):
+    """A ``transport.Configuration`` from kubeconfig ``settings`` (before the explicit options)."""
+    configuration = transport.Configuration()
+    configuration.private_dir = transport.write_private_files(settings)
+    configuration.host = settings["host"]
+    configuration.ssl_ca_cert = settings.get("ca_file")
+    configuration.cert_file = settings.get("cert_file")
+    configuration.key_file = settings.get("key_file")
+    configuration.verify_ssl = settings["verify_ssl"]
+    clean = _token_cleaner(token_source)
+    if settings.get("token"):
+        configuration.api_key = {"authorization": "Bearer " + clean(settings["token"])}
+    elif settings.get("token_file"):
+        configuration.refresh_api_key_hook = transport.TokenFile(settings["token_file"], clean)
+        try:
+            configuration.refresh_api_key_hook(configuration)
+        except (OSError, UnicodeDecodeError) as exc:
+            transport.remove_private_dir(configuration.private_dir)
+            raise SecretOpsError("cannot read %s: %s" % (token_source, getattr(exc, "strerror", None) or exc.__class__.__name__))
+        except SecretOpsError:
+            transport.remove_private_dir(configuration.private_dir)
+            raise
+    return configuration
+
+
+def _library():
+    """The ``kubernetes`` library's client and config packages, imported only when needed: they cost
+    about 0.5 s of CPU per process, so the common connections (see ``kubeconfig``) go without them."""
+    try:
+        from kubernetes import client as k8s_client, config as k8s_config  # pylint: disable=import-outside-toplevel
+    except ImportError as exc:
+        raise SecretOpsError(
+            "the Python library 'kubernetes' is required on the host that runs this plugin for this connection "
+            "(a kubeconfig user with exec or auth-provider, or another setting the collection does not read itself): "
+            "pip install kubernetes (import error: %s)" % exc
+        )
+    return k8s_client, k8s_config
+
+
+def _load_configuration(configuration, source, k8s_config, params):
+    """Load a kubeconfig or the in-cluster configuration into ``configuration`` with the library."""
+    from kubernetes.config.config_exception import ConfigException  # pylint: disable=import-outside-toplevel
+
+    try:
+        if source == "kubeconfig":
+            k8s_config.load_kube_config(config_file=params.get("kubeconfig"), context=params.get("context"),
+                                        client_configuration=configuration)
+        else:
+            k8s_config.load_incluster_config(client_configuration=configuration)
     except ConfigException as exc:
-        raise SecretOpsError("cannot load the Kubernetes configuration: %s" % exc)
+        failure = SecretOpsError("cannot load the Kubernetes configuration: %s" % exc)
+    else:
+        return
+    raise failure
 
 
-def _configuration(params):
-    configuration = k8s_client.Configuration()
+def _apply_explicit_options(configuration, params, token_source, library):
+    """The explicit options win over what a kubeconfig or the pod gave."""
     explicit_host = params.get("host")
-    token_source = None
-    if params.get("kubeconfig") or not explicit_host:
-        token_source = _load_configuration(configuration, params)
     if explicit_host:
         configuration.host = explicit_host
     if params.get("api_key"):
@@ -238,7 +362,7 @@ def _configuration(params):
         configuration.api_key = {"authorization": "Bearer " + params["api_key"]}
         # the explicit key wins: a kubeconfig's or the pod's token refresh must not replace it
         configuration.refresh_api_key_hook = None
-    elif token_source:
+    elif token_source and library:
         _clean_loaded_token(configuration, token_source)
         _check_refreshed_tokens(configuration, token_source, explicit_host)
     if params.get("ca_cert"):
@@ -249,24 +373,37 @@ def _configuration(params):
         configuration.key_file = params["client_key"]
     if params.get("validate_certs") is not None:
         configuration.verify_ssl = params["validate_certs"]
-    return configuration
 
 
 def build_client(params, pool_size=None):
     """Return a ``K8sClient`` for the connection ``params`` (see ``connection.connection_params``).
 
-    ``pool_size`` raises the HTTP connection pool to at least that many connections, for callers
-    that send requests from several threads (bulk writes); the default is the library's.
+    The common connections (a kubeconfig with token, token file or client certificates, in-cluster,
+    explicit host and credentials) go through ``transport``, a small urllib3 client; anything else
+    (exec or auth-provider users, proxy-url, ...) through the ``kubernetes`` library as before, so no
+    user loses a capability. ``pool_size`` raises the HTTP connection pool to at least that many
+    connections, for callers that send requests from several threads (bulk writes).
     """
-    if not HAS_KUBERNETES:
-        raise SecretOpsError(
-            "the Python library 'kubernetes' is required on the host that runs this plugin: "
-            "pip install kubernetes (import error: %s)" % KUBERNETES_IMPORT_ERROR
-        )
-    configuration = _configuration(params)
+    source, token_source = _configuration_source(params)
+    settings = _native_settings(source, params) if transport.HAS_URLLIB3 else None
+    if settings is not None:
+        configuration = _native_configuration(settings, token_source)
+    else:
+        k8s_client, k8s_config = _library()
+        configuration = k8s_client.Configuration()
+        if source:
+            _load_configuration(configuration, source, k8s_config, params)
+    try:
+        _apply_explicit_options(configuration, params, token_source, library=settings is None)
+    except SecretOpsError:
+        transport.remove_private_dir(getattr(configuration, "private_dir", None))
+        raise
     if pool_size and (configuration.connection_pool_maxsize or 0) < pool_size:
         configuration.connection_pool_maxsize = pool_size
-    api_client = k8s_client.ApiClient(configuration)
+    if settings is not None:
+        api_client = transport.NativeApiClient(configuration)
+    else:
+        api_client = k8s_client.ApiClient(configuration)
     return K8sClient(api_client, request_timeout=params.get("request_timeout") or 30)
 
 
@@ -319,7 +456,7 @@ def unreachable_error(exc, host, action):
     """
     cause = getattr(exc, "reason", None)  # MaxRetryError wraps what happened on the last attempt
     name = (cause if isinstance(cause, Exception) else exc).__class__.__name__
-    if isinstance(exc, ApiException):  # the library puts the cause's class on the first line of the reason
+    if getattr(exc, "status", None) == 0:  # the library puts the cause's class on the first line of the reason
         name = str(exc.reason or "").split("\n", 1)[0].strip() or "no answer"
     return SecretOpsError(
         "cannot %s: the Kubernetes API server at %s is unreachable (%s): check host (K8S_AUTH_HOST) or the kubeconfig's "
@@ -328,8 +465,9 @@ def unreachable_error(exc, host, action):
     )
 
 
-def _expand(path, path_params):
-    """``path`` with its ``{placeholders}`` filled in, to name a request in an error message."""
+def _expand(path, path_params, quote_values=False):
+    """``path`` with its ``{placeholders}`` filled in: to name a request in an error message, or
+    (``quote_values``) percent-encoded, as the library does, to send it."""
     for name, value in (path_params or {}).items():
-        path = path.replace("{%s}" % name, str(value))
+        path = path.replace("{%s}" % name, quote(str(value), safe="") if quote_values else str(value))
     return path
