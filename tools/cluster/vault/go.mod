@@ -16,7 +16,7 @@ go 1.25.1
 
 tool github.com/hashicorp/vault
 
-require github.com/hashicorp/vault v1.21.0
+require github.com/hashicorp/vault v1.21.0 // indirect
 
 require (
 	cel.dev/expr v0.24.0 // indirect
