@@ -195,7 +195,8 @@ def build_vault(download=None):
     started = time.monotonic()
     if download is not None:
         print("build: vault modules: waiting for the download to finish", flush=True)
-        print("build: vault modules: %d downloaded in %.0fs" % (download.count, download.wait()), flush=True)
+        elapsed = download.wait()
+        print("build: vault modules: %d downloaded in %.0fs" % (download.count, elapsed), flush=True)
     listed = subprocess.run(["go", "list", "-deps", VAULT_PACKAGE], cwd=VAULT_MODULE_DIR, env=go_env(), stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, check=False)
     total = len(listed.stdout.split()) if listed.returncode == 0 else None
