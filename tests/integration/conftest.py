@@ -3,6 +3,13 @@
 ``local_env`` reuses an environment that is already running and healthy, and otherwise starts one for
 the session and stops it at the end (set ``SECRETOPS_KEEP_ENV=1`` to keep it running for the next run).
 Every test collected under tests/integration is marked ``integration``.
+
+The environment runs two Vault-API servers, OpenBao and HashiCorp Vault (``VAULT_FLAVORS``). Every
+test that uses ``vault_server`` (directly, through ``vault_client``, or with
+``@pytest.mark.usefixtures("vault_server")`` when it only needs ``local_env.env``) runs once per
+server, with the server in its id (``test_x[openbao]``, ``test_x[vault]``); its ``local_env``
+points ``vault_addr``, ``vault_token`` and ``env`` (``VAULT_ADDR``, ``VAULT_TOKEN``) at that server.
+Tests that never touch Vault run once, with OpenBao as ``local_env``'s server.
 """
 
 import json
@@ -20,17 +27,37 @@ from tests.conftest import REPO_ROOT
 
 LOCALENV = os.path.join(REPO_ROOT, "tools", "cluster", "localenv.py")
 INTEGRATION_DIR = os.path.dirname(os.path.abspath(__file__))
+# The Vault-API servers of the environment (env.json's vault_servers); the first is the default.
+VAULT_FLAVORS = ("openbao", "vault")
+
+
+class VaultServer(object):
+    """One Vault-API server of the environment: ``flavor`` (one of VAULT_FLAVORS), ``address``, root ``token``."""
+
+    def __init__(self, flavor, address, token):
+        self.flavor = flavor
+        self.address = address
+        self.token = token
+
+    def __repr__(self):
+        return "VaultServer(%s at %s)" % (self.flavor, self.address)
 
 
 class LocalEnv(object):
-    """What a test needs to reach the local apiserver and OpenBao, read from the environment's env.json."""
+    """What a test needs to reach the local apiserver and one of the Vault servers (OpenBao unless
+    ``flavor`` says otherwise), read from the environment's env.json."""
 
-    def __init__(self, description):
+    def __init__(self, description, flavor=VAULT_FLAVORS[0]):
         self.kubeconfig = description["kubeconfig"]
         self.api_server = description["api_server"]
         self.ca_cert = description["ca_cert"]
-        self.vault_addr = description["vault_addr"]
-        self.vault_token = description["vault_token"]
+        self.vault_servers = dict((server["flavor"], VaultServer(**server)) for server in description.get("vault_servers") or [])
+        if flavor not in self.vault_servers:
+            pytest.fail("the local environment has no %s server (env.json lists %s): restart it with localenv.py down, then up"
+                        % (flavor, ", ".join(sorted(self.vault_servers))), pytrace=False)
+        self.vault_server = self.vault_servers[flavor]
+        self.vault_addr = self.vault_server.address
+        self.vault_token = self.vault_server.token
         self.postgres = description.get("postgres")  # host, port, superuser, password, database, bin_dir
         self.env = {
             "KUBECONFIG": self.kubeconfig,
@@ -45,6 +72,12 @@ def _localenv(*args):
                           text=True, check=False)
 
 
+def pytest_generate_tests(metafunc):
+    # vault_flavor is session-scoped, so pytest runs every [openbao] test, then every [vault] one.
+    if "vault_server" in metafunc.fixturenames:
+        metafunc.parametrize("vault_flavor", VAULT_FLAVORS, indirect=True, scope="session")
+
+
 def pytest_collection_modifyitems(items):
     for item in items:
         if str(item.fspath).startswith(INTEGRATION_DIR + os.sep):
@@ -52,7 +85,8 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(scope="session")
-def local_env():
+def local_env_description():
+    """The running environment's env.json; started for the session (and stopped after it) if needed."""
     # `up` is a quick no-op on a healthy environment; it serializes with concurrent callers and says
     # "already running" when someone else started it, in which case this session must not stop it.
     result = _localenv("up")
@@ -62,9 +96,27 @@ def local_env():
     described = _localenv("env", "--json")
     if described.returncode != 0:
         pytest.fail("localenv.py env --json failed:\n" + described.stdout, pytrace=False)
-    yield LocalEnv(json.loads(described.stdout))
+    yield json.loads(described.stdout)
     if started_here and os.environ.get("SECRETOPS_KEEP_ENV") != "1":
         _localenv("down")
+
+
+@pytest.fixture(scope="session")
+def vault_flavor(request):
+    """The Vault server of this test: each of VAULT_FLAVORS for a test that uses vault_server, else OpenBao."""
+    return getattr(request, "param", VAULT_FLAVORS[0])
+
+
+@pytest.fixture(scope="session")
+def local_env(local_env_description, vault_flavor):
+    return LocalEnv(local_env_description, vault_flavor)
+
+
+@pytest.fixture(scope="session")
+def vault_server(local_env):
+    """The Vault-API server this test runs against (``flavor``, ``address``, ``token``); asking for it
+    makes the test run once per server."""
+    return local_env.vault_server
 
 
 @pytest.fixture(scope="session")
@@ -76,10 +128,10 @@ def k8s_api(local_env):
 
 
 @pytest.fixture(scope="session")
-def vault_client(local_env):
-    """An ``hvac.Client`` holding the OpenBao dev server's root token."""
-    vault = hvac.Client(url=local_env.vault_addr, token=local_env.vault_token)
-    assert vault.is_authenticated(), "the OpenBao root token was rejected by %s" % local_env.vault_addr
+def vault_client(vault_server):
+    """An ``hvac.Client`` holding the root token of the test's Vault server (each of OpenBao and HashiCorp Vault)."""
+    vault = hvac.Client(url=vault_server.address, token=vault_server.token)
+    assert vault.is_authenticated(), "the %s root token was rejected by %s" % (vault_server.flavor, vault_server.address)
     return vault
 
 

@@ -1,7 +1,7 @@
 """Proves the local environment behaves like a real cluster where the collection needs it to.
 
 Workloads schedule and roll out on the kwok node, the controller-manager fills service-account token
-Secrets, OpenBao's kubernetes auth method logs a service account in through the real TokenReview API,
+Secrets, the kubernetes auth method of each Vault server (OpenBao, HashiCorp Vault) logs a service account in through the real TokenReview API,
 and RBAC confines a service account to its namespace.
 """
 
@@ -132,7 +132,7 @@ def kubernetes_auth_mount(vault_client):
     vault_client.sys.disable_auth_method(mount)
 
 
-def test_openbao_kubernetes_auth_accepts_bound_service_account_only(local_env, k8s_api, vault_client, namespace, auth_delegator, kubernetes_auth_mount):
+def test_kubernetes_auth_accepts_bound_service_account_only(local_env, k8s_api, vault_client, namespace, auth_delegator, kubernetes_auth_mount):
     core = k8s_client.CoreV1Api(k8s_api)
     with open(local_env.ca_cert, encoding="utf-8") as handle:
         ca_pem = handle.read()

@@ -4,10 +4,13 @@ import os
 import subprocess
 import sys
 
+import pytest
+
 from tests.conftest import REPO_ROOT
 from tests.integration.ansible_run import ansible_env
 
 
+@pytest.mark.usefixtures("vault_server")
 def test_molecule_default_scenario(local_env):
     env = ansible_env(local_env.env)
     env["PATH"] = os.path.dirname(sys.executable) + os.pathsep + env["PATH"]

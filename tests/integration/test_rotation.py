@@ -1,4 +1,4 @@
-"""Rotation against the real apiserver and OpenBao: the issue's failure cases."""
+"""Rotation against the real apiserver and each Vault server (OpenBao, HashiCorp Vault): the issue's failure cases."""
 
 import base64
 

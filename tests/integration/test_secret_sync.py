@@ -1,4 +1,4 @@
-"""secret_sync against the real apiserver and OpenBao: Vault fields that are not strings, and the
+"""secret_sync against the real apiserver and each Vault server (OpenBao, HashiCorp Vault): Vault fields that are not strings, and the
 k8s_secret checks refusing a Secret before anything is written to Vault."""
 
 import base64

@@ -1,4 +1,4 @@
-"""End to end against the real apiserver and OpenBao: configure Kubernetes auth with the modules,
+"""End to end against the real apiserver and each Vault server (OpenBao, HashiCorp Vault): configure Kubernetes auth with the modules,
 then log in with real service-account tokens through vault_k8s_login_check and through the lookup's
 kubernetes auth method; an unbound service account is denied with a precise reason."""
 

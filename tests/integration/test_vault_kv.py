@@ -1,4 +1,6 @@
-"""vault_kv, vault_kv_info and the vault_kv lookup against the real OpenBao dev server, on KV v1 and v2."""
+"""vault_kv, vault_kv_info and the vault_kv lookup against each real Vault dev server (OpenBao, HashiCorp Vault), on KV v1 and v2."""
+
+import pytest
 
 from tests.integration.ansible_run import run_tasks
 from tests.integration.vault_it_helpers import task, unique, vault_env
@@ -165,6 +167,7 @@ def test_lookup_reads_field_map_and_version(local_env, vault_client):
     assert missing.returncode != 0 and "has no field nope" in missing.output and "p2" not in missing.output
 
 
+@pytest.mark.usefixtures("vault_server")
 def test_lookup_options_from_vars_and_errors_without_token(local_env):
     name = unique("vars")
     env = vault_env(local_env)

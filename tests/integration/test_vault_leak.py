@@ -1,6 +1,7 @@
 """Leak test: a play at -vvvv with the default (human) callback, exercising every secret-bearing
 path (KV data, lookup values, the token reviewer JWT, a login JWT, the Vault token) prints none of them."""
 
+import pytest
 from kubernetes import client as k8s_client
 
 from tests.integration.ansible_run import run_tasks
@@ -65,6 +66,7 @@ def test_no_token_jwt_or_value_in_vvvv_output(local_env, k8s_api, vault_client, 
         rbac.delete_cluster_role_binding(binding)
 
 
+@pytest.mark.usefixtures("vault_server")
 def test_a_token_with_a_line_break_is_never_echoed(local_env, tmp_path):
     """requests rejects a header value with CR/LF with an error that quotes it; the module and the
     lookup must name the problem instead, at any verbosity."""

@@ -1,4 +1,4 @@
-"""Every Vault module against the real OpenBao dev server: check mode writes nothing, the first run
+"""Every Vault module against each real Vault dev server (OpenBao, HashiCorp Vault): check mode writes nothing, the first run
 changes, the second does not, diffs show what changed, and state=absent removes."""
 
 from tests.integration.ansible_run import run_tasks

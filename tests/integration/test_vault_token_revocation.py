@@ -1,5 +1,5 @@
 """Tokens made by a login (here AppRole) are revoked when a module or a lookup call ends, against
-the real OpenBao: counted through their accessors with the root token. A token the user gives is
+each real Vault server (OpenBao, HashiCorp Vault): counted through their accessors with the root token. A token the user gives is
 never revoked, ``revoke_token: false`` keeps the login token, and a later lookup call logs in again."""
 
 import pytest

@@ -1,4 +1,4 @@
-"""Builds the local test environment's control-plane binaries from the pinned Go modules.
+"""Builds the local test environment's server binaries from the pinned Go modules.
 
 kube-apiserver, kube-controller-manager, kube-scheduler and etcd come from the module in
 ``tools/cluster/kubernetes``; kwok comes from ``tools/cluster/kwok``. Binaries land in
@@ -6,28 +6,40 @@ kube-apiserver, kube-controller-manager, kube-scheduler and etcd come from the m
 ``<key>`` is the Kubernetes version plus a short hash of the go.mod/go.sum pins, so changing a pin
 builds a fresh set and an unchanged pin reuses what is there.
 
+HashiCorp Vault comes from ``tools/cluster/vault`` into ``<cache>/bin/vault-<version>-<hash>/``,
+keyed the same way by its own pins. Its ~1.5 GB of modules are fetched by ``go mod download`` in the
+background while the Kubernetes binaries compile (the download waits on the network, the compile on
+the CPU), and both steps print their progress, since together they take many minutes on 2 cores.
+
 Flags follow ``go build`` defaults (cgo as the toolchain decides, no ``-trimpath``): both are part of
 Go's build-cache keys, so keeping them default lets a plain ``go build`` of the same modules and
 this script share one compile cache. Only linker flags are added: ``-s -w`` (smaller binaries) and, for
 the Kubernetes binaries, ``-X`` stamps of the release version, which ``go build`` alone leaves at
 ``v0.0.0-master`` (clients and ``/version`` would report a meaningless version otherwise).
 
-Usage: python tools/cluster/build.py [--print-dir]
+Usage: python tools/cluster/build.py [--print-dir | --print-vault]
 """
 
 import argparse
+import contextlib
 import fcntl
 import hashlib
 import os
 import re
 import subprocess
 import sys
+import threading
 import time
 
 CLUSTER_DIR = os.path.dirname(os.path.abspath(__file__))
 KUBERNETES_MODULE_DIR = os.path.join(CLUSTER_DIR, "kubernetes")
 KWOK_MODULE_DIR = os.path.join(CLUSTER_DIR, "kwok")
 PIN_FILES = [os.path.join(module_dir, name) for module_dir in (KUBERNETES_MODULE_DIR, KWOK_MODULE_DIR) for name in ("go.mod", "go.sum")]
+VAULT_MODULE_DIR = os.path.join(CLUSTER_DIR, "vault")
+VAULT_PACKAGE = "github.com/hashicorp/vault"
+# Stripping the symbol table and DWARF halves the 500 MB binary and shortens its link (see docs/local-environment.md).
+VAULT_LDFLAGS = "-s -w"
+PROGRESS_INTERVAL = 30.0
 
 # binary name -> (module directory to build from, Go package)
 BINARIES = {
@@ -94,6 +106,113 @@ def go_env():
     return env
 
 
+def _module_hash(module_dir, *recipe):
+    digest = hashlib.sha256(" ".join(recipe).encode())
+    for name in ("go.mod", "go.sum"):
+        with open(os.path.join(module_dir, name), "rb") as handle:
+            digest.update(handle.read())
+    return digest.hexdigest()[:10]
+
+
+def vault_version():
+    with open(os.path.join(VAULT_MODULE_DIR, "go.mod"), encoding="utf-8") as handle:
+        match = re.search(r"^\s*(?:require\s+)?github\.com/hashicorp/vault\s+(v\S+)", handle.read(), re.MULTILINE)
+    if not match:
+        raise BuildError("tools/cluster/vault/go.mod does not require github.com/hashicorp/vault")
+    return match.group(1)
+
+
+def vault_binary():
+    """Path of the HashiCorp Vault binary for the current pins (it may not exist yet)."""
+    key = "vault-%s-%s" % (vault_version(), _module_hash(VAULT_MODULE_DIR, VAULT_LDFLAGS))
+    return os.path.join(cache_root(), "bin", key, "vault")
+
+
+class GoProgress(object):
+    """Runs a long ``go`` command, printing every PROGRESS_INTERVAL seconds how many of its output
+    lines matched ``pattern`` (downloaded modules, compiled packages) and keeping the last lines for
+    the error message."""
+
+    def __init__(self, label, command, cwd, pattern, total=None):
+        self.label, self.command, self.cwd, self.pattern, self.total = label, command, cwd, re.compile(pattern), total
+        self.count = 0
+        self.tail = []
+        self.started = time.monotonic()
+        self.process = subprocess.Popen(command, cwd=cwd, env=go_env(), stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                                        stderr=subprocess.STDOUT, text=True)
+        self.stopped = threading.Event()
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.ticker = threading.Thread(target=self._tick, daemon=True)
+        self.reader.start()
+        self.ticker.start()
+
+    def _read(self):
+        for line in self.process.stdout:
+            if self.pattern.search(line):
+                self.count += 1
+            self.tail = (self.tail + [line.rstrip("\n")])[-60:]
+
+    def _tick(self):
+        while not self.stopped.wait(PROGRESS_INTERVAL):
+            self.report()
+
+    def report(self):
+        of_total = " of at most %d" % self.total if self.total else ""
+        print("build: %s: %d%s after %.0fs" % (self.label, self.count, of_total, time.monotonic() - self.started), flush=True)
+
+    def wait(self):
+        """Wait for the command; raise BuildError with its last output lines if it failed."""
+        returncode = self.process.wait()
+        self.reader.join()
+        self.stopped.set()
+        if returncode != 0:
+            raise BuildError("%s failed (exit %d)\n  command: (cd %s && GOTOOLCHAIN=local %s)\n%s"
+                             % (self.label, returncode, self.cwd, " ".join(self.command), "\n".join(self.tail)))
+        return time.monotonic() - self.started
+
+    def stop(self):
+        """Kill the command if it still runs (another step failed or the build was interrupted)."""
+        self.stopped.set()
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait()
+
+
+def start_vault_download():
+    """``go mod download`` of every module Vault's build needs, in the background."""
+    with open(os.path.join(VAULT_MODULE_DIR, "go.mod"), encoding="utf-8") as handle:
+        required = len(re.findall(r"^\s*(?:require\s+)?[\w.-]+\.[\w./~-]+\s+v\S+(?:\s+//.*)?$", handle.read(), re.MULTILINE))
+    print("build: downloading Vault's modules (about 1.5 GB on a fresh machine) in the background", flush=True)
+    # -x prints each fetch; a module counts as downloaded when its zip arrives.
+    return GoProgress("vault modules downloaded", ["go", "mod", "download", "-x"], VAULT_MODULE_DIR,
+                      r"^# get \S+\.zip: 200", total=required)
+
+
+def build_vault(download=None):
+    """Build the Vault binary (after ``download`` finishes, if one runs), printing compiled packages as it goes."""
+    target = vault_binary()
+    os.makedirs(os.path.dirname(target), exist_ok=True)
+    started = time.monotonic()
+    if download is not None:
+        print("build: vault modules: waiting for the download to finish", flush=True)
+        elapsed = download.wait()
+        print("build: vault modules: %d downloaded in %.0fs" % (download.count, elapsed), flush=True)
+    listed = subprocess.run(["go", "list", "-deps", VAULT_PACKAGE], cwd=VAULT_MODULE_DIR, env=go_env(), stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, check=False)
+    total = len(listed.stdout.split()) if listed.returncode == 0 else None
+    partial = "%s.partial-%d" % (target, os.getpid())
+    command = ["go", "build", "-v", "-ldflags=" + VAULT_LDFLAGS, "-o", partial, VAULT_PACKAGE]
+    print("build: vault %s ..." % vault_version(), flush=True)
+    # -v names each package as it is compiled (cached ones are not), so the count shows how far it got.
+    compiling = GoProgress("vault packages compiled", command, VAULT_MODULE_DIR, r"^[\w./~-]+$", total=total)
+    try:
+        compiling.wait()
+    finally:
+        compiling.stop()
+    os.replace(partial, target)
+    print("build: vault done in %.0fs" % (time.monotonic() - started), flush=True)
+
+
 def build_binary(name, target_dir):
     module_dir, package = BINARIES[name]
     target = os.path.join(target_dir, name)
@@ -110,30 +229,51 @@ def build_binary(name, target_dir):
     print("build: %s done in %.0fs" % (name, time.monotonic() - started), flush=True)
 
 
-def ensure_built(names=None, quiet=False):
-    """Build whichever binaries are missing and return the directory that holds them all."""
-    target_dir = bin_dir()
-    os.makedirs(target_dir, exist_ok=True)
+@contextlib.contextmanager
+def _locked(directory):
     # Several callers (make env-up, a test session, CI steps) may build at once: take turns.
-    with open(os.path.join(target_dir, ".lock"), "w", encoding="utf-8") as lock:
+    os.makedirs(directory, exist_ok=True)
+    with open(os.path.join(directory, ".lock"), "w", encoding="utf-8") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def ensure_built(names=None, quiet=False):
+    """Build whichever binaries are missing (HashiCorp Vault included) and return the directory of the
+    Kubernetes and kwok binaries; ``vault_binary()`` is the path of Vault's."""
+    target_dir = bin_dir()
+    # Always in this order (Kubernetes, then Vault), so two builders never wait on each other's lock.
+    with _locked(target_dir), _locked(os.path.dirname(vault_binary())):
         missing = [name for name in (names or BINARIES) if not os.access(os.path.join(target_dir, name), os.X_OK)]
-        if missing:
-            started = time.monotonic()
+        vault_missing = not os.access(vault_binary(), os.X_OK)
+        started = time.monotonic()
+        download = start_vault_download() if vault_missing else None
+        try:
             for name in missing:
                 build_binary(name, target_dir)
-            print("build: %d binaries in %s after %.0fs" % (len(missing), target_dir, time.monotonic() - started), flush=True)
+            if vault_missing:
+                build_vault(download)
+        finally:
+            if download is not None:
+                download.stop()
+        if missing or vault_missing:
+            print("build: %d binaries built after %.0fs (%s, %s)"
+                  % (len(missing) + vault_missing, time.monotonic() - started, target_dir, vault_binary()), flush=True)
         elif not quiet:
-            print("build: all binaries present in %s" % target_dir, flush=True)
+            print("build: all binaries present in %s and %s" % (target_dir, os.path.dirname(vault_binary())), flush=True)
     return target_dir
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--print-dir", action="store_true", help="only print the binary directory for the current pins")
+    parser.add_argument("--print-vault", action="store_true", help="only print the path of the Vault binary for the current pins")
     args = parser.parse_args(argv)
     if args.print_dir:
         print(bin_dir())
+        return 0
+    if args.print_vault:
+        print(vault_binary())
         return 0
     try:
         ensure_built()

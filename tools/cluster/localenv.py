@@ -1,12 +1,12 @@
-"""The local test environment: a real Kubernetes control plane with a kwok fake node, an OpenBao dev server and PostgreSQL.
+"""The local test environment: a real Kubernetes control plane with a kwok fake node, OpenBao and HashiCorp Vault dev servers, and PostgreSQL.
 
 Commands (run with the project's virtualenv Python):
 
     localenv.py up       build binaries if needed, start everything, wait until usable (no-op when healthy)
     localenv.py down     stop every process this tool started and remove the state directory
-    localenv.py status   report each process and the health of the apiserver and OpenBao (exit 1 if unhealthy)
+    localenv.py status   report each process and the health of the apiserver, OpenBao and Vault (exit 1 if unhealthy)
     localenv.py env      print ``export KUBECONFIG=... VAULT_ADDR=... VAULT_TOKEN=...`` for ``eval``
-    localenv.py env --json   print env.json (kubeconfig, api_server, ca_cert, vault_addr, vault_token, ...)
+    localenv.py env --json   print env.json (kubeconfig, api_server, ca_cert, vault_addr, vault_token, vault_servers, ...)
 
 State (certificates, kubeconfigs, logs, pids, etcd data) lives in ``$SECRETOPS_ENV_DIR`` or
 ``~/.cache/secretops/env``. ``env.json`` there describes a healthy environment to its clients.
@@ -28,6 +28,7 @@ import cluster_api  # noqa: E402  pylint: disable=wrong-import-position
 import pki  # noqa: E402  pylint: disable=wrong-import-position
 import postgres  # noqa: E402  pylint: disable=wrong-import-position
 import processes  # noqa: E402  pylint: disable=wrong-import-position
+import vault_server  # noqa: E402  pylint: disable=wrong-import-position
 
 CLUSTER_DIR = os.path.dirname(os.path.abspath(__file__))
 KWOK_STAGES_DIR = os.path.join(CLUSTER_DIR, "kwok", "stages")
@@ -227,7 +228,7 @@ def _start(layout, name, argv, ready_description, ready_check, timeout, env=None
 
 
 def _allocate_ports():
-    return {name: processes.free_port() for name in ("etcd", "etcd_peer", "apiserver", "controller_manager", "scheduler", "vault")}
+    return {name: processes.free_port() for name in ("etcd", "etcd_peer", "apiserver", "controller_manager", "scheduler", "vault", vault_server.PORT)}
 
 
 def _write_kubeconfigs(layout, server):
@@ -252,12 +253,16 @@ def _start_all(layout, bins, ports):
     processes.wait_for("ServiceAccount default/default", lambda: api.service_account_exists("default", "default"), timeout=60)
     _start(layout, "openbao", bao_argv(ports), "OpenBao /v1/sys/health",
            lambda: cluster_api.http_json(vault_addr + "/v1/sys/health").get("sealed") is False, 30, env=bao_env(layout))
+    _start(layout, vault_server.NAME, vault_server.argv(build.vault_binary(), ports, VAULT_TOKEN), "HashiCorp Vault /v1/sys/health",
+           lambda: vault_server.unsealed(vault_server.address(ports)), vault_server.READY_TIMEOUT,
+           env=vault_server.environment(layout.work_dir(vault_server.NAME)))
     return {
         "kubeconfig": layout.kubeconfig("admin"),
         "api_server": server,
         "ca_cert": pki.path(layout.pki, "ca", "crt"),
         "vault_addr": vault_addr,
         "vault_token": VAULT_TOKEN,
+        "vault_servers": vault_server.servers(vault_addr, ports, VAULT_TOKEN),
         "pki_dir": layout.pki,
         "logs_dir": layout.logs,
         "ports": ports,
@@ -292,7 +297,7 @@ def _endpoint_problems(env):
     except Exception as exc:  # pylint: disable=broad-except
         problems.append("OpenBao unreachable: %s" % exc)
     problems += postgres.problems(env.get("postgres"))
-    return problems
+    return problems + vault_server.problems(env)
 
 
 def up(layout=None):
@@ -395,8 +400,9 @@ def status(layout=None):
         return 1
     healthy = is_healthy(layout, verbose=True)
     postgres_port = (env.get("postgres") or {}).get("port")
-    print("status: %s  apiserver %s  openbao %s  postgres %s"
-          % ("healthy" if healthy else "UNHEALTHY", env["api_server"], env["vault_addr"], postgres_port))
+    vault_address = vault_server.address(env["ports"]) if vault_server.PORT in env["ports"] else "-"
+    print("status: %s  apiserver %s  openbao %s  vault %s  postgres %s"
+          % ("healthy" if healthy else "UNHEALTHY", env["api_server"], env["vault_addr"], vault_address, postgres_port))
     return 0 if healthy else 1
 
 

@@ -1,0 +1,59 @@
+"""The HashiCorp Vault dev server that runs beside OpenBao in the local environment.
+
+Most users of the collection run HashiCorp Vault, not OpenBao; the two share an API but not every
+behaviour, so the integration tests run against both (docs/vault.md lists the differences found).
+The binary comes from tools/cluster/build.py (``build.vault_binary()``); like OpenBao it runs with
+``-dev``: in memory, unsealed, with the same fixed root token, on a free loopback port.
+
+``localenv.py`` starts it after OpenBao and lists both servers in env.json as ``vault_servers``
+(flavor, address, token); ``vault_addr``/``vault_token`` stay OpenBao's, the default.
+"""
+
+import os
+
+import cluster_api
+
+NAME = "vault"  # the record in processes.json, the log file name, and the flavor in env.json
+PORT = "hashicorp_vault"  # the key of its port in env.json's ports
+READY_TIMEOUT = 60  # starting a 250 MB binary from a cold page cache on 2 busy cores takes a while
+
+
+def address(ports):
+    return "http://127.0.0.1:%d" % ports[PORT]
+
+
+def argv(binary, ports, token):
+    return [binary, "server", "-dev", "-dev-root-token-id=" + token, "-dev-listen-address=127.0.0.1:%d" % ports[PORT]]
+
+
+def environment(home):
+    env = dict(os.environ)
+    # `vault server -dev` stores its root token in ~/.vault-token; keep that inside the state directory.
+    env["HOME"] = home
+    for name in ("VAULT_ADDR", "VAULT_TOKEN", "BAO_ADDR", "BAO_TOKEN"):
+        env.pop(name, None)
+    return env
+
+
+def unsealed(addr):
+    return cluster_api.http_json(addr + "/v1/sys/health").get("sealed") is False
+
+
+def servers(openbao_addr, ports, token):
+    """env.json's ``vault_servers``: every Vault-API server of the environment, the default (OpenBao) first."""
+    return [{"flavor": "openbao", "address": openbao_addr, "token": token},
+            {"flavor": NAME, "address": address(ports), "token": token}]
+
+
+def problems(env):
+    """What is wrong with the environment's HashiCorp Vault, for ``localenv.py status`` (empty when healthy)."""
+    for server in env.get("vault_servers") or []:
+        if server["flavor"] != NAME:
+            continue
+        try:
+            if not unsealed(server["address"]):
+                return ["HashiCorp Vault is sealed"]
+        except Exception as exc:  # pylint: disable=broad-except
+            return ["HashiCorp Vault unreachable: %s" % exc]
+        return []
+    return ["env.json lists no HashiCorp Vault server (an environment from before it was added: run localenv.py down, then up)"]
