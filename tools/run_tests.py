@@ -1,66 +1,140 @@
-"""The test command behind ``make test`` and ``.ci/run``: sanity, the ecosystem's checks (ansible-lint,
-antsibull-docs, the docs site, galaxy-importer), then unit and integration tests.
+"""The test command behind ``make test`` and ``.ci/run``: the binaries, sanity, the ecosystem's checks
+(ansible-lint, antsibull-docs, the docs site, galaxy-importer), then unit and integration tests.
 
 Sanity and the unit and integration tests run on two legs (tools/core_legs.py): the oldest
 ansible-core the collection claims (2.19, Python 3.11, the main virtualenv that runs this script)
 and the newest (2.21, Python 3.12, a virtualenv made here from requirements-core-newest.txt).
+The oldest leg's integration tests run against both Vault servers (OpenBao and HashiCorp Vault);
+the newest leg's against OpenBao, in a private environment of its own.
 
-Every stage runs even when an earlier one failed, so one CI run reports everything; the exit
-status is non-zero if any stage failed. Unit and integration tests run in one pytest session
-(units first) so the closing line counts all of them; the integration fixtures build and start
-the local Kubernetes control plane and OpenBao when none is running.
+The stages form lanes that run at the same time, because each lane alone leaves a core idle on a
+2-core machine (a test session runs one ansible-playbook at a time; the network-bound module
+download does not need the CPU): the Kubernetes build, the Vault build, the checks then the
+newest leg's tests (once the Kubernetes binaries exist), and the oldest leg's tests (once both
+builds are done). Each stage's output goes to .build/test-logs/ and is printed whole when the stage
+ends, so lanes never interleave lines. Every stage runs even when an unrelated one failed, so one CI
+run reports everything; the exit status is non-zero if any stage failed.
 """
 
 import os
 import subprocess
 import sys
+import threading
 import time
 
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO_ROOT)
 
 from tools.core_legs import LEGS  # noqa: E402  pylint: disable=wrong-import-position
+
 PYTEST = ["-m", "pytest", "-ra", "-p", "no:cacheprovider"]
+LOG_DIR = os.path.join(REPO_ROOT, ".build", "test-logs")
+# The newest leg's own environment (a second control plane and OpenBao), torn down when its tests end.
+NEWEST_ENV_DIR = os.path.join(REPO_ROOT, ".build", "env-newest")
+HEARTBEAT_SECONDS = 300
 
 
-def stage(name, command):
-    print("\n=== %s: %s" % (name, " ".join(command)), flush=True)
-    started = time.time()
-    returncode = subprocess.call(command, cwd=REPO_ROOT)
-    print("=== %s: exit %s after %.0f s" % (name, returncode, time.time() - started), flush=True)
-    return returncode
+class Stage(object):
+    def __init__(self, name, command, needs=(), env=None):
+        self.name = name
+        self.command = command
+        self.needs = list(needs)  # stages that must pass first; if one fails, this one is not run
+        self.env = env or {}
+        self.done = threading.Event()
+        self.passed = False
+        self.started = None
 
 
 def stages():
-    """(name, command, the stage it needs) in order; a stage whose need failed is not run."""
     python = sys.executable
     oldest, newest = LEGS["oldest"], LEGS["newest"]
-    newest_setup = "virtualenv [%s]" % newest.label
-    return [
-        ("build binaries", [python, "tools/cluster/build.py"], None),
-        ("sanity [%s]" % oldest.label, [python, "tools/sanity.py"], None),
-        ("ecosystem checks", [python, "tools/ecosystem_checks.py"], None),
-        ("unit and integration tests [%s]" % oldest.label,
-         [python] + PYTEST + ["tests/unit", "benchmarks/tests", "tests/integration"], None),
-        (newest_setup, [python, "tools/core_legs.py", "setup", "newest"], None),
-        ("sanity [%s]" % newest.label, [newest.python, "tools/sanity.py"], newest_setup),
-        ("unit and integration tests [%s]" % newest.label,
-         [newest.python] + PYTEST + ["tests/unit", "tests/integration"], newest_setup),
+    kubernetes = Stage("build Kubernetes binaries", [python, "tools/cluster/build.py", "--only", "kubernetes"])
+    vault = Stage("build HashiCorp Vault", [python, "tools/cluster/build.py", "--only", "vault"])
+    sanity_oldest = Stage("sanity [%s]" % oldest.label, [python, "tools/sanity.py"])
+    ecosystem = Stage("ecosystem checks", [python, "tools/ecosystem_checks.py"])
+    newest_venv = Stage("virtualenv [%s]" % newest.label, [python, "tools/core_legs.py", "setup", "newest"])
+    sanity_newest = Stage("sanity [%s]" % newest.label, [newest.python, "tools/sanity.py"], needs=[newest_venv])
+    tests_newest = Stage(
+        "unit and integration tests [%s; OpenBao]" % newest.label,
+        [newest.python] + PYTEST + ["tests/unit", "tests/integration"], needs=[newest_venv, kubernetes],
+        env={"SECRETOPS_ENV_DIR": NEWEST_ENV_DIR, "SECRETOPS_VAULT_FLAVORS": "openbao", "SECRETOPS_KEEP_ENV": ""},
+    )
+    tests_oldest = Stage(
+        "unit and integration tests [%s; OpenBao and HashiCorp Vault]" % oldest.label,
+        [python] + PYTEST + ["tests/unit", "benchmarks/tests", "tests/integration"], needs=[kubernetes, vault],
+    )
+    lanes = [
+        [kubernetes],
+        [vault],
+        [sanity_oldest, ecosystem, newest_venv, sanity_newest, tests_newest],
+        [tests_oldest],
     ]
+    return lanes
+
+
+def run_stage(stage, output_lock):
+    for need in stage.needs:
+        need.done.wait()
+    failed_needs = [need.name for need in stage.needs if not need.passed]
+    if failed_needs:
+        with output_lock:
+            print("\n=== %s: not run, %s failed" % (stage.name, ", ".join(failed_needs)), flush=True)
+        stage.done.set()
+        return
+    os.makedirs(LOG_DIR, exist_ok=True)
+    log_path = os.path.join(LOG_DIR, "".join(char if char.isalnum() else "-" for char in stage.name).strip("-") + ".log")
+    stage.started = time.time()
+    with output_lock:
+        print("=== %s: started (%s)" % (stage.name, " ".join(stage.command)), flush=True)
+    env = dict(os.environ)
+    for name, value in stage.env.items():
+        if value:
+            env[name] = value
+        else:
+            env.pop(name, None)
+    with open(log_path, "w", encoding="utf-8") as log:
+        returncode = subprocess.call(stage.command, cwd=REPO_ROOT, env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
+    stage.passed = returncode == 0
+    with output_lock, open(log_path, encoding="utf-8", errors="replace") as log:
+        print("\n=== %s: output" % stage.name, flush=True)
+        sys.stdout.write(log.read())
+        print("=== %s: exit %s after %.0f s" % (stage.name, returncode, time.time() - stage.started), flush=True)
+    stage.done.set()
+
+
+def run_lane(lane, output_lock):
+    for stage in lane:
+        run_stage(stage, output_lock)
+
+
+def heartbeat(all_stages, finished, output_lock):
+    """Say what still runs every few minutes, since a stage's output appears only when it ends."""
+    while not finished.wait(HEARTBEAT_SECONDS):
+        running = ["%s (%.0f s)" % (stage.name, time.time() - stage.started) for stage in all_stages
+                   if stage.started and not stage.done.is_set()]
+        with output_lock:
+            print("=== still running: %s" % "; ".join(running), flush=True)
 
 
 def main():
-    failures = []
-    for name, command, needs in stages():
-        if needs in failures:
-            print("\n=== %s: not run, %s failed" % (name, needs), flush=True)
-            failures.append(name)
-        elif stage(name, command) != 0:
-            failures.append(name)
+    started = time.time()
+    lanes = stages()
+    all_stages = [stage for lane in lanes for stage in lane]
+    output_lock = threading.Lock()
+    finished = threading.Event()
+    threading.Thread(target=heartbeat, args=(all_stages, finished, output_lock), daemon=True).start()
+    threads = [threading.Thread(target=run_lane, args=(lane, output_lock)) for lane in lanes]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    finished.set()
+    failures = [stage.name for stage in all_stages if not stage.passed]
+    print("\n=== all stages ended after %.0f s" % (time.time() - started), flush=True)
     if failures:
-        print("\nFAILED stages: %s" % ", ".join(failures), flush=True)
+        print("FAILED stages: %s" % ", ".join(failures), flush=True)
         return 1
-    print("\nall stages passed", flush=True)
+    print("all stages passed", flush=True)
     return 0
 
 

@@ -228,7 +228,8 @@ def _start(layout, name, argv, ready_description, ready_check, timeout, env=None
 
 
 def _allocate_ports():
-    return {name: processes.free_port() for name in ("etcd", "etcd_peer", "apiserver", "controller_manager", "scheduler", "vault", vault_server.PORT)}
+    names = ["etcd", "etcd_peer", "apiserver", "controller_manager", "scheduler", "vault"] + ([vault_server.PORT] if vault_server.wanted() else [])
+    return {name: processes.free_port() for name in names}
 
 
 def _write_kubeconfigs(layout, server):
@@ -253,9 +254,10 @@ def _start_all(layout, bins, ports):
     processes.wait_for("ServiceAccount default/default", lambda: api.service_account_exists("default", "default"), timeout=60)
     _start(layout, "openbao", bao_argv(ports), "OpenBao /v1/sys/health",
            lambda: cluster_api.http_json(vault_addr + "/v1/sys/health").get("sealed") is False, 30, env=bao_env(layout))
-    _start(layout, vault_server.NAME, vault_server.argv(build.vault_binary(), ports, VAULT_TOKEN), "HashiCorp Vault /v1/sys/health",
-           lambda: vault_server.unsealed(vault_server.address(ports)), vault_server.READY_TIMEOUT,
-           env=vault_server.environment(layout.work_dir(vault_server.NAME)))
+    if vault_server.PORT in ports:
+        _start(layout, vault_server.NAME, vault_server.argv(build.vault_binary(), ports, VAULT_TOKEN), "HashiCorp Vault /v1/sys/health",
+               lambda: vault_server.unsealed(vault_server.address(ports)), vault_server.READY_TIMEOUT,
+               env=vault_server.environment(layout.work_dir(vault_server.NAME)))
     return {
         "kubeconfig": layout.kubeconfig("admin"),
         "api_server": server,
@@ -321,7 +323,7 @@ def _up(layout):
         print("up: cleaning up a stale or partial environment in %s" % layout.root)
         _down(layout, quiet=True)
     try:
-        bins = build.ensure_built()
+        bins = build.ensure_built(vault=vault_server.wanted())
     except build.BuildError as exc:
         print("up: ERROR: %s" % exc, file=sys.stderr)
         return 1
