@@ -65,6 +65,9 @@ def describe(certificate):
     return facts
 
 
+SUBJECT_KEY_IDENTIFIER_OID = "2.5.29.14"
+
+
 def _blocks(text, kind):
     """The PEM blocks of ``text`` whose label ends with ``kind`` (``CERTIFICATE``, ``PRIVATE KEY``), in order."""
     return [match.group(0) + "\n" for match in _PEM_BLOCK.finditer(text) if match.group(1).endswith(kind)]
@@ -83,7 +86,19 @@ def bundle_certificate(pem_bundle):
     key = load_private_key(keys[0], "the private key in pem_bundle")
     if pki.public_key_der(key.public_key()) != pki.public_key_der(certificate.public_key()):
         raise SecretOpsError("the private key in pem_bundle does not belong to its first certificate: put the CA certificate first")
+    if not _has_subject_key_identifier(certificate):
+        # HashiCorp Vault imports such a CA, then fails to build its CRL (HTTP 500, the CA left half set
+        # up); OpenBao accepts it. Refuse it on both, before anything is written (docs/vault.md).
+        raise SecretOpsError(
+            "the certificate in pem_bundle (CN=%s) has no Subject Key Identifier extension, which RFC 5280 requires of a CA certificate "
+            "and HashiCorp Vault needs to sign its CRL: reissue the CA certificate with one (openssl: subjectKeyIdentifier=hash)"
+            % pki.common_name(certificate)
+        )
     return certificate
+
+
+def _has_subject_key_identifier(certificate):
+    return any(extension.oid.dotted_string == SUBJECT_KEY_IDENTIFIER_OID for extension in certificate.extensions)
 
 
 def _refuse_other_ca(mount, current, wanted_text):

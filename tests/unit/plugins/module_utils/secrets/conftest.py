@@ -35,6 +35,8 @@ def _certificate(subject, key, issuer_name, issuer_key, ca, days=365, sans=()):
         .not_valid_after(NOW + datetime.timedelta(days=days))
         .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True)
     )
+    if ca:  # RFC 5280 requires it of CA certificates (HashiCorp Vault refuses to build a CRL without it)
+        builder = builder.add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     if sans:
         builder = builder.add_extension(x509.SubjectAlternativeName([x509.DNSName(name) for name in sans]), critical=False)
     return builder.sign(issuer_key, hashes.SHA256())

@@ -147,3 +147,31 @@ def test_urls_are_compared_as_sets_and_omitted_ones_kept():
     assert vault.writes() == [("POST", "pki/config/urls", {"issuing_certificates": ["http://a/ca"], "crl_distribution_points": ["http://b/crl"],
                                                            "ocsp_servers": []})]
     assert pki_ca.ensure_urls(vault, "pki", {"issuing_certificates": None})["changed"] is False
+
+
+def test_a_ca_without_subject_key_identifier_is_refused_before_any_write():
+    """HashiCorp Vault imports such a CA, then fails to build its CRL with HTTP 500 (OpenBao accepts it)."""
+    import datetime
+
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "No SKI Root")])
+    now = datetime.datetime.now(datetime.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now).not_valid_after(now + datetime.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .sign(key, hashes.SHA256())
+    )
+    key_pem = key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode()
+    bundle = certificate.public_bytes(serialization.Encoding.PEM).decode() + key_pem
+    vault = FakeVaultApi()
+    with pytest.raises(SecretOpsError) as error:
+        pki_ca.ensure_ca(vault, "pki", dict(ROOT_SETTINGS, common_name=None, pem_bundle=bundle))
+    assert "(CN=No SKI Root) has no Subject Key Identifier" in str(error.value)
+    assert vault.writes() == []
+    assert all(line not in str(error.value) for line in key_pem.splitlines()[1:-1])
