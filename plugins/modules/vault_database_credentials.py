@@ -150,7 +150,7 @@ vault_path:
   returned: always
   type: str
   sample: database/creds/shop-app
-keys:
+data_keys:
   description: The Secret keys this task manages.
   returned: always
   type: list

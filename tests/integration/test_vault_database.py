@@ -225,7 +225,7 @@ def test_static_role_sync_reports_vault_rotations(local_env, vault_client, k8s_a
     sync = [credentials_task("creds", namespace, mount, "report", role_type="static", type="opaque", secret="report",
                              mapping={"DB_USER": "username", "DB_PASSWORD": "password"})]
     first = run_tasks(sync, env=local_env.env).assert_ok().task("creds")
-    assert first["secret_changed"] and not first["rotated_since_last_sync"] and first["keys"] == ["DB_PASSWORD", "DB_USER"]
+    assert first["secret_changed"] and not first["rotated_since_last_sync"] and first["data_keys"] == ["DB_PASSWORD", "DB_USER"]
     values = secret_values(k8s_api, namespace, "report")[1]
     assert values["DB_USER"] == user and can_log_in(postgres, user, values["DB_PASSWORD"])
     assert not run_tasks(sync, env=local_env.env).assert_ok().task("creds")["changed"]

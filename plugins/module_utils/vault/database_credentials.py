@@ -137,7 +137,7 @@ def deliver_dynamic(vault, k8s, spec, check_mode=False, now=None):
     keys = sorted(mapping.effective_mapping(mapping_spec, dict((field, "") for field in CREDENTIAL_FIELDS)))
     warnings = []
     token_renewed = _token(vault, spec, check_mode, warnings)
-    result = {"secret": name, "namespace": namespace, "vault_path": path, "keys": keys, "token_renewed": token_renewed,
+    result = {"secret": name, "namespace": namespace, "vault_path": path, "data_keys": keys, "token_renewed": token_renewed,
               "replaced_lease_id": None, "revoked_lease_ids": [], "warnings": warnings}
 
     pending = list(record["replaced"])
@@ -231,6 +231,6 @@ def deliver_static(vault, k8s, spec, check_mode=False):
     return {
         "changed": written["changed"], "secret_changed": written["changed"], "secret": spec["name"], "namespace": spec["namespace"],
         "vault_path": path, "last_vault_rotation": last_rotation, "rotated_since_last_sync": rotated,
-        "next_rotation_in": data.get("ttl"), "keys": sorted(desired.data), "warnings": list(desired.warnings),
+        "next_rotation_in": data.get("ttl"), "data_keys": sorted(desired.data), "warnings": list(desired.warnings),
         "diff": {"before": {"last_rotation": record["last_rotation"]} if record else None, "after": {"last_rotation": last_rotation}},
     }

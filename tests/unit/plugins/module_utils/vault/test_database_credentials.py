@@ -145,7 +145,7 @@ def test_static_credentials_report_a_rotation_since_the_last_sync():
     vault, server = FakeVaultApi({("GET", "database/static-creds/r"): body}), FakeApiServer(stored)
     result = database_credentials.deliver_static(vault, server, spec(role="r", role_type="static", type="opaque",
                                                                      mapping={"DB_PASSWORD": "password"}))
-    assert result["rotated_since_last_sync"] and result["secret_changed"] and result["keys"] == ["DB_PASSWORD"]
+    assert result["rotated_since_last_sync"] and result["secret_changed"] and result["data_keys"] == ["DB_PASSWORD"]
     assert server.secrets[("shop", "db")]["metadata"]["annotations"][records.LAST_ROTATION] == "T2"
 
 
