@@ -253,7 +253,11 @@ def test_a_result_without_its_own_invocation_is_masked():
         return {"changed": False, "leak": SECRET_VALUES[5]}
 
     output = _assert_same_as_unpruned(body)
-    assert output["invocation"]["module_args"]["secrets"][0]["data"] == {"password": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}
+    if LooseVersion(ansible_version) >= LooseVersion("2.21"):
+        # ansible-core 2.21 no longer adds an invocation to a result that has none: nothing to mask there
+        assert "invocation" not in output
+    else:
+        assert output["invocation"]["module_args"]["secrets"][0]["data"] == {"password": "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}
 
 
 @pytest.mark.skipif(LooseVersion(ansible_version) < LooseVersion("2.19"), reason="ansible-core before 2.19 returned warnings as masked strings")
