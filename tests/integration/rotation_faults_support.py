@@ -33,7 +33,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.che
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads.annotations import RESTARTED_AT_ANNOTATION, checksum_annotation
 from tests.conftest import REPO_ROOT
 from tests.integration.ansible_run import PlaybookRun, ansible_env, run_tasks
-from tests.integration.conftest import LOCALENV, LocalEnv
+from tests.integration.conftest import LOCALENV, VAULT_FLAVORS, LocalEnv
 
 COMPONENTS = os.path.join(REPO_ROOT, "tools", "cluster", "components.py")
 SECRETS = ("db", "config")
@@ -287,10 +287,12 @@ def restricted_kubeconfig(k8s_api, local_env, namespace, path):
 class PrivateEnv(object):
     """A local environment in its own state directory, started for the tests that break servers."""
 
-    def __init__(self):
+    def __init__(self, flavor=VAULT_FLAVORS[0]):
         self.root = tempfile.mkdtemp(prefix="secretops-private-env-")
         self.os_env = dict(os.environ, SECRETOPS_ENV_DIR=os.path.join(self.root, "env"))
         self.local_env = None
+        self.flavor = flavor  # the Vault server the tests use (and break): openbao or vault
+        self.vault_process = flavor  # its record in processes.json has the flavor's name
 
     def _tool(self, *argv, check=True):
         result = subprocess.run([sys.executable] + list(argv), env=self.os_env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
@@ -301,11 +303,11 @@ class PrivateEnv(object):
 
     def up(self):
         self._tool(LOCALENV, "up")
-        self.local_env = LocalEnv(json.loads(self._tool(LOCALENV, "env", "--json")))
+        self.local_env = LocalEnv(json.loads(self._tool(LOCALENV, "env", "--json")), self.flavor)
         return self
 
     def down(self):
-        for name in ("openbao", "kube-apiserver"):  # a paused process would not stop
+        for name in (self.vault_process, "kube-apiserver"):  # a paused process would not stop
             self._tool(COMPONENTS, "resume", name, check=False)
         self._tool(LOCALENV, "down", check=False)
         shutil.rmtree(self.root, ignore_errors=True)

@@ -20,6 +20,7 @@ import pytest
 from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 
+from tests.integration.conftest import VAULT_FLAVORS
 from tests.integration.rotation_faults_support import (
     AdmissionHook, BackgroundPlaybook, PrivateEnv, assert_converged, assert_no_value_shown, assert_nothing_lost, concurrent_writer, decoded,
     is_data_write_of, is_restart_of, restricted_kubeconfig, secret_state, snapshot, stamp_consumers, vault_versions,
@@ -188,9 +189,9 @@ def test_workload_deleted_while_waiting_is_not_a_failure(local_env, namespace, k
 
 # ---------------------------------------------------------------- servers down (a private environment)
 
-@pytest.fixture(scope="module")
-def private():
-    env = PrivateEnv()
+@pytest.fixture(scope="module", params=VAULT_FLAVORS)
+def private(request):
+    env = PrivateEnv(request.param)
     try:
         env.up()
         env.k8s_api = k8s_config.new_client_from_config(config_file=env.local_env.kubeconfig)
@@ -215,14 +216,14 @@ def test_vault_down_mid_run_fails_the_secrets_left_and_keeps_the_rotated_one(pri
 
     def pause_vault(request):
         if is_data_write_of(request, "db"):  # db is in Vault and about to be in its Secret; config is next
-            private.component("pause", "openbao")
+            private.component("pause", private.vault_process)
         return None
 
     try:
         with AdmissionHook(k8s_api, local_env, namespace, pause_vault):
             run = run_collection_playbook("rotate", dict(app, **QUICK_VAULT), local_env.env)
     finally:
-        private.component("resume", "openbao")
+        private.component("resume", private.vault_process)
     assert run.returncode != 0
     report = report_of(run)
     assert report["outcome"] == "failed"
@@ -244,14 +245,14 @@ def test_vault_down_during_the_roll_back_is_reported_never_hidden(private, priva
 
     def pause_vault(request):
         if is_restart_of(request, "web"):
-            private.component("pause", "openbao")
+            private.component("pause", private.vault_process)
         return None
 
     try:
         with AdmissionHook(k8s_api, local_env, namespace, pause_vault):
             run = run_collection_playbook("rotate", dict(app, secretops_wait_timeout=60, **QUICK_VAULT), local_env.env)
     finally:
-        private.component("resume", "openbao")
+        private.component("resume", private.vault_process)
     assert run.returncode != 0
     report = report_of(run)
     assert report["outcome"] == "rollback_failed"
