@@ -77,8 +77,20 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
     """Seed the Vault fields of ``spec`` (given values; generated ones only when missing), then sync.
 
     The Secret is built and checked from the seeded data before Vault is written: data the Secret
-    could not hold never reaches Vault.
+    could not hold never reaches Vault. When another writer seeds the path between the read and
+    the write (the same application provisioned on several clusters at once), the check-and-set
+    write is refused and the seeding starts again from what that writer wrote, once: every cluster
+    ends with the same generated values.
     """
+    try:
+        return _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed)
+    except SecretOpsError as error:
+        if not kv.lost_cas_race(error):
+            raise
+    return _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed)
+
+
+def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed):
     where = _where(vault, spec, mount_point)
     current = _read(vault, where, spec)
     version = int(current["metadata"]["version"]) if current else 0
@@ -228,13 +240,32 @@ def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=N
                                  "and its pods use before they change, and a failed rollout could not be rolled back; set max_versions to "
                                  "2 or more on the path (vault_kv max_versions) or the mount" % (spec["name"], where.full),
                                  vault_path=where.full)
-        new_version = planned.version + 1 if check_mode else _write(vault, planned.where, planned.data, planned.version)
+        try:
+            new_version = planned.version + 1 if check_mode else _write(vault, planned.where, planned.data, planned.version)
+        except SecretOpsError as error:
+            if not kv.lost_cas_race(error):
+                raise
+            return carry_out(vault, k8s, _resume_after_race(vault, planned), check_mode, before_write, listed)
         outcome = sync_secret(k8s, planned.spec, planned.namespace, planned.where, planned.data, new_version, check_mode, before_write,
                               desired=planned.desired, listed=listed)
         result.update(changed=True, new_version=new_version, attempts=outcome["attempts"])
     planned.data = planned.desired = None  # the values are no longer needed
     result["duration"] = round(time.monotonic() - planned.started, 2)
     return result
+
+
+def _resume_after_race(vault, planned):
+    """The plan that replaces ``planned`` (a rotation) when another writer made a new version of the
+    path between its read and its write: that version is synced to the Secret instead of writing a
+    second one. A fleet run gives every cluster that shares a path the one version it writes."""
+    current = _read(vault, planned.where, planned.spec)
+    if current is None:
+        raise SecretOpsError("secret %s: the secret at %s was deleted while it was rotated" % (planned.spec["name"], planned.where.full),
+                             vault_path=planned.where.full)
+    version = int(current["metadata"]["version"])
+    result = dict(planned.result, resumed=True, new_version=version, rotated_fields=[], fingerprints={},
+                  reason="version %d was written by another run or cluster while this one rotated: the Secret synced to it" % version)
+    return RotationPlan(RESUME, planned.spec, planned.namespace, planned.where, result, planned.started, data=current["data"], version=version)
 
 
 def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_if_older_than=None, check_mode=False,
@@ -249,9 +280,21 @@ def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_m
     """Make ``to_version``'s data current again (as a new Vault version) and put it back in the Secret.
 
     Vault first, as in a rotation: when the Secret cannot be written (the API server is gone), it
-    lags Vault and the next rotate run syncs it to the restored version.
+    lags Vault and the next rotate run syncs it to the restored version. When another writer
+    restores the path between the read and the write (the clusters of a fleet rolled back at once),
+    the check-and-set write is refused and the roll-back starts again, once: Vault then already
+    holds the restored data, and only the Secret is written.
     """
     started = time.monotonic()
+    try:
+        return _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started)
+    except SecretOpsError as error:
+        if not kv.lost_cas_race(error):
+            raise
+    return _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started)
+
+
+def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started):
     where = _where(vault, spec, mount_point)
     current = _read(vault, where, spec)
     if current is None:

@@ -135,6 +135,8 @@ class VaultClient(object):
             hint = kv.cas_mismatch_hint(self, path)
             if hint:
                 raise SecretOpsError("%s; %s" % (error, hint), **error.details)
+            # Another writer (a concurrent run, another cluster of a fleet run) made a version first.
+            error.details["lost_cas_race"] = True
         raise error
 
     @staticmethod

@@ -87,6 +87,12 @@ def not_live(version_metadata):
     return None
 
 
+def lost_cas_race(error):
+    """Whether ``error`` is a check-and-set write refused because another writer made a new version
+    first (not because the current version is deleted: the client adds a hint for that case)."""
+    return bool(error.details.get("lost_cas_race"))
+
+
 def create_cas(current):
     """The cas of a write that must only create a live secret: ``0`` when the path has no version,
     else its current version when that version is deleted or destroyed. Vault compares cas with

@@ -261,3 +261,44 @@ def test_roll_back_to_a_missing_version_is_refused_before_writing():
     with pytest.raises(SecretOpsError, match="version 5 of secret/app/db is deleted or destroyed: cannot roll back to it"):
         service.roll_back(vault, api, spec(fields=ROTATED), "shop", 5)
     assert vault.writes() == [] and api.writes() == []
+
+
+# Another writer between our read and our check-and-set write: the clusters of a fleet run that
+# share a Vault path, or two runs at once. The path gets one new version, never two.
+
+def test_a_rotation_that_loses_the_race_syncs_the_winners_version_instead_of_writing_another():
+    vault, api = rotation_setup([{"password": "v1"}], secret_version=1)
+    vault.racing_writes.append((PATH, {"password": "written-by-another-cluster"}))
+    result = service.rotate(vault, api, spec(fields=ROTATED), "shop")
+    assert len(vault.versions[PATH]) == 2 and vault.versions[PATH][1] == {"password": "written-by-another-cluster"}
+    assert result["resumed"] and result["changed"] and (result["old_version"], result["new_version"]) == (1, 2)
+    assert result["rotated_fields"] == [] and result["fingerprints"] == {} and "another run or cluster" in result["reason"]
+    assert secret_data(api) == ({"password": "written-by-another-cluster"},
+                                {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "2"})
+    assert "written-by-another-cluster" not in repr(result)
+
+
+def test_provision_that_loses_the_race_keeps_the_winners_generated_values():
+    vault, api = rotation_setup([])
+    vault.racing_writes.append((PATH, {"password": "seeded-by-another-cluster"}))
+    result = service.provision(vault, api, spec(fields=ROTATED), "shop")
+    assert vault.versions[PATH] == [{"password": "seeded-by-another-cluster"}]
+    assert result["vault_version"] == 1 and not result["vault_changed"] and result["secret_changed"]
+    assert secret_data(api)[0] == {"password": "seeded-by-another-cluster"}
+
+
+def test_a_roll_back_that_loses_the_race_to_the_same_roll_back_writes_only_the_secret():
+    vault, api = rotation_setup([{"password": "v1"}, {"password": "v2"}], secret_version=2)
+    vault.racing_writes.append((PATH, {"password": "v1"}))
+    result = service.roll_back(vault, api, spec(fields=ROTATED), "shop", 1)
+    assert vault.versions[PATH] == [{"password": "v1"}, {"password": "v2"}, {"password": "v1"}]
+    assert result["changed"]  # the Secret changed; Vault was not written again
+    assert (result["restored_version"], result["replaced_version"], result["new_version"]) == (1, 3, 3)
+    assert secret_data(api) == ({"password": "v1"}, {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "3"})
+
+
+def test_a_write_refused_twice_is_an_error_not_a_loop():
+    vault, api = rotation_setup([], secret_version=None)
+    vault.racing_writes.extend([(PATH, {"password": "a"}), (PATH, {"other": "b"})])
+    with pytest.raises(SecretOpsError, match="check-and-set parameter did not match"):
+        service.provision(vault, api, spec(fields={"password": {"generate": {}}, "user": {"value": "app"}}), "shop")

@@ -51,6 +51,8 @@ class FakeKv2(FakeVaultApi):
         super(FakeKv2, self).__init__(answers)
         self.versions = {}
         self.max_versions = max_versions
+        # Writes of another writer, each made just before one of ours: [(path, data), ...]
+        self.racing_writes = []
 
     def put(self, path, data):
         self.versions.setdefault(path, []).append(dict(data))
@@ -74,8 +76,12 @@ class FakeKv2(FakeVaultApi):
                 return None
             return {"data": {"data": dict(versions[number - 1]), "metadata": {"version": number, "created_time": "2026-01-01T00:00:00Z"}}}
         assert method == "POST", method
+        if self.racing_writes:
+            racing_path, racing_data = self.racing_writes.pop(0)
+            self.versions.setdefault(racing_path, []).append(dict(racing_data))
         if data["options"]["cas"] != len(versions):
+            # What VaultClient.request raises when the current version is live (see its tests).
             raise SecretOpsError("Vault rejected %s: check-and-set parameter did not match the current version" % (action or path),
-                                 status=400, vault_path=path)
+                                 status=400, vault_path=path, lost_cas_race=True)
         versions.append(dict(data["data"]))
         return {"data": {"version": len(versions)}}

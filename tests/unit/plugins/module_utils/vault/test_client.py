@@ -11,6 +11,7 @@ from urllib3.exceptions import NewConnectionError, ProtocolError, ReadTimeoutErr
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import client as vault_client
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import (
     VaultClient, authenticated_client, build_client, retry_policy, vault_session,
 )
@@ -224,7 +225,18 @@ def test_a_cas_failure_on_a_deleted_current_version_says_what_to_do(fake_vault):
     message = str(error.value)
     assert message.startswith("Vault rejected write secret secret/app/db: check-and-set parameter did not match the current version; ")
     assert "the current version 2 of secret/app/db is deleted" in message and "cas=2" in message
-    assert error.value.details["status"] == 400
+    assert error.value.details["status"] == 400 and not kv.lost_cas_race(error.value)
+    assert len(fake_vault.sent("POST", "secret/data/app/db")) == 1
+
+
+def test_a_cas_failure_on_a_live_current_version_is_a_lost_race(fake_vault):
+    fake_vault.answer("POST", "secret/data/app/db", (400, {"errors": ["check-and-set parameter did not match the current version"]}))
+    fake_vault.answer("GET", "sys/internal/ui/mounts/secret/data/app/db", (200, {"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}}}))
+    fake_vault.answer("GET", "secret/metadata/app/db", (200, {"data": {"current_version": 2, "versions": {
+        "1": {"deletion_time": "", "destroyed": False}, "2": {"deletion_time": "", "destroyed": False}}}}))
+    with pytest.raises(SecretOpsError) as error:
+        _client(fake_vault).write("secret/data/app/db", {"data": {"k": "v"}, "options": {"cas": 1}}, action="write secret secret/app/db")
+    assert kv.lost_cas_race(error.value) and error.value.details["status"] == 400
     assert len(fake_vault.sent("POST", "secret/data/app/db")) == 1
 
 
