@@ -102,6 +102,7 @@ extends_documentation_fragment:
   - secretops.provisioning.vault_dict
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_k8s
 attributes:
   check_mode:
     support: full

@@ -56,7 +56,7 @@ def _host_vars(name):
     report = build_report(results["rotations"], restart=results.get("restart"), rollback=results.get("rollback"),
                           run_id="rotation-" + name, reason=results.get("reason"))
     assert report["outcome"] == outcome
-    return {"rotate_secrets_run_id": "rotation-" + name,
+    return {"rotate_secrets_report_id": "rotation-" + name,
             "rotate_secrets_report": {"report": report, "json_path": "/reports/%s.json" % name, "summary_path": "/reports/%s.txt" % name}}
 
 

@@ -22,7 +22,7 @@ REVOKED = [dict(_target("shop-tls", "pki"), changed=True, revoked_serial="11:22"
 
 def test_dynamic_counts_are_published(tmp_path):
     report = build_report([], dynamic=[CERTIFICATE, CREDENTIALS, KEPT, FAILED], dynamic_revocations=REVOKED, run_id="rotation-dyn")
-    host = {"rotate_secrets_run_id": "rotation-dyn",
+    host = {"rotate_secrets_report_id": "rotation-dyn",
             "rotate_secrets_report": {"report": report, "json_path": "/reports/dyn.json", "summary_path": "/reports/dyn.txt"}}
     playbook = tmp_path / "publish.yml"
     playbook.write_text(PLAYBOOK)

@@ -31,6 +31,10 @@ def test_action_groups_name_only_existing_modules_and_cover_them():
     grouped = set(groups["k8s"]) | set(groups["vault"])
     assert grouped <= module_names(), grouped - module_names()
     assert {name for name in module_names() if name.startswith(("k8s_", "vault_"))} <= grouped
+    # Every module that reaches Kubernetes takes its connection from module_defaults: a fleet
+    # inventory sets one cluster per host that way (examples/fleet).
+    assert {name for name in module_names() if "secretops.provisioning.k8s_connection" in module_documentation(name)["extends_documentation_fragment"]} \
+        <= set(groups["k8s"])
     # A module is in the group of its top-level connection options, because that is what module_defaults set.
     for name in grouped:
         fragments = module_documentation(name)["extends_documentation_fragment"]
