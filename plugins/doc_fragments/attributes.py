@@ -26,7 +26,8 @@ attributes:
     details:
       - Runs on the host the task is delegated to (usually the controller), which must reach the Kubernetes API server or
         Vault over the network. It manages remote API objects, never the files of that host (except
-        M(secretops.provisioning.secret_rotation_report), which writes its report there).
+        M(secretops.provisioning.secret_rotation_report) and M(secretops.provisioning.secret_rotation_fleet_report), which write
+        their reports there).
 """
 
     ACTION_GROUP_K8S = r"""

@@ -147,32 +147,20 @@ summary_path:
   sample: /var/log/secretops/rotation-20260101T000000Z.txt
 """
 
-import datetime
-import os
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import report as reports
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.report_files import utc_now, write_report_files
 
 
 def write(module):
     params = module.params
     reports.check_run_id(params["run_id"])
-    finished = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
     report = reports.build_report(params["rotations"], params["restart"], params["rollback"], params["rollback_restart"],
-                                  params["started"], finished, params["run_id"], params["rollback_reason"],
+                                  params["started"], utc_now(), params["run_id"], params["rollback_reason"],
                                   params["dynamic"], params["dynamic_revocations"])
-    summary = reports.render_summary(report)
-    json_path = os.path.join(params["dest"], params["run_id"] + ".json")
-    summary_path = os.path.join(params["dest"], params["run_id"] + ".txt")
-    if not module.check_mode:
-        if not os.path.isdir(params["dest"]):
-            os.makedirs(params["dest"])
-        for path, text in ((json_path, reports.to_json(report)), (summary_path, summary)):
-            with open(path, "w") as handle:
-                handle.write(text)
-    return {"changed": True, "report": report, "summary": summary, "json_path": json_path, "summary_path": summary_path}
+    return write_report_files(params["dest"], params["run_id"], report, reports.render_summary(report), module.check_mode)
 
 
 def main():
