@@ -145,7 +145,7 @@ def _up(layout, clusters):
         try:
             _add_postgres_if_missing(layout)
             _add_missing_clusters(layout, clusters)
-        except (processes.StartError, postgres.PostgresError, build.BuildError) as exc:
+        except (processes.StartError, postgres.PostgresError, build.BuildError, OSError) as exc:
             _report_start_failure(exc)
             return 1
         # tests/integration/conftest.py keys on "already running": keep the wording.
@@ -174,7 +174,7 @@ def _up(layout, clusters):
     state.write_json(layout.env_json, env)
     try:
         _add_missing_clusters(layout, clusters, bins)
-    except processes.StartError as exc:
+    except (processes.StartError, OSError) as exc:
         _report_start_failure(exc)
         return 1
     hint = "%s %s env" % (os.path.relpath(sys.executable), os.path.relpath(__file__))
