@@ -8,7 +8,9 @@ for the components to finish their start-up work, then reads the resident set si
 /proc/<pid>/status) of every process recorded in processes.json, children included: each
 cluster's etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok, and the servers
 every cluster shares (OpenBao, HashiCorp Vault, PostgreSQL). The machine holds as many more
-clusters as MemAvailable (/proc/meminfo) divided by the largest cluster's RSS. A cluster of a test
+clusters as MemAvailable (/proc/meminfo) divided by the largest cluster's RSS. RSS counts the
+binaries' pages that every cluster shares in full; the proportional set size (Pss of
+/proc/<pid>/smaps_rollup) shares them out, so it is closer to what one more cluster adds. A cluster of a test
 environment holds few objects: the figure is its floor, not what a busy cluster takes. Exits 1
 when a cluster takes more than the target (1 GiB).
 """
@@ -73,14 +75,16 @@ def _parents():
     return parents
 
 
-def sum_by_owner(records, rss_kib_of):
-    """``{owner: {"rss_mib": total, "processes": {record name: MiB}}}`` from processes.json's records."""
+def sum_by_owner(records, memory_kib_of):
+    """``{owner: {"rss_mib": total, "pss_mib": total, "processes": {record name: RSS MiB}}}`` from
+    processes.json's records; ``memory_kib_of(pid)`` is ``(rss, pss)`` in KiB."""
     totals = {}
     for record in records:
-        mib = rss_kib_of(record["pid"]) / 1024.0
-        entry = totals.setdefault(owner(record["name"]), {"rss_mib": 0.0, "processes": {}})
-        entry["processes"][record["name"]] = round(mib, 1)
-        entry["rss_mib"] = round(entry["rss_mib"] + mib, 1)
+        rss, pss = (kib / 1024.0 for kib in memory_kib_of(record["pid"]))
+        entry = totals.setdefault(owner(record["name"]), {"rss_mib": 0.0, "pss_mib": 0.0, "processes": {}})
+        entry["processes"][record["name"]] = round(rss, 1)
+        entry["rss_mib"] = round(entry["rss_mib"] + rss, 1)
+        entry["pss_mib"] = round(entry["pss_mib"] + pss, 1)
     return totals
 
 
@@ -102,14 +106,15 @@ def summarize(totals, available_mib):
 def render(summary):
     def cluster_order(name):
         return int(name[len(state.CLUSTER_PREFIX):]) if name[len(state.CLUSTER_PREFIX):].isdigit() else 0
-    lines = ["| cluster | RSS | etcd | kube-apiserver | kube-controller-manager | kube-scheduler | kwok |", "|---|---:|---:|---:|---:|---:|---:|"]
+    lines = ["| cluster | RSS | PSS | etcd | kube-apiserver | kube-controller-manager | kube-scheduler | kwok |",
+             "|---|---:|---:|---:|---:|---:|---:|---:|"]
     for name in sorted(summary["clusters"], key=cluster_order):
         entry = summary["clusters"][name]
         by_component = dict((process.rsplit("/", 1)[-1], mib) for process, mib in entry["processes"].items())
-        lines.append("| %s | %.0f MiB | %s |" % (name, entry["rss_mib"], " | ".join(
+        lines.append("| %s | %.0f MiB | %.0f MiB | %s |" % (name, entry["rss_mib"], entry["pss_mib"], " | ".join(
             "%.0f" % by_component[component] if component in by_component else "-" for component in CONTROL_PLANE)))
     lines.append("")
-    lines.append("shared servers: %.0f MiB (%s)" % (summary["shared_mib"], ", ".join(
+    lines.append("shared servers: %.0f MiB RSS (%s)" % (summary["shared_mib"], ", ".join(
         "%s %.0f" % item for item in sorted(summary["shared"].items()))))
     lines.append("largest cluster %.0f MiB (target <= %d MiB: %s); MemAvailable %.0f MiB holds %d more clusters at that figure, %d in all"
                  % (summary["largest_cluster_mib"], TARGET_MIB, "met" if summary["within_target"] else "MISSED",
@@ -120,9 +125,11 @@ def render(summary):
 def measure(layout):
     parents = _parents()
 
-    def tree_rss_kib(pid):
-        return sum(status_kib(_read("/proc/%d/status" % each), "VmRSS") for each in descendants(pid, parents))
-    totals = sum_by_owner(state.recorded_processes(layout), tree_rss_kib)
+    def tree_kib(pid):
+        tree = descendants(pid, parents)
+        return (sum(status_kib(_read("/proc/%d/status" % each), "VmRSS") for each in tree),
+                sum(status_kib(_read("/proc/%d/smaps_rollup" % each), "Pss") for each in tree))
+    totals = sum_by_owner(state.recorded_processes(layout), tree_kib)
     return summarize(totals, status_kib(_read("/proc/meminfo"), "MemAvailable") / 1024.0)
 
 

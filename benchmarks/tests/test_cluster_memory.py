@@ -23,7 +23,8 @@ def test_descendants_include_children_of_children():
 
 
 def test_sums_per_cluster_and_capacity():
-    totals = cluster_memory.sum_by_owner(RECORDS, lambda pid: 1024 * 100)  # 100 MiB each
+    totals = cluster_memory.sum_by_owner(RECORDS, lambda pid: (1024 * 100, 1024 * 60))  # 100 MiB RSS, 60 MiB PSS each
+    assert totals["cluster-1"]["pss_mib"] == 300
     assert totals["cluster-1"]["rss_mib"] == 500 and totals["cluster-2"]["rss_mib"] == 200 and totals["shared"]["rss_mib"] == 300
     assert totals["cluster-2"]["processes"] == {"cluster-2/etcd": 100, "cluster-2/kube-apiserver": 100}
     summary = cluster_memory.summarize(totals, 2600.0)
@@ -31,11 +32,11 @@ def test_sums_per_cluster_and_capacity():
     assert set(summary["clusters"]) == {"cluster-1", "cluster-2", "cluster-10"} and summary["shared_mib"] == 300
     table = cluster_memory.render(summary)
     assert table.index("| cluster-2 |") < table.index("| cluster-10 |"), "clusters in numeric order"
-    assert "| cluster-2 | 200 MiB | 100 | 100 | - | - | - |" in table
+    assert "| cluster-2 | 200 MiB | 120 MiB | 100 | 100 | - | - | - |" in table
     assert "holds 5 more clusters at that figure, 8 in all" in table and "target <= 1024 MiB: met" in table
 
 
 def test_a_cluster_over_the_target_fails():
-    totals = cluster_memory.sum_by_owner([{"name": "kube-apiserver", "pid": 1}], lambda pid: 1100 * 1024)
+    totals = cluster_memory.sum_by_owner([{"name": "kube-apiserver", "pid": 1}], lambda pid: (1100 * 1024, 900 * 1024))
     assert not cluster_memory.summarize(totals, 8000.0)["within_target"]
     assert not cluster_memory.summarize({}, 8000.0)["within_target"], "no cluster measured is no success"
