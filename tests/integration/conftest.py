@@ -105,6 +105,23 @@ def local_env_description():
 
 
 @pytest.fixture(scope="session")
+def fleet_env():
+    """env.json's ``clusters`` of an environment of three independent clusters (``localenv.py up
+    --clusters 3``: on a running environment it only adds the missing clusters). Kept or stopped
+    after the session as ``local_env_description`` decides: stopped only if this session started it."""
+    result = _localenv("up", "--clusters", "3")
+    if result.returncode != 0:
+        pytest.fail("the local environment did not start with 3 clusters (localenv.py up --clusters 3):\n" + result.stdout, pytrace=False)
+    started_here = "already running" not in result.stdout
+    described = _localenv("env", "--json")
+    if described.returncode != 0:
+        pytest.fail("localenv.py env --json failed:\n" + described.stdout, pytrace=False)
+    yield json.loads(described.stdout)["clusters"]
+    if started_here and os.environ.get("SECRETOPS_KEEP_ENV") != "1":
+        _localenv("down")
+
+
+@pytest.fixture(scope="session")
 def vault_flavor(request):
     """The Vault server of this test: each of VAULT_FLAVORS for a test that uses vault_server, else OpenBao."""
     return getattr(request, "param", VAULT_FLAVORS[0])

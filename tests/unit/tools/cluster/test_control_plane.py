@@ -1,0 +1,54 @@
+"""tools/cluster/control_plane.py: each cluster's command lines and kubeconfigs use that cluster's own files."""
+
+import json
+
+import control_plane  # pylint: disable=import-error  # tools/cluster, put on sys.path by conftest.py
+import pki  # pylint: disable=import-error
+import state  # pylint: disable=import-error
+
+PORTS = {"etcd": 1, "etcd_peer": 2, "apiserver": 3, "controller_manager": 4, "scheduler": 5}
+
+
+def _argvs(cluster):
+    return [control_plane.etcd_argv("/bin", cluster, PORTS), control_plane.apiserver_argv("/bin", cluster, PORTS),
+            control_plane.controller_manager_argv("/bin", cluster, PORTS), control_plane.scheduler_argv("/bin", cluster, PORTS),
+            control_plane.kwok_argv("/bin", cluster)]
+
+
+def _state_paths(cluster, root):
+    """Every path under the state directory that the cluster's command lines name."""
+    words = [word for argv in _argvs(cluster) for arg in argv for word in arg.replace("=", ",").split(",")]
+    return [word for word in words if word.startswith(root)]
+
+
+def test_every_component_of_a_cluster_uses_that_clusters_files(tmp_path):
+    first, second = state.Layout(str(tmp_path)).cluster("cluster-1"), state.Layout(str(tmp_path)).cluster("cluster-2")
+    etcd, apiserver, controller_manager, scheduler, kwok = _argvs(second)
+    assert "--data-dir=" + second.etcd_data in etcd
+    assert "--service-account-key-file=" + pki.path(second.pki, "sa", "pub") in apiserver
+    assert "--client-ca-file=" + pki.path(second.pki, "ca", "crt") in apiserver
+    assert "--cert-dir=" + second.work_dir("kube-apiserver") in apiserver
+    assert "--service-account-private-key-file=" + pki.path(second.pki, "sa", "key") in controller_manager
+    assert "--kubeconfig=" + second.kubeconfig("kube-scheduler") in scheduler
+    assert "--kubeconfig=" + second.kubeconfig("kwok") in kwok
+    assert len(_state_paths(second, str(tmp_path))) >= 10
+    assert all(path.startswith(second.base + "/") for path in _state_paths(second, str(tmp_path)))
+    assert not any(path.startswith(str(tmp_path / "clusters")) for path in _state_paths(first, str(tmp_path)))
+
+
+def test_kubeconfig_names_its_cluster_and_embeds_the_clusters_ca(tmp_path):
+    cluster = state.Layout(str(tmp_path)).cluster("cluster-2")
+    pki.ensure_pki(cluster.pki)
+    control_plane.write_kubeconfigs(cluster, "https://127.0.0.1:3")
+    with open(cluster.kubeconfig("admin"), encoding="utf-8") as handle:
+        config = json.load(handle)
+    assert config["current-context"] == "secretops-cluster-2"
+    assert config["clusters"][0]["cluster"]["server"] == "https://127.0.0.1:3"
+    assert config["clusters"][0]["cluster"]["certificate-authority-data"] == control_plane.cluster_api.b64_file(pki.path(cluster.pki, "ca", "crt"))
+
+
+def test_description_is_an_entry_of_env_json_clusters(tmp_path):
+    cluster = state.Layout(str(tmp_path)).cluster("cluster-3")
+    described = control_plane.description(cluster, "https://127.0.0.1:3")
+    assert set(described) == set(state.CLUSTER_KEYS)
+    assert described["ca_cert"] == str(tmp_path / "clusters" / "cluster-3" / "pki" / "ca.crt")

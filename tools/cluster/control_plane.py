@@ -1,0 +1,192 @@
+"""One Kubernetes control plane of the local environment: etcd, kube-apiserver,
+kube-controller-manager, kube-scheduler and a kwok fake node, with their own PKI and kubeconfigs.
+
+Every cluster is independent: its own CA and service-account signing key (so a ServiceAccount
+token of one cluster is refused by every other), its own etcd data and ports. All use the default
+service-account issuer, as real clusters do: what tells their tokens apart is the signing key.
+``ClusterLayout`` (tools/cluster/state.py) says where one cluster's files live.
+"""
+
+import os
+
+import cluster_api
+import state
+import pki
+import processes
+
+CLUSTER_DIR = os.path.dirname(os.path.abspath(__file__))
+KWOK_STAGES_DIR = os.path.join(CLUSTER_DIR, "kwok", "stages")
+SERVICE_ACCOUNT_ISSUER = "https://kubernetes.default.svc.cluster.local"
+SERVICE_CLUSTER_IP_RANGE = "10.0.0.0/24"
+POD_CIDR = "10.244.0.0/16"
+NODE_NAME = "kwok-node-0"
+KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node"
+ADMISSION_PLUGINS = [
+    "NamespaceLifecycle", "LimitRanger", "ServiceAccount", "DefaultStorageClass", "DefaultTolerationSeconds",
+    "NodeRestriction", "MutatingAdmissionWebhook", "ValidatingAdmissionWebhook", "ResourceQuota",
+]
+# components that connect to the apiserver -> the client identity (see pki.CLIENT_IDENTITIES) they use
+KUBECONFIG_USERS = {"admin": "admin", "kube-controller-manager": "kube-controller-manager",
+                    "kube-scheduler": "kube-scheduler", "kwok": "admin"}
+PORT_NAMES = ("etcd", "etcd_peer", "apiserver", "controller_manager", "scheduler")
+
+
+def allocate_ports():
+    """Free loopback ports for one cluster's components."""
+    return {name: processes.free_port() for name in PORT_NAMES}
+
+
+def api_server(ports):
+    return "https://127.0.0.1:%d" % ports["apiserver"]
+
+
+# ---------------------------------------------------------------- kubeconfigs
+
+def write_kubeconfig(path, server, pki_dir, identity, context="secretops-local"):
+    """A kubeconfig with the CA and client certificate embedded, so it can be copied anywhere."""
+    user = {
+        "client-certificate-data": cluster_api.b64_file(pki.path(pki_dir, identity, "crt")),
+        "client-key-data": cluster_api.b64_file(pki.path(pki_dir, identity, "key")),
+    }
+    config = {
+        "apiVersion": "v1",
+        "kind": "Config",
+        "clusters": [{"name": context, "cluster": {
+            "server": server, "certificate-authority-data": cluster_api.b64_file(pki.path(pki_dir, "ca", "crt"))}}],
+        "users": [{"name": identity, "user": user}],
+        "contexts": [{"name": context, "context": {"cluster": context, "user": identity}}],
+        "current-context": context,
+    }
+    # JSON is valid YAML, and every Kubernetes client reads it.
+    state.write_json(path, config)
+    os.chmod(path, 0o600)
+
+
+def write_kubeconfigs(cluster, server):
+    for component, identity in KUBECONFIG_USERS.items():
+        write_kubeconfig(cluster.kubeconfig(component), server, cluster.pki, identity, cluster.context)
+
+
+# ---------------------------------------------------------------- component command lines
+
+def etcd_argv(bins, cluster, ports):
+    client_url = "http://127.0.0.1:%d" % ports["etcd"]
+    peer_url = "http://127.0.0.1:%d" % ports["etcd_peer"]
+    return [os.path.join(bins, "etcd"), "--name=default", "--data-dir=" + cluster.etcd_data,
+            "--listen-client-urls=" + client_url, "--advertise-client-urls=" + client_url,
+            "--listen-peer-urls=" + peer_url, "--initial-advertise-peer-urls=" + peer_url,
+            "--initial-cluster=default=" + peer_url, "--log-level=warn",
+            # Test data is disposable: skipping fsync makes every write much faster.
+            "--unsafe-no-fsync=true"]
+
+
+def apiserver_argv(bins, cluster, ports):
+    p = cluster.pki
+    return [os.path.join(bins, "kube-apiserver"),
+            "--etcd-servers=http://127.0.0.1:%d" % ports["etcd"],
+            "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=%d" % ports["apiserver"],
+            # The lease reconciler refuses a loopback advertise address; nothing here needs the
+            # `kubernetes` Service's endpoints, since no pod really runs.
+            "--endpoint-reconciler-type=none",
+            "--cert-dir=" + cluster.work_dir("kube-apiserver"),
+            "--tls-cert-file=" + pki.path(p, "apiserver", "crt"), "--tls-private-key-file=" + pki.path(p, "apiserver", "key"),
+            "--client-ca-file=" + pki.path(p, "ca", "crt"),
+            "--authorization-mode=Node,RBAC",
+            # bootstrap.kubernetes.io/token Secrets authenticate, as on a kubeadm cluster (tests prove tokens work)
+            "--enable-bootstrap-token-auth",
+            "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER,
+            "--service-account-key-file=" + pki.path(p, "sa", "pub"),
+            "--service-account-signing-key-file=" + pki.path(p, "sa", "key"),
+            "--api-audiences=" + SERVICE_ACCOUNT_ISSUER,
+            "--service-cluster-ip-range=" + SERVICE_CLUSTER_IP_RANGE,
+            "--enable-admission-plugins=" + ",".join(ADMISSION_PLUGINS),
+            "--allow-privileged=true", "--profiling=false"]
+
+
+def controller_manager_argv(bins, cluster, ports):
+    p = cluster.pki
+    return [os.path.join(bins, "kube-controller-manager"),
+            "--kubeconfig=" + cluster.kubeconfig("kube-controller-manager"),
+            "--bind-address=127.0.0.1", "--secure-port=%d" % ports["controller_manager"],
+            "--cert-dir=" + cluster.work_dir("kube-controller-manager"),
+            "--controllers=*", "--leader-elect=false",
+            "--use-service-account-credentials=true",
+            "--service-account-private-key-file=" + pki.path(p, "sa", "key"),
+            "--root-ca-file=" + pki.path(p, "ca", "crt"),
+            "--cluster-signing-cert-file=" + pki.path(p, "ca", "crt"),
+            "--cluster-signing-key-file=" + pki.path(p, "ca", "key"),
+            "--service-cluster-ip-range=" + SERVICE_CLUSTER_IP_RANGE,
+            # Lifts the node's not-ready taint within a second of kwok reporting it Ready (default 5s).
+            "--node-monitor-period=1s",
+            # On 2 busy cores kwok's heartbeat can lapse for tens of seconds; past the grace period the
+            # node controller marks every pod NotReady, which kwok never undoes, and Deployments stall.
+            "--node-monitor-grace-period=10m",
+            "--profiling=false"]
+
+
+def scheduler_argv(bins, cluster, ports):
+    return [os.path.join(bins, "kube-scheduler"),
+            "--kubeconfig=" + cluster.kubeconfig("kube-scheduler"),
+            "--bind-address=127.0.0.1", "--secure-port=%d" % ports["scheduler"],
+            "--cert-dir=" + cluster.work_dir("kube-scheduler"),
+            "--leader-elect=false", "--profiling=false"]
+
+
+def kwok_argv(bins, cluster):
+    # The bare kwok controller has no built-in stages; kwok/stages/ holds the ones kwokctl uses by default.
+    stages = sorted(os.path.join(KWOK_STAGES_DIR, name) for name in os.listdir(KWOK_STAGES_DIR) if name.endswith(".yaml"))
+    return [os.path.join(bins, "kwok"), "--kubeconfig=" + cluster.kubeconfig("kwok"), "--config=" + ",".join(stages),
+            "--manage-all-nodes=false", "--manage-nodes-with-annotation-selector=%s=fake" % KWOK_NODE_ANNOTATION,
+            "--cidr=" + POD_CIDR, "--node-ip=127.0.0.1"]
+
+
+# ---------------------------------------------------------------- start
+
+def prepare(cluster, ports):
+    """The cluster's directories, PKI and kubeconfigs (the PKI is kept when it exists)."""
+    for path in (cluster.base, cluster.logs):
+        os.makedirs(path, mode=0o700, exist_ok=True)
+    pki.ensure_pki(cluster.pki)
+    write_kubeconfigs(cluster, api_server(ports))
+
+
+def start(cluster, bins, ports, start_process):
+    """Start the cluster's components one after the other, each once the previous one serves;
+    returns the cluster's entry of env.json's ``clusters``.
+
+    ``start_process(name, argv, ready_description, ready_check, timeout)`` starts and records one
+    process (``name`` as processes.json lists it) and waits until it is ready.
+    """
+    server = api_server(ports)
+    api = cluster_api.ClusterApi(server, cluster.pki)
+    name = cluster.record_name
+    start_process(name("etcd"), etcd_argv(bins, cluster, ports), "etcd /health",
+                  lambda: cluster_api.http_json("http://127.0.0.1:%d/health" % ports["etcd"]).get("health") == "true", 60)
+    start_process(name("kube-apiserver"), apiserver_argv(bins, cluster, ports), "apiserver /readyz", api.readyz, 120)
+    start_process(name("kube-controller-manager"), controller_manager_argv(bins, cluster, ports), "controller-manager /healthz",
+                  lambda: cluster_api.https_ok("https://127.0.0.1:%d/healthz" % ports["controller_manager"]), 60)
+    start_process(name("kube-scheduler"), scheduler_argv(bins, cluster, ports), "scheduler /healthz",
+                  lambda: cluster_api.https_ok("https://127.0.0.1:%d/healthz" % ports["scheduler"]), 60)
+    api.ensure_kwok_node(NODE_NAME, KWOK_NODE_ANNOTATION)
+    start_process(name("kwok"), kwok_argv(bins, cluster), "node %s Ready and untainted" % NODE_NAME,
+                  lambda: api.node_schedulable(NODE_NAME), 90)
+    processes.wait_for("ServiceAccount default/default in %s" % cluster.name,
+                       lambda: api.service_account_exists("default", "default"), timeout=60)
+    return description(cluster, server)
+
+
+def description(cluster, server):
+    """The cluster's entry of env.json's ``clusters``."""
+    return {"name": cluster.name, "kubeconfig": cluster.kubeconfig("admin"), "api_server": server,
+            "ca_cert": pki.path(cluster.pki, "ca", "crt"), "pki_dir": cluster.pki}
+
+
+def problems(description_of_cluster):
+    """Why the described cluster's apiserver is not usable (empty when it is)."""
+    name = description_of_cluster["name"]
+    try:
+        if not cluster_api.ClusterApi(description_of_cluster["api_server"], description_of_cluster["pki_dir"]).readyz():
+            return ["%s: apiserver /readyz is not ok" % name]
+    except Exception as exc:  # pylint: disable=broad-except
+        return ["%s: apiserver unreachable: %s" % (name, exc)]
+    return []
