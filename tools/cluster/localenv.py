@@ -277,17 +277,35 @@ def status(layout=None):
     return 0 if healthy else 1
 
 
+def link_kubeconfigs(layout, clusters):
+    """``<root>/kubeconfigs/<cluster>.kubeconfig`` for every cluster: the directory a fleet inventory
+    reads (examples/fleet/inventory.yml, SECRETOPS_KUBECONFIG_DIR). Returns the directory."""
+    directory = os.path.join(layout.root, "kubeconfigs")
+    os.makedirs(directory, mode=0o700, exist_ok=True)
+    for cluster in clusters:
+        link = os.path.join(directory, "%s.kubeconfig" % cluster["name"])
+        if os.path.realpath(link) != os.path.realpath(cluster["kubeconfig"]):
+            partial = link + ".partial"
+            if os.path.lexists(partial):
+                os.unlink(partial)
+            os.symlink(cluster["kubeconfig"], partial)
+            os.replace(partial, link)
+    return directory
+
+
 def print_env(layout=None, as_json=False):
-    env = read_env(layout or Layout())
+    layout = layout or Layout()
+    env = read_env(layout)
     if not env:
         print("echo 'secretops local environment is not running (run: localenv.py up)' >&2; false")
         return 1
+    env["clusters"] = state.described_clusters(env)
+    env["kubeconfig_dir"] = link_kubeconfigs(layout, env["clusters"])
     if as_json:
-        env["clusters"] = state.described_clusters(env)
         print(json.dumps(env, indent=2, sort_keys=True))
         return 0
-    print("export KUBECONFIG=%s K8S_AUTH_KUBECONFIG=%s VAULT_ADDR=%s VAULT_TOKEN=%s"
-          % (env["kubeconfig"], env["kubeconfig"], env["vault_addr"], env["vault_token"]))
+    print("export KUBECONFIG=%s K8S_AUTH_KUBECONFIG=%s VAULT_ADDR=%s VAULT_TOKEN=%s SECRETOPS_KUBECONFIG_DIR=%s"
+          % (env["kubeconfig"], env["kubeconfig"], env["vault_addr"], env["vault_token"], env["kubeconfig_dir"]))
     return 0
 
 
