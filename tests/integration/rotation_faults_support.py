@@ -43,10 +43,10 @@ WRITER_ANNOTATION = "secretops.test/other-writer"
 # ---------------------------------------------------------------- playbooks
 
 class BackgroundPlaybook(object):
-    """``ansible-playbook secretops.provisioning.<name> -e @vars`` started in the background, in its own
-    process group; ``wait()`` returns a PlaybookRun with ``report_dir`` and ``killed``."""
+    """``ansible-playbook secretops.provisioning.<name> -e @vars [extra_args]`` started in the background,
+    in its own process group; ``wait()`` returns a PlaybookRun with ``report_dir`` and ``killed``."""
 
-    def __init__(self, name, extra_vars, env):
+    def __init__(self, name, extra_vars, env, extra_args=()):
         self.workdir = tempfile.mkdtemp(prefix="secretops-fault-run-")
         self.report_dir = os.path.join(self.workdir, "reports")
         self.results_path = os.path.join(self.workdir, "results.jsonl")
@@ -57,7 +57,7 @@ class BackgroundPlaybook(object):
         self.stdout = open(os.path.join(self.workdir, "stdout"), "w+")
         self.stderr = open(os.path.join(self.workdir, "stderr"), "w+")
         command = [os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                   "secretops.provisioning.%s" % name, "-e", "@" + vars_path]
+                   "secretops.provisioning.%s" % name, "-e", "@" + vars_path] + list(extra_args)
         self.process = subprocess.Popen(command, env=run_env, cwd=REPO_ROOT, stdout=self.stdout, stderr=self.stderr,
                                         start_new_session=True)
         self.killed = False

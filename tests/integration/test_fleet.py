@@ -10,9 +10,13 @@ import pytest
 from hvac.exceptions import Forbidden, InvalidRequest
 from kubernetes import client as k8s_client
 
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from tests.integration.fleet_support import (
-    Fleet, cluster_path, delete_namespace, deploy_consumers, fleet_app, kv, reports, run_fleet_playbook, secret, service_account_token,
-    shared_path,
+    INVENTORY, Fleet, cluster_path, delete_namespace, deploy_consumers, fleet_app, kv, reports, run_fleet_playbook, secret,
+    service_account_token, shared_path,
+)
+from tests.integration.rotation_faults_support import (
+    AdmissionHook, BackgroundPlaybook, content_key, is_data_write_of, secret_state, stamp,
 )
 from tests.integration.test_roles_support import make_rollouts_fail
 
@@ -124,3 +128,42 @@ def test_a_failed_rollout_in_one_cluster_rolls_back_the_fleet_or_that_cluster(fl
         # Vault holds the restored value; the other clusters keep the new one until the next run: the
         # fleet report says so.
         assert found["fleet"]["outcome"] == "rolled_back" and found["fleet"]["inconsistent"] == ["secret/" + shared_path(fleet_namespace)]
+
+
+def test_a_fleet_run_killed_midway_is_repaired_by_the_next_run(fleet, fleet_namespace):
+    """SIGKILL the fleet's rotate run when cluster-2's shared Secret is about to get the new value
+    (the other clusters are wherever their forks got to): the next scheduled run (nothing due) writes
+    no new version and brings every cluster to Vault's current version, its consumers restarted."""
+    app = fleet_app(fleet_namespace)
+    run_fleet_playbook(fleet, "provision", dict(app, app_secrets_vault_access=False)).assert_ok()
+    deploy_consumers(fleet, fleet_namespace)
+    broken = [cluster for cluster in fleet.clusters if cluster["name"] == fleet.names[1]][0]
+    holder = {}
+
+    def kill_on_the_shared_write(request):
+        if is_data_write_of(request, "db"):
+            holder["play"].kill()
+            return "the test killed the play before this write"
+        return None
+
+    with AdmissionHook(fleet.apis[broken["name"]], type("Cluster", (), {"ca_cert": broken["ca_cert"]})(), fleet_namespace,
+                       kill_on_the_shared_write):
+        holder["play"] = BackgroundPlaybook("rotate", dict(app, secretops_hosts="fleet"), fleet.env(),
+                                            extra_args=["-i", INVENTORY, "-f", str(len(fleet.names))])
+        killed = holder["play"].wait()
+    assert killed.killed and killed.returncode == -9
+    assert kv(fleet, shared_path(fleet_namespace))[0] == 2 and secret_state(fleet.apis[broken["name"]], fleet_namespace, "db")[1] == "1"
+
+    rerun = run_fleet_playbook(fleet, "rotate", dict(app, secretops_only_if_older_than="1h")).assert_ok()
+    version, current = kv(fleet, shared_path(fleet_namespace))
+    assert version == 2, "the repair writes no new version"
+    for cluster in fleet.names:
+        api = fleet.apis[cluster]
+        key = content_key(api, fleet_namespace)
+        for name, path in (("db", shared_path(fleet_namespace)), ("config", cluster_path(fleet_namespace, cluster))):
+            path_version, path_data = kv(fleet, path)
+            data, synced = secret_state(api, fleet_namespace, name)
+            assert synced == str(path_version) and secret(fleet, cluster, fleet_namespace, name)[0] == path_data, (cluster, name)
+            assert stamp(api, fleet_namespace, "web", name) == content_mac(key, name, data), "%s still runs an old %s" % (cluster, name)
+    assert reports(rerun)["fleet"]["outcome"] in ("rotated", "nothing_rotated") and reports(rerun)["fleet"]["inconsistent"] == []
+    assert current["password"] not in killed.output + rerun.output
