@@ -151,8 +151,8 @@ def summarize(records, secrets, small=0):
     summary = {}
     for playbook in PLAYBOOKS:
         one, three = median_of(playbook, 1, secrets, "seconds"), median_of(playbook, 3, secrets, "seconds")
-        row = {"seconds": {1: one, 3: three}, "cpu_seconds": {1: median_of(playbook, 1, secrets, "cpu_seconds"),
-                                                             3: median_of(playbook, 3, secrets, "cpu_seconds")}}
+        cpu = dict((clusters, median_of(playbook, clusters, secrets, "cpu_seconds")) for clusters in (1, 3))
+        row = {"seconds": {1: one, 3: three}, "cpu_seconds": cpu}
         row["ratio"] = round(three / one, 3) if one and three else None
         row["within_target"] = row["ratio"] is not None and row["ratio"] <= TARGET_RATIO
         row["per_extra_cluster"] = round((three - one) / 2.0, 3) if one and three else None
