@@ -25,9 +25,9 @@ attributes:
     platforms: posix
     details:
       - Runs on the host the task is delegated to (usually the controller), which must reach the Kubernetes API server or
-        Vault over the network. It manages remote API objects, never the files of that host (except
-        M(secretops.provisioning.secret_rotation_report) and M(secretops.provisioning.secret_rotation_fleet_report), which write
-        their reports there).
+        Vault over the network. It manages remote API objects, never the files of that host
+        (M(secretops.provisioning.secret_rotation_report) and M(secretops.provisioning.secret_rotation_fleet_report) write
+        their reports on the controller, as action plugins).
 """
 
     ACTION_GROUP_K8S = r"""

@@ -25,7 +25,8 @@ description:
     V(failed), V(rollback_failed). A cluster without a report (its host failed before the report was written) counts as V(failed).
   - Only whitelisted, value-free fields are copied from the per-host reports (names, versions, counts, outcomes, error messages),
     each checked for its type; value fingerprints are not copied.
-  - Writes C(<dest>/<run_id>.json) and a readable C(<dest>/<run_id>.txt), and returns both.
+  - Writes C(<dest>/<run_id>.json) and a readable C(<dest>/<run_id>.txt) on the controller, and returns both. The task runs
+    as an action plugin, in the controller's worker process, without starting a module process on the host.
 options:
   dest:
     description: Directory to write the report files to (created when missing).
@@ -161,27 +162,14 @@ summary_path:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
-from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.fleet_report import ROLLBACK_SCOPES, write_fleet_report
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.report_tasks import FLEET_REPORT_ARGUMENT_SPEC, write_fleet
 
 
-def write(module):
-    params = module.params
-    return write_fleet_report(params["dest"], params["run_id"], params["reports"], params["report_paths"], params["rollback_scope"],
-                              module.check_mode)
-
-
+# The action plugin of the same name runs this task on the controller (report_tasks.py says why);
+# the module itself runs the same code when it is started on its own (unit tests, a direct python call).
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            dest=dict(type="path", required=True),
-            run_id=dict(type="str", required=True),
-            reports=dict(type="dict", required=True),
-            report_paths=dict(type="dict"),
-            rollback_scope=dict(type="str", choices=list(ROLLBACK_SCOPES), default="fleet"),
-        ),
-        supports_check_mode=True,
-    )
-    run(module, lambda: write(module))
+    module = AnsibleModule(argument_spec=FLEET_REPORT_ARGUMENT_SPEC, supports_check_mode=True)
+    run(module, lambda: write_fleet(module.params, module.check_mode))
 
 
 if __name__ == "__main__":

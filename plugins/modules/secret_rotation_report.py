@@ -23,7 +23,8 @@ description:
     roll-back failed for a secret or its consumers; the report names the version to restore).
   - A restarted consumer none of whose Secrets changed in the run is marked C(stale_from_earlier_run);
     its stamp was stale before the run (an earlier run was interrupted, or the Secret changed outside the role).
-  - Writes C(<dest>/<run_id>.json) and a readable C(<dest>/<run_id>.txt), and returns both.
+  - Writes C(<dest>/<run_id>.json) and a readable C(<dest>/<run_id>.txt) on the controller, and returns both. The task runs
+    as an action plugin, in the controller's worker process, without starting a module process on the host.
 options:
   dest:
     description: Directory to write the report files to (created when missing).
@@ -150,36 +151,14 @@ summary_path:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
-from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import report as reports
-from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.report_files import utc_now, write_report_files
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.report_tasks import REPORT_ARGUMENT_SPEC, write_report
 
 
-def write(module):
-    params = module.params
-    reports.check_run_id(params["run_id"])
-    report = reports.build_report(params["rotations"], params["restart"], params["rollback"], params["rollback_restart"],
-                                  params["started"], utc_now(), params["run_id"], params["rollback_reason"],
-                                  params["dynamic"], params["dynamic_revocations"])
-    return write_report_files(params["dest"], params["run_id"], report, reports.render_summary(report), module.check_mode)
-
-
+# The action plugin of the same name runs this task on the controller (report_tasks.py says why);
+# the module itself runs the same code when it is started on its own (unit tests, a direct python call).
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            dest=dict(type="path", required=True),
-            run_id=dict(type="str", required=True),
-            rotations=dict(type="raw", required=True),
-            restart=dict(type="dict"),
-            rollback=dict(type="raw"),
-            rollback_restart=dict(type="dict"),
-            rollback_reason=dict(type="str"),
-            started=dict(type="str"),
-            dynamic=dict(type="raw"),
-            dynamic_revocations=dict(type="raw"),
-        ),
-        supports_check_mode=True,
-    )
-    run(module, lambda: write(module))
+    module = AnsibleModule(argument_spec=REPORT_ARGUMENT_SPEC, supports_check_mode=True)
+    run(module, lambda: write_report(module.params, module.check_mode))
 
 
 if __name__ == "__main__":
