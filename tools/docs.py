@@ -27,6 +27,8 @@ INVENTORY_NAME = "ansible_devel.inv"
 ANSIBLE_DOCSITE_LABELS = {
     "ansible_configuration_settings": ("reference_appendices/config.html", "Ansible Configuration Settings"),
     "common_return_values": ("reference_appendices/common_return_values.html", "Return Values"),
+    # "This module has a corresponding action plugin" notes (the report modules).
+    "action_plugins": ("plugins/action.html", "Action plugins"),
 }
 # Plugins of other collections (seealso entries) live on the same docsite.
 OTHER_COLLECTION_PLUGIN = re.compile(r"^ansible_collections\.(\w+)\.(\w+)\.(\w+)$")
