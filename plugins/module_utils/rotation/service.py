@@ -82,12 +82,17 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
     write is refused and the seeding starts again from what that writer wrote, once: every cluster
     ends with the same generated values.
     """
+    return _once_more_after_a_lost_race(lambda: _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed))
+
+
+def _once_more_after_a_lost_race(attempt):
+    """``attempt()``, and once more when its check-and-set write lost to another writer's version."""
     try:
-        return _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed)
+        return attempt()
     except SecretOpsError as error:
         if not kv.lost_cas_race(error):
             raise
-    return _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed)
+    return attempt()
 
 
 def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed):
@@ -286,12 +291,7 @@ def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_m
     holds the restored data, and only the Secret is written.
     """
     started = time.monotonic()
-    try:
-        return _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started)
-    except SecretOpsError as error:
-        if not kv.lost_cas_race(error):
-            raise
-    return _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started)
+    return _once_more_after_a_lost_race(lambda: _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started))
 
 
 def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started):
