@@ -86,27 +86,11 @@ changed_settings:
   sample: [rotation_period]
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_roles
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
-
-KIND = database_roles.STATIC
-
-
-def apply(module):
-    params = module.params
-    settings = dict((name, params[name]) for name in database_roles.ROLE_KINDS[KIND])
-    with vault_session(vault_params(params)) as client:
-        return database_roles.ensure_role(client, params["mount_point"], params["name"], settings, kind=KIND,
-                                          state=params["state"], check_mode=module.check_mode)
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_role_module, database_roles
 
 
 def main():
-    module = AnsibleModule(argument_spec=vault_argument_spec(**database_roles.argument_spec(KIND)), supports_check_mode=True)
-    run(module, lambda: apply(module))
+    database_role_module.main(database_roles.STATIC)
 
 
 if __name__ == "__main__":
