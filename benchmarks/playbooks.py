@@ -30,6 +30,27 @@ def trivial():
              "tasks": [{"name": "nothing", "ansible.builtin.debug": {"msg": "floor"}}]}]
 
 
+def receiving_task(vars_file):
+    """A task that receives the items and runs no module (``set_fact``, in the controller): what
+    Ansible charges any task taking the items from vars (loading the vars file, templating the
+    items into the task), with nothing shipped and nothing done."""
+    task = {"name": "receive the items", "ansible.builtin.set_fact": {"bench_received": "{{ bench_items }}"}}
+    return _play("receiving task", [task], vars_file)
+
+
+def any_module():
+    """A play whose task runs a module with no arguments (``ping``): what any module run costs."""
+    return [{"name": "any module", "hosts": "localhost", "gather_facts": False,
+             "tasks": [{"name": "ping", "ansible.builtin.ping": {}}]}]
+
+
+def receiving_module(vars_file):
+    """A module that receives the items and does nothing (``benchmarks/library/bench_receive.py``):
+    what Ansible charges to deliver the items to any module, before it does any work."""
+    task = {"name": "deliver the items to a module", "bench_receive": {"items": "{{ bench_items }}"}}
+    return _play("receiving module", [task], vars_file)
+
+
 def command_loop(vars_file):
     """``ansible.builtin.command`` once per item (running ``true``): Ansible's own cost per task,
     which a loop of one Secret per task is compared with."""

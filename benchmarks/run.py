@@ -84,6 +84,7 @@ class Runner(object):
             "ANSIBLE_STDOUT_CALLBACK": "ansible.builtin.default",  # the callback users see; json would buffer every result
             "ANSIBLE_PYTHON_INTERPRETER": os.path.join(bin_dir, "python"),
             "ANSIBLE_COLLECTIONS_PATH": COLLECTIONS_ROOT,
+            "ANSIBLE_LIBRARY": os.path.join(BENCH_DIR, "library"),  # bench_receive, for the lower bounds
             "KUBECONFIG": self.env["kubeconfig"],
             "K8S_AUTH_KUBECONFIG": self.env["kubeconfig"],
             "VAULT_ADDR": self.env["vault_addr"],
@@ -147,24 +148,44 @@ def _log_record(record, problem=None):
         record["peak_tree_rss_mib"], record["load_1m_before"], "" if problem is None else "  CHECK FAILED: " + problem))
 
 
-def measure_floor(runner, kube, namespace, size, repeat):
+# Measured beside the floor, same round: what Ansible charges before any module does work, the
+# least a task receiving the N items can cost. Tool name -> playbook builder (given the vars file).
+LOWER_BOUNDS = {
+    "anymodule": lambda _vars_file: playbooks.any_module(),
+    "anytask": playbooks.receiving_task,
+    "receive": playbooks.receiving_module,
+}
+
+
+def measure_floor(runner, kube, namespace, size, repeat, vars_file):
     """The floor of a no-change run, next to the bulk form's: a trivial play (ansible-playbook's
     start) plus one LIST of the namespace that holds the N Secrets (the least a converging tool must
-    read). Records the two parts (``trivial``, ``list``) and their sum (``floor``)."""
-    playbook_path = os.path.join(runner.workdir, "trivial-%d-r%d.yml" % (size, repeat))
-    with open(playbook_path, "w") as handle:
-        yaml.safe_dump(playbooks.trivial(), handle, sort_keys=False)
-    trivial = runner.measure("trivial-%d-r%d" % (size, repeat), *runner.ansible_command("bulk", playbook_path))
+    read). Records the two parts (``trivial``, ``list``) and their sum (``floor``), then the lower
+    bounds (``LOWER_BOUNDS``), each a play of its own."""
+    common = {"size": size, "phase": "noop", "repeat": repeat, "verified": True}
+    trivial = _measure_play(runner, "trivial-%d-r%d" % (size, repeat), playbooks.trivial())
     list_seconds, listed = kube.timed_list(namespace)
     if listed < size:  # the N Secrets, and the namespace's content-key Secret k8s_secret keeps
         raise RuntimeError("the floor's LIST found %d Secrets in %s, fewer than %d" % (listed, namespace, size))
-    common = {"size": size, "phase": "noop", "repeat": repeat, "verified": True, "load_1m_before": trivial["load_1m_before"]}
+    common["load_1m_before"] = trivial["load_1m_before"]
     listing = dict(common, tool="list", seconds=round(list_seconds, 4), cpu_seconds=0.0, peak_rss_mib=0.0, peak_tree_rss_mib=0.0)
     floor = dict(trivial, **common)
     floor.update(tool="floor", seconds=round(trivial["seconds"] + list_seconds, 3))
-    for record in (dict(trivial, tool="trivial", **common), listing, floor):
+    records = [dict(trivial, tool="trivial", **common), listing, floor]
+    for tool, builder in LOWER_BOUNDS.items():
+        record = _measure_play(runner, "%s-%d-r%d" % (tool, size, repeat), builder(vars_file))
+        record.update(common, tool=tool, load_1m_before=record["load_1m_before"])
+        records.append(record)
+    for record in records:
         runner.records.append(record)
         _log_record(record)
+
+
+def _measure_play(runner, name, plays):
+    playbook_path = os.path.join(runner.workdir, name + ".yml")
+    with open(playbook_path, "w") as handle:
+        yaml.safe_dump(plays, handle, sort_keys=False)
+    return runner.measure(name, *runner.ansible_command("bulk", playbook_path))
 
 
 def run_tool(runner, kube, tool, size, repeat, specs, changed, run_id, with_floor=False):
@@ -189,7 +210,7 @@ def run_tool(runner, kube, tool, size, repeat, specs, changed, run_id, with_floo
             runner.records.append(record)
             _log_record(record, problem)
             if with_floor and phase == "noop":
-                measure_floor(runner, kube, namespace, size, repeat)
+                measure_floor(runner, kube, namespace, size, repeat, inputs["initial"])
     finally:
         kube.delete_namespace(namespace)
 

@@ -28,3 +28,14 @@ def test_trivial_play_runs_no_module_and_the_command_loop_one_task_per_item():
     assert [list(task)[1] for task in play["tasks"]] == ["ansible.builtin.debug"]
     (task,) = playbooks.command_loop("vars.json")[0]["tasks"]
     assert task["ansible.builtin.command"] == {"argv": ["true"]} and task["loop"] == "{{ bench_items }}"
+
+
+def test_lower_bounds_receive_the_same_items_as_the_bulk_task():
+    (bulk_task,) = playbooks.bulk("vars.json")[0]["tasks"]
+    for builder, module in ((playbooks.receiving_task, "ansible.builtin.set_fact"), (playbooks.receiving_module, "bench_receive")):
+        (play,) = builder("vars.json")
+        assert play["vars_files"] == ["vars.json"]
+        (task,) = play["tasks"]
+        assert list(task[module].values()) == [bulk_task[playbooks.MODULE]["secrets"]]
+    (play,) = playbooks.any_module()
+    assert "vars_files" not in play and play["tasks"][0]["ansible.builtin.ping"] == {}

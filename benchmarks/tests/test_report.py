@@ -71,3 +71,21 @@ def test_targets_against_server_side_apply_the_floor_and_the_command_loop():
     table = report.k8s_table(rows, peaks, [1000])
     assert "7.00 s = 0.70x" in table  # ratios to server-side apply when it ran
     assert "floor: trivial play + one LIST" in table
+
+
+def test_lower_bounds_are_shown_beside_the_floor_target_and_are_not_targets():
+    measured = [_one("bulk", 1000, "noop", 1.8), _one("floor", 1000, "noop", 0.6), _one("trivial", 1000, "noop", 0.58),
+                _one("list", 1000, "noop", 0.02), _one("anymodule", 1000, "noop", 0.9), _one("anytask", 1000, "noop", 1.08),
+                _one("receive", 1000, "noop", 1.5)]
+    rows, peaks = report.summarize(measured)
+    results = report.targets(rows, peaks)
+    descriptions = [description for description, _measured, _met in results]
+    floor_target = descriptions.index("bulk no-change <= 1.6x the floor (trivial play + one LIST)")
+    context = results[floor_target + 1:floor_target + 4]
+    assert [(measured, met) for _description, measured, met in context] == [("1.50x", None), ("1.80x", None), ("2.50x", None)]
+    assert "a task receiving the N items, no module (set_fact)" in context[1][0]
+    table = report.k8s_table(rows, peaks, [1000])
+    lines = table.splitlines()
+    floor_line = next(i for i, line in enumerate(lines) if "floor: trivial play" in line)
+    assert "lower bound: any module" in lines[floor_line + 1]
+    assert "0.30 s, the module's own work" in report.floor_lines(rows, [1000])
