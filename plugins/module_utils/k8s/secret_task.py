@@ -27,7 +27,6 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import reconcile, types
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.builder import build_secret
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter, content_mac
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import secret_diff
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.sources import resolve_sources
 
 # Task-level options a bulk item takes over when it does not set them itself.
@@ -146,6 +145,9 @@ class SecretTask(object):
             except SecretOpsError as error:
                 raise item.fail(error)
             if self.diff_mode and item.plan.changed:
+                # imported in diff mode only: every import is compiled anew in each module run
+                from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import secret_diff
+
                 item.diff = secret_diff(item.plan, self.fingerprinter, self.service.field_manager)
 
     # phase 4

@@ -28,10 +28,11 @@ import base64
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import types, validation
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.bootstrap_token import bootstrap_token_content
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import append_hash_suffix
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.dockerconfig import dockercfg, dockerconfigjson
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.envfile import parse_env_file
+
+# The builders of one Secret type or source (bootstrap tokens, registries, env files, tls, ssh) are
+# imported when a Secret needs them: a module run compiles every module_utils file it imports from
+# the AnsiballZ zip (no cached bytecode there), and a loop pays that once per task.
 
 SERVICE_ACCOUNT_ANNOTATION = "kubernetes.io/service-account.name"
 DEFAULT_EXPIRY_WARNING_DAYS = 30
@@ -144,6 +145,8 @@ def _sub(spec, option, allowed):
 
 def _add_typed_content(spec, secret_type, content):
     if secret_type in (types.DOCKERCONFIGJSON, types.DOCKERCFG) and spec.get("registries"):
+        from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.dockerconfig import dockercfg, dockerconfigjson
+
         if secret_type == types.DOCKERCONFIGJSON:
             content.add(".dockerconfigjson", dockerconfigjson(spec["registries"]).encode("utf-8"), "registries")
         else:
@@ -200,6 +203,8 @@ def _absent(spec, secret_type):
     name = spec.get("name")
     namespace = spec.get("namespace")
     if secret_type == types.BOOTSTRAP_TOKEN or spec.get("bootstrap_token"):
+        from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.bootstrap_token import bootstrap_token_content
+
         name, namespace, _data, _generated = bootstrap_token_content(spec.get("bootstrap_token"), name, namespace)
     validation.validate_name(name)
     validation.validate_namespace(namespace)
@@ -232,6 +237,8 @@ def build_secret(spec, environ=None, rng=None):
     for key, raw in (spec.get("file_contents") or {}).items():
         content.add(key, raw, "files")
     if spec.get("env_file_content") is not None:
+        from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.envfile import parse_env_file
+
         source = "env_file %s" % spec.get("env_file", "")
         for key, value in parse_env_file(spec["env_file_content"], source.strip(), environ).items():
             content.add(key, value.encode("utf-8"), source.strip())
@@ -239,6 +246,8 @@ def build_secret(spec, environ=None, rng=None):
     if secret_type == types.BOOTSTRAP_TOKEN:
         if spec.get("append_hash"):
             raise SecretOpsError("append_hash cannot be used with bootstrap tokens: their name is bootstrap-token-<token id>")
+        from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.bootstrap_token import bootstrap_token_content
+
         name, namespace, token_data, generated = bootstrap_token_content(spec.get("bootstrap_token"), name, namespace, rng)
         for key, value in token_data.items():
             content.add(key, value.encode("utf-8"), "bootstrap_token")
