@@ -1,4 +1,3 @@
-#!/usr/bin/python
 # -*- coding: utf-8 -*-
 """A benchmark-only module: it receives a list of items and does nothing with them.
 
