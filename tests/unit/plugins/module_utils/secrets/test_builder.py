@@ -2,7 +2,10 @@
 
 import base64
 import json
+import os
 import random
+import subprocess
+import sys
 
 import pytest
 
@@ -148,3 +151,21 @@ def test_missing_identity():
         build_secret({"namespace": "d", "data": {"a": "b"}})
     with pytest.raises(SecretOpsError, match="namespace is required"):
         build_secret({"name": "a", "data": {"a": "b"}})
+
+
+def test_an_opaque_secret_imports_no_builder_of_another_type():
+    # Each module run compiles its imports from the AnsiballZ zip: a loop of Opaque Secrets must not
+    # pay for the registry, env-file, bootstrap-token, tls, ssh or diff code (docs/performance.md).
+    prefix = "ansible_collections.secretops.provisioning.plugins.module_utils."
+    script = (
+        "import sys\n"
+        "from %sk8s.secret_task import SecretTask\n"
+        "from %ssecrets.builder import build_secret\n"
+        "build_secret({'name': 'app', 'namespace': 'default', 'data': {'user': 'u'}})\n"
+        "print(sorted(m for m in sys.modules if m.startswith('%ssecrets.')))\n" % (prefix, prefix, prefix)
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))
+    loaded = subprocess.check_output([sys.executable, "-c", script], env=env, text=True)
+    for builder in ("dockerconfig", "envfile", "bootstrap_token", "tls", "ssh", "diff"):
+        assert prefix + "secrets." + builder + "'" not in loaded
+    assert prefix + "secrets.builder'" in loaded  # the check itself sees the modules it looks for
