@@ -167,14 +167,14 @@ def measure_floor(runner, kube, namespace, size, repeat, vars_file):
     list_seconds, listed = kube.timed_list(namespace)
     if listed < size:  # the N Secrets, and the namespace's content-key Secret k8s_secret keeps
         raise RuntimeError("the floor's LIST found %d Secrets in %s, fewer than %d" % (listed, namespace, size))
-    common["load_1m_before"] = trivial["load_1m_before"]
-    listing = dict(common, tool="list", seconds=round(list_seconds, 4), cpu_seconds=0.0, peak_rss_mib=0.0, peak_tree_rss_mib=0.0)
+    listing = dict(common, tool="list", seconds=round(list_seconds, 4), cpu_seconds=0.0, peak_rss_mib=0.0, peak_tree_rss_mib=0.0,
+                   load_1m_before=trivial["load_1m_before"])
     floor = dict(trivial, **common)
     floor.update(tool="floor", seconds=round(trivial["seconds"] + list_seconds, 3))
     records = [dict(trivial, tool="trivial", **common), listing, floor]
     for tool, builder in LOWER_BOUNDS.items():
         record = _measure_play(runner, "%s-%d-r%d" % (tool, size, repeat), builder(vars_file))
-        record.update(common, tool=tool, load_1m_before=record["load_1m_before"])
+        record.update(common, tool=tool)
         records.append(record)
     for record in records:
         runner.records.append(record)
