@@ -11,18 +11,22 @@ STAMP := $(VENV)/.installed
 # The newest-ansible-core leg's virtualenv (Python 3.12), made by tools/core_legs.py.
 NEWEST_PY := .build/venv-core-newest/bin/python
 
-.PHONY: venv venv-newest sanity-newest integration-newest env-up env-down env-status demo test sanity ecosystem docs units integration bench clean
+.PHONY: lock venv venv-newest sanity-newest integration-newest env-up env-down env-status demo test sanity ecosystem docs units integration bench clean
 
-$(STAMP): requirements.txt requirements-dev.txt
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -r requirements-dev.txt
+# Every package pinned by constraints-dev.txt (tools/core_legs.py: `lock oldest` updates the pins).
+$(STAMP): requirements.txt requirements-dev.txt constraints-dev.txt tools/core_legs.py
+	$(PYTHON) tools/core_legs.py setup oldest
 	touch $(STAMP)
 
 venv: $(STAMP)
 
 venv-newest: venv
 	$(PY) tools/core_legs.py setup newest
+
+# Update the pins on purpose: each leg's requirements resolved afresh (the newest releases they allow).
+lock:
+	$(PYTHON) tools/core_legs.py lock oldest
+	$(PYTHON) tools/core_legs.py lock newest
 
 env-up: venv
 	$(PY) tools/cluster/localenv.py up
