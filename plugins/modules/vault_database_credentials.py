@@ -20,9 +20,14 @@ description:
   - Each later run looks the lease up and keeps it while it reaches past O(renew_before), renews it
     (C(sys/leases/renew)) when it no longer does, and issues new credentials when it cannot be renewed,
     has ended, or a renewal is capped by the role's max TTL. Keys other writers added to the Secret are kept.
-  - Replaced credentials are not revoked at once, since the consumers still use them. Their lease is recorded in
-    C(secretops.io/vault-replaced-leases) and returned as RV(replaced_lease_id); a later run with
-    O(revoke_replaced=true), after the consumers rolled out, revokes them (C(sys/leases/revoke)).
+  - Each lease it issues is recorded in a revocation record kept where tenants cannot write (O(ledger_namespace)) before the
+    Secret is written; the Secret's annotations only inform. Replaced credentials are not revoked at once, since the
+    consumers still use them; the record keeps them pending (RV(replaced_lease_id), RV(pending_revocation)), and a later
+    run with O(revoke_replaced=true) or O(state=revoked) revokes them (C(sys/leases/revoke)) - only leases the record
+    holds, only under this Secret's own C(<mount_point>/creds/<role>/), and only once no running Pod that uses the Secret
+    may still hold them (O(accept_revocation_in_use)).
+  - A lease in the Secret that the record does not hold (written by hand, by another tool, or by an older version of this
+    collection) is replaced by new credentials and never renewed or revoked here; it ends at its TTL.
   - Leases die with the token that made them. Credentials are issued only with a token the task was given
     (O(vault.auth_method=token)), best an orphan periodic token made for the purpose; a login token would be revoked when
     the task ends, and the credentials with it. A periodic token is renewed on every run (O(renew_token)).
@@ -73,8 +78,8 @@ options:
     type: raw
   revoke_replaced:
     description:
-      - Revoke the leases that earlier runs replaced (listed in C(secretops.io/vault-replaced-leases)) - run it after
-        the consumers rolled out with the new credentials. The lease this run replaces waits for the next such run.
+      - Revoke the leases that earlier runs replaced, once no running Pod may hold them (O(accept_revocation_in_use)). The
+        lease this run replaces waits for the next such run.
     type: bool
     default: false
   renew_token:
@@ -85,6 +90,7 @@ options:
     default: true
 extends_documentation_fragment:
   - secretops.provisioning.vault_dict
+  - secretops.provisioning.revocation
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_k8s
@@ -125,7 +131,7 @@ EXAMPLES = r"""
     name: shop-db
     namespace: shop
     role: shop-app
-    revoke_replaced: true
+    state: revoked
     vault:
       token: "{{ shop_db_lease_token }}"
 
@@ -203,11 +209,28 @@ pending_revocation:
   elements: str
   sample: []
 revoked_lease_ids:
-  description: Leases this run revoked (O(revoke_replaced)).
+  description: Leases this run revoked (O(revoke_replaced), O(state=revoked)).
   returned: for dynamic roles
   type: list
   elements: str
   sample: []
+revocation_held:
+  description: Replaced leases kept because running Pods may still hold them (see O(accept_revocation_in_use)).
+  returned: for dynamic roles
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The lease id.
+      type: str
+    replaced_at:
+      description: When the Secret got the credentials that replaced it (API server time).
+      type: str
+    holders:
+      description: The Pods that started before then and use the Secret, with their controllers.
+      type: list
+      elements: str
+  sample: [{"id": "database/creds/shop-app/9c1d", "replaced_at": "2026-12-07T10:00:00Z", "holders": ["Pod/shop-1 (ReplicaSet/shop-5d)"]}]
 token_renewed:
   description: Whether the task's periodic token was renewed.
   returned: for dynamic roles
@@ -235,6 +258,7 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import options as revocation_options
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_credentials, leases
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
@@ -243,7 +267,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.optio
 def deliver(module):
     params = module.params
     spec = dict((name, params[name]) for name in ("name", "namespace", "type", "mapping", "mount_point", "role", "role_type", "ttl",
-                                                  "revoke_replaced", "renew_token"))
+                                                  "revoke_replaced", "renew_token") + revocation_options.NAMES)
     spec["mapping"] = dict((str(key), str(value)) for key, value in (spec["mapping"] or {}).items())
     spec["renew_before"] = leases.parse_renew_before(params["renew_before"])
     with vault_session(vault_params(params["vault"] or {})) as vault, k8s_session(connection_params(params)) as k8s:
@@ -272,6 +296,7 @@ def main():
         renew_token=dict(type="bool", default=True, no_log=False),
         vault=dict(type="dict", default={}, apply_defaults=True, options=vault_argument_spec()),
     )
+    spec.update(revocation_options.argument_spec())
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     run(module, lambda: deliver(module))
 

@@ -24,9 +24,13 @@ description:
     C(secretops.io/pki-issued-by)). None of them is derived from the key.
   - The key goes from Vault's answer into the Secret and nowhere else - not into results, diffs, errors or annotations.
     Before the Secret is written, the key is checked against the certificate and the chain order is checked.
-  - With O(revoke_replaced), the certificate a re-issue replaced is revoked (C(<mount_point>/revoke)) after the Secret
-    holds the new one. Its serial stays on the Secret (C(secretops.io/pki-replaced-serial)), so a run that stopped before
-    revoking it is finished by the next run. Revoke only once every consumer uses the new certificate.
+  - Each certificate it issues is recorded in a revocation record kept where tenants cannot write (O(ledger_namespace)) before
+    the Secret is written. With O(revoke_replaced) (or O(state=revoked), which issues nothing), the certificates re-issues
+    replaced are revoked (C(<mount_point>/revoke)) - only those the record holds, only when Vault's copy carries exactly
+    the names they were issued for, and only once no running Pod that uses the Secret may still hold them
+    (O(accept_revocation_in_use)). What is held back stays pending, and a later run revokes it.
+  - A certificate in the Secret that the record does not hold (put there by hand, by another tool, or by an older version of
+    this collection) is re-issued over and never revoked here.
   - Keys other writers added to the Secret are kept. A concurrent update (HTTP 409) is retried on the fresh object.
 options:
   name:
@@ -77,13 +81,14 @@ options:
     default: false
   revoke_replaced:
     description:
-      - Whether to revoke the certificate a re-issue replaced, once the Secret holds the new one. Needs a role that stores
-        certificates (O(secretops.provisioning.vault_pki_role#module:no_store=false), the default).
-      - A revocation that fails is a warning; the new certificate stays in place.
+      - Whether to revoke the certificates re-issues replaced (this run's and earlier runs' pending ones) once no running Pod
+        may hold them (O(accept_revocation_in_use)). Needs a role that stores certificates
+        (O(secretops.provisioning.vault_pki_role#module:no_store=false), the default).
     type: bool
     default: false
 extends_documentation_fragment:
   - secretops.provisioning.vault_dict
+  - secretops.provisioning.revocation
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_k8s
@@ -111,7 +116,20 @@ EXAMPLES = r"""
     ttl: 72h
     renew_before: 33%
     include_ca: true
-    revoke_replaced: true
+    vault:
+      url: https://vault.example.com:8200
+      auth_method: kubernetes
+      auth_role: provisioner
+
+- name: After the consumers rolled out, revoke the certificates the Secret no longer holds
+  secretops.provisioning.vault_pki_certificate:
+    name: shop-tls
+    namespace: shop
+    mount_point: pki_int
+    role: shop-web
+    common_name: shop.example.com
+    alt_names: [www.shop.example.com]
+    state: revoked
     vault:
       url: https://vault.example.com:8200
       auth_method: kubernetes
@@ -165,10 +183,39 @@ replaced_serial:
   type: str
   sample: "14:18:0a:50:dd:c3:31:7e"
 revoked_serial:
-  description: Serial of the replaced certificate that was revoked.
-  returned: when O(revoke_replaced) revoked one
+  description: Serial of the (last) replaced certificate this run revoked; RV(revoked_serials) lists them all.
+  returned: when the run revoked one
   type: str
   sample: "14:18:0a:50:dd:c3:31:7e"
+revoked_serials:
+  description: Serials of the replaced certificates this run revoked.
+  returned: always
+  type: list
+  elements: str
+  sample: ["14:18:0a:50:dd:c3:31:7e"]
+pending_revocation:
+  description: Serials of replaced certificates still waiting for revocation (the revocation record's, never the Secret's).
+  returned: always
+  type: list
+  elements: str
+  sample: []
+revocation_held:
+  description: Replaced certificates kept because running Pods may still hold them (see O(accept_revocation_in_use)).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The serial.
+      type: str
+    replaced_at:
+      description: When the Secret got the certificate that replaced it (API server time).
+      type: str
+    holders:
+      description: The Pods that started before then and use the Secret, with their controllers.
+      type: list
+      elements: str
+  sample: [{"id": "14:18:0a:50:dd:c3:31:7e", "replaced_at": "2026-12-07T10:00:00Z", "holders": ["Pod/web-0 (StatefulSet/web)"]}]
 ca_changed:
   description: Whether C(ca.crt) was added or removed without re-issuing (O(include_ca) changed).
   returned: when O(include_ca) differed from the Secret
@@ -181,12 +228,13 @@ from ansible.module_utils.basic import AnsibleModule
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
+from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import options as revocation_options
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import options
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_delivery import ensure_certificate
 
 REQUEST_OPTIONS = ("name", "namespace", "mount_point", "role", "common_name", "alt_names", "ip_sans", "ttl", "renew_before",
-                   "include_ca", "revoke_replaced")
+                   "include_ca", "revoke_replaced") + revocation_options.NAMES
 
 
 def apply(module):
@@ -215,6 +263,7 @@ def main():
         revoke_replaced={"type": "bool", "default": False},
         vault={"type": "dict", "default": {}, "apply_defaults": True, "options": vault_argument_spec()},
     )
+    spec.update(revocation_options.argument_spec())
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
     run(module, lambda: apply(module))
 

@@ -59,6 +59,15 @@ def _is_conflict(error):
     return error.details.get("status") == 409
 
 
+def write_time(written, field_manager):
+    """The API server's time of ``field_manager``'s last write to the object ``written`` (text, whole
+    seconds), or None when the object records none."""
+    metadata = (written or {}).get("metadata") or {}
+    times = [entry.get("time") for entry in metadata.get("managedFields") or []
+             if entry.get("manager") == field_manager and entry.get("time")]
+    return max(times) if times else None
+
+
 def _ref(meta):
     return {"namespace": meta["namespace"], "name": meta["name"]}
 
@@ -124,7 +133,8 @@ class SecretService(object):
 
     def update_keys(self, namespace, name, secret_type, data, annotations, managed_keys, check_mode=False, before_write=None,
                     attempts=CONFLICT_ATTEMPTS, listed=NOT_LISTED):
-        """Make the Secret hold ``data`` (key -> base64) and ``annotations``; return ``{changed, created, attempts}``.
+        """Make the Secret hold ``data`` (key -> base64) and ``annotations``; return ``{changed, created, attempts}``,
+        and ``written_at`` (the API server's time of the write, ``write_time``) when it wrote.
 
         Keys in ``managed_keys`` that ``data`` no longer has are removed; every other key stays
         (another writer owns it). A ``kubectl apply`` last-applied annotation is removed. Each attempt reads the Secret and writes at that
@@ -158,11 +168,12 @@ class SecretService(object):
             if before_write:
                 before_write(attempt)
             try:
-                self._call(action, method, path, {"namespace": namespace, "name": name}, {"fieldManager": self.field_manager}, body)
+                written = self._call(action, method, path, {"namespace": namespace, "name": name}, {"fieldManager": self.field_manager}, body)
             except SecretOpsError as error:
                 if not _is_conflict(error):  # 409: created or changed concurrently since the read
                     raise
                 continue
+            outcome["written_at"] = write_time(written, self.field_manager)
             return outcome
         raise SecretOpsError("cannot update Secret %s: it changed concurrently %d times in a row; find the other writer and retry"
                              % (ref, attempts), status=409)

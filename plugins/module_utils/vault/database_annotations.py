@@ -11,7 +11,10 @@ credentials: the path (``<mount>/static-creds/<role>``) and when Vault last rota
 
 A lease id is not a secret in Vault's model: it grants nothing (the credentials it names are in
 the Secret's data), Vault prints it with every read, and the audit log does not hash it. It names
-the role and the lease, which anyone who may read this Secret learns from the data anyway.
+the role and the lease, which anyone who may read this Secret learns from the data anyway. It is
+a revocation handle, though, and anyone who may edit the Secret can change these annotations: they
+inform, and decide nothing. What is renewed and revoked comes from the revocation record
+(``revocation/record.py``), kept where tenants cannot write.
 Pure: no I/O.
 """
 
@@ -60,11 +63,3 @@ def read_record(secret):
 def split_leases(text):
     return [item.strip() for item in (text or "").split(",") if item.strip()]
 
-
-def replaced_after(pending, replaced_now, current_lease_id):
-    """The leases still waiting for revocation: ``pending`` then ``replaced_now``, once each, never the current one."""
-    result = []
-    for lease_id in list(pending) + list(replaced_now):
-        if lease_id and lease_id != current_lease_id and lease_id not in result:
-            result.append(lease_id)
-    return result

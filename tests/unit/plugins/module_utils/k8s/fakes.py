@@ -1,4 +1,5 @@
-"""A small fake of ``K8sClient.request``: an in-memory API server holding Secrets and ServiceAccounts.
+"""A small fake of ``K8sClient.request``: an in-memory API server holding Secrets and ServiceAccounts,
+and serving a list of Pods (``pods``, read-only).
 
 Only ``request`` is replaced, and its errors are made by the real ``api_error``, so callers see
 what they see from the API server: ``SecretOpsError`` with ``status`` 404, 409 or whatever a test
@@ -16,6 +17,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client 
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import (
     APPLY_PATCH, JSON_PATCH, SECRET, SECRETS, SERVICE_ACCOUNT,
 )
+from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.service import PODS
 
 
 class FakeApiServer(K8sClient):
@@ -27,6 +29,7 @@ class FakeApiServer(K8sClient):
         for secret in secrets:
             self._store(copy.deepcopy(secret))
         self.service_accounts = set(kwargs.get("service_accounts") or ())
+        self.pods = list(kwargs.get("pods") or ())
         self.failures = {}
         self.calls = []
 
@@ -55,6 +58,8 @@ class FakeApiServer(K8sClient):
             if (namespace, name) not in self.service_accounts:
                 raise self._fail(404, action)
             return {"kind": "ServiceAccount", "metadata": {"namespace": namespace, "name": name}}
+        if path == PODS and method == "GET":
+            return {"items": [copy.deepcopy(pod) for pod in self.pods if pod["metadata"]["namespace"] == namespace], "metadata": {}}
         if path == SECRETS and method == "GET":
             items = [copy.deepcopy(secret) for (where, _name), secret in sorted(self.secrets.items()) if where == namespace]
             return {"items": items, "metadata": {}}

@@ -27,11 +27,6 @@ def test_nothing_pending_is_an_empty_annotation_and_no_secret_is_no_record():
     assert records.read_record({})["lease_id"] is None
 
 
-def test_replaced_leases_keep_their_order_once_each_and_never_the_current_one():
-    assert records.replaced_after(["a", "b"], ["c", "a"], "b") == ["a", "c"]
-    assert records.replaced_after([], [None], "x") == []
-
-
 def test_static_annotations():
     assert records.static_annotations("database/static-creds/r", "2026-11-24T00:00:00.5Z") == {
         "secretops.io/vault-path": "database/static-creds/r", "secretops.io/vault-last-rotation": "2026-11-24T00:00:00.5Z"}

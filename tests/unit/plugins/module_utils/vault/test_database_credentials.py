@@ -7,6 +7,8 @@ import datetime
 import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import record as revocation_record
+from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import Ledger
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_annotations as records
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_credentials, leases
 
@@ -42,6 +44,31 @@ def vault_with(lease_ttl=None, answers=None):
     return FakeVaultApi(scripted)
 
 
+def recorded(server, current=CREDS + "/old", pending=()):
+    """Write the revocation record the automation would have kept: ``current`` issued for the Secret,
+    ``pending`` as ``(lease id, replaced_at)`` pairs."""
+    book = revocation_record.empty("shop", "db")
+    if current:
+        book["current"] = revocation_record.credential(current, CREDS)
+    book["pending"] = [dict(revocation_record.credential(lease_id, CREDS), replaced_at=at) for lease_id, at in pending]
+    ledger = Ledger(server)
+    ledger.read("shop", "db")
+    ledger.write(book)
+    server.calls = []
+    return server
+
+
+def record_of(server):
+    return Ledger(server).read("shop", "db")
+
+
+def pod(name, created, uses="db", phase="Running"):
+    env = [{"name": "PW", "valueFrom": {"secretKeyRef": {"name": uses, "key": "password"}}}]
+    return {"metadata": {"name": name, "namespace": "shop", "creationTimestamp": created,
+                         "ownerReferences": [{"kind": "ReplicaSet", "name": "app-1", "controller": True}]},
+            "spec": {"containers": [{"name": "app", "env": env}]}, "status": {"phase": phase}}
+
+
 def annotations(server):
     return server.secrets[("shop", "db")]["metadata"]["annotations"]
 
@@ -64,7 +91,7 @@ def test_check_mode_issues_nothing_and_writes_no_secret():
 
 
 def test_a_lease_that_reaches_past_renew_before_is_kept_without_any_write():
-    vault, server = vault_with(lease_ttl=3000), FakeApiServer(secret())
+    vault, server = vault_with(lease_ttl=3000), recorded(FakeApiServer(secret()))
     result = database_credentials.deliver_dynamic(vault, server, spec(), now=NOW)
     assert result["action"] == "keep" and not result["changed"] and server.writes() == []
     assert [entry[1] for entry in vault.writes()] == ["sys/leases/lookup"]
@@ -72,16 +99,18 @@ def test_a_lease_that_reaches_past_renew_before_is_kept_without_any_write():
 
 def test_a_renewal_capped_by_the_max_ttl_re_issues_and_keeps_the_old_lease_for_later_revocation():
     vault = vault_with(lease_ttl=600, answers={("POST", "sys/leases/renew"): {"lease_duration": 700}})
-    server = FakeApiServer(secret())
+    server = recorded(FakeApiServer(secret()))
     result = database_credentials.deliver_dynamic(vault, server, spec(), now=NOW)
     assert result["action"] == "issue" and result["replaced_lease_id"] == CREDS + "/old"
     assert annotations(server)[records.REPLACED_LEASES] == CREDS + "/old"
+    assert revocation_record.pending_ids(record_of(server)) == [CREDS + "/old"] and result["pending_revocation"] == [CREDS + "/old"]
+    assert record_of(server)["current"]["id"] == CREDS + "/new" and record_of(server)["issued"] == []
     assert ("POST", "sys/leases/revoke", {"lease_id": CREDS + "/old", "sync": True}) not in vault.sent
 
 
 def test_a_full_renewal_moves_the_lease_end_only():
     vault = vault_with(lease_ttl=600, answers={("POST", "sys/leases/renew"): {"lease_duration": 3600}})
-    server = FakeApiServer(secret())
+    server = recorded(FakeApiServer(secret()))
     result = database_credentials.deliver_dynamic(vault, server, spec(), now=NOW)
     assert result["action"] == "renew" and result["lease_id"] == CREDS + "/old" and ("GET", CREDS, None) not in vault.sent
     assert annotations(server)[records.LEASE_END] == "2026-11-24T01:00:00Z"
@@ -89,14 +118,119 @@ def test_a_full_renewal_moves_the_lease_end_only():
 
 
 def test_revoke_replaced_revokes_earlier_replacements_then_clears_them():
-    vault, server = vault_with(lease_ttl=3000), FakeApiServer(secret(replaced=[CREDS + "/older"]))
+    vault = vault_with(lease_ttl=3000)
+    server = recorded(FakeApiServer(secret(replaced=[CREDS + "/older"])), pending=[(CREDS + "/older", "2026-11-23T23:00:00Z")])
     checked = database_credentials.deliver_dynamic(vault, server, spec(revoke_replaced=True), check_mode=True, now=NOW)
     assert checked["revoked_lease_ids"] == [CREDS + "/older"] and server.writes() == []
     assert ("POST", "sys/leases/revoke", {"lease_id": CREDS + "/older", "sync": True}) not in vault.sent
     result = database_credentials.deliver_dynamic(vault, server, spec(revoke_replaced=True), now=NOW)
     assert result["changed"] and result["revoked_lease_ids"] == [CREDS + "/older"] and result["pending_revocation"] == []
     assert ("POST", "sys/leases/revoke", {"lease_id": CREDS + "/older", "sync": True}) in vault.sent
-    assert annotations(server)[records.REPLACED_LEASES] == ""
+    assert annotations(server)[records.REPLACED_LEASES] == "" and record_of(server)["pending"] == []
+
+
+def test_a_lease_planted_in_the_annotations_is_never_revoked():
+    """Anyone who may edit the Secret can write its annotations: another team's lease id planted there is not revoked."""
+    victim = "database/creds/other-team/victim"
+    vault = vault_with(lease_ttl=3000)
+    server = recorded(FakeApiServer(secret(replaced=[victim, CREDS + "/planted"])))
+    result = database_credentials.deliver_dynamic(vault, server, spec(revoke_replaced=True), now=NOW)
+    assert result["revoked_lease_ids"] == [] and not any(path.startswith("sys/leases/revoke") for _m, path, _d in vault.writes())
+
+
+def test_a_lease_the_record_does_not_hold_is_replaced_and_never_revoked():
+    """A lease id planted as the Secret's own lease (or left by an older version) is not adopted: new credentials are issued,
+    and the planted lease never becomes a revocation target."""
+    victim = CREDS + "/someone-elses"
+    vault = vault_with(lease_ttl=3000)
+    server = FakeApiServer(secret(lease_id=victim))
+    result = database_credentials.deliver_dynamic(vault, server, spec(), now=NOW)
+    assert result["action"] == "issue" and "not the one this collection recorded" in result["reason"]
+    assert result["replaced_lease_id"] is None and record_of(server)["pending"] == []
+    again = database_credentials.deliver_dynamic(vault, server, spec(revoke_replaced=True), now=NOW)
+    assert again["revoked_lease_ids"] == [] and ("POST", "sys/leases/revoke", {"lease_id": victim, "sync": True}) not in vault.sent
+
+
+def test_a_replaced_lease_is_held_while_a_pod_started_before_the_write_uses_the_secret():
+    replaced_at = "2026-11-23T23:00:00Z"
+    old_pod, new_pod = pod("app-old", "2026-11-23T22:00:00Z"), pod("app-new", "2026-11-23T23:00:05Z")
+    vault = vault_with(lease_ttl=3000)
+    server = recorded(FakeApiServer(secret(), pods=[old_pod, new_pod]), pending=[(CREDS + "/older", replaced_at)])
+    result = database_credentials.deliver_dynamic(vault, server, spec(state="revoked"), now=NOW)
+    assert result["revoked_lease_ids"] == [] and result["pending_revocation"] == [CREDS + "/older"]
+    assert result["revocation_held"] == [{"id": CREDS + "/older", "replaced_at": replaced_at, "holders": ["Pod/app-old (ReplicaSet/app-1)"]}]
+    assert "Pod/app-old" in result["warnings"][0] and not [entry for entry in vault.writes() if "revoke" in entry[1]]
+    accepted = database_credentials.deliver_dynamic(vault, server, spec(state="revoked", accept_revocation_in_use=True), now=NOW)
+    assert accepted["revoked_lease_ids"] == [CREDS + "/older"] and record_of(server)["pending"] == []
+
+
+def test_finished_pods_pods_of_other_secrets_and_pods_started_after_the_write_hold_nothing():
+    pods = [pod("done", "2026-11-23T22:00:00Z", phase="Succeeded"), pod("other", "2026-11-23T22:00:00Z", uses="other"),
+            pod("fresh", "2026-11-23T23:00:01Z")]
+    vault = vault_with(lease_ttl=3000)
+    server = recorded(FakeApiServer(secret(), pods=pods), pending=[(CREDS + "/older", "2026-11-23T23:00:00Z")])
+    result = database_credentials.deliver_dynamic(vault, server, spec(state="revoked"), now=NOW)
+    assert result["revoked_lease_ids"] == [CREDS + "/older"]
+
+
+def test_state_revoked_issues_renews_and_writes_no_secret():
+    vault = vault_with(lease_ttl=10)  # due for renewal: a present run would renew or re-issue
+    server = recorded(FakeApiServer(secret()))
+    result = database_credentials.deliver_dynamic(vault, server, spec(state="revoked"), now=NOW)
+    assert not result["changed"] and result["action"] == "keep"
+    assert vault.writes() == [] and server.writes() == []
+
+
+def test_a_run_killed_between_issuing_and_writing_the_secret_leaves_the_lease_for_the_next_run_to_revoke():
+    vault = vault_with(lease_ttl=600, answers={("POST", "sys/leases/renew"): {"lease_duration": 700}})
+    server = recorded(FakeApiServer(secret()))
+
+    class Killed(BaseException):
+        pass
+
+    def killed(*_args, **_kwargs):
+        raise Killed()
+    original = server.request
+
+    def request(method, path, **kwargs):
+        if method == "PUT" and (kwargs.get("path_params") or {}).get("namespace") == "shop":
+            killed()
+        return original(method, path, **kwargs)
+    server.request = request
+    with pytest.raises(Killed):
+        database_credentials.deliver_dynamic(vault, server, spec(), now=NOW)
+    server.request = original
+    assert record_of(server)["issued"][0]["id"] == CREDS + "/new"
+    assert annotations(server)[records.LEASE_ID] == CREDS + "/old"
+    vault.answers[("POST", "sys/leases/renew")] = {"lease_duration": 3600}
+    again = database_credentials.deliver_dynamic(vault, server, spec(revoke_replaced=True), now=NOW)
+    assert again["revoked_lease_ids"] == [CREDS + "/new"] and again["action"] == "renew"
+    assert "stopped before writing it to the Secret" in again["warnings"][0]
+
+
+def test_a_run_killed_after_writing_the_secret_and_before_recording_it_is_recorded_by_the_next_run():
+    server = recorded(FakeApiServer(secret(lease_id=CREDS + "/new")))
+    book = record_of(server)
+    book = revocation_record.note_issued(book, revocation_record.credential(CREDS + "/new", CREDS))
+    ledger = Ledger(server)
+    ledger.read("shop", "db")
+    ledger.write(book)
+    vault = vault_with(lease_ttl=3000)
+    result = database_credentials.deliver_dynamic(vault, server, spec(), now=NOW)
+    assert result["action"] == "keep" and record_of(server)["current"]["id"] == CREDS + "/new"
+    assert record_of(server)["pending"] == [dict(revocation_record.credential(CREDS + "/old", CREDS), replaced_at="2026-11-24T00:00:00Z")]
+
+
+def test_a_recorded_lease_outside_the_secrets_own_role_is_refused():
+    server = recorded(FakeApiServer(secret()), pending=[("database/creds/other/x", "2026-11-23T23:00:00Z")])
+    book = record_of(server)
+    book["pending"][0]["source"] = CREDS  # a record whose lease does not lie under its own source
+    ledger = Ledger(server)
+    ledger.read("shop", "db")
+    ledger.write(book)
+    vault = vault_with(lease_ttl=3000)
+    result = database_credentials.deliver_dynamic(vault, server, spec(state="revoked"), now=NOW)
+    assert result["revoked_lease_ids"] == [] and "is not a lease of" in result["warnings"][0]
 
 
 def test_a_login_token_is_refused_before_anything_is_issued():
@@ -150,7 +284,7 @@ def test_static_credentials_report_a_rotation_since_the_last_sync():
 
 
 def test_check_mode_reports_a_renewal_as_a_change_and_renews_nothing():
-    vault, server = vault_with(lease_ttl=600), FakeApiServer(secret())
+    vault, server = vault_with(lease_ttl=600), recorded(FakeApiServer(secret()))
     result = database_credentials.deliver_dynamic(vault, server, spec(), check_mode=True, now=NOW)
     assert result["changed"] and result["action"] == "renew" and "would renew" in result["reason"]
     assert [entry[1] for entry in vault.writes()] == ["sys/leases/lookup"] and server.writes() == []
@@ -158,7 +292,7 @@ def test_check_mode_reports_a_renewal_as_a_change_and_renews_nothing():
 
 def test_a_lease_vault_no_longer_has_is_re_issued_and_not_queued_for_revocation():
     gone = SecretOpsError("Vault rejected look up lease: invalid lease", status=400)
-    vault, server = vault_with(answers={("POST", "sys/leases/lookup"): gone}), FakeApiServer(secret())
+    vault, server = vault_with(answers={("POST", "sys/leases/lookup"): gone}), recorded(FakeApiServer(secret()))
     result = database_credentials.deliver_dynamic(vault, server, spec(), now=NOW)
     assert result["action"] == "issue" and result["reason"] == leases.GONE
     assert result["replaced_lease_id"] is None and result["pending_revocation"] == []

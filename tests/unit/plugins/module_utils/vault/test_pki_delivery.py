@@ -78,6 +78,7 @@ def test_window_re_issues_and_revokes_the_replaced_serial():
     other = load_pki()
     vault.answers[ISSUE] = {"data": dict(_issued()["data"], certificate=other.leaf_pem, private_key=other.key_pem,
                                          ca_chain=[pki._pem(other.intermediate), pki._pem(other.root)], issuing_ca=None)}
+    vault.answers[("GET", "pki/cert/" + first["serial"])] = {"data": {"certificate": MATERIAL.leaf_pem}}
     replaced = ensure_certificate(vault, k8s, _request(revoke_replaced=True, common_name="api.example.com"), now=_now())
     assert replaced["reason"] == "the request changed (mount, role, names or TTL)"
     assert replaced["replaced_serial"] == first["serial"] and replaced["revoked_serial"] == first["serial"]
@@ -86,26 +87,115 @@ def test_window_re_issues_and_revokes_the_replaced_serial():
     assert annotations[pki.REPLACED_SERIAL_ANNOTATION] == first["serial"]
 
 
+def _replace(vault, k8s, **changes):
+    """Issue the test leaf, then another certificate over it (pending revocation, no Pods); return the first result."""
+    first = ensure_certificate(vault, k8s, _request(), now=_now())
+    other = load_pki()
+    vault.answers[ISSUE] = {"data": dict(_issued()["data"], certificate=other.leaf_pem, private_key=other.key_pem,
+                                         ca_chain=[pki._pem(other.intermediate), pki._pem(other.root)], issuing_ca=None)}
+    ensure_certificate(vault, k8s, _request(ttl="2h", **changes), now=_now())
+    return first
+
+
 def test_a_pending_revocation_is_finished_by_the_next_run():
     vault, k8s = FakeVaultApi({ISSUE: _issued()}), FakeApiServer()
-    ensure_certificate(vault, k8s, _request(), now=_now())
-    k8s.secrets[("shop", "web-tls")]["metadata"]["annotations"][pki.REPLACED_SERIAL_ANNOTATION] = "0a:0b"
-    vault.answers[("GET", "pki/cert/0a:0b")] = {"data": {"certificate": "PEM", "revocation_time": 0}}
-    result = ensure_certificate(vault, k8s, _request(revoke_replaced=True), now=_now())
-    assert result["changed"] is True and result["revoked_serial"] == "0a:0b" and result["reason"] is None
-    assert vault.sent[-1] == ("POST", "pki/revoke", {"serial_number": "0a:0b"})
-    vault.answers[("GET", "pki/cert/0a:0b")] = {"data": {"certificate": "PEM", "revocation_time": 1795476187}}
-    assert ensure_certificate(vault, k8s, _request(revoke_replaced=True), now=_now())["changed"] is False
+    first = _replace(vault, k8s)
+    vault.answers[("GET", "pki/cert/" + first["serial"])] = {"data": {"certificate": MATERIAL.leaf_pem, "revocation_time": 0}}
+    result = ensure_certificate(vault, k8s, _request(ttl="2h", revoke_replaced=True), now=_now())
+    assert result["changed"] is True and result["revoked_serials"] == [first["serial"]] and result["reason"] is None
+    assert vault.sent[-1] == ("POST", "pki/revoke", {"serial_number": first["serial"]}) and result["pending_revocation"] == []
+    assert ensure_certificate(vault, k8s, _request(ttl="2h", revoke_replaced=True), now=_now())["changed"] is False
 
 
-def test_a_failed_revocation_is_a_warning():
+def test_a_serial_planted_in_the_annotations_is_never_revoked():
+    """Anyone who may edit the Secret can write its annotations; another team's serial (public in any handshake) planted
+    there must not be revoked."""
     vault, k8s = FakeVaultApi({ISSUE: _issued()}), FakeApiServer()
     ensure_certificate(vault, k8s, _request(), now=_now())
     k8s.secrets[("shop", "web-tls")]["metadata"]["annotations"][pki.REPLACED_SERIAL_ANNOTATION] = "0a:0b"
-    vault.answers[("GET", "pki/cert/0a:0b")] = {"data": {"certificate": "PEM", "revocation_time": 0}}
-    vault.answers[("POST", "pki/revoke")] = SecretOpsError("Vault rejected revoke: certificate expired", status=400)
+    vault.answers[("GET", "pki/cert/0a:0b")] = {"data": {"certificate": MATERIAL.leaf_pem, "revocation_time": 0}}
     result = ensure_certificate(vault, k8s, _request(revoke_replaced=True), now=_now())
-    assert "revoked_serial" not in result and "0a:0b was not revoked" in result["warnings"][0]
+    assert result["revoked_serials"] == [] and ("POST", "pki/revoke") not in [entry[:2] for entry in vault.sent]
+
+
+def test_a_certificate_planted_in_the_secret_is_re_issued_over_and_never_revoked():
+    """A tenant who swaps tls.crt for another team's certificate gets a new one issued; the planted one is not a target."""
+    victim = load_pki()
+    vault, k8s = FakeVaultApi({ISSUE: _issued()}), FakeApiServer()
+    ensure_certificate(vault, k8s, _request(), now=_now())
+    k8s.secrets[("shop", "web-tls")]["data"]["tls.crt"] = base64.b64encode(victim.leaf_pem.encode()).decode()
+    victim_serial = pki.vault_serial(victim.leaf.serial_number)
+    vault.answers[("GET", "pki/cert/" + victim_serial)] = {"data": {"certificate": victim.leaf_pem}}
+    result = ensure_certificate(vault, k8s, _request(revoke_replaced=True), now=_now())
+    assert result["issued"] is True and "not one this collection recorded" in result["reason"]
+    assert victim_serial not in result["revoked_serials"] + result["pending_revocation"]
+    assert ("POST", "pki/revoke", {"serial_number": victim_serial}) not in vault.sent
+
+
+def test_a_recorded_serial_whose_certificate_carries_other_names_is_refused():
+    vault, k8s = FakeVaultApi({ISSUE: _issued()}), FakeApiServer()
+    first = _replace(vault, k8s)
+    vault.answers[("GET", "pki/cert/" + first["serial"])] = {"data": {"certificate": load_pki().soon_pem}}
+    result = ensure_certificate(vault, k8s, _request(ttl="2h", state="revoked"), now=_now())
+    assert result["revoked_serials"] == [] and "does not carry the names it was issued for" in result["warnings"][0]
+    assert ("POST", "pki/revoke") not in [entry[:2] for entry in vault.sent]
+
+
+def test_a_replaced_certificate_is_held_while_a_pod_that_started_before_the_write_uses_it():
+    vault, k8s = FakeVaultApi({ISSUE: _issued()}), FakeApiServer()
+    first = _replace(vault, k8s)
+    vault.answers[("GET", "pki/cert/" + first["serial"])] = {"data": {"certificate": MATERIAL.leaf_pem}}
+    k8s.pods = [{"metadata": {"name": "web-0", "namespace": "shop", "creationTimestamp": "2000-01-01T00:00:00Z"},
+                 "spec": {"volumes": [{"name": "tls", "secret": {"secretName": "web-tls"}}]}, "status": {"phase": "Running"}}]
+    result = ensure_certificate(vault, k8s, _request(ttl="2h", state="revoked"), now=_now())
+    assert result["revoked_serials"] == [] and result["revocation_held"][0]["holders"] == ["Pod/web-0"]
+    assert result["pending_revocation"] == [first["serial"]] and vault.sent[-1][0] == "GET"
+    accepted = ensure_certificate(vault, k8s, _request(ttl="2h", state="revoked", accept_revocation_in_use=True), now=_now())
+    assert accepted["revoked_serials"] == [first["serial"]]
+
+
+def test_state_revoked_never_issues_even_when_the_certificate_is_due():
+    vault, k8s = FakeVaultApi({ISSUE: _issued()}), FakeApiServer()
+    ensure_certificate(vault, k8s, _request(), now=_now())
+    later = pki.certificate_facts(MATERIAL.leaf)["not_after"] - datetime.timedelta(days=1)
+    result = ensure_certificate(vault, k8s, _request(state="revoked"), now=later)
+    assert result["issued"] is False and [entry[1] for entry in vault.sent].count("pki/issue/web") == 1
+
+
+def test_renew_before_at_least_the_ttl_is_refused_naming_both():
+    with pytest.raises(SecretOpsError, match=r"renew_before \(2h\) is not shorter than ttl \(1h\)"):
+        ensure_certificate(FakeVaultApi(), FakeApiServer(), _request(renew_before="2h"), now=_now())
+
+
+def test_a_certificate_due_for_its_whole_life_is_refused_rather_than_re_issued_every_run():
+    vault, k8s = FakeVaultApi({ISSUE: _issued()}), FakeApiServer()
+    ensure_certificate(vault, k8s, _request(ttl=None, renew_before="24h"), now=_now())
+    with pytest.raises(SecretOpsError, match="not shorter than the certificate's lifetime"):
+        ensure_certificate(vault, k8s, _request(ttl=None, renew_before="%dh" % (400 * 24)), now=_now())
+
+
+def test_a_leased_certificate_is_refused_with_a_login_token():
+    vault = FakeVaultApi({ISSUE: _issued(), ("GET", "pki/roles/web"): {"data": {"generate_lease": True}}})
+    vault.revoke_on_close = True
+    with pytest.raises(SecretOpsError, match="generate_lease"):
+        ensure_certificate(vault, FakeApiServer(), _request(), now=_now())
+    assert ISSUE not in [entry[:2] for entry in vault.sent]
+    unreadable = FakeVaultApi({ISSUE: dict(_issued(), lease_id="pki/issue/web/abc")})
+    unreadable.revoke_on_close = True
+    k8s = FakeApiServer()
+    with pytest.raises(SecretOpsError, match="generate_lease"):
+        ensure_certificate(unreadable, k8s, _request(), now=_now())
+    assert ("shop", "web-tls") not in k8s.secrets
+
+
+def test_a_failed_revocation_is_a_warning_and_stays_pending():
+    vault, k8s = FakeVaultApi({ISSUE: _issued()}), FakeApiServer()
+    first = _replace(vault, k8s)
+    vault.answers[("GET", "pki/cert/" + first["serial"])] = {"data": {"certificate": MATERIAL.leaf_pem, "revocation_time": 0}}
+    vault.answers[("POST", "pki/revoke")] = SecretOpsError("Vault rejected revoke: certificate expired", status=400)
+    result = ensure_certificate(vault, k8s, _request(ttl="2h", revoke_replaced=True), now=_now())
+    assert "revoked_serial" not in result and "was not revoked (a later run tries again)" in result["warnings"][0]
+    assert result["pending_revocation"] == [first["serial"]]
 
 
 def test_check_mode_never_issues_or_writes():
