@@ -6,7 +6,9 @@ and database credentials (lease ids, lease ends), and whether what they replaced
 
 Built from whitelisted fields of the vault_pki_certificate and vault_database_credentials results
 (neither returns a key or a password), so no value can reach the report. The replaced certificate
-or lease is revoked only after every rollout was healthy: otherwise the entry says it is still valid.
+or lease is revoked only after every rollout was healthy, and only once no running Pod may hold it:
+otherwise the entry says it is still valid, and which Pods hold it. The entry names what the
+revocation step actually revoked (``revoked_serials``, ``revoked_lease_ids``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -55,20 +57,32 @@ def _entry(result):
     return entry
 
 
+def _revoked_ids(revocation):
+    return list(revocation.get("revoked_serials") or revocation.get("revoked_lease_ids") or
+                ([revocation["revoked_serial"]] if revocation.get("revoked_serial") else []))
+
+
 def _revocation(entry, revocation):
     """What became of the certificate or leases ``entry`` replaced, after the revocation run (None: none ran)."""
     if revocation is None:
         return NOT_REVOKED % ("certificate keeps working" if entry["source"] == "pki" else "credentials keep working")
     if revocation.get("failed"):
         return "revocation failed: %s" % revocation.get("msg")
-    revoked = revocation.get("revoked_serial") or revocation.get("revoked_lease_ids")
-    if revoked:
+    held = ["%s stays valid while %s may hold it (started before the Secret changed); a later run revokes it"
+            % (item.get("id"), ", ".join(item.get("holders") or [])) for item in revocation.get("revocation_held") or []]
+    if held:
+        return "not revoked yet: " + "; ".join(held)
+    if _revoked_ids(revocation):
         return "revoked"
     return "nothing to revoke"
 
 
+REVOCATION_FIELDS = ("revoked_serial", "revoked_serials", "revoked_lease_ids", "pending_revocation", "revocation_held")
+
+
 def dynamic_entries(renewals, revocations=None):
-    """One value-free entry per dynamic secret of the run, with ``revocation`` for those that replaced something."""
+    """One value-free entry per dynamic secret of the run, with ``revocation`` for those that replaced something
+    or whose revocation step revoked or held back something."""
     revoked = dict((_key(result), result) for result in _results(revocations) if not result.get("skipped"))
     entries = []
     for result in _results(renewals):
@@ -77,8 +91,8 @@ def dynamic_entries(renewals, revocations=None):
         entry = _entry(result)
         revocation = revoked.get((entry["namespace"], entry["secret"]))
         if revocation is not None and not revocation.get("failed"):
-            entry.update((field, revocation[field]) for field in ("revoked_serial", "revoked_lease_ids") if revocation.get(field))
-        if entry.get("replaced") or (revocation is not None and (revocation.get("revoked_serial") or revocation.get("revoked_lease_ids"))):
+            entry.update((field, revocation[field]) for field in REVOCATION_FIELDS if revocation.get(field))
+        if entry.get("replaced") or (revocation is not None and (_revoked_ids(revocation) or revocation.get("revocation_held"))):
             entry["revocation"] = _revocation(entry, revocation)
         entries.append(entry)
     return entries

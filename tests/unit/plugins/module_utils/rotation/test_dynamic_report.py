@@ -67,3 +67,15 @@ def test_a_re_issue_alone_is_a_rotation_and_shows_in_the_summary():
 
 def test_skipped_results_are_left_out():
     assert dynamic_report.dynamic_entries({"results": [{"skipped": True}]}) == []
+
+
+def test_a_revocation_held_back_by_running_pods_names_them_and_what_was_revoked_is_listed():
+    held = [{"id": "db/creds/app/OLD", "replaced_at": "2026-12-07T10:00:00Z", "holders": ["Pod/db-0 (StatefulSet/db)"]}]
+    revocations = [result("db", "database", changed=False, action="keep", revoked_lease_ids=[], revocation_held=held,
+                          pending_revocation=["db/creds/app/OLD"]),
+                   result("web-tls", "pki", changed=True, issued=False, revoked_serials=["11:22", "33:44"], revoked_serial="33:44")]
+    entries = dynamic_report.dynamic_entries([reissued_credentials(), reissued_certificate()], revocations)
+    assert entries[0]["revocation"].startswith("not revoked yet: db/creds/app/OLD stays valid while Pod/db-0 (StatefulSet/db)")
+    assert entries[0]["pending_revocation"] == ["db/creds/app/OLD"] and entries[0]["revocation_held"] == held
+    assert entries[1]["revocation"] == "revoked" and entries[1]["revoked_serials"] == ["11:22", "33:44"]
+    assert "Pod/db-0" in "\n".join(dynamic_report.summary_lines(entries))
