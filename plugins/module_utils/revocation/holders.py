@@ -60,6 +60,11 @@ def may_hold(pod, secret_name, replaced_at, current_stamp=None):
     return not (_started_after(pod, replaced_at) or _stamped_current(pod, secret_name, current_stamp))
 
 
+def terminating(pod):
+    """Whether the Pod is being deleted (its containers stop within its grace period)."""
+    return bool((pod.get("metadata") or {}).get("deletionTimestamp"))
+
+
 def describe(pod):
     """``Pod/<name>`` and the controller it belongs to, for the report (names only, never a value)."""
     name = "Pod/%s" % pod["metadata"]["name"]
@@ -67,9 +72,14 @@ def describe(pod):
     return "%s (%s/%s)" % (name, owner.get("kind"), owner.get("name")) if owner else name
 
 
-def holders(pods, secret_name, replaced_at, current_stamp=None):
-    """The Pods of ``pods`` that may still hold the credential replaced at ``replaced_at`` (text), described."""
+def holding_pods(pods, secret_name, replaced_at, current_stamp=None):
+    """The Pods of ``pods`` that may still hold the credential replaced at ``replaced_at`` (text)."""
     moment = parse_time(replaced_at) if replaced_at else None
     if replaced_at and moment is None:
         moment = datetime.datetime.max.replace(tzinfo=datetime.timezone.utc)  # unreadable: every Pod may hold it
-    return sorted(describe(pod) for pod in pods if may_hold(pod, secret_name, moment, current_stamp))
+    return [pod for pod in pods if may_hold(pod, secret_name, moment, current_stamp)]
+
+
+def holders(pods, secret_name, replaced_at, current_stamp=None):
+    """``holding_pods``, described and sorted, for results and reports."""
+    return sorted(describe(pod) for pod in holding_pods(pods, secret_name, replaced_at, current_stamp))

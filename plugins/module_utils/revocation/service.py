@@ -14,6 +14,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import namespace_key
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import holders as gate
@@ -21,6 +23,9 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.revocation 
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 
 PODS = "/api/v1/namespaces/{namespace}/pods"
+# How long to wait for Pods that are already terminating (a rollout just replaced them) to be gone.
+TERMINATING_WAIT_SECONDS = 60
+POLL_SECONDS = 1.0
 REVOCABLE = "revocable"
 GONE = "gone"
 
@@ -39,6 +44,18 @@ def outcome():
     return {"revoked": [], "held": [], "refused": [], "gone": [], "failed": []}
 
 
+def _settled_pods(k8s, namespace, name, entries, stamp, clock=time.monotonic, sleep=time.sleep):
+    """The namespace's Pods once no holder of ``entries`` is merely terminating (a rollout that just
+    ended leaves old Pods in their grace period), waiting at most ``TERMINATING_WAIT_SECONDS``."""
+    deadline = clock() + TERMINATING_WAIT_SECONDS
+    while True:
+        pods = _pods(k8s, namespace)
+        holding = [pod for entry in entries for pod in gate.holding_pods(pods, name, entry.get("replaced_at"), stamp)]
+        if not holding or not all(gate.terminating(pod) for pod in holding) or clock() >= deadline:
+            return pods
+        sleep(POLL_SECONDS)
+
+
 def revoke_pending(k8s, secret_ref, secret, record, confirm, revoke, accept_in_use=False, check_mode=False):
     """Revoke the pending credentials of ``record`` that may go; return ``(record, outcome)``.
 
@@ -53,8 +70,8 @@ def revoke_pending(k8s, secret_ref, secret, record, confirm, revoke, accept_in_u
     if not pending:
         return record, result
     delivered = [entry for entry in pending if entry.get("replaced_at")]
-    pods = _pods(k8s, namespace) if delivered else []
-    stamp = _stamp(k8s, namespace, name, secret) if delivered and pods else None
+    stamp = _stamp(k8s, namespace, name, secret) if delivered else None
+    pods = _settled_pods(k8s, namespace, name, delivered, stamp) if delivered and not accept_in_use else []
     done = []
     for entry in pending:
         state, reason = confirm(entry)
