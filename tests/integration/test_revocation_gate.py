@@ -13,6 +13,7 @@ from tests.integration.database_it_helpers import can_log_in
 from tests.integration.dynamic_roles_support import drop_engines, dynamic_app, make_engines, read_secret, run_playbook_with
 from tests.integration.test_roles_support import container, create, deployment, make_rollouts_fail, report_of, summary_of, wait_available
 
+
 @pytest.fixture(scope="module")
 def engines(local_env, vault_client):
     if not local_env.postgres:

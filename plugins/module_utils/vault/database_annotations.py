@@ -62,4 +62,3 @@ def read_record(secret):
 
 def split_leases(text):
     return [item.strip() for item in (text or "").split(",") if item.strip()]
-

@@ -217,8 +217,9 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     before = pki.public_facts(current)
     if request.get("state") == "revoked":
         book = _revoke_recorded(vault, k8s, request, secret, book, check_mode, result)
-        return _finish(ledger, book, stored, check_mode, dict(result, reason="revocation only", diff={"before": before, "after": before},
-                                                                  **(pki.public_facts(current) or {})))
+        result.update(pki.public_facts(current) or {})
+        result.update(reason="revocation only", diff={"before": before, "after": before})
+        return _finish(ledger, book, stored, check_mode, result)
     reason = pki.renewal_reason(secret, fingerprint, request["renew_before"], moment)
     if reason is None and current and not revocation_record.holds_current(book, current["serial"]):
         reason = ("the Secret's certificate %s is not one this collection recorded issuing for it (it is never revoked here)"
