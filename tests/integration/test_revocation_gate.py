@@ -9,9 +9,11 @@ import uuid
 import pytest
 from kubernetes import client as k8s_client
 
+from tests.integration.ansible_run import run_tasks
 from tests.integration.database_it_helpers import can_log_in
 from tests.integration.dynamic_roles_support import drop_engines, dynamic_app, make_engines, read_secret, run_playbook_with
 from tests.integration.test_roles_support import container, create, deployment, make_rollouts_fail, report_of, summary_of, wait_available
+from tests.integration.vault_it_helpers import task, unique
 
 
 @pytest.fixture(scope="module")
@@ -192,3 +194,34 @@ def test_the_revocation_records_live_in_the_automations_namespace_and_hold_no_va
     text = "".join(base64.b64decode(record.data["record"]).decode() for record in records)
     assert values["password"] not in text and values["username"] not in text
     assert read_secret(k8s_api, namespace, "web-tls")[1]["tls.key"].splitlines()[1] not in text
+
+
+@pytest.mark.usefixtures("vault_server")
+def test_a_leased_certificate_is_refused_with_a_login_token_before_anything_is_issued(
+        local_env, namespace, k8s_api, vault_client, engines):
+    """A login token is revoked when the task ends, and Vault revokes its leases with it: with a role that gives certificates
+    a lease (generate_lease) the certificate just delivered would be revoked at once."""
+    vault_client.write("%s/roles/leased" % engines["pki"], allowed_domains="dyn.test", allow_subdomains=True, key_type="ec",
+                       key_bits=256, ttl="1h", max_ttl="24h", generate_lease=True)
+    mount, app = unique("approle"), unique("leased")
+    vault_client.sys.enable_auth_method("approle", path=mount)
+    try:
+        vault_client.sys.create_or_update_acl_policy(app, 'path "%s/issue/leased" { capabilities = ["create", "update"] }\n'
+                                                          'path "%s/roles/leased" { capabilities = ["read"] }\n' % (engines["pki"], engines["pki"]))
+        vault_client.write("auth/%s/role/%s" % (mount, app), token_policies=[app], token_ttl="10m")
+        role_id = vault_client.read("auth/%s/role/%s/role-id" % (mount, app))["data"]["role_id"]
+        secret_id = vault_client.write("auth/%s/role/%s/secret-id" % (mount, app))["data"]["secret_id"]
+        certificates = sorted(((vault_client.list("%s/certs" % engines["pki"]) or {}).get("data") or {}).get("keys") or [])
+        env = dict(local_env.env)
+        env.pop("VAULT_TOKEN")
+        run = run_tasks([dict(task("issue", "vault_pki_certificate", name="leased-tls", namespace=namespace, mount_point=engines["pki"],
+                                   role="leased", common_name="leased.dyn.test",
+                                   vault={"auth_method": "approle", "auth_mount_path": mount, "role_id": role_id, "secret_id": secret_id}),
+                              ignore_errors=True)], env=env)
+        result = run.task("issue")
+        assert result.get("failed") and "generate_lease" in result["msg"], result
+        assert read_secret(k8s_api, namespace, "leased-tls")[0] is None
+        assert sorted(((vault_client.list("%s/certs" % engines["pki"]) or {}).get("data") or {}).get("keys") or []) == certificates
+    finally:
+        vault_client.sys.disable_auth_method(mount)
+        vault_client.sys.delete_acl_policy(app)
