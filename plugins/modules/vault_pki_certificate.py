@@ -74,6 +74,12 @@ options:
         re-issues once 70% of the time between not_before and not_after has passed).
     type: str
     default: 30%
+  force:
+    description:
+      - Issue a new certificate even when the one in the Secret is not due (a forced rotation). What it replaces waits for
+        revocation like any other replaced certificate.
+    type: bool
+    default: false
   include_ca:
     description:
       - Whether the Secret carries C(ca.crt), the root CA the chain leads to. Adding or removing it does not re-issue.
@@ -233,7 +239,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_delivery import ensure_certificate
 
-REQUEST_OPTIONS = ("name", "namespace", "mount_point", "role", "common_name", "alt_names", "ip_sans", "ttl", "renew_before",
+REQUEST_OPTIONS = ("name", "namespace", "mount_point", "role", "common_name", "alt_names", "ip_sans", "ttl", "renew_before", "force",
                    "include_ca", "revoke_replaced") + revocation_options.NAMES
 
 
@@ -259,6 +265,7 @@ def main():
         ip_sans={"type": "list", "elements": "str", "default": []},
         ttl={"type": "raw"},
         renew_before={"type": "str", "default": "30%"},
+        force={"type": "bool", "default": False},
         include_ca={"type": "bool", "default": False},
         revoke_replaced={"type": "bool", "default": False},
         vault={"type": "dict", "default": {}, "apply_defaults": True, "options": vault_argument_spec()},

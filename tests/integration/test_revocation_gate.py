@@ -112,12 +112,13 @@ def test_a_paused_deployment_and_a_bare_pod_keep_the_replaced_credentials_until_
     assert can_log_in(local_env.postgres, old_values["username"], old_values["password"])
     assert credentials(k8s_api, namespace)[0] == lease and report_of(again)["outcome"] == "nothing_rotated"
 
-    # Once the pods that held it are replaced, a later run revokes it.
+    # Once the bare Pod is gone and the Deployment resumed, the next run restarts the stale Deployment and, its old Pod
+    # gone, revokes the replaced lease.
     k8s_client.CoreV1Api(k8s_api).delete_namespaced_pod("bare", namespace, grace_period_seconds=0)
+    wait_pods_gone(k8s_api, namespace, ["bare"])
     apps.patch_namespaced_deployment("web", namespace, {"spec": {"paused": False}})
-    wait_available(k8s_api, namespace, "web")
-    wait_pods_gone(k8s_api, namespace, old_pods)
     last = run_playbook_with("rotate", app, local_env.env).assert_ok()
+    assert not set(old_pods) & set(pod_names(k8s_api, namespace))
     assert not can_log_in(local_env.postgres, old_values["username"], old_values["password"])
     assert can_log_in(local_env.postgres, values["username"], values["password"])
     entry = dict((item["secret"], item) for item in report_of(last)["dynamic"])["db"]

@@ -192,7 +192,7 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     """Make Secret ``request['namespace']/request['name']`` hold a certificate for ``request``.
 
     ``request`` has the module's options (name, namespace, mount_point, role, common_name,
-    alt_names, ip_sans, ttl, renew_before, include_ca, revoke_replaced, state,
+    alt_names, ip_sans, ttl, renew_before, force, include_ca, revoke_replaced, state,
     accept_revocation_in_use, ledger_namespace). Returns the result: ``changed``, ``reason`` (why it
     (re)issued, or would), ``serial``, ``not_before``, ``not_after``, ``issuer``, ``replaced_serial``,
     ``revoked_serial`` / ``revoked_serials``, ``pending_revocation``, ``revocation_held``, ``warnings``, ``diff``.
@@ -221,6 +221,8 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
         result.update(reason="revocation only", diff={"before": before, "after": before})
         return _finish(ledger, book, stored, check_mode, result)
     reason = pki.renewal_reason(secret, fingerprint, request["renew_before"], moment)
+    if reason is None and request.get("force"):
+        reason = "a new certificate was asked for (force)"
     if reason is None and current and not revocation_record.holds_current(book, current["serial"]):
         reason = ("the Secret's certificate %s is not one this collection recorded issuing for it (it is never revoked here)"
                   % current["serial"])

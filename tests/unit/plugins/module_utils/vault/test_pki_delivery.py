@@ -254,3 +254,10 @@ def test_bad_options_fail_before_any_request(change, text):
     with pytest.raises(SecretOpsError) as error:
         ensure_certificate(vault, k8s, _request(**change), now=_now())
     assert text in str(error.value) and vault.sent == [] and k8s.calls == []
+
+
+def test_force_re_issues_a_certificate_that_is_not_due():
+    vault, k8s = FakeVaultApi({ISSUE: _issued()}), FakeApiServer()
+    ensure_certificate(vault, k8s, _request(), now=_now())
+    forced = ensure_certificate(vault, k8s, _request(force=True), now=_now())
+    assert forced["issued"] is True and forced["reason"] == "a new certificate was asked for (force)"
