@@ -220,7 +220,7 @@ def test_a_leased_certificate_is_refused_with_a_login_token_before_anything_is_i
                                    vault={"auth_method": "approle", "auth_mount_path": mount, "role_id": role_id, "secret_id": secret_id}),
                               ignore_errors=True)], env=env)
         result = run.task("issue")
-        assert result.get("failed") and "generate_lease" in result["msg"], result
+        assert "generate_lease" in result.get("msg", ""), result
         assert read_secret(k8s_api, namespace, "leased-tls")[0] is None
         assert sorted(((vault_client.list("%s/certs" % engines["pki"]) or {}).get("data") or {}).get("keys") or []) == certificates
     finally:
