@@ -160,4 +160,3 @@ def connection_params(options, from_environment=None, warn=None):
     for warning in warnings:
         (warn or module_warn)(warning)
     return params
-
