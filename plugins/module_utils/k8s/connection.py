@@ -58,7 +58,7 @@ ENVIRONMENT_SET = tuple(name for name in CONNECTION_OPTIONS if name != "request_
 _FROM_ENVIRONMENT = {}
 
 
-def _environment_fallback(name, variables):
+def _environment_fallback(name, *variables):
     """``env_fallback`` that also records which variable supplied ``name``."""
     value = env_fallback(*variables)  # raises AnsibleFallbackNotFound when none is set
     _FROM_ENVIRONMENT[name] = (next(variable for variable in variables if variable in os.environ), value)
@@ -86,7 +86,7 @@ def connection_argument_spec():
     _FROM_ENVIRONMENT.clear()
     spec = {}
     for name, (opt_type, env, no_log, default) in CONNECTION_OPTIONS.items():
-        entry = {"type": opt_type, "fallback": (_environment_fallback, [name, env])}
+        entry = {"type": opt_type, "fallback": (_environment_fallback, [name] + env)}
         if no_log:
             entry["no_log"] = True
         if default is not None:
