@@ -130,8 +130,8 @@ def test_an_explicit_host_that_is_not_the_kubeconfigs_server_is_refused(local_en
     kubeconfig, token = token_kubeconfig(local_env, namespace, tmp_path)
     result = run_playbook(play(namespace, kubeconfig, host=listener.url), env=job_env(local_env))
     assert listener.received == []
+    assert [entry["status"] for entry in result.results if entry["task"] == "module"] == ["failed"]
     failure = result.task("module")
-    assert failure["failed"]
     assert failure["msg"].startswith("host %s is not the server of kubeconfig %s (%s): the kubeconfig's token would be sent to "
                                      "another server" % (listener.url, kubeconfig, local_env.api_server))
     assert token not in result.output
