@@ -7,18 +7,17 @@ report (JSON and text) and its published stats say it was a dry run.
 import os
 
 import pytest
+import yaml
 
+from tests.conftest import REPO_ROOT
 from tests.integration.ansible_run import run_ansible_playbook
 from tests.integration.test_roles_support import (
     consumer_deployment, create, kv_current, report_of, run_collection_playbook, sample_app, summary_of, wait_available,
 )
-from tests.conftest import REPO_ROOT
 
 
 def rotate_check(app, env, tmp_path):
     """``ansible-playbook secretops.provisioning.rotate --check -e @vars``; the run's report_dir holds its reports."""
-    import yaml  # pylint: disable=import-outside-toplevel
-
     report_dir = str(tmp_path / "reports")
     path = tmp_path / "vars.yml"
     path.write_text(yaml.safe_dump(app))
@@ -40,6 +39,6 @@ def test_rotate_in_check_mode_reports_a_dry_run_and_changes_nothing(local_env, n
     report = report_of(run)
     assert report["dry_run"] is True
     assert summary_of(run).startswith("Secret rotation %s: DRY RUN (check mode), nothing was changed; a real run: " % report["run_id"])
-    stats = run.task("Publish the outcome for AWX workflows (set_stats)")["ansible_stats"]["data"]["secretops_rotation"]
+    stats = run.task("secretops.provisioning.rotate_secrets : Publish the outcome for AWX workflows (set_stats)")["ansible_stats"]["data"]["secretops_rotation"]
     assert stats["dry_run"] is True and stats["hosts"]["localhost"]["dry_run"] is True
     assert os.listdir(run.report_dir)
