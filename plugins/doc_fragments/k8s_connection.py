@@ -18,6 +18,11 @@ options:
       - Path to a kubeconfig file. Without it, and without O(host), the default kubeconfig
         (E(KUBECONFIG) or C(~/.kube/config)) is used, and inside a pod the in-cluster
         service-account configuration.
+      - A task that gives any of O(kubeconfig), O(context), O(host), O(api_key), O(client_cert) or
+        O(client_key) uses its own options only; the C(K8S_AUTH_*) variables of the connection are
+        then ignored as a whole, with a warning (only E(K8S_AUTH_REQUEST_TIMEOUT) still applies).
+        Without them the variables are used as a whole; a kubeconfig or context from the
+        environment together with its host, token or client certificate is refused.
       - Defaults to E(K8S_AUTH_KUBECONFIG).
     type: path
     aliases: [kubeconfig_path]
@@ -28,12 +33,15 @@ options:
     type: str
   host:
     description:
-      - URL of the Kubernetes API server. Overrides the kubeconfig's server.
+      - URL of the Kubernetes API server.
+      - With O(kubeconfig), it must be the kubeconfig's server whenever a kubeconfig credential
+        would be sent (its token, unless O(api_key) replaces it, or its client certificate), since
+        a kubeconfig's credentials never go to another server.
       - Defaults to E(K8S_AUTH_HOST).
     type: str
   api_key:
     description:
-      - A bearer token for the API server.
+      - A bearer token for the API server. From the environment it is used only together with E(K8S_AUTH_HOST).
       - Defaults to E(K8S_AUTH_API_KEY).
     type: str
   ca_cert:

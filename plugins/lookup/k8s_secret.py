@@ -64,20 +64,22 @@ _raw:
 
 from ansible.errors import AnsibleError
 from ansible.plugins.lookup import LookupBase
+from ansible.utils.display import Display
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import CONNECTION_OPTIONS, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_info import lookup_secret_values
-from ansible_collections.secretops.provisioning.plugins.plugin_utils.lookup_options import option_getter
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.lookup_options import environment_sources, option_getter
 
 
 class LookupModule(LookupBase):
     def run(self, terms, variables=None, **kwargs):
         self.set_options(var_options=variables, direct=kwargs)
-        params = connection_params(option_getter(self))
         namespace = self.get_option("namespace")
         key = self.get_option("key")
         try:
+            params = connection_params(option_getter(self), from_environment=environment_sources(self, CONNECTION_OPTIONS),
+                                       warn=Display().warning)
             return [lookup_secret_values(params, term, namespace, key) for term in terms]
         except SecretOpsError as error:
             raise AnsibleError(str(error))

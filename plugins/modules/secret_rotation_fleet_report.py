@@ -25,8 +25,10 @@ description:
     V(failed), V(rollback_failed). A cluster without a report (its host failed before the report was written) counts as V(failed).
   - Only whitelisted, value-free fields are copied from the per-host reports (names, versions, counts, outcomes, error messages),
     each checked for its type; value fingerprints are not copied.
-  - Writes C(<dest>/<run_id>.json) and a readable C(<dest>/<run_id>.txt) on the controller, and returns both. The task runs
-    as an action plugin, in the controller's worker process, without starting a module process on the host.
+  - Writes C(<dest>/<run_id>.fleet.json) and a readable C(<dest>/<run_id>.fleet.txt) on the controller, and returns both. No
+    per-host report can take these names (M(secretops.provisioning.secret_rotation_report) refuses a O(run_id) ending in
+    V(.fleet)), so a cluster of any name never overwrites the fleet report. The task runs as an action plugin, in the
+    controller's worker process, without starting a module process on the host.
 options:
   dest:
     description: Directory to write the report files to (created when missing).
@@ -36,7 +38,7 @@ options:
     description:
       - Name of the run, used for the file names. 1 to 128 letters, digits, V(.), V(_) or V(-), starting with a letter or
         digit, without V(..), so it can never name a path outside O(dest).
-      - Use a name other than the per-host reports' when they are written to the same O(dest).
+      - The files are named C(<run_id>.fleet.json) and C(<run_id>.fleet.txt), so the run's own id may be used.
     type: str
     required: true
   reports:
@@ -58,6 +60,14 @@ options:
     type: str
     choices: [fleet, cluster]
     default: fleet
+  dry_run:
+    description:
+      - The run was in check mode (pass V("{{ ansible_check_mode }}") to a task that runs with C(check_mode=false)). The report
+        says so in RV(report.dry_run), and the summary's first line reads C(DRY RUN), that nothing was changed, and the
+        outcome of a real run.
+      - A cluster's report marked as a dry run marks the fleet report too.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - secretops.provisioning.attributes
 attributes:
@@ -75,7 +85,8 @@ EXAMPLES = r"""
 - name: Write the fleet report once, from every cluster's report
   secretops.provisioning.secret_rotation_fleet_report:
     dest: /var/log/secretops
-    run_id: "fleet-{{ rotate_secrets_run_id }}"
+    run_id: "{{ rotate_secrets_run_id }}"
+    dry_run: "{{ ansible_check_mode }}"
     # every host's registered report result; a host that failed before its report has none
     reports: >-
       {{ dict(ansible_play_hosts_all | zip(ansible_play_hosts_all | map('extract', hostvars, 'rotate_secrets_report')
@@ -90,9 +101,13 @@ report:
   description: The fleet report (the same document as the JSON file).
   returned: always
   type: dict
-  sample: {"run_id": "fleet-20260101T000000Z", "finished": "2026-01-01T00:05:00Z", "outcome": "rotated", "rollback_scope": "fleet",
+  sample: {"run_id": "rotation-20260101T000000Z", "dry_run": false, "finished": "2026-01-01T00:05:00Z", "outcome": "rotated", "rollback_scope": "fleet",
            "clusters": {}, "vault_paths": {}, "inconsistent": [], "totals": {}}
   contains:
+    dry_run:
+      description: Whether the run was in check mode (nothing was changed; the outcome is what a real run would have reached).
+      type: bool
+      sample: false
     outcome:
       description: The worst of the clusters' outcomes - V(nothing_rotated), V(rotated), V(rolled_back), V(failed) or V(rollback_failed).
       type: str
@@ -151,12 +166,12 @@ json_path:
   description: Path of the JSON report.
   returned: always
   type: str
-  sample: /var/log/secretops/fleet-20260101T000000Z.json
+  sample: /var/log/secretops/rotation-20260101T000000Z.fleet.json
 summary_path:
   description: Path of the summary.
   returned: always
   type: str
-  sample: /var/log/secretops/fleet-20260101T000000Z.txt
+  sample: /var/log/secretops/rotation-20260101T000000Z.fleet.txt
 """
 
 from ansible.module_utils.basic import AnsibleModule

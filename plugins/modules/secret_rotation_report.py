@@ -34,6 +34,7 @@ options:
     description:
       - Name of the run, used for the file names. 1 to 128 letters, digits, V(.), V(_) or V(-), starting with a letter or
         digit, without V(..), so it can never name a path outside O(dest).
+      - It may not end in V(.fleet), which names the files of a fleet report (M(secretops.provisioning.secret_rotation_fleet_report)).
     type: str
     required: true
   rotations:
@@ -68,6 +69,13 @@ options:
       - Registered results of the same modules run with O(secretops.provisioning.vault_pki_certificate#module:revoke_replaced=true) after
         the rollouts were healthy. A dynamic secret that replaced something and has no revocation here is reported as not revoked.
     type: raw
+  dry_run:
+    description:
+      - The run was in check mode, so nothing was changed (pass V("{{ ansible_check_mode }}") to a task that runs with
+        C(check_mode=false), as the rotate_secrets role does). The report says so in RV(report.dry_run), and the summary's first
+        line reads C(DRY RUN), that nothing was changed, and the outcome a real run would have reached.
+    type: bool
+    default: false
 extends_documentation_fragment:
   - secretops.provisioning.attributes
 attributes:
@@ -86,6 +94,8 @@ EXAMPLES = r"""
     run_id: "rotation-{{ now(utc=true, fmt='%Y%m%dT%H%M%SZ') }}"
     rotations: "{{ rotation_results }}"
     restart: "{{ restart_result }}"
+    dry_run: "{{ ansible_check_mode }}"
+  check_mode: false
 """
 
 RETURN = r"""
@@ -95,6 +105,10 @@ report:
   type: dict
   sample: {"outcome": "rotated", "secrets": [], "restarts": [], "up_to_date": [], "restart_errors": [], "rollback": {"performed": false}}
   contains:
+    dry_run:
+      description: Whether the run was in check mode (nothing was changed; RV(report.outcome) is what a real run would have reached).
+      type: bool
+      sample: false
     outcome:
       description: V(rotated), V(nothing_rotated), V(failed), V(rolled_back) or V(rollback_failed).
       type: str

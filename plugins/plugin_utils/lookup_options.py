@@ -28,3 +28,14 @@ def option_getter(plugin):
             return None
         return value
     return get
+
+
+def environment_sources(plugin, names):
+    """Option -> environment variable, for each of ``names`` whose value came from the environment
+    (Ansible's origin ``env: <variable>``); a variable set to the empty string counts as unset."""
+    sources = {}
+    for name in names:
+        _value, origin = plugin.get_option_and_origin(name)
+        if isinstance(origin, str) and origin.startswith(ENV_ORIGIN) and os.environ.get(origin[len(ENV_ORIGIN):]):
+            sources[name] = origin[len(ENV_ORIGIN):]
+    return sources

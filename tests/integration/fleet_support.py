@@ -19,8 +19,8 @@ from tests.integration.ansible_run import run_ansible_playbook
 from tests.integration.test_roles_support import consumer_deployment, create, wait_available
 
 INVENTORY = os.path.join(REPO_ROOT, "examples", "fleet", "inventory.yml")
-# <run id>-<cluster>.json per host, <run id>-fleet.json for the fleet
-REPORT_NAME = re.compile(r"^rotation-\d{8}T\d{12}Z-(.+)\.json$")
+# <run id>-<cluster>.json per host, <run id>.fleet.json for the fleet
+REPORT_NAME = re.compile(r"^rotation-\d{8}T\d{12}Z(?:-(.+)|\.(fleet))\.json$")
 
 
 class Fleet(object):
@@ -89,13 +89,13 @@ def run_fleet_playbook(fleet, name, extra_vars, timeout=900):
 
 
 def reports(run):
-    """``{name: report}`` of the JSON reports the rotate playbook wrote (``<run id>-<cluster>`` and ``<run id>-fleet``)."""
+    """``{name: report}`` of the JSON reports the rotate playbook wrote (``<run id>-<cluster>`` and ``<run id>.fleet``, as "fleet")."""
     found = {}
     for path in glob.glob(os.path.join(run.report_dir, "*.json")):
         match = REPORT_NAME.match(os.path.basename(path))
         assert match, "unexpected report file %s" % path
         with open(path) as handle:
-            found[match.group(1)] = json.load(handle)
+            found[match.group(1) or match.group(2)] = json.load(handle)
     return found
 
 

@@ -101,3 +101,18 @@ def test_publishing_can_be_turned_off(tmp_path):
     job = _run(tmp_path, ["rotated-host"], extravars={"rotate_secrets_publish_stats": False})
     assert "secretops_rotation" not in job.artifact_data()
     assert os.path.isdir(job.artifacts)
+
+
+def test_a_dry_run_is_marked_in_the_published_stats(tmp_path):
+    """Issue 23: rotate --check published outcome rotated like a real run; it is marked dry_run (a real run's is not)."""
+    playbook = tmp_path / "publish.yml"
+    playbook.write_text(PLAYBOOK)
+    hosts = {"rotated-host": _host_vars("rotated-host")}
+    hosts["rotated-host"]["rotate_secrets_report"]["report"]["dry_run"] = True
+    job = run_job(str(tmp_path / "runner"), str(playbook), hosts=hosts, ident="stats", verbosity=0, timeout=300)
+    assert job.status == "successful", job.describe()
+    stats = job.artifact_data()["secretops_rotation"]
+    assert stats["dry_run"] is True and stats["hosts"]["rotated-host"]["dry_run"] is True and stats["outcome"] == "rotated"
+    (tmp_path / "real").mkdir()
+    real = _run(tmp_path / "real", ["rotated-host"]).artifact_data()["secretops_rotation"]
+    assert real["dry_run"] is False and real["hosts"]["rotated-host"]["dry_run"] is False

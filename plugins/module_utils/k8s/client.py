@@ -352,8 +352,27 @@ def _load_configuration(configuration, source, k8s_config, params):
     raise failure
 
 
+def _check_server(configuration, params, source):
+    """Refuse an explicit ``host`` that is not the kubeconfig's server while a credential of the
+    kubeconfig (its token or its client certificate) would still be sent: a kubeconfig's
+    credentials go to its own server only (a token sent elsewhere is a token handed over)."""
+    host = params.get("host")
+    if source != "kubeconfig" or not host or kubeconfig.same_server(host, configuration.host):
+        return
+    carried = []
+    if not params.get("api_key") and (configuration.api_key or configuration.refresh_api_key_hook is not None):
+        carried.append("token")
+    if not params.get("client_cert") and configuration.cert_file:
+        carried.append("client certificate")
+    if carried:
+        raise SecretOpsError(
+            "host %s is not the server of kubeconfig %s (%s): the kubeconfig's %s would be sent to another server. A kubeconfig's "
+            "credentials go only to its own server: drop host (or set the server in the kubeconfig), or give host with api_key "
+            "and no kubeconfig" % (host, params.get("kubeconfig"), configuration.host, " and ".join(carried)))
+
+
 def _apply_explicit_options(configuration, params, token_source, library):
-    """The explicit options win over what a kubeconfig or the pod gave."""
+    """The explicit options win over what a kubeconfig or the pod gave (``_check_server`` first)."""
     explicit_host = params.get("host")
     if explicit_host:
         configuration.host = explicit_host
@@ -394,6 +413,7 @@ def build_client(params, pool_size=None):
         if source:
             _load_configuration(configuration, source, k8s_config, params)
     try:
+        _check_server(configuration, params, source)
         _apply_explicit_options(configuration, params, token_source, library=settings is None)
     except SecretOpsError:
         transport.remove_private_dir(getattr(configuration, "private_dir", None))

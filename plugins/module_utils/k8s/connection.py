@@ -7,13 +7,26 @@
 fallbacks, as kubernetes.core and AWX's Kubernetes credential set them) and the lookup options;
 ``plugins/doc_fragments/k8s_connection.py`` documents the same set and a unit test keeps the two
 in step.
+
+``resolve`` decides what the job environment may add to a task's options. The ``K8S_AUTH_*``
+variables serve a whole job (an AWX Kubernetes credential, a CI variable) while a task's options
+name one host's cluster (``module_defaults`` from ``secretops_kubernetes`` in a fleet), so the two
+are never mixed: a task that names its own connection ignores the environment's as a whole, and a
+kubeconfig is never combined with a host or a token from the environment (a kubeconfig's
+credentials go to its own server only; ``client`` refuses an explicit host that is not it).
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.common.warnings import warn as module_warn
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
 # name -> (type, env vars, no_log, default)
 CONNECTION_OPTIONS = {
@@ -35,11 +48,45 @@ ALIASES = {
 }
 
 
+# the options that say which server and which identity: a task giving one of them names its own connection
+SELECTING = ("kubeconfig", "context", "host", "api_key", "client_cert", "client_key")
+# what an environment's connection is made of (request_timeout is no part of it: it may come from anywhere)
+ENVIRONMENT_SET = tuple(name for name in CONNECTION_OPTIONS if name != "request_timeout")
+
+# option -> (variable, its text), filled by the fallbacks of the argument spec built last (a module
+# process builds and validates one); ``connection_params`` reads it for modules
+_FROM_ENVIRONMENT = {}
+
+
+def _environment_fallback(name, *variables):
+    """``env_fallback`` that also records which variable supplied ``name``."""
+    value = env_fallback(*variables)  # raises AnsibleFallbackNotFound when none is set
+    _FROM_ENVIRONMENT[name] = (next(variable for variable in variables if variable in os.environ), value)
+    return value
+
+
+def _supplied_by(value, text):
+    """Whether the option's ``value`` is what the variable's ``text`` becomes (a fallback of an earlier
+    validation in the same process, unit tests, is not taken for this one's)."""
+    if isinstance(value, bool):
+        return value == boolean(text, strict=False)
+    if isinstance(value, int):
+        return str(value) == text.strip()
+    return value in (text, os.path.expanduser(os.path.expandvars(text)))
+
+
+def module_environment(values):
+    """Option -> variable, for the options the module's argument spec filled from the environment."""
+    return dict((name, variable) for name, (variable, text) in _FROM_ENVIRONMENT.items()
+                if values.get(name) is not None and _supplied_by(values[name], text))
+
+
 def connection_argument_spec():
     """The ``argument_spec`` entries every Kubernetes module shares."""
+    _FROM_ENVIRONMENT.clear()
     spec = {}
     for name, (opt_type, env, no_log, default) in CONNECTION_OPTIONS.items():
-        entry = {"type": opt_type, "fallback": (env_fallback, env)}
+        entry = {"type": opt_type, "fallback": (_environment_fallback, [name] + env)}
         if no_log:
             entry["no_log"] = True
         if default is not None:
@@ -50,10 +97,66 @@ def connection_argument_spec():
     return spec
 
 
-def connection_params(options):
-    """Pick the connection options out of a module's params or a lookup's option getter.
+def _given(value):
+    return value is not None and value != ""
+
+
+def resolve(values, from_environment):
+    """The connection to use, from ``values`` (every option, environment fallbacks included) and
+    ``from_environment`` (option -> the variable that supplied it). Returns ``(params, warnings)``.
+
+    - A task that gives any of ``SELECTING`` names its own connection: every ``K8S_AUTH_*``
+      variable of the connection is ignored, with a warning naming those whose option the task does
+      not give itself (they used to be mixed in).
+    - Otherwise the environment's connection is used; a kubeconfig or context from it together with
+      its host, token or client certificate is refused: which one is meant cannot be known, and a
+      kubeconfig's credentials never go to another server.
+    - A token from the environment without a host from it is refused: it would go to whatever
+      server the default kubeconfig names.
+
+    Pure: raises ``SecretOpsError``; never holds a value in a message.
+    """
+    params = dict((name, values.get(name)) for name in CONNECTION_OPTIONS)
+    from_environment = dict((name, variable) for name, variable in from_environment.items() if _given(params.get(name)))
+    task_gives = [name for name in SELECTING if _given(params[name]) and name not in from_environment]
+    warnings = []
+    if task_gives:
+        dropped = [name for name in ENVIRONMENT_SET if name in from_environment]
+        mixed = [from_environment[name] for name in dropped if name not in task_gives]
+        for name in dropped:
+            params[name] = None
+        if mixed:
+            warnings.append(
+                "the task gives its own Kubernetes connection (%s), so %s from the job environment %s ignored: a task's "
+                "connection is never mixed with the environment's (give the task every option it needs)"
+                % (", ".join(task_gives), ", ".join(mixed), "is" if len(mixed) == 1 else "are"))
+        return params, warnings
+    chosen = [name for name in ("kubeconfig", "context") if name in from_environment]
+    direct = [name for name in ("host", "api_key", "client_cert", "client_key") if name in from_environment]
+    if chosen and direct:
+        raise SecretOpsError(
+            "the job environment sets both %s and %s: a kubeconfig's credentials go only to its own server and are not mixed "
+            "with a host, token or client certificate from the environment; unset one set, or give the task its own "
+            "connection options" % (" and ".join(from_environment[name] for name in chosen),
+                                    " and ".join(from_environment[name] for name in direct)))
+    if "api_key" in from_environment and "host" not in from_environment:
+        raise SecretOpsError(
+            "the job environment sets %s without K8S_AUTH_HOST: the token would go to whatever server the default kubeconfig "
+            "or the pod names; set K8S_AUTH_HOST to the server the token is for" % from_environment["api_key"])
+    return params, warnings
+
+
+def connection_params(options, from_environment=None, warn=None):
+    """The connection to use (see ``resolve``) from a module's params or a lookup's option getter.
 
     ``options`` is a mapping, or a callable taking an option name (a lookup's ``get_option``).
+    ``from_environment`` names the options the environment supplied (option -> variable); by
+    default those the module's argument spec filled from it. ``warn`` takes each warning; by
+    default a module's warnings.
     """
     getter = options if callable(options) else options.get
-    return dict((name, getter(name)) for name in CONNECTION_OPTIONS)
+    values = dict((name, getter(name)) for name in CONNECTION_OPTIONS)
+    params, warnings = resolve(values, module_environment(values) if from_environment is None else from_environment)
+    for warning in warnings:
+        (warn or module_warn)(warning)
+    return params

@@ -10,6 +10,14 @@ opaque string. One key per namespace (not one for the cluster): a Secret reader 
 must not be able to test guesses against the stamps of another. The key is made on first use
 with 32 random bytes and never changes; deleting it makes a new one, after which every stamp
 is unknown and each consumer restarts once.
+
+Only a key the collection made is used: an identity that may create Secrets but not read them
+could otherwise plant a key it knows and test guesses against every stamp (a 6-digit password in
+seconds). A key Secret that is not immutable, lacks the collection's label, was not written by the
+collection's field manager (``managedFields``), or is not an Opaque Secret holding exactly one
+32-byte ``key`` is replaced by a new one, with a warning. This raises the bar, no more: the
+apiserver records the field manager a client names, so an identity that knows the collection's
+name could still forge one; keep ``create`` on Secrets to those who may read them (docs/security.md).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -20,13 +28,16 @@ import base64
 import os
 import threading
 
+from ansible.module_utils.common.warnings import warn
+
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SECRETS, SecretService
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import FIELD_MANAGER, SECRET, SECRETS, SecretService
 
 KEY_SECRET_NAME = "secretops-content-key"
 KEY_DATA_KEY = "key"
 KEY_BYTES = 32
 PURPOSE = "the key of the content stamps"
+MANAGED_BY = ("app.kubernetes.io/managed-by", "secretops.provisioning")
 
 
 def key_secret_body(namespace, key):
@@ -35,7 +46,7 @@ def key_secret_body(namespace, key):
         "apiVersion": "v1", "kind": "Secret", "type": "Opaque", "immutable": True,
         "metadata": {
             "name": KEY_SECRET_NAME, "namespace": namespace,
-            "labels": {"app.kubernetes.io/managed-by": "secretops.provisioning"},
+            "labels": dict([MANAGED_BY]),
             "annotations": {"secretops.io/purpose": "HMAC key for the content stamps secretops writes on pod templates; "
                                                     "deleting it restarts every stamped consumer once"},
         },
@@ -50,7 +61,8 @@ def _read(client, namespace):
 def _create(client, namespace):
     """The Secret made with a new random key, or None when another run created it first (409)."""
     try:
-        return client.request("POST", SECRETS, path_params={"namespace": namespace}, body=key_secret_body(namespace, os.urandom(KEY_BYTES)),
+        return client.request("POST", SECRETS, path_params={"namespace": namespace}, query={"fieldManager": FIELD_MANAGER},
+                              body=key_secret_body(namespace, os.urandom(KEY_BYTES)),
                               action="create Secret %s/%s (%s)" % (namespace, KEY_SECRET_NAME, PURPOSE))
     except SecretOpsError as error:
         if error.details.get("status") != 409:
@@ -58,12 +70,49 @@ def _create(client, namespace):
     return None
 
 
-def _decode(namespace, secret):
+def _data_writers(secret):
+    """The field managers whose ``managedFields`` entry owns the Secret's data."""
+    return set(entry.get("manager") for entry in (secret["metadata"].get("managedFields") or [])
+               if "f:data" in (entry.get("fieldsV1") or {}))
+
+
+def untrusted(secret):
+    """Why ``secret`` is not a content key the collection made, or None when it is one. Pure."""
+    metadata = secret.get("metadata") or {}
+    if secret.get("type") != "Opaque":
+        return "it is not an Opaque Secret"
+    if secret.get("immutable") is not True:
+        return "it is not immutable"
+    if (metadata.get("labels") or {}).get(MANAGED_BY[0]) != MANAGED_BY[1]:
+        return "it lacks the label %s=%s" % MANAGED_BY
+    if _data_writers(secret) != {FIELD_MANAGER}:
+        return "its data was not written by the collection's field manager %s" % FIELD_MANAGER
+    if set(secret.get("data") or {}) != {KEY_DATA_KEY} or len(_decoded(secret)) != KEY_BYTES:
+        return "it does not hold exactly one %d-byte %r" % (KEY_BYTES, KEY_DATA_KEY)
+    return None
+
+
+def _delete(client, namespace, uid):
+    """Delete the key Secret with this ``uid`` only: a concurrent run that already replaced it keeps its new key."""
+    try:
+        client.request("DELETE", SECRET, path_params={"namespace": namespace, "name": KEY_SECRET_NAME},
+                       body={"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"uid": uid}},
+                       action="delete Secret %s/%s (%s, not made by the collection)" % (namespace, KEY_SECRET_NAME, PURPOSE))
+    except SecretOpsError as error:
+        if error.details.get("status") not in (404, 409):  # gone, or already replaced by another run
+            raise
+
+
+def _decoded(secret):
     encoded = (secret.get("data") or {}).get(KEY_DATA_KEY)
     try:
-        key = base64.b64decode(encoded or "", validate=True)
+        return base64.b64decode(encoded or "", validate=True)
     except (TypeError, ValueError):
-        key = b""
+        return b""
+
+
+def _decode(namespace, secret):
+    key = _decoded(secret)
     if len(key) < 16:
         raise SecretOpsError("Secret %s/%s has no usable key %r (at least 16 bytes): delete it and re-run to make a new one "
                              "(every stamped consumer then restarts once)" % (namespace, KEY_SECRET_NAME, KEY_DATA_KEY))
@@ -75,21 +124,31 @@ def namespace_key(client, namespace, create=True):
 
     Returns None when the key does not exist and ``create`` is false (check mode, read-only
     callers): no stamp can be computed, so every stamp counts as unknown. Two runs that create it
-    at once both end with the key that won (a 409 reads the winner's).
+    at once both end with the key that won (a 409 reads the winner's). A key Secret the collection
+    did not make (``untrusted``) is replaced, with a warning; with ``create`` false it counts as
+    missing, and the warning says it would be replaced.
     """
     found = _read(client, namespace)
-    if found is not None:
-        return _decode(namespace, found)
-    if not create:
-        return None
-    created = _create(client, namespace)
-    if created is not None:
-        return _decode(namespace, created)
-    found = _read(client, namespace)  # 409: another run created it first
-    if found is not None:
-        return _decode(namespace, found)
-    raise SecretOpsError("Secret %s/%s (the key of the content stamps) was created concurrently and then deleted: re-run"
-                         % (namespace, KEY_SECRET_NAME))
+    for _attempt in range(3):
+        problem = untrusted(found) if found is not None else None
+        if found is not None and problem is None:
+            return _decode(namespace, found)
+        if found is not None:
+            warn("Secret %s/%s (%s) was not made by the collection (%s): %s; every stamped consumer in the namespace restarts "
+                 "once. Check who may create Secrets there" % (namespace, KEY_SECRET_NAME, PURPOSE, problem,
+                                                               "it is replaced by a new key" if create else "it would be replaced"))
+        if not create:
+            return None
+        if found is not None:
+            _delete(client, namespace, found["metadata"].get("uid"))
+        created = _create(client, namespace)
+        if created is not None:
+            return _decode(namespace, created)
+        found = _read(client, namespace)  # 409: another run created it first
+        if found is None:
+            break
+    raise SecretOpsError("Secret %s/%s (the key of the content stamps) was created concurrently and then deleted or replaced "
+                         "again: re-run" % (namespace, KEY_SECRET_NAME))
 
 
 class NamespaceKeys(object):

@@ -20,6 +20,11 @@ import base64
 import binascii
 import os
 
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 is not supported by the modules
+    from urlparse import urlsplit
+
 # keys whose meaning is implemented below; anything else falls back to the library
 CLUSTER_KEYS = frozenset(("server", "certificate-authority", "certificate-authority-data", "insecure-skip-tls-verify", "extensions"))
 USER_KEYS = frozenset(("token", "tokenFile", "client-certificate", "client-certificate-data", "client-key", "client-key-data", "extensions"))
@@ -149,3 +154,23 @@ def in_cluster(environ, token_file, ca_file, exists):
         host = "[%s]" % host
     return {"host": "https://%s:%s" % (host, port), "token": None, "token_file": token_file, "ca_file": ca_file, "ca_data": None,
             "cert_file": None, "cert_data": None, "key_file": None, "key_data": None, "verify_ssl": True}
+
+
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def _server_key(url):
+    """``url`` as a comparable (scheme, host, port, path): case and a default port or trailing slash aside."""
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except (AttributeError, ValueError):
+        return None
+    scheme = parts.scheme.lower()
+    return (scheme, (parts.hostname or "").lower(), port or DEFAULT_PORTS.get(scheme), parts.path.rstrip("/"))
+
+
+def same_server(url, other):
+    """Whether two API server URLs name the same server (an unparsable one is no server)."""
+    key = _server_key(url or "")
+    return key is not None and key[1] != "" and key == _server_key(other or "")

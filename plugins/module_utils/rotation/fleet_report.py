@@ -25,6 +25,7 @@ import re
 from collections.abc import Mapping
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import report_files
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.report import title
 
 # Best to worst: the fleet's outcome is its worst cluster's.
 OUTCOMES = ("nothing_rotated", "rotated", "rolled_back", "failed", "rollback_failed")
@@ -206,13 +207,16 @@ def _totals(clusters, vault_paths):
     return totals
 
 
-def build_fleet_report(reports, report_paths=None, run_id=None, finished=None, rollback_scope="fleet"):
-    """The fleet report from ``{cluster: report of secret_rotation_report}`` (and ``{cluster: its JSON path}``)."""
+def build_fleet_report(reports, report_paths=None, run_id=None, finished=None, rollback_scope="fleet", dry_run=False):
+    """The fleet report from ``{cluster: report of secret_rotation_report}`` (and ``{cluster: its JSON path}``).
+
+    ``dry_run`` (the run was in check mode) marks it as one, and so does any cluster's report marked as one."""
     report_paths = _mapping(report_paths)
     clusters, per_path = {}, {}
     for name in sorted(_mapping(reports), key=str):
         cluster = str(name)
         report, problem = report_of(reports[name])
+        dry_run = dry_run or (report or {}).get("dry_run") is True
         # the whole registered result of secret_rotation_report also says where its report is
         path = _text(report_paths.get(name)) or _text(_mapping(reports[name]).get("json_path"))
         clusters[cluster] = cluster_summary(report, problem, path)
@@ -221,6 +225,7 @@ def build_fleet_report(reports, report_paths=None, run_id=None, finished=None, r
     vault_paths = dict((path, vault_path_summary(items)) for path, items in per_path.items())
     return {
         "run_id": run_id,
+        "dry_run": bool(dry_run),
         "finished": finished,
         "outcome": worst(cluster["outcome"] for cluster in clusters.values()),
         "rollback_scope": rollback_scope,
@@ -231,10 +236,6 @@ def build_fleet_report(reports, report_paths=None, run_id=None, finished=None, r
     }
 
 
-def _title(outcome):
-    return outcome.upper().replace("_", " ")
-
-
 def _counts_text(counts, names=None):
     """``names``' counts, zeros included; without ``names``, the counts that are not zero."""
     shown = names or [name for name in sorted(counts) if counts[name]]
@@ -242,7 +243,7 @@ def _counts_text(counts, names=None):
 
 
 def _cluster_line(name, cluster):
-    line = "  %s: %s" % (name, _title(cluster["outcome"]))
+    line = "  %s: %s" % (name, title(cluster["outcome"], False))
     if cluster.get("error"):
         return line + " - " + cluster["error"]
     parts = ["secrets: " + _counts_text(cluster["secrets"], SECRET_COUNTS[1:])]
@@ -298,7 +299,7 @@ def _to_fix(report):
 def render_fleet_summary(report):
     """A readable, value-free summary of the fleet ``report``."""
     totals = report["totals"]
-    lines = ["Fleet secret rotation %s: %s" % (report.get("run_id") or "", _title(report["outcome"])),
+    lines = ["Fleet secret rotation %s: %s" % (report.get("run_id") or "", title(report["outcome"], report.get("dry_run"))),
              "%d cluster(s), rollback scope %s, finished %s" % (totals["clusters"], report.get("rollback_scope"), report.get("finished")),
              "", "Clusters:"]
     lines.extend(_cluster_line(name, cluster) for name, cluster in sorted(report["clusters"].items()))
@@ -320,8 +321,9 @@ def render_fleet_summary(report):
     return "\n".join(lines) + "\n"
 
 
-def write_fleet_report(dest, run_id, reports, report_paths=None, rollback_scope="fleet", check_mode=False):
-    """Build, render and write (not in check mode) the fleet report; the module's result."""
-    report_files.report_paths(dest, run_id)  # a bad run id is refused before anything is built
-    report = build_fleet_report(reports, report_paths, run_id, report_files.utc_now(), rollback_scope)
-    return report_files.write_report_files(dest, run_id, report, render_fleet_summary(report), check_mode)
+def write_fleet_report(dest, run_id, reports, report_paths=None, rollback_scope="fleet", check_mode=False, dry_run=False):
+    """Build, render and write (not in check mode) the fleet report, ``<run_id>.fleet.json`` and
+    ``.txt`` (see ``report_files``); the module's result."""
+    report_files.report_paths(dest, run_id, fleet=True)  # a bad run id is refused before anything is built
+    report = build_fleet_report(reports, report_paths, run_id, report_files.utc_now(), rollback_scope, dry_run)
+    return report_files.write_report_files(dest, run_id, report, render_fleet_summary(report), check_mode, fleet=True)

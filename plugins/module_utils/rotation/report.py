@@ -14,6 +14,9 @@ result held one. Every outcome of the rotate_secrets role has a report, failures
 - ``rolled_back``: a restart or rollout failed and every secret rotated in this run was restored.
 - ``rollback_failed``: the roll-back itself failed for a secret or its consumers; the report says
   which version to restore.
+
+A run in check mode (``dry_run``) changed nothing: its report says so (``dry_run: true`` and the
+summary's first line), and its outcome is what a real run would have reached.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -150,8 +153,9 @@ def _with_dynamic(outcome, dynamic):
 
 
 def build_report(rotations, restart=None, rollback=None, rollback_restart=None, started=None, finished=None, run_id=None, reason=None,
-                 dynamic=None, dynamic_revocations=None):
-    """The report dict from the registered results of the rotation, restart, roll-back and dynamic secrets tasks."""
+                 dynamic=None, dynamic_revocations=None, dry_run=False):
+    """The report dict from the registered results of the rotation, restart, roll-back and dynamic secrets tasks
+    (``dry_run``: the tasks ran in check mode)."""
     dynamic_entries = dynamic_report.dynamic_entries(dynamic, dynamic_revocations)
     rotated = [_rotation_entry(result) for result in _results(rotations)]
     changed = changed_in_run(rotated)
@@ -162,6 +166,7 @@ def build_report(rotations, restart=None, rollback=None, rollback_restart=None, 
     rollback_restart_errors = _errors(rollback_restart)
     return {
         "run_id": run_id,
+        "dry_run": bool(dry_run),
         "started": started,
         "finished": finished,
         "outcome": _with_dynamic(outcome_of(rotated, workloads, rolled_back, restart_errors, rollback_errors, rollback_restart_errors),
@@ -219,9 +224,15 @@ def _rollback_lines(rollback):
     return lines
 
 
+def title(outcome, dry_run):
+    """The outcome as a summary's first line shows it; a dry run says it changed nothing."""
+    text = outcome.upper().replace("_", " ")
+    return "DRY RUN (check mode), nothing was changed; a real run: %s" % text if dry_run else text
+
+
 def render_summary(report):
     """A readable, value-free summary of ``report``."""
-    lines = ["Secret rotation %s: %s" % (report.get("run_id") or "", report["outcome"].upper().replace("_", " ")),
+    lines = ["Secret rotation %s: %s" % (report.get("run_id") or "", title(report["outcome"], report.get("dry_run"))),
              "started %s, finished %s" % (report.get("started"), report.get("finished")), "", "Secrets:"]
     for entry in report["secrets"] or []:
         lines.append("  %s (%s): %s" % (entry.get("secret"), entry.get("vault_path"), _version_text(entry)))

@@ -1,10 +1,13 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, secretops maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The files of a report: ``<dest>/<run_id>.json`` and the readable ``<dest>/<run_id>.txt``.
+"""The files of a report: ``<dest>/<run_id>.json`` and the readable ``<dest>/<run_id>.txt``; the
+fleet report's are ``<dest>/<run_id>.fleet.json`` and ``.fleet.txt``.
 
 The one place the rotation reports (per host and fleet) touch the disk, so both name, check and
-write their files the same way.
+write their files the same way. A host's report never takes a fleet report's name: its run id may
+not end in ``.fleet``, so a cluster named ``fleet`` (``<run id>-fleet``) or any other cannot
+overwrite the fleet report of its run, nor the fleet report a host's.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -14,7 +17,10 @@ __metaclass__ = type
 import datetime
 import os
 
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.report import check_run_id, to_json
+
+FLEET_SUFFIX = ".fleet"
 
 
 def utc_now():
@@ -22,15 +28,20 @@ def utc_now():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def report_paths(dest, run_id):
-    """``(json_path, summary_path)`` of run ``run_id`` in ``dest``; refuses a run id that is not one safe file name."""
+def report_paths(dest, run_id, fleet=False):
+    """``(json_path, summary_path)`` of run ``run_id`` in ``dest`` (of its ``fleet`` report); refuses a run id
+    that is not one safe file name, and a host's run id that would name a fleet report."""
     check_run_id(run_id)
-    return os.path.join(dest, run_id + ".json"), os.path.join(dest, run_id + ".txt")
+    if not fleet and run_id.endswith(FLEET_SUFFIX):
+        raise SecretOpsError("run_id %r ends in %s, which names the files of a fleet report (<run id>%s.json): choose another"
+                             % (run_id, FLEET_SUFFIX, FLEET_SUFFIX))
+    name = run_id + (FLEET_SUFFIX if fleet else "")
+    return os.path.join(dest, name + ".json"), os.path.join(dest, name + ".txt")
 
 
-def write_report_files(dest, run_id, report, summary, check_mode=False):
+def write_report_files(dest, run_id, report, summary, check_mode=False, fleet=False):
     """Write ``report`` as JSON and ``summary`` as text (not in check mode) and return the module result."""
-    json_path, summary_path = report_paths(dest, run_id)
+    json_path, summary_path = report_paths(dest, run_id, fleet)
     if not check_mode:
         if not os.path.isdir(dest):
             os.makedirs(dest)

@@ -28,6 +28,7 @@ REPORT_ARGUMENT_SPEC = dict(
     started=dict(type="str"),
     dynamic=dict(type="raw"),
     dynamic_revocations=dict(type="raw"),
+    dry_run=dict(type="bool", default=False),
 )
 
 FLEET_REPORT_ARGUMENT_SPEC = dict(
@@ -36,6 +37,7 @@ FLEET_REPORT_ARGUMENT_SPEC = dict(
     reports=dict(type="dict", required=True),
     report_paths=dict(type="dict"),
     rollback_scope=dict(type="str", choices=list(ROLLBACK_SCOPES), default="fleet"),
+    dry_run=dict(type="bool", default=False),
 )
 
 
@@ -44,11 +46,11 @@ def write_report(params, check_mode):
     reports.check_run_id(params["run_id"])
     report = reports.build_report(params["rotations"], params["restart"], params["rollback"], params["rollback_restart"],
                                   params["started"], utc_now(), params["run_id"], params["rollback_reason"],
-                                  params["dynamic"], params["dynamic_revocations"])
+                                  params["dynamic"], params["dynamic_revocations"], params.get("dry_run"))
     return write_report_files(params["dest"], params["run_id"], report, reports.render_summary(report), check_mode)
 
 
 def write_fleet(params, check_mode):
     """secret_rotation_fleet_report: build the fleet's report from ``params`` and write it (not in check mode)."""
     return write_fleet_report(params["dest"], params["run_id"], params["reports"], params["report_paths"], params["rollback_scope"],
-                              check_mode)
+                              check_mode, params.get("dry_run"))

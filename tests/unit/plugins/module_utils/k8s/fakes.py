@@ -20,6 +20,17 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.service import PODS
 
 
+def created(body, field_manager=None):
+    """``body`` as the API server stores a create: a uid, and a managedFields entry of the field
+    manager the request named (else the client's user agent) owning the fields it sent."""
+    secret = copy.deepcopy(body)
+    fields = dict(("f:" + key, {}) for key in body if key not in ("apiVersion", "kind", "metadata"))
+    secret["metadata"]["uid"] = "uid-%s" % secret["metadata"]["name"]
+    secret["metadata"]["managedFields"] = [{"manager": field_manager or "python-urllib3", "operation": "Update", "apiVersion": "v1",
+                                            "fieldsType": "FieldsV1", "fieldsV1": fields}]
+    return secret
+
+
 class FakeApiServer(K8sClient):
     def __init__(self, *secrets, **kwargs):
         configuration = type("Configuration", (), {"host": "https://k8s.example.test:6443"})()
@@ -66,7 +77,7 @@ class FakeApiServer(K8sClient):
         if path == SECRETS and method == "POST":
             if (namespace, name) in self.secrets:
                 raise self._fail(409, action)
-            return self._store(copy.deepcopy(body))
+            return self._store(created(body, (query or {}).get("fieldManager")))
         assert path == SECRET, path
         current = self.secrets.get((namespace, name))
         if method == "PATCH" and content_type == APPLY_PATCH:

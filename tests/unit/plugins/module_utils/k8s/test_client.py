@@ -67,11 +67,11 @@ def silent_port():
     listener.close()
 
 
-def kubeconfig(tmp_path, user):
+def kubeconfig(tmp_path, user, server="https://127.0.0.1:1"):
     path = tmp_path / "kubeconfig"
     path.write_text(yaml.safe_dump({
         "apiVersion": "v1", "kind": "Config", "current-context": "it",
-        "clusters": [{"name": "it", "cluster": {"server": "https://127.0.0.1:1"}}],
+        "clusters": [{"name": "it", "cluster": {"server": server}}],
         "users": [{"name": "it", "user": user}],
         "contexts": [{"name": "it", "context": {"cluster": "it", "user": "it"}}],
     }))
@@ -128,8 +128,8 @@ def test_a_kubeconfig_token_with_surrounding_whitespace_is_trimmed_as_client_go_
         token_file.write_text(TOKEN + "\n")  # what `echo "$TOKEN" > token` writes
         user = {"tokenFile": str(token_file)}
     url, seen = recorder
-    # an explicit host wins over the kubeconfig's, also after the library's token refresh hook ran
-    client = build_client({"kubeconfig": kubeconfig(tmp_path, user), "host": url, "request_timeout": 5})
+    # an explicit host (the kubeconfig's server, spelled otherwise) stays, also after the library's token refresh hook ran
+    client = build_client({"kubeconfig": kubeconfig(tmp_path, user, server=url), "host": url + "/", "request_timeout": 5})
     try:
         assert client.request("GET", "/api") == {}
         assert client.request("GET", "/api") == {}
@@ -192,6 +192,37 @@ def test_an_api_key_wins_over_a_kubeconfig_token_also_after_a_refresh(tmp_path, 
     finally:
         client.close()
     assert seen == ["Bearer " + TOKEN] * 2
+
+
+@pytest.mark.parametrize("user", [{"token": TOKEN}, {"tokenFile": "TOKEN_FILE"}], ids=["token", "tokenFile"])
+def test_a_kubeconfig_token_is_never_sent_to_another_server(user, tmp_path, recorder):
+    """Issue 23: host given with a kubeconfig sent the kubeconfig's token to that host."""
+    if "tokenFile" in user:
+        token_file = tmp_path / "token"
+        token_file.write_text(TOKEN)
+        user = {"tokenFile": str(token_file)}
+    url, seen = recorder
+    path = kubeconfig(tmp_path, user, server="https://kubeconfig-server.example.test:6443")
+    with pytest.raises(SecretOpsError) as caught:
+        client = build_client({"kubeconfig": path, "host": url, "request_timeout": 5})
+        try:
+            client.request("GET", "/api")
+        finally:
+            client.close()
+    assert seen == []
+    assert str(caught.value).startswith("host %s is not the server of kubeconfig %s (https://kubeconfig-server.example.test:6443): "
+                                        "the kubeconfig's token would be sent to another server" % (url, path))
+    assert_hidden(caught.value)
+
+
+def test_the_same_server_spelled_otherwise_is_the_kubeconfig_server(tmp_path, recorder):
+    url, seen = recorder
+    client = build_client({"kubeconfig": kubeconfig(tmp_path, {"token": TOKEN}, server=url + "/"), "host": url.upper().replace("HTTP", "http")})
+    try:
+        client.request("GET", "/api")
+    finally:
+        client.close()
+    assert seen == ["Bearer " + TOKEN]
 
 
 # --- K8sClient.request: the one place API and transport errors become SecretOpsError -------------

@@ -1,10 +1,15 @@
 """The Kubernetes connection options, their doc fragment and the client builder stay in step."""
 
+import os
+
+import pytest
 import yaml
+from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 
 from ansible_collections.secretops.provisioning.plugins.doc_fragments.k8s_connection import ModuleDocFragment
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import (
-    ALIASES, CONNECTION_OPTIONS, connection_argument_spec, connection_params,
+    ALIASES, CONNECTION_OPTIONS, connection_argument_spec, connection_params, resolve,
 )
 
 
@@ -30,3 +35,96 @@ def test_connection_params_from_a_mapping_or_a_getter():
     picked = connection_params(params)
     assert set(picked) == set(CONNECTION_OPTIONS) and picked["kubeconfig"] == "/k" and picked["host"] is None
     assert connection_params(params.get) == picked
+
+
+# --- issue 23: the job environment never mixes into a task's own connection ----------------------
+
+AWX_ENV = {"K8S_AUTH_HOST": "https://one-cluster.example.test:6443", "K8S_AUTH_API_KEY": "awx-token",
+           "K8S_AUTH_SSL_CA_CERT": "/runner/ca.pem", "K8S_AUTH_VERIFY_SSL": "True"}
+
+
+def _module_connection(task, env, monkeypatch):
+    """What a module of the collection connects with: its argument spec validated against ``task``
+    with ``env`` as the job environment (as module_defaults from ``secretops_kubernetes`` give it)."""
+    for name in list(os.environ):
+        if name.startswith("K8S_AUTH_"):
+            monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    validated = ArgumentSpecValidator(connection_argument_spec()).validate(dict(task))
+    assert validated.error_messages == []
+    warnings = []
+    return connection_params(validated.validated_parameters, warn=warnings.append), warnings
+
+
+def test_a_hosts_kubeconfig_is_not_overridden_by_the_jobs_credential(monkeypatch):
+    """Before: K8S_AUTH_HOST/API_KEY of an attached AWX credential replaced every fleet host's kubeconfig."""
+    params, warnings = _module_connection({"kubeconfig": "/clusters/eu-1.yml"}, AWX_ENV, monkeypatch)
+    assert params["kubeconfig"] == "/clusters/eu-1.yml"
+    assert params["host"] is None and params["api_key"] is None and params["ca_cert"] is None and params["validate_certs"] is None
+    assert len(warnings) == 1
+    assert warnings[0].startswith("the task gives its own Kubernetes connection (kubeconfig), so K8S_AUTH_HOST, K8S_AUTH_API_KEY, "
+                                  "K8S_AUTH_SSL_CA_CERT, K8S_AUTH_VERIFY_SSL from the job environment are ignored")
+    assert "awx-token" not in warnings[0]
+
+
+def test_a_host_alone_in_the_environment_does_not_redirect_a_kubeconfig(monkeypatch):
+    """Before: with K8S_AUTH_HOST alone each cluster's kubeconfig token went to that server."""
+    params, warnings = _module_connection({"kubeconfig": "/clusters/eu-1.yml"}, {"K8S_AUTH_HOST": "http://127.0.0.1:9"}, monkeypatch)
+    assert params["host"] is None and params["kubeconfig"] == "/clusters/eu-1.yml"
+    assert ["K8S_AUTH_HOST" in warning for warning in warnings] == [True]
+
+
+def test_a_task_host_is_not_given_the_environments_token(monkeypatch):
+    params, warnings = _module_connection({"host": "https://eu-1.example.test:6443"}, AWX_ENV, monkeypatch)
+    assert params["host"] == "https://eu-1.example.test:6443" and params["api_key"] is None
+    assert "K8S_AUTH_API_KEY" in warnings[0] and "K8S_AUTH_HOST" not in warnings[0]
+
+
+def test_the_environments_kubeconfig_gives_way_to_the_tasks_without_a_warning(monkeypatch):
+    params, warnings = _module_connection({"kubeconfig": "/clusters/eu-1.yml"}, {"K8S_AUTH_KUBECONFIG": "/ci/kubeconfig"}, monkeypatch)
+    assert params["kubeconfig"] == "/clusters/eu-1.yml" and warnings == []
+
+
+def test_the_environment_alone_is_used_as_a_whole(monkeypatch):
+    params, warnings = _module_connection({}, AWX_ENV, monkeypatch)
+    assert (params["host"], params["api_key"], params["ca_cert"], params["validate_certs"]) == (
+        "https://one-cluster.example.test:6443", "awx-token", "/runner/ca.pem", True)
+    assert warnings == []
+    params, warnings = _module_connection({"validate_certs": False, "request_timeout": 5}, AWX_ENV, monkeypatch)
+    assert params["host"] == "https://one-cluster.example.test:6443" and params["validate_certs"] is False and warnings == []
+
+
+@pytest.mark.parametrize("env, named", [
+    ({"K8S_AUTH_KUBECONFIG": "/ci/kubeconfig", "K8S_AUTH_HOST": "https://other.example.test"}, "K8S_AUTH_KUBECONFIG and K8S_AUTH_HOST"),
+    ({"K8S_AUTH_CONTEXT": "prod", "K8S_AUTH_HOST": "https://h.test", "K8S_AUTH_API_KEY": "t"}, "K8S_AUTH_CONTEXT and K8S_AUTH_HOST and "
+                                                                                               "K8S_AUTH_API_KEY"),
+])
+def test_a_kubeconfig_and_a_host_or_token_both_from_the_environment_are_refused(env, named, monkeypatch):
+    with pytest.raises(SecretOpsError) as caught:
+        _module_connection({}, env, monkeypatch)
+    assert str(caught.value).startswith("the job environment sets both %s: a kubeconfig's credentials go only to its own server" % named)
+    assert "t" != str(caught.value) and "/ci/kubeconfig" not in str(caught.value)
+
+
+def test_a_token_from_the_environment_without_its_host_is_refused(monkeypatch):
+    with pytest.raises(SecretOpsError) as caught:
+        _module_connection({}, {"K8S_AUTH_API_KEY": "awx-token"}, monkeypatch)
+    assert str(caught.value).startswith("the job environment sets K8S_AUTH_API_KEY without K8S_AUTH_HOST")
+    assert "awx-token" not in str(caught.value)
+
+
+def test_an_option_the_task_gives_is_not_taken_for_an_earlier_validations_fallback(monkeypatch):
+    _module_connection({}, {"K8S_AUTH_HOST": "https://env.example.test"}, monkeypatch)
+    spec = connection_argument_spec()
+    monkeypatch.setenv("K8S_AUTH_HOST", "https://env.example.test")
+    validated = ArgumentSpecValidator(spec).validate({"host": "https://task.example.test", "api_key": "task-token"})
+    params = connection_params(validated.validated_parameters, warn=pytest.fail)
+    assert params["host"] == "https://task.example.test" and params["api_key"] == "task-token"
+
+
+def test_a_lookup_names_the_environments_options_itself():
+    values = {"kubeconfig": "/clusters/eu-1.yml", "host": "https://one-cluster.example.test:6443"}
+    params, warnings = resolve(values, {"host": "K8S_AUTH_HOST"})
+    assert params["host"] is None and params["kubeconfig"] == "/clusters/eu-1.yml" and "K8S_AUTH_HOST" in warnings[0]
+    assert resolve(values, {}) == (dict(connection_params(values, from_environment={}), **values), [])

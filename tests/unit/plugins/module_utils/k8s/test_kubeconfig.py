@@ -119,3 +119,18 @@ def test_in_cluster_needs_the_service_host_port_token_and_ca():
     assert kubeconfig.in_cluster(dict(environ, KUBERNETES_SERVICE_HOST="fd00::1"), "/t", "/c", lambda path: True)["host"] == "https://[fd00::1]:443"
     assert kubeconfig.in_cluster({"KUBERNETES_SERVICE_HOST": "10.0.0.1"}, "/t", "/c", lambda path: True) is None
     assert kubeconfig.in_cluster(environ, "/t", "/c", lambda path: path != "/c") is None
+
+
+@pytest.mark.parametrize("url, other, same", [
+    ("https://k8s.example.test:6443", "https://K8S.example.test:6443/", True),
+    ("https://k8s.example.test", "https://k8s.example.test:443", True),
+    ("https://k8s.example.test:6443", "http://k8s.example.test:6443", False),
+    ("https://k8s.example.test:6443", "https://k8s.example.test:6444", False),
+    ("https://k8s.example.test:6443", "https://evil.example.test:6443", False),
+    ("https://k8s.example.test:6443/proxy", "https://k8s.example.test:6443", False),
+    ("https://k8s.example.test:notaport", "https://k8s.example.test:notaport", False),
+    ("", "", False),
+    (None, "https://k8s.example.test", False),
+])
+def test_same_server_compares_scheme_host_port_and_path(url, other, same):
+    assert kubeconfig.same_server(url, other) is same

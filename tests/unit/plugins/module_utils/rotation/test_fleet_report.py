@@ -181,7 +181,7 @@ def test_no_field_outside_the_whitelist_reaches_the_report_or_the_summary(tmp_pa
                                              {"cluster-a": {"value": SENTINEL}})
     assert result["report"]["clusters"]["cluster-a"]["outcome"] == "rolled_back", "the poisoned report is still read"
     assert result["report"]["vault_paths"][DB]["clusters"][0]["ended_on"] == 5
-    for text in (json.dumps(result), (tmp_path / "fleet-r1.json").read_text(), (tmp_path / "fleet-r1.txt").read_text()):
+    for text in (json.dumps(result), (tmp_path / "fleet-r1.fleet.json").read_text(), (tmp_path / "fleet-r1.fleet.txt").read_text()):
         assert SENTINEL not in text
         assert "hmac:" not in text, "fingerprints are not copied"
 
@@ -189,6 +189,29 @@ def test_no_field_outside_the_whitelist_reaches_the_report_or_the_summary(tmp_pa
 def test_check_mode_builds_the_report_and_writes_nothing(tmp_path):
     result = fleet_report.write_fleet_report(str(tmp_path / "reports"), "fleet-r1", {"cluster-a": host_report("rotated", [secret(3, 4)])},
                                              check_mode=True)
-    assert result["report"]["outcome"] == "rotated" and result["json_path"] == str(tmp_path / "reports" / "fleet-r1.json")
+    assert result["report"]["outcome"] == "rotated" and result["json_path"] == str(tmp_path / "reports" / "fleet-r1.fleet.json")
     assert result["summary"].startswith("Fleet secret rotation fleet-r1: ROTATED\n")
     assert not (tmp_path / "reports").exists()
+
+
+def test_a_dry_run_marks_the_fleet_report_and_its_summary(tmp_path):
+    """Issue 23: a check-mode run's fleet report said ROTATED like a real one."""
+    reports = {"cluster-a": host_report("rotated", [secret(3, 4)])}
+    result = fleet_report.write_fleet_report(str(tmp_path), "r1", reports, dry_run=True)
+    assert result["report"]["dry_run"] is True and result["report"]["outcome"] == "rotated"
+    assert result["summary"].startswith("Fleet secret rotation r1: DRY RUN (check mode), nothing was changed; a real run: ROTATED\n")
+    assert json.loads((tmp_path / "r1.fleet.json").read_text())["dry_run"] is True
+    # a cluster's report marked as a dry run marks the fleet's; a real run's is not marked
+    assert fleet_report.build_fleet_report({"cluster-a": host_report("rotated", [secret(3, 4)], dry_run=True)})["dry_run"] is True
+    assert fleet_report.build_fleet_report(reports)["dry_run"] is False
+
+
+def test_a_cluster_named_fleet_never_overwrites_the_fleet_report(tmp_path):
+    """Issue 23: host reports were <run id>-<cluster> and the fleet report <run id>-fleet: a cluster named fleet overwrote it."""
+    from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.report_files import write_report_files
+
+    host = write_report_files(str(tmp_path), "r1-fleet", host_report("rotated", [secret(3, 4)], run_id="r1-fleet"), "host\n")
+    fleet = fleet_report.write_fleet_report(str(tmp_path), "r1", {"fleet": host["report"], "other": host_report("nothing_rotated", [])})
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["r1-fleet.json", "r1-fleet.txt", "r1.fleet.json", "r1.fleet.txt"]
+    assert json.loads((tmp_path / "r1-fleet.json").read_text())["run_id"] == "r1-fleet"
+    assert json.loads((tmp_path / "r1.fleet.json").read_text()) == fleet["report"]

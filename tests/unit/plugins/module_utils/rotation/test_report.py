@@ -150,3 +150,13 @@ def test_report_outcomes():
     assert report.build_report([{"secret": "a", "old_version": 1, "new_version": 2}])["outcome"] == "rotated"
     failed = report.build_report([{"failed": True, "msg": "cannot reach Vault", "_ansible_item_label": "a"}])
     assert failed["outcome"] == "failed" and failed["secrets"] == [{"secret": "a", "error": "cannot reach Vault"}]
+
+
+def test_a_dry_run_is_marked_in_the_report_and_its_summary():
+    """Issue 23: rotate --check wrote a report saying ROTATED, as if something had changed."""
+    dry = report.build_report([rotation("db", 1, 2)], run_id="r1", dry_run=True)
+    assert dry["dry_run"] is True and dry["outcome"] == "rotated"
+    assert report.render_summary(dry).startswith("Secret rotation r1: DRY RUN (check mode), nothing was changed; a real run: ROTATED\n")
+    assert report.to_json(dry).count('"dry_run": true') == 1
+    real = report.build_report([rotation("db", 1, 2)], run_id="r1")
+    assert real["dry_run"] is False and report.render_summary(real).startswith("Secret rotation r1: ROTATED\n")

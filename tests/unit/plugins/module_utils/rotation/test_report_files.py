@@ -29,3 +29,12 @@ def test_a_run_id_that_leaves_the_directory_is_refused_before_anything_is_writte
     with pytest.raises(SecretOpsError, match="cannot name a report file"):
         report_files.write_report_files(str(tmp_path / "dest"), "../escape", {}, "text")
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize("run_id", ["r1.fleet", "rotation-20260101T000000000000Z-eu.fleet"])
+def test_a_host_reports_run_id_never_takes_a_fleet_reports_name(tmp_path, run_id):
+    with pytest.raises(SecretOpsError, match=r"ends in \.fleet, which names the files of a fleet report"):
+        report_files.write_report_files(str(tmp_path), run_id, {}, "text")
+    assert list(tmp_path.iterdir()) == []
+    written = report_files.write_report_files(str(tmp_path), run_id[:-len(".fleet")], {}, "text", fleet=True)
+    assert written["json_path"] == str(tmp_path / run_id) + ".json"

@@ -29,13 +29,13 @@ def test_writes_the_fleet_report_named_by_the_run_id(tmp_path):
     module = FakeModule(dest=str(tmp_path), run_id="fleet-r1", reports={"a": rotated(False), "b": rotated(True), "c": {}},
                         report_paths={"a": "/reports/a.json"}, rollback_scope="cluster")
     result = write_fleet(module.params, module.check_mode)
-    assert result["changed"] is True and result["json_path"] == str(tmp_path / "fleet-r1.json")
-    written = json.loads((tmp_path / "fleet-r1.json").read_text())
+    assert result["changed"] is True and result["json_path"] == str(tmp_path / "fleet-r1.fleet.json")
+    written = json.loads((tmp_path / "fleet-r1.fleet.json").read_text())
     assert written == result["report"]
     assert (written["outcome"], written["rollback_scope"], written["run_id"]) == ("failed", "cluster", "fleet-r1")
     assert written["vault_paths"]["secret/data/shop/db"]["written_by"] == "a"
     assert written["clusters"]["a"]["report_path"] == "/reports/a.json"
-    assert (tmp_path / "fleet-r1.txt").read_text() == result["summary"]
+    assert (tmp_path / "fleet-r1.fleet.txt").read_text() == result["summary"]
 
 
 def test_check_mode_writes_nothing(tmp_path):
