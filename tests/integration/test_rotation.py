@@ -123,7 +123,9 @@ def test_update_keys_creates_refuses_a_type_change_and_gives_up_on_endless_confl
     secrets = SecretService(k8s)
     first = {"user": base64.b64encode(b"app").decode()}
     try:
-        assert secrets.update_keys(namespace, "plain", "Opaque", first, {"a": "1"}, ["user"]) == {"changed": True, "created": True, "attempts": 1}
+        created = secrets.update_keys(namespace, "plain", "Opaque", first, {"a": "1"}, ["user"])
+        assert created == {"changed": True, "created": True, "attempts": 1, "written_at": created["written_at"]}
+        assert created["written_at"].endswith("Z"), "the API server's time of the write (revocation records use it)"
         assert secrets.update_keys(namespace, "plain", "Opaque", first, {"a": "1"}, ["user"])["changed"] is False
         with pytest.raises(SecretOpsError, match="has type Opaque, not kubernetes.io/basic-auth; the type cannot change in place"):
             secrets.update_keys(namespace, "plain", "kubernetes.io/basic-auth", first, {}, ["user"])

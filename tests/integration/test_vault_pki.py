@@ -254,9 +254,9 @@ def test_issue_rerun_renew_verify_revoke(local_env, vault_client, k8s_api, names
     assert set(_secret(k8s_api, namespace, name).data) == {"tls.crt", "tls.key"}
 
     # A renew window longer than the remaining life re-issues, and the replaced certificate is revoked.
-    renewed = run_tasks([_issue(pki, namespace, name, alt_names=["www.pki.test"], ip_sans=["127.0.0.1"], ttl="1h", renew_before="2h",
+    renewed = run_tasks([_issue(pki, namespace, name, alt_names=["www.pki.test"], ip_sans=["127.0.0.1"], ttl="1h", renew_before="99.9%",
                                 revoke_replaced=True)], env=env).assert_ok().task("issue")
-    assert renewed["issued"] is True and "within renew_before (2h)" in renewed["reason"]
+    assert renewed["issued"] is True and "within renew_before (99.9%)" in renewed["reason"]
     assert renewed["serial"] != first["serial"]
     assert renewed["replaced_serial"] == first["serial"] and renewed["revoked_serial"] == first["serial"]
     revoked = vault_client.read("%s/cert/%s" % (pki["intermediate"], first["serial"]))["data"]
@@ -293,7 +293,7 @@ def test_check_mode_issues_nothing(local_env, vault_client, k8s_api, namespace, 
     after_issue = _certs(vault_client, pki["intermediate"])
     assert len(after_issue) == len(before) + 1
     version = _secret(k8s_api, namespace, "check-tls").metadata.resource_version
-    due = run_tasks([_issue(pki, namespace, "check-tls", ttl="1h", renew_before="90m", revoke_replaced=True)], env=env,
+    due = run_tasks([_issue(pki, namespace, "check-tls", ttl="1h", renew_before="99.9%", revoke_replaced=True)], env=env,
                     check=True).assert_ok().task("issue")
     assert due["changed"] is True and due["issued"] is False and "renew_before" in due["reason"]
     assert due["replaced_serial"] == issued["serial"]
@@ -330,7 +330,7 @@ def test_the_key_never_appears_in_vvvv_output(local_env, k8s_api, namespace, pki
     env = vault_env(local_env)
     tasks = [
         _issue(pki, namespace, "leak-tls", ttl="1h", include_ca=True),
-        merged(_issue(pki, namespace, "leak-tls", ttl="1h", renew_before="2h", revoke_replaced=True), name="renew"),
+        merged(_issue(pki, namespace, "leak-tls", ttl="1h", renew_before="99.9%", revoke_replaced=True), name="renew"),
         merged(_issue(pki, namespace, "leak-tls", ttl="1h", alt_names=["evil.example"]), name="refused", ignore_errors=True),
     ]
     first = run_tasks(tasks[:1], env=env, extra_args=["-vvvv"], diff=True).assert_ok()
