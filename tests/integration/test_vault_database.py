@@ -82,6 +82,48 @@ def test_a_literal_password_in_the_url_is_refused(local_env, vault_client, postg
     assert _config(vault_client, mount) is None
 
 
+def test_a_literal_password_in_a_query_parameter_is_refused(local_env, vault_client, postgres):
+    """?password= was missed by the guard; Vault would have stored and returned it on every read."""
+    mount = enable_engine(vault_client)
+    literal = "postgresql://127.0.0.1:%d/postgres?sslmode=disable&user=%s&password=%s" % (
+        postgres["port"], postgres["superuser"], postgres["password"])
+    run = run_tasks([connection_task(postgres, mount, connection_url=literal)], env=local_env.env)
+    assert run.returncode != 0 and "literal password" in run.task("connection")["msg"]
+    assert "the password= parameter" in run.task("connection")["msg"]
+    assert _config(vault_client, mount) is None
+
+
+def test_a_password_vault_already_holds_in_the_url_never_reaches_a_diff(local_env, vault_client, postgres):
+    """A connection written earlier (by hand, or by a release with the weaker guard) holds a literal
+    password in its URL; Vault returns it on every read. No diff prints it, in check mode, in a run
+    that replaces the URL with the template, nor when the connection is deleted."""
+    mount = enable_engine(vault_client)
+    planted = unique("planted-password")  # given to no no_log option: only the module's masking can hide it
+    literal_url = "postgresql://%s:%s@127.0.0.1:%d/postgres?sslmode=disable" % (postgres["superuser"], planted, postgres["port"])
+    vault_client.write("%s/config/pg" % mount, plugin_name="postgresql-database-plugin", connection_url=literal_url,
+                       username=postgres["superuser"], password=postgres["password"], allowed_roles=["*"], verify_connection=False)
+    held = _config(vault_client, mount)["data"]["connection_details"]["connection_url"]
+    assert planted in held, "the server no longer returns the URL verbatim: this test's premise changed"
+
+    tasks = [connection_task(postgres, mount)]
+    checked = run_tasks(tasks, env=local_env.env, check=True, diff=True).assert_ok()
+    result = checked.task("connection")
+    assert result["changed"] and result["changed_settings"] == ["connection_url"]
+    assert result["diff"]["before"]["connection_url"] == literal_url.replace(planted, "********")
+    assert planted not in checked.output and planted not in checked.stderr
+
+    fixed = run_tasks(tasks, env=local_env.env, diff=True).assert_ok()
+    assert fixed.task("connection")["changed"] and planted not in fixed.output
+    assert planted not in _config(vault_client, mount)["data"]["connection_details"]["connection_url"]
+
+    vault_client.write("%s/config/pg" % mount, plugin_name="postgresql-database-plugin", connection_url=literal_url,
+                       username=postgres["superuser"], allowed_roles=["*"], verify_connection=False)
+    deleted = run_tasks([task("connection", "vault_database_connection", mount_point=mount, name="pg", state="absent")],
+                        env=local_env.env, diff=True).assert_ok()
+    assert deleted.task("connection")["changed"] and planted not in deleted.output
+    assert _config(vault_client, mount) is None
+
+
 def test_root_rotation_leaves_only_vault_knowing_the_password(local_env, vault_client, postgres):
     mount = enable_engine(vault_client)
     admin = unique("admin").replace("-", "_")
