@@ -28,7 +28,7 @@ description:
     login would fail afterwards. Give O(token_reviewer_jwt) on every run to keep one, or set
     O(token_reviewer_jwt_clear=true) to remove it.
   - When the given JWT carries an expiry (its C(exp) claim, read without verifying the token) and is not
-    written, a warning and RV(token_reviewer_jwt_expiring_unsent) say so: Vault keeps the JWT an earlier
+    written, a warning and RV(token_reviewer_jwt_expiring_unsent) say so; Vault keeps the JWT an earlier
     run wrote, and logins fail once that one expires. See O(token_reviewer_jwt_update).
 options:
   mount_path:
@@ -54,10 +54,10 @@ options:
   token_reviewer_jwt_update:
     description:
       - V(on_create) sends O(token_reviewer_jwt) only when the config is written anyway or Vault has none, so re-runs are unchanged.
-        It suits a JWT that stays valid, such as the token of a long-lived service-account-token Secret (no C(exp) claim):
+        It suits a JWT that stays valid, such as the token of a long-lived service-account-token Secret (no C(exp) claim);
         the first one written keeps working.
       - V(always) writes the config with the JWT on every run (and reports changed), to push a rotated JWT. A short-lived
-        reviewer token made on every run (C(kubectl create token), a TokenRequest) needs it: with V(on_create) Vault keeps
+        reviewer token made on every run (C(kubectl create token), a TokenRequest) needs it; with V(on_create) Vault keeps
         the first one, and every login fails once it expires (the module warns when a given JWT with an expiry is not written).
     type: str
     choices: [on_create, always]
