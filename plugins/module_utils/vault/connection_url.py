@@ -15,6 +15,10 @@ position. The positions, over the forms the database plugins take:
   ``pass``; any case) in a keyword DSN (``host=db password=...``), an ODBC or ADO string
   (``Server=db;Pwd=...``) or a URL query (``?password=...``).
 
+A URL read back from Vault is parsed the same way, also in the form Vault returns it: Vault
+re-encodes a string Go's URL parser accepts (spaces as ``%20``, braces as ``%7B``/``%7D``, quotes as
+``%27``) and hides only a URL's userinfo password (as ``xxxxx``), never a parameter or a DSN's.
+
 The rule is strict on purpose: an ``@`` anywhere after the host (in a query value) makes the text
 before it count as credentials, so it must be percent-encoded (``%40``). Pure: no I/O, and no
 function returns or raises with any part of a password position's text.
@@ -32,10 +36,20 @@ MASK = "********"
 _SCHEME = re.compile(r"[A-Za-z][A-Za-z0-9+.:-]*://")
 # A keyword form starts with ``key=`` (ODBC keys may hold spaces: ``User ID=``).
 _KEYWORD_FORM = re.compile(r"^\s*[A-Za-z][A-Za-z0-9_ .-]*=")
-_PARAMETER = re.compile(r"(?:^|(?<=[\s;?&(]))([A-Za-z][A-Za-z0-9_.-]*)[ \t]*=[ \t]*")
+# Separators as typed and as Vault returns them: a read re-encodes a URL it can parse (a keyword DSN
+# comes back as ``host=db%20password=...``, braces as ``%7B``, quotes as ``%27``).
+_BEFORE_KEY = r"(?:^|(?<=[\s;?&(])|(?<=%20)|(?<=%09)|(?<=%0[Aa])|(?<=%0[Dd])|(?<=%3[Bb])|(?<=%26)|(?<=%28))"
+_BLANK = r"(?:[ \t]|%20|%09)*"
+_PARAMETER = re.compile(_BEFORE_KEY + r"([A-Za-z][A-Za-z0-9_.-]*)" + _BLANK + r"(?:=|%3[Dd])" + _BLANK)
 _PASSWORD_KEY = re.compile(r"^(?:[a-z0-9_.-]*password|passwd|pwd|pass)$", re.IGNORECASE)
-# The template as a parameter value: bare, quoted, or in ODBC braces; then the value's end.
-_TEMPLATE_VALUE = re.compile(r"(?:\{\{\{password\}\}\}|\{\{password\}\}|'\{\{password\}\}'|\"\{\{password\}\}\")(?=$|[\s;&#)])")
+# The template as a parameter value (bare, quoted, or in ODBC braces; as typed or percent-encoded),
+# then the value's end.
+_OPEN, _CLOSE = r"(?:\{|%7[Bb])", r"(?:\}|%7[Dd])"
+_IN_VALUE = _OPEN * 2 + "password" + _CLOSE * 2
+_VALUE_END = r"(?=$|[\s;&#)]|%20|%09|%0[AaDd]|%3[Bb]|%26|%23|%29)"
+_TEMPLATE_VALUE = re.compile(r"(?:%s%s%s|%s|(?P<quote>'|\"|%%27|%%22)%s(?P=quote))%s" % (
+    _OPEN, _IN_VALUE, _CLOSE, _IN_VALUE, _IN_VALUE, _VALUE_END))
+_ENCODED_OPENER = re.compile(r"%(?:27|22|7[Bb])")
 # A URL inside a keyword form (libpq takes one as dbname): up to a separator of that form.
 _EMBEDDED_URL = re.compile(r"[A-Za-z][A-Za-z0-9+.:-]*://[^\s;'\"]*")
 
@@ -55,6 +69,8 @@ def _credentials_span(text, start):
 
 def _quoted_end(text, begin):
     """Where a parameter value that starts at ``begin`` ends; the end of the text when in doubt."""
+    if _ENCODED_OPENER.match(text, begin):
+        return len(text)  # quoted, then percent-encoded by Vault: its escapes are not worth the risk
     opener = text[begin:begin + 1]
     if opener in ("'", '"'):
         index = begin + 1

@@ -99,3 +99,30 @@ def test_an_at_sign_after_the_host_must_be_percent_encoded():
     url = "postgresql://{{username}}:{{password}}@db/postgres?application_name=ops@example.com"
     assert connection_url.literal_positions(url) == ["the credentials before @"]
     assert connection_url.literal_positions(url.replace("ops@", "ops%40")) == []
+
+
+# What OpenBao and HashiCorp Vault return on a read (probed on both): a URL Go's parser accepts is
+# re-encoded, and only a URL's userinfo password is hidden (as xxxxx).
+@pytest.mark.parametrize("read_back", [
+    "host=127.0.0.1%20port=1%20user=vault%20password=hunter2",
+    "host=127.0.0.1%20password=%27hunter2%20x%27",
+    "host=127.0.0.1%20password%20=%20hunter2",
+    "Driver=%7BODBC%7D;Server=127.0.0.1;Uid=vault;Pwd=hunter2;",
+    "Driver=%7BODBC%7D;Server=127.0.0.1;Uid=vault;Pwd=%7Bhunter2;x%7D;",
+    "postgresql://vault:xxxxx@127.0.0.1:1/postgres?sslpassword=hunter2",
+    "postgresql://127.0.0.1:1/postgres?user=vault&password=hunter2",
+    "vault:hunter2@tcp(127.0.0.1:1)/",
+    "vault/hunter2@127.0.0.1:1/ORCL",
+])
+def test_what_vault_returns_is_masked_too(read_back):
+    assert connection_url.literal_positions(read_back)
+    shown = connection_url.masked(read_back)
+    assert "hunter" not in shown and "ter2" not in shown and "x%7D" not in shown, shown
+
+
+def test_a_template_vault_re_encoded_is_still_the_template():
+    read_back = "host=127.0.0.1%20port=1%20user=%7B%7Busername%7D%7D%20password=%7B%7Bpassword%7D%7D"
+    assert connection_url.literal_positions(read_back) == []
+    assert connection_url.masked(read_back) == read_back
+    assert connection_url.literal_positions("host=db%20password=%27%7B%7Bpassword%7D%7D%27%20sslmode=disable") == []
+    assert connection_url.masked("postgresql://vault:xxxxx@db/postgres") == "postgresql://vault:********@db/postgres"
