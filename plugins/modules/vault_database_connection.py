@@ -44,7 +44,12 @@ options:
     description:
       - Connection string with the V({{username}}) and V({{password}}) templates, for example
         V(postgresql://{{username}}:{{password}}@db.example.com:5432/postgres). Required to create the connection.
-      - A literal password in it is refused; Vault returns the URL on every read.
+      - Every password position must hold exactly V({{password}}), in each form the plugins take, which are the userinfo of a URL
+        (V(user:{{password}}@host)), a MySQL DSN (V({{username}}:{{password}}@tcp(host:3306\)/)), Oracle
+        (V({{username}}/{{password}}@host:1521/ORCL)), and every password parameter of a keyword, ODBC or query string
+        (V(password=), V(pwd=), V(passwd=), V(sslpassword=); any case). Anything else there is refused, naming the position,
+        never its content, since Vault returns the URL on every read. The text before the last C(@) counts as credentials,
+        so percent-encode an C(@) after the host (C(%40)).
     type: str
   username:
     description: The database user Vault connects as (and manages with O(rotate_root)).
@@ -103,7 +108,9 @@ attributes:
     support: full
   diff_mode:
     support: full
-    details: The password never appears; the diff says whether it would be sent.
+    details:
+      - The password never appears; the diff says whether it would be sent.
+      - A literal password Vault already holds in its C(connection_url) (written by hand or an older release) is masked as C(********).
 """
 
 EXAMPLES = r"""

@@ -22,8 +22,14 @@ description:
   - Vault never returns the token reviewer JWT, only whether one is set, and a write without it
     erases it. The JWT is therefore sent when the config is first written, when Vault has none,
     whenever another setting forces a write, and on every run with O(token_reviewer_jwt_update=always).
-    The result says whether it was sent, and a write without it that removes the one Vault had is
-    reported in RV(token_reviewer_jwt_cleared) and a warning. Give O(token_reviewer_jwt) on every run to keep one.
+    The result says whether it was sent (RV(token_reviewer_jwt_sent)).
+  - A write that would erase the reviewer JWT Vault has (a changed setting and no O(token_reviewer_jwt))
+    is refused, naming O(token_reviewer_jwt), and writes nothing; with O(disable_local_ca_jwt=true) every
+    login would fail afterwards. Give O(token_reviewer_jwt) on every run to keep one, or set
+    O(token_reviewer_jwt_clear=true) to remove it.
+  - When the given JWT carries an expiry (its C(exp) claim, read without verifying the token) and is not
+    written, a warning and RV(token_reviewer_jwt_expiring_unsent) say so; Vault keeps the JWT an earlier
+    run wrote, and logins fail once that one expires. See O(token_reviewer_jwt_update).
 options:
   mount_path:
     description: Path of the Kubernetes auth method, without C(auth/).
@@ -48,10 +54,22 @@ options:
   token_reviewer_jwt_update:
     description:
       - V(on_create) sends O(token_reviewer_jwt) only when the config is written anyway or Vault has none, so re-runs are unchanged.
-      - V(always) writes the config with the JWT on every run (and reports changed), to push a rotated JWT.
+        It suits a JWT that stays valid, such as the token of a long-lived service-account-token Secret (no C(exp) claim);
+        the first one written keeps working.
+      - V(always) writes the config with the JWT on every run (and reports changed), to push a rotated JWT. A short-lived
+        reviewer token made on every run (C(kubectl create token), a TokenRequest) needs it; with V(on_create) Vault keeps
+        the first one, and every login fails once it expires (the module warns when a given JWT with an expiry is not written).
     type: str
     choices: [on_create, always]
     default: on_create
+  token_reviewer_jwt_clear:
+    description:
+      - Set to V(true) to remove the token reviewer JWT Vault has (Vault then reviews with its own pod's token or, with
+        O(disable_local_ca_jwt=true), with the JWT being reviewed). Writes the config when Vault has one.
+      - Without it, a write that would remove the JWT (any change while O(token_reviewer_jwt) is omitted) is refused.
+      - Excludes O(token_reviewer_jwt).
+    type: bool
+    default: false
   pem_keys:
     description:
       - PEM public keys that verify service-account JWT signatures without a TokenReview. Compared as a set.
@@ -95,7 +113,18 @@ EXAMPLES = r"""
 - name: Move to a new API server address; the CA, issuer and other settings stay as they are
   secretops.provisioning.vault_k8s_auth_config:
     kubernetes_host: https://k8s-new.example.com:6443
-    token_reviewer_jwt: "{{ reviewer_jwt }}"  # Vault cannot return it, so a write without it would erase it
+    token_reviewer_jwt: "{{ reviewer_jwt }}"  # Vault cannot return it; without it the write is refused
+
+- name: A short-lived reviewer token made on this run (kubectl create token) is pushed on every run
+  secretops.provisioning.vault_k8s_auth_config:
+    kubernetes_host: https://k8s.example.com:6443
+    token_reviewer_jwt: "{{ short_lived_reviewer_token }}"
+    token_reviewer_jwt_update: always
+
+- name: Stop using a reviewer JWT (applications' own tokens then need system:auth-delegator)
+  secretops.provisioning.vault_k8s_auth_config:
+    kubernetes_host: https://k8s.example.com:6443
+    token_reviewer_jwt_clear: true
 """
 
 RETURN = r"""
@@ -110,7 +139,18 @@ token_reviewer_jwt_sent:
   type: bool
   sample: true
 token_reviewer_jwt_cleared:
-  description: Whether a write removed a token reviewer JWT Vault had, because none was given.
+  description: Whether a write removed (or in check mode would remove) the token reviewer JWT Vault had, as O(token_reviewer_jwt_clear) asked.
+  returned: always
+  type: bool
+  sample: false
+token_reviewer_jwt_expires:
+  description: When the given O(token_reviewer_jwt) expires (its C(exp) claim, UTC); null without a JWT or an expiry.
+  returned: always
+  type: str
+  sample: "2026-12-07T11:32:27Z"
+token_reviewer_jwt_expiring_unsent:
+  description:
+    - Whether the given O(token_reviewer_jwt) carries an expiry but was not written (also a warning); Vault keeps an older JWT.
   returned: always
   type: bool
   sample: false
@@ -144,10 +184,10 @@ def apply(module):
     with vault_session(vault_params(params)) as client:
         result = k8s_auth.ensure_config(
             client, params["mount_path"], settings, reviewer_jwt=params["token_reviewer_jwt"],
-            jwt_update=params["token_reviewer_jwt_update"], check_mode=module.check_mode,
+            jwt_update=params["token_reviewer_jwt_update"], jwt_clear=params["token_reviewer_jwt_clear"], check_mode=module.check_mode,
         )
-    if result["token_reviewer_jwt_cleared"]:
-        module.warn("the config write removes the token reviewer JWT Vault had: pass token_reviewer_jwt to keep one")
+    for warning in result.pop("warnings"):
+        module.warn(warning)
     return result
 
 
@@ -158,6 +198,7 @@ def main():
         kubernetes_ca_cert={"type": "str"},
         token_reviewer_jwt={"type": "str", "no_log": True},
         token_reviewer_jwt_update={"type": "str", "default": "on_create", "choices": ["on_create", "always"]},
+        token_reviewer_jwt_clear={"type": "bool", "default": False, "no_log": False},
         pem_keys={"type": "list", "elements": "str", "no_log": False},  # public keys
         issuer={"type": "str"},
         disable_iss_validation={"type": "bool"},

@@ -11,7 +11,7 @@ from kubernetes import client as k8s_client
 
 from tests.integration.ansible_run import run_tasks
 from tests.integration.database_it_helpers import (
-    can_log_in, connection_task, credentials_task, enable_engine, psql, query, role_count, role_task, secret_values,
+    can_log_in, connection_task, connection_url, credentials_task, enable_engine, psql, query, role_count, role_task, secret_values,
 )
 from tests.integration.vault_it_helpers import task, unique
 
@@ -79,6 +79,62 @@ def test_a_literal_password_in_the_url_is_refused(local_env, vault_client, postg
     literal = "postgresql://%s:%s@127.0.0.1:%d/postgres" % (postgres["superuser"], postgres["password"], postgres["port"])
     run = run_tasks([connection_task(postgres, mount, connection_url=literal)], env=local_env.env)
     assert run.returncode != 0 and "literal password" in run.task("connection")["msg"]
+    assert _config(vault_client, mount) is None
+
+
+def test_a_literal_password_in_a_query_parameter_is_refused(local_env, vault_client, postgres):
+    """?password= was missed by the guard; Vault would have stored and returned it on every read."""
+    mount = enable_engine(vault_client)
+    literal = "postgresql://127.0.0.1:%d/postgres?sslmode=disable&user=%s&password=%s" % (
+        postgres["port"], postgres["superuser"], postgres["password"])
+    run = run_tasks([connection_task(postgres, mount, connection_url=literal)], env=local_env.env)
+    assert run.returncode != 0 and "literal password" in run.task("connection")["msg"]
+    assert "the password= parameter" in run.task("connection")["msg"]
+    assert _config(vault_client, mount) is None
+
+
+def _plant(vault_client, mount, postgres, url):
+    """Write a connection with ``url`` straight to Vault, as a hand or an earlier release did."""
+    vault_client.write("%s/config/pg" % mount, plugin_name="postgresql-database-plugin", connection_url=url,
+                       username=postgres["superuser"], password=postgres["password"], allowed_roles=["*"], verify_connection=False)
+
+
+def test_a_password_vault_already_holds_in_the_url_never_reaches_a_diff(local_env, vault_client, postgres):
+    """A connection written earlier (by hand, or by a release with the weaker guard) holds a literal
+    password in its URL, and Vault returns it on every read (it hides only a URL's userinfo password).
+    No diff prints it: in check mode, in the run that replaces the URL with the template, nor when
+    the connection is deleted."""
+    mount = enable_engine(vault_client)
+    planted = unique("planted-password")  # given to no no_log option: only the module's masking can hide it
+    user, port = postgres["superuser"], postgres["port"]
+    forms = [
+        "postgresql://127.0.0.1:%d/postgres?sslmode=disable&user=%s&password=%s" % (port, user, planted),
+        "host=127.0.0.1 port=%d user=%s password=%s dbname=postgres" % (port, user, planted),  # read back re-encoded
+        "%s:%s@tcp(127.0.0.1:%d)/postgres" % (user, planted, port),
+        "%s/%s@127.0.0.1:%d/postgres" % (user, planted, port),
+        "Driver={PostgreSQL};Server=127.0.0.1;Uid=%s;Pwd=%s;" % (user, planted),
+    ]
+    tasks = [connection_task(postgres, mount)]
+    for url in forms:
+        _plant(vault_client, mount, postgres, url)
+        held = _config(vault_client, mount)["data"]["connection_details"]["connection_url"]
+        assert planted in held, "the server hides this form itself now: %s" % held
+        checked = run_tasks(tasks, env=local_env.env, check=True, diff=True).assert_ok()
+        result = checked.task("connection")
+        assert result["changed"] and result["changed_settings"] == ["connection_url"], result
+        assert "********" in result["diff"]["before"]["connection_url"]
+        assert planted not in checked.output, url
+
+    fixed = run_tasks(tasks, env=local_env.env, diff=True).assert_ok()
+    assert fixed.task("connection")["changed"] and planted not in fixed.output
+    assert planted not in _config(vault_client, mount)["data"]["connection_details"]["connection_url"]
+    assert vault_client.read("%s/config/pg" % mount)["data"]["connection_details"]["connection_url"] == connection_url(postgres).replace(
+        "{% raw %}", "").replace("{% endraw %}", "")
+
+    _plant(vault_client, mount, postgres, forms[0])
+    deleted = run_tasks([task("connection", "vault_database_connection", mount_point=mount, name="pg", state="absent")],
+                        env=local_env.env, diff=True).assert_ok()
+    assert deleted.task("connection")["changed"] and planted not in deleted.output
     assert _config(vault_client, mount) is None
 
 

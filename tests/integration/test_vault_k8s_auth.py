@@ -6,7 +6,7 @@ import pytest
 from kubernetes import client as k8s_client
 
 from tests.integration.ansible_run import run_tasks
-from tests.integration.vault_it_helpers import task, unique, vault_env
+from tests.integration.vault_it_helpers import merged, task, unique, vault_env
 
 AUDIENCE = "vault-it"
 
@@ -158,3 +158,63 @@ def test_changing_only_the_host_keeps_ca_issuer_and_local_ca_jwt(local_env, k8s_
 
     again = run_tasks([host_only], env=vault_env(local_env)).assert_ok().task("host")
     assert again["changed"] is False and again["kept_settings"] == []
+
+
+def test_a_change_without_the_reviewer_jwt_is_refused_and_logins_keep_working(local_env, k8s_auth_setup, vault_client):
+    """With disable_local_ca_jwt, Vault reviews every login with the reviewer JWT: a write that
+    dropped it (a task giving only kubernetes_host) made every login fail with "permission denied"."""
+    setup = k8s_auth_setup
+    path = "auth/%s/config" % setup["mount"]
+    stored = vault_client.read(path)["data"]
+    # What both servers return: whether a reviewer JWT is set, never the JWT.
+    assert stored["token_reviewer_jwt_set"] is True and stored["disable_local_ca_jwt"] is True
+    assert setup["reviewer_jwt"] not in repr(stored) and not stored.get("token_reviewer_jwt")
+
+    other_host = local_env.api_server.replace("127.0.0.1", "localhost")  # another name on the serving certificate
+    host_args = dict(mount_path=setup["mount"], kubernetes_host=other_host)
+    host_only = task("host", "vault_k8s_auth_config", **host_args)
+    for check in (True, False):
+        refused = run_tasks([host_only], env=vault_env(local_env), check=check, diff=True)
+        assert refused.returncode != 0, refused.output
+        message = refused.task("host")["msg"]
+        assert "token_reviewer_jwt" in message and "token_reviewer_jwt_clear=true" in message and "settings differ: kubernetes_host" in message
+    stored = vault_client.read(path)["data"]
+    assert stored["token_reviewer_jwt_set"] is True and stored["kubernetes_host"] == local_env.api_server
+    works = run_tasks([_check(setup, "app")], env=vault_env(local_env)).assert_ok().task("check")
+    assert works["success"] is True
+
+    clearing = task("host", "vault_k8s_auth_config", **merged(host_args, token_reviewer_jwt_clear=True))
+    cleared = run_tasks([clearing], env=vault_env(local_env)).assert_ok().task("host")
+    assert cleared["changed"] is True and cleared["token_reviewer_jwt_cleared"] is True
+    assert vault_client.read(path)["data"]["token_reviewer_jwt_set"] is False
+    # Why the refusal matters: the application's own token may not call TokenReview.
+    denied = run_tasks([_check(setup, "app", fail_on_error=False)], env=vault_env(local_env)).assert_ok().task("check")
+    assert denied["success"] is False and denied["step"] == "login" and "permission denied" in denied["reason"]
+
+
+def test_a_new_short_lived_reviewer_jwt_that_is_not_written_is_reported(local_env, k8s_auth_setup, vault_client):
+    """A reviewer token made on every run (a TokenRequest, as kubectl create token does) is kept out
+    with token_reviewer_jwt_update=on_create: Vault keeps the first one until it expires. The module
+    says so, with the new token's expiry and never the token; with always it is written."""
+    setup = k8s_auth_setup
+    with open(local_env.ca_cert) as handle:
+        ca_text = handle.read()
+    fresh = _token(setup["core"], setup["namespace"], "reviewer", seconds=1800)
+    config = dict(mount_path=setup["mount"], kubernetes_host=local_env.api_server, kubernetes_ca_cert=ca_text, disable_local_ca_jwt=True,
+                  token_reviewer_jwt=fresh)
+    kept = run_tasks([task("config", "vault_k8s_auth_config", **config)], env=vault_env(local_env)).assert_ok()
+    result = kept.task("config")
+    assert result["changed"] is False and result["token_reviewer_jwt_sent"] is False
+    assert result["token_reviewer_jwt_expiring_unsent"] is True and result["token_reviewer_jwt_expires"].endswith("Z")
+    warning = [text for text in result.get("warnings", []) if "was not written" in text]
+    assert warning and result["token_reviewer_jwt_expires"] in warning[0] and "token_reviewer_jwt_update=always" in warning[0]
+    assert fresh not in kept.output and fresh.split(".")[1] not in kept.output
+
+    pushed = run_tasks([task("config", "vault_k8s_auth_config", token_reviewer_jwt_update="always", **config)],
+                       env=vault_env(local_env)).assert_ok()
+    result = pushed.task("config")
+    assert result["changed"] is True and result["token_reviewer_jwt_sent"] is True
+    assert result["token_reviewer_jwt_expiring_unsent"] is False and not [text for text in result.get("warnings", []) if "was not written" in text]
+    assert fresh not in pushed.output
+    works = run_tasks([_check(setup, "app")], env=vault_env(local_env)).assert_ok().task("check")
+    assert works["success"] is True

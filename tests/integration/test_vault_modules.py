@@ -221,15 +221,18 @@ def test_k8s_auth_config_reviewer_jwt_on_create_and_always(local_env, vault_clie
 
         without_jwt = merged(config, issuer="https://kubernetes.default.svc")
         without_jwt.pop("token_reviewer_jwt")
-        cleared = run_tasks([task("config", "vault_k8s_auth_config", **without_jwt)], env=vault_env(local_env)).assert_ok().task("config")
+        refused = run_tasks([task("config", "vault_k8s_auth_config", **without_jwt)], env=vault_env(local_env))
+        assert refused.returncode != 0 and "token_reviewer_jwt_clear" in refused.task("config")["msg"]
+        assert vault_client.read("auth/%s/config" % mount)["data"]["token_reviewer_jwt_set"] is True
+        clearing = merged(without_jwt, token_reviewer_jwt_clear=True)
+        cleared = run_tasks([task("config", "vault_k8s_auth_config", **clearing)], env=vault_env(local_env)).assert_ok().task("config")
         assert cleared["token_reviewer_jwt_cleared"] is True
-        assert any("removes the token reviewer JWT" in warning for warning in cleared["warnings"])
         assert vault_client.read("auth/%s/config" % mount)["data"]["token_reviewer_jwt_set"] is False
 
         bad = merged(config, kubernetes_ca_cert="/not/a/pem")
         failed = run_tasks([task("config", "vault_k8s_auth_config", **bad)], env=vault_env(local_env))
         assert failed.returncode != 0 and "must be PEM text" in failed.task("config")["msg"]
-        for run in (checked, failed):
+        for run in (checked, failed, refused):
             assert reviewer_jwt not in run.output
     finally:
         vault_client.sys.disable_auth_method(mount)

@@ -11,19 +11,20 @@ knows is stale, and sending it would break the connection, so ``always`` and rot
 each other. A write carries every managed setting (Vault merges an update into what it has, so a
 setting the task leaves out is kept, the password included).
 
-The connection URL must hold ``{{username}}`` and ``{{password}}`` templates rather than a
-literal password: Vault returns the URL on every read (a literal password would reach diffs and
-outputs), and a root rotation could not update it.
+The connection URL must hold the ``{{password}}`` template in every password position rather than
+a literal password (``connection_url.py`` says where those are): Vault returns the URL on every
+read (a literal password would reach diffs and outputs), and a root rotation could not update it.
+A URL read from Vault is masked at once (a literal planted there earlier, by hand or by an older
+release, never reaches a diff); comparing the masked URL is sound, since a wanted URL never holds a
+literal and so differs from a masked one wherever Vault's holds one.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import re
-
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import connection_url, diff
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.database_roles import clean_mount, clean_name, statements
 
 # Managed settings and how to compare them; the last four live in Vault's ``connection_details``.
@@ -41,18 +42,15 @@ CONNECTION_KINDS = {
 DETAILS = ("connection_url", "username", "max_open_connections", "max_idle_connections", "max_connection_lifetime")
 ROTATE_ROOT_CHOICES = ("never", "on_create", "always")
 
-# scheme://user:secret@host, where secret is not the {{password}} template
-_URL_SECRET = re.compile(r"^[a-z][a-z0-9+.-]*://[^/@:]*:(?!\{\{\s*password\s*\}\}@)[^/@]*@", re.IGNORECASE)
-# key=value connection strings (PostgreSQL, MySQL DSNs): password=... that is not the template
-_DSN_SECRET = re.compile(r"(^|[\s;])password\s*=\s*(?!\{\{\s*password\s*\}\})", re.IGNORECASE)
-
 
 def validate(settings, password, password_update, rotate_root):
     """Refuse, before any request, what Vault would accept but would leak or break later."""
-    url = settings.get("connection_url") or ""
-    if _URL_SECRET.search(url) or _DSN_SECRET.search(url):
-        raise SecretOpsError("connection_url holds a literal password: write {{username}}:{{password}} (or password={{password}}) "
-                             "in the URL and give the password in the password option; Vault returns the URL on every read")
+    positions = connection_url.literal_positions(settings.get("connection_url"))
+    if positions:
+        raise SecretOpsError("connection_url holds a literal password (not the {{password}} template) in %s: write exactly {{password}} "
+                             "there (user:{{password}}@host, user/{{password}}@host, password={{password}}, Pwd={{password}}) and give the "
+                             "password in the password option, since Vault returns the URL on every read; an @ after the host must be "
+                             "percent-encoded (%%40)" % " and ".join(positions))
     if password is not None and not password:
         raise SecretOpsError("password is empty: omit it to keep the one Vault has")
     if password_update == "always" and rotate_root != "never":
@@ -61,13 +59,16 @@ def validate(settings, password, password_update, rotate_root):
 
 
 def current_settings(raw):
-    """The connection as read (``data`` of ``<mount>/config/<name>``), flattened to CONNECTION_KINDS names."""
+    """The connection as read (``data`` of ``<mount>/config/<name>``), flattened to CONNECTION_KINDS names,
+    with any literal password in ``connection_url`` masked."""
     if raw is None:
         return None
     current = dict((name, raw.get(name)) for name in ("plugin_name", "allowed_roles", "password_policy"))
     current["root_rotation_statements"] = raw.get("root_credentials_rotate_statements") or []
     for name, value in (raw.get("connection_details") or {}).items():
         current[name] = value
+    if current.get("connection_url"):
+        current["connection_url"] = connection_url.masked(current["connection_url"])
     return current
 
 

@@ -7,18 +7,22 @@ The config endpoint replaces the whole configuration on every write (it has no P
 setting the task leaves out is read from Vault and carried into the write unchanged: an omitted
 option means "keep what Vault has", never "reset to the default". The one field that cannot be
 carried is the token reviewer JWT, which Vault never returns (only ``token_reviewer_jwt_set``) and
-erases on a write without it (verified against OpenBao 2.7). So the JWT is sent when the config is
-first written, whenever another field forces a write, and on every run with
-``token_reviewer_jwt_update=always``; the result says which happened, and whether a write without
-it removed the one Vault had.
+erases on a write without it (verified against OpenBao and HashiCorp Vault). So the JWT is sent when
+the config is first written, whenever another field forces a write, and on every run with
+``token_reviewer_jwt_update=always``; the result says which happened. A write that would erase the
+JWT Vault has is refused unless the task asks for that (``token_reviewer_jwt_clear``): with
+``disable_local_ca_jwt`` every login would fail afterwards. A given JWT that carries an expiry
+(``exp``) and is not written is reported: Vault keeps the older one, which may expire first.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import time
+
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff, jwt_expiry
 
 # Fields a config read returns that a write does not take.
 CONFIG_READ_ONLY = ("token_reviewer_jwt_set",)
@@ -61,7 +65,7 @@ def _pem(value):
     return (value or "").strip()
 
 
-def validate_config(settings, reviewer_jwt):
+def validate_config(settings, reviewer_jwt, jwt_clear=False):
     """Reject, before any request, the combinations Vault would reject or that cannot work."""
     if not settings.get("kubernetes_host"):
         raise SecretOpsError("kubernetes_host is required: the URL Vault uses to reach the Kubernetes API server")
@@ -73,6 +77,8 @@ def validate_config(settings, reviewer_jwt):
             raise SecretOpsError("pem_keys[%d] must be a PEM-encoded public key" % index)
     if reviewer_jwt is not None and not reviewer_jwt.strip():
         raise SecretOpsError("token_reviewer_jwt is empty: omit it to let Vault use its own or the client's token for TokenReview")
+    if reviewer_jwt is not None and jwt_clear:
+        raise SecretOpsError("token_reviewer_jwt and token_reviewer_jwt_clear=true exclude each other: give the JWT to set it, or clear it")
 
 
 def _comparable_config(settings):
@@ -115,11 +121,19 @@ def _config_diff(current, wanted, kept):
     return diff.before_after(current, resulting, kinds, sorted(kinds))
 
 
-def ensure_config(client, mount_path, settings, reviewer_jwt=None, jwt_update="on_create", check_mode=False):
+def _unsent_expiry_warning(expires, now):
+    when = "expired at %s" % jwt_expiry.as_text(expires) if expires <= now else "expires at %s" % jwt_expiry.as_text(expires)
+    return ("the given token_reviewer_jwt %s (its exp claim) and was not written: with token_reviewer_jwt_update=on_create Vault keeps "
+            "the reviewer JWT it has, written by an earlier run, and every login fails once that one expires. Give a token that "
+            "changes on every run (kubectl create token, a TokenRequest) with token_reviewer_jwt_update=always, or give the JWT of a "
+            "long-lived service-account-token Secret (it has no exp) with on_create" % when)
+
+
+def ensure_config(client, mount_path, settings, reviewer_jwt=None, jwt_update="on_create", jwt_clear=False, check_mode=False, now=None):
     """Make ``auth/<mount>/config`` match ``settings`` (``None``: keep what Vault has); the reviewer
-    JWT is handled as described above."""
+    JWT is handled as described above (``jwt_clear``: remove the one Vault has)."""
     mount = _mount(mount_path)
-    validate_config(settings, reviewer_jwt)
+    validate_config(settings, reviewer_jwt, jwt_clear)
     path = "auth/%s/config" % mount
     raw = ((client.read(path) or {}).get("data")) or None
     if raw is not None and not raw.get("kubernetes_host"):
@@ -138,20 +152,34 @@ def ensure_config(client, mount_path, settings, reviewer_jwt=None, jwt_update="o
         reasons.append("token_reviewer_jwt_update=always")
     elif reviewer_jwt and current is not None and not jwt_set:
         reasons.append("Vault has no token reviewer JWT yet")
+    elif jwt_clear and jwt_set:
+        reasons.append("token_reviewer_jwt_clear=true and Vault has a token reviewer JWT")
     write = bool(reasons)
+    if write and jwt_set and not reviewer_jwt and not jwt_clear:
+        raise SecretOpsError(
+            "the write of %s (%s) would remove the token reviewer JWT Vault has: Vault replaces the whole config and never returns "
+            "the JWT, so it cannot be carried over, and with disable_local_ca_jwt every login then fails. Give token_reviewer_jwt "
+            "(the JWT to keep, or a new one), or set token_reviewer_jwt_clear=true to remove it; nothing was written"
+            % (path, "; ".join(reasons)))
     change = _config_diff(current, wanted, kept)
     # The JWT itself never appears; only whether Vault has one.
     if change["before"] is not None:
         change["before"]["token_reviewer_jwt_set"] = jwt_set
     change["after"]["token_reviewer_jwt_set"] = bool(reviewer_jwt) if write else jwt_set
+    sent = bool(write and reviewer_jwt)
+    expires = jwt_expiry.expiry(reviewer_jwt)
+    expiring_unsent = bool(reviewer_jwt and not sent and expires is not None)
     result = {
         "changed": write,
         "mount_path": mount,
         "diff": change,
-        "token_reviewer_jwt_sent": bool(write and reviewer_jwt),
+        "token_reviewer_jwt_sent": sent,
         "token_reviewer_jwt_cleared": bool(write and jwt_set and not reviewer_jwt),
+        "token_reviewer_jwt_expires": jwt_expiry.as_text(expires) if expires is not None else None,
+        "token_reviewer_jwt_expiring_unsent": expiring_unsent,
         "write_reasons": reasons,
         "kept_settings": sorted(kept) if write else [],
+        "warnings": [_unsent_expiry_warning(expires, time.time() if now is None else now)] if expiring_unsent else [],
     }
     if write and not check_mode:
         payload = dict(kept)

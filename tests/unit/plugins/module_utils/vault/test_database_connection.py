@@ -35,6 +35,37 @@ def test_literal_passwords_in_the_url_are_refused():
         database_connection.validate({"connection_url": url}, None, "on_create", "never")
 
 
+@pytest.mark.parametrize("url", [
+    "postgresql://db/postgres?user={{username}}&password=hunter2",
+    "{{username}}:hunter2@tcp(db:3306)/app",
+    "root:hunter2@tcp(127.0.0.1:3306)/",
+    "system/hunter2@localhost:1521/ORCL",
+    "Driver={ODBC Driver 18};Server=db;Uid=sa;Pwd=hunter2;",
+    "server=db;user id=sa;password=hunter2",
+    "mongodb://admin:hunter2@h1:27017,h2:27017/admin",
+    "postgresql://{{username}}:{{ password }}@db/postgres",
+])
+def test_every_form_of_literal_password_is_refused_without_showing_it(url):
+    with pytest.raises(SecretOpsError, match="literal password") as raised:
+        database_connection.validate({"connection_url": url}, None, "on_create", "never")
+    assert "hunter2" not in str(raised.value) and "hunter" not in str(raised.value)
+
+
+def test_a_literal_password_vault_already_holds_never_reaches_the_diff():
+    planted = "postgresql://vault:hunter2@db:5432/postgres?sslmode=disable&sslpassword=hunter2"
+    stored = dict(STORED, connection_details={"connection_url": planted, "username": "vault"})
+    for state in ("present", "absent"):
+        vault = FakeVaultApi({("GET", PATH): {"data": stored}})
+        result = database_connection.ensure_connection(vault, "database", "pg", settings(), state=state, check_mode=True)
+        assert "hunter2" not in repr(result)
+        assert result["diff"]["before"]["connection_url"] == "postgresql://vault:********@db:5432/postgres?sslmode=disable&sslpassword=********"
+    assert result["changed"]
+    vault = FakeVaultApi({("GET", PATH): {"data": stored}})
+    fixed = database_connection.ensure_connection(vault, "database", "pg", settings())
+    assert fixed["changed_settings"] == ["connection_url"] and vault.writes()[0][2]["connection_url"] == URL
+    assert fixed["diff"]["after"]["connection_url"] == URL and "hunter2" not in repr(fixed)
+
+
 def test_always_sending_the_password_excludes_root_rotation():
     with pytest.raises(SecretOpsError, match="cannot be combined"):
         database_connection.validate({}, "pw", "always", "on_create")

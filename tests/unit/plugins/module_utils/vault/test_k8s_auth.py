@@ -1,6 +1,9 @@
 """vault/k8s_auth.py ensure_config: omitted settings keep what Vault has (Vault's write replaces the
 whole config), the diff shows the resulting config, and the reviewer JWT never appears."""
 
+import base64
+import json
+
 import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -90,11 +93,74 @@ def test_nothing_is_written_when_the_given_settings_match():
     assert result["changed"] is False and result["kept_settings"] == [] and vault.writes == []
 
 
-def test_a_write_without_the_jwt_reports_that_it_removes_it():
+@pytest.mark.parametrize("check_mode", [False, True])
+def test_a_write_that_would_drop_the_jwt_vault_has_is_refused(check_mode):
     vault = ConfigStore(STORED)
-    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443"))
+    with pytest.raises(SecretOpsError) as error:
+        k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443"), check_mode=check_mode)
+    message = str(error.value)
+    assert "token_reviewer_jwt" in message and "token_reviewer_jwt_clear" in message and "settings differ: kubernetes_host" in message
+    assert vault.writes == [] and vault.stored == STORED
+
+
+def test_an_explicit_clear_removes_the_jwt_and_keeps_the_rest():
+    vault = ConfigStore(STORED)
+    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443"), jwt_clear=True)
     assert result["token_reviewer_jwt_cleared"] is True and result["diff"]["after"]["token_reviewer_jwt_set"] is False
+    assert "token_reviewer_jwt" not in vault.writes[0]
+    assert vault.stored["token_reviewer_jwt_set"] is False
     assert vault.stored["kubernetes_ca_cert"] == CA and vault.stored["disable_local_ca_jwt"] is True
+
+
+def test_clearing_alone_writes_once_then_is_unchanged():
+    vault = ConfigStore(STORED)
+    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"), jwt_clear=True)
+    assert result["changed"] is True and result["token_reviewer_jwt_cleared"] is True
+    assert result["write_reasons"] == ["token_reviewer_jwt_clear=true and Vault has a token reviewer JWT"]
+    again = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"), jwt_clear=True)
+    assert again["changed"] is False and len(vault.writes) == 1
+
+
+def test_no_write_needs_no_jwt():
+    vault = ConfigStore(STORED)
+    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"))
+    assert result["changed"] is False and vault.writes == []
+    first = ConfigStore(dict(STORED, token_reviewer_jwt_set=False))
+    assert k8s_auth.ensure_config(first, "kubernetes", _settings(kubernetes_host="https://new:6443"))["changed"] is True
+
+
+def _jwt(claims):
+    payload = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return "eyJhbGciOiJSUzI1NiJ9.%s.SIGNATURE" % payload
+
+
+NOW = 1796637600  # 2026-12-07T10:00:00Z
+
+
+def test_an_expiring_jwt_that_is_not_written_is_reported():
+    short_lived = _jwt({"sub": "system:serviceaccount:vault:reviewer", "exp": NOW + 3600})
+    vault = ConfigStore(STORED)
+    result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"), reviewer_jwt=short_lived, now=NOW)
+    assert result["changed"] is False and result["token_reviewer_jwt_sent"] is False
+    assert result["token_reviewer_jwt_expiring_unsent"] is True and result["token_reviewer_jwt_expires"] == "2026-12-07T11:00:00Z"
+    (warning,) = result["warnings"]
+    assert "expires at 2026-12-07T11:00:00Z" in warning and "token_reviewer_jwt_update=always" in warning
+    assert short_lived not in repr(result) and "SIGNATURE" not in repr(result)
+    expired = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"), reviewer_jwt=short_lived,
+                                     now=NOW + 7200)
+    assert "expired at 2026-12-07T11:00:00Z" in expired["warnings"][0]
+
+
+def test_a_written_or_unexpiring_jwt_is_not_reported():
+    short_lived = _jwt({"exp": NOW + 3600})
+    pushed = k8s_auth.ensure_config(ConfigStore(STORED), "kubernetes", _settings(kubernetes_host="https://old:6443"),
+                                    reviewer_jwt=short_lived, jwt_update="always", now=NOW)
+    assert pushed["token_reviewer_jwt_sent"] is True and pushed["token_reviewer_jwt_expiring_unsent"] is False and pushed["warnings"] == []
+    assert pushed["token_reviewer_jwt_expires"] == "2026-12-07T11:00:00Z"
+    long_lived = _jwt({"sub": "system:serviceaccount:vault:reviewer"})  # a service-account-token Secret's JWT has no exp
+    kept = k8s_auth.ensure_config(ConfigStore(STORED), "kubernetes", _settings(kubernetes_host="https://old:6443"), reviewer_jwt=long_lived)
+    assert kept["token_reviewer_jwt_sent"] is False and kept["token_reviewer_jwt_expiring_unsent"] is False and kept["warnings"] == []
+    assert kept["token_reviewer_jwt_expires"] is None
 
 
 def test_the_first_write_sends_only_what_is_given():
@@ -115,6 +181,12 @@ def test_k8s_config_combinations_are_rejected_before_any_request(settings, jwt, 
     with pytest.raises(SecretOpsError) as error:
         k8s_auth.validate_config(settings, jwt)
     assert message in str(error.value)
+
+
+def test_giving_and_clearing_the_jwt_exclude_each_other():
+    with pytest.raises(SecretOpsError, match="exclude each other") as error:
+        k8s_auth.validate_config({"kubernetes_host": "https://k8s"}, JWT, jwt_clear=True)
+    assert JWT not in str(error.value)
 
 
 def test_role_argument_spec_covers_every_role_setting():
