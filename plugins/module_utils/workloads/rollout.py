@@ -121,12 +121,14 @@ def checksums_current(workload, secrets, checksums):
     return all(secret in checksums and current.get(checksum_annotation(secret)) == checksums[secret] for secret in secrets)
 
 
-def restart_patch(kind, annotations):
-    """A strategic-merge patch that sets ``annotations`` on the pod template of ``kind``."""
+def restart_patch(kind, annotations, own_annotations=None):
+    """A strategic-merge patch that sets ``annotations`` on the pod template of ``kind`` (and
+    ``own_annotations``, None values removing, on the workload's own metadata)."""
     template = {"template": {"metadata": {"annotations": annotations}}}
-    if kind == "CronJob":
-        return {"spec": {"jobTemplate": {"spec": template}}}
-    return {"spec": template}
+    patch = {"spec": {"jobTemplate": {"spec": template}}} if kind == "CronJob" else {"spec": template}
+    if own_annotations:
+        patch["metadata"] = {"annotations": own_annotations}
+    return patch
 
 
 def _condition(status, condition_type):
