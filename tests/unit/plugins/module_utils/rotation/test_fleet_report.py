@@ -192,3 +192,12 @@ def test_check_mode_builds_the_report_and_writes_nothing(tmp_path):
     assert result["report"]["outcome"] == "rotated" and result["json_path"] == str(tmp_path / "reports" / "fleet-r1.json")
     assert result["summary"].startswith("Fleet secret rotation fleet-r1: ROTATED\n")
     assert not (tmp_path / "reports").exists()
+
+
+def test_consumers_stamped_without_a_restart_are_counted_apart():
+    reports = {"cluster-a": host_report("nothing_rotated", [], [rollout("old", "complete")], stamped=["Deployment/web", "Deployment/api"]),
+               "cluster-b": host_report("nothing_rotated", [])}
+    built = fleet_report.build_fleet_report(reports)
+    assert built["clusters"]["cluster-a"]["restarts"] == {"complete": 1, "up_to_date": 0, "stamped": 2, "errors": 0}
+    assert built["clusters"]["cluster-b"]["restarts"] == {"up_to_date": 0, "errors": 0}
+    assert built["totals"]["restarts"]["stamped"] == 2
