@@ -34,7 +34,7 @@ description:
     older content. When every Pod of it that uses the Secret was created after the Secret's last write
     (the Pods' C(creationTimestamp) against the newest C(managedFields) time of the Secret, both the API
     server's clock, whole seconds, so a Pod of the same second does not count), the checksum is stamped on
-    the workload's own metadata instead (outcome V(stamped)): the pod template, ReplicaSets and Pods are
+    the workload's own metadata instead (outcome V(stamped)); the pod template, ReplicaSets and Pods are
     untouched. A Deployment's C(generation) still increases, as it does for any annotation change. From then
     on that stamp detects a content change like a template stamp; a template stamp, when there is one,
     decides, and a restart moves the stamp to the template.
@@ -165,7 +165,7 @@ results:
       description:
         - V(restarted) (patched, not waited), V(complete), V(failed), V(timeout), V(paused),
           V(unchanged) (checksums current), V(template_updated) (CronJob), V(would_restart) (check mode).
-        - V(stamped) - never stamped, and every Pod that uses the Secret started after its last write: the
+        - V(stamped) - never stamped, and every Pod that uses the Secret started after its last write; the
           checksum is stamped on the workload's own metadata, no restart. V(would_stamp) in check mode.
         - V(skipped) - the collection cannot restart this consumer (a Job, a Pod without a controller, a
           standalone ReplicaSet or ReplicationController, a workload controlled by another kind); see C(reason).

@@ -113,14 +113,6 @@ def desired_annotations(secrets, checksums, restarted_at):
     return annotations
 
 
-def checksums_current(workload, secrets, checksums):
-    """True when the pod template already carries the checksum of every Secret in ``secrets``."""
-    if not checksums or not secrets:
-        return False
-    current = template_metadata(workload).get("annotations") or {}
-    return all(secret in checksums and current.get(checksum_annotation(secret)) == checksums[secret] for secret in secrets)
-
-
 def restart_patch(kind, annotations, own_annotations=None):
     """A strategic-merge patch that sets ``annotations`` on the pod template of ``kind`` (and
     ``own_annotations``, None values removing, on the workload's own metadata)."""
