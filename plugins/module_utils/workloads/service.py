@@ -299,15 +299,13 @@ def restart_consumers(client, namespace, workloads, secret_names, checksum=False
     results = []
     try:
         consumers = [dict(item, secret=None) for item in workloads]
+        # The Secrets are read before the Pods are listed: see stamps.PodEvidence.
+        checksums, written_at = secret_stamps(client, namespace, secret_names, check_mode) if checksum else (None, {})
         listed, accounts = [], {}
         if secret_names:
-            # Listed before the Secrets are read (secret_stamps): see stamps.PodEvidence.
             listed, accounts = list_workloads(client, namespace), list_service_accounts(client, namespace)
             consumers.extend(_consumers_in(listed, accounts, secret_names)[0])
-        checksums, evidence = None, None
-        if checksum:
-            checksums, written_at = secret_stamps(client, namespace, secret_names, check_mode)
-            evidence = stamps.PodEvidence(listed, accounts, written_at)
+        evidence = stamps.PodEvidence(listed, accounts, written_at) if checksum else None
         restarted_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
         results = restart(client, namespace, rollout.plan_restarts(consumers), restarted_at, checksums, check_mode, evidence)
         patched = [result for result in results if result["outcome"] == "restarted"]

@@ -64,8 +64,9 @@ class PodEvidence(object):
 
     ``workloads`` are the listed objects of ``consumers.WORKLOAD_KINDS`` (Pods among them, each with
     its ``kind``), ``accounts`` the ServiceAccounts by name, ``written_at`` Secret name -> its
-    ``last_write_time``. The Pods must be listed before the Secrets are read, so a write between the
-    two makes the Pods look older, never newer.
+    ``last_write_time``. The Secrets must be read before the Pods are listed: a Pod created before the
+    write that read saw is then in the list (and fails the proof), and one created after the read
+    holds the content read or a newer one, whose stamp the next run finds stale.
     """
 
     def __init__(self, workloads, accounts, written_at):
