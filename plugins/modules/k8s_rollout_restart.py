@@ -198,7 +198,9 @@ results:
       type: float
       sample: 4.2
 restarted:
-  description: C(Kind/name) of each workload whose pod template was (or in check mode would be) patched. Also in a failure result.
+  description:
+    - C(Kind/name) of each workload whose pod template was (or in check mode would be) patched. Also in a failure result.
+    - A workload stamped without a restart (V(stamped)) is not in it, but makes the task C(changed).
   returned: always
   type: list
   elements: str

@@ -70,6 +70,8 @@ def plan_restarts(consumers):
 
 # Outcomes that are failed rollouts (``failed_rollouts``); on_delete, deleted, skipped and paused are not.
 FAILED_OUTCOMES = ("failed", "timeout")
+# A workload stamped on its own metadata, not restarted (workloads/stamps.py): a change, but no rollout.
+STAMPED_OUTCOMES = ("stamped", "would_stamp")
 
 
 def workload_names(results, outcomes=None):
@@ -80,7 +82,7 @@ def workload_names(results, outcomes=None):
 def summary(results):
     """The module result of a restart: every result, what was restarted, which rollouts failed."""
     return {
-        "changed": any(result["restarted"] for result in results),
+        "changed": any(result["restarted"] or result["outcome"] in STAMPED_OUTCOMES for result in results),
         "results": results,
         "restarted": workload_names(results),
         "failed_rollouts": workload_names(results, FAILED_OUTCOMES),

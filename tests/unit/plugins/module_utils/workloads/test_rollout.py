@@ -196,3 +196,10 @@ def test_daemonset_states():
 
 def test_kinds_without_rollout_are_complete():
     assert rollout.rollout_state({"kind": "CronJob"})[0] == rollout.COMPLETE
+
+
+def test_a_workload_stamped_without_a_restart_is_a_change_but_not_a_restart():
+    stamped = {"kind": "Deployment", "name": "web", "restarted": False, "outcome": "stamped"}
+    unchanged = {"kind": "Deployment", "name": "api", "restarted": False, "outcome": "unchanged"}
+    assert rollout.summary([stamped, unchanged]) == {"changed": True, "results": [stamped, unchanged], "restarted": [], "failed_rollouts": []}
+    assert rollout.summary([unchanged])["changed"] is False
