@@ -245,8 +245,8 @@ def test_a_never_stamped_consumer_whose_pods_started_after_the_write_is_stamped_
         workload["metadata"]["uid"] = workload["metadata"]["name"]
 
     def pod(owner, created):
-        return {"kind": "Pod", "metadata": {"name": owner + "-pod", "creationTimestamp": created, "ownerReferences": [
-            {"kind": "Deployment", "apiVersion": "apps/v1", "name": owner, "uid": owner, "controller": True}]},
+        owners = [{"kind": "Deployment", "apiVersion": "apps/v1", "name": owner, "uid": owner, "controller": True}]
+        return {"kind": "Pod", "metadata": {"name": owner + "-pod", "creationTimestamp": created, "ownerReferences": owners},
                 "spec": uses, "status": {"phase": "Running"}}
 
     evidence = stamps.PodEvidence([web, api, pod("web", "2026-12-07T09:00:05Z"), pod("api", "2026-12-07T08:00:00Z")], {},

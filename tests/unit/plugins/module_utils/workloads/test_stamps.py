@@ -29,8 +29,8 @@ def replicaset(name="web-1", owner="web", uid="r-1"):
 
 def pod(name, created, owner="web-1", phase="Running", uses=True):
     containers = [{"name": "app", "envFrom": [{"secretRef": {"name": "db"}}] if uses else []}]
-    return {"kind": "Pod", "metadata": {"name": name, "creationTimestamp": created, "ownerReferences": [
-        {"kind": "ReplicaSet", "apiVersion": "apps/v1", "name": owner, "uid": "r-1", "controller": True}]},
+    owners = [{"kind": "ReplicaSet", "apiVersion": "apps/v1", "name": owner, "uid": "r-1", "controller": True}]
+    return {"kind": "Pod", "metadata": {"name": name, "creationTimestamp": created, "ownerReferences": owners},
             "spec": {"containers": containers}, "status": {"phase": phase}}
 
 
