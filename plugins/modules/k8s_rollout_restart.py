@@ -30,6 +30,14 @@ description:
   - With O(checksum=true), a keyed checksum of each Secret's content is stamped on the pod template
     (C(checksum.secretops.io/<secret>)), and a workload whose template already carries the current
     checksums is not restarted, so a re-run with no Secret change restarts nothing.
+  - With O(checksum=true), a workload never stamped for a Secret is restarted only when its Pods may run
+    older content. When every Pod of it that uses the Secret was created after the Secret's last write
+    (the Pods' C(creationTimestamp) against the newest C(managedFields) time of the Secret, both the API
+    server's clock, whole seconds, so a Pod of the same second does not count), the checksum is stamped on
+    the workload's own metadata instead (outcome V(stamped)); the pod template, ReplicaSets and Pods are
+    untouched. A Deployment's C(generation) still increases, as it does for any annotation change. From then
+    on that stamp detects a content change like a template stamp; a template stamp, when there is one,
+    decides, and a restart moves the stamp to the template.
   - The checksum is an HMAC-SHA256 under a key kept in the Secret C(secretops-content-key) of the
     namespace, made on first use (not in check mode), so whoever may read Pods but not Secrets cannot
     test a guessed value against a stamp. This needs C(get) and, once, C(create) on that Secret.
@@ -79,6 +87,8 @@ options:
     description:
       - Stamp each Secret's keyed content checksum on the pod template and skip workloads that already
         carry the current checksums. Needs O(secrets).
+      - A workload never stamped whose Pods all started after the Secret's last write is stamped on its
+        own metadata without a restart (outcome V(stamped)).
     type: bool
     default: false
   wait:
@@ -102,7 +112,7 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Reports which workloads would be restarted; patches nothing.
+    details: Reports which workloads would be restarted or stamped; patches nothing.
   diff_mode:
     support: none
     details: Only annotations change; the result lists them.
@@ -148,13 +158,15 @@ results:
       elements: str
       sample: [db-credentials]
     restarted:
-      description: Whether the pod template was (or in check mode would be) patched.
+      description: Whether the pod template was (or in check mode would be) patched. False for V(stamped).
       type: bool
       sample: true
     outcome:
       description:
         - V(restarted) (patched, not waited), V(complete), V(failed), V(timeout), V(paused),
           V(unchanged) (checksums current), V(template_updated) (CronJob), V(would_restart) (check mode).
+        - V(stamped) - never stamped, and every Pod that uses the Secret started after its last write; the
+          checksum is stamped on the workload's own metadata, no restart. V(would_stamp) in check mode.
         - V(skipped) - the collection cannot restart this consumer (a Job, a Pod without a controller, a
           standalone ReplicaSet or ReplicationController, a workload controlled by another kind); see C(reason).
         - V(on_delete) - patched, but its C(updateStrategy) is V(OnDelete), so the pods pick the change up
@@ -165,6 +177,13 @@ results:
         - Only V(failed) and V(timeout) are failed rollouts (RV(failed_rollouts)).
       type: str
       sample: complete
+    cause:
+      description:
+        - Why a workload was restarted with O(checksum=true) - V(stale_stamp) (a stamp holds another content's checksum)
+          or V(never_stamped) (no stamp, and a Pod was created before or in the second of the Secret's last write).
+      type: str
+      returned: when restarted (or paused) with O(checksum=true)
+      sample: stale_stamp
     api_version:
       description: API version of a consumer of another API group (from the ownerReference that points to it).
       type: str
@@ -179,7 +198,9 @@ results:
       type: float
       sample: 4.2
 restarted:
-  description: C(Kind/name) of each workload whose pod template was (or in check mode would be) patched. Also in a failure result.
+  description:
+    - C(Kind/name) of each workload whose pod template was (or in check mode would be) patched. Also in a failure result.
+    - A workload stamped without a restart (V(stamped)) is not in it, but makes the task C(changed).
   returned: always
   type: list
   elements: str

@@ -21,8 +21,11 @@ description:
   - The outcome is V(rotated), V(nothing_rotated), V(failed) (a secret could not be rotated, or a restart
     or rollout failed with nothing of the run to roll back), V(rolled_back) or V(rollback_failed) (the
     roll-back failed for a secret or its consumers; the report names the version to restore).
-  - A restarted consumer none of whose Secrets changed in the run is marked C(stale_from_earlier_run);
-    its stamp was stale before the run (an earlier run was interrupted, or the Secret changed outside the role).
+  - A restarted consumer none of whose Secrets changed in the run is marked C(stale_from_earlier_run) when
+    its stamp was stale before the run (an earlier run was interrupted, or the Secret changed outside the role),
+    and C(never_stamped) when it had no stamp and its Pods may predate the Secret's current content.
+  - A consumer never stamped whose Pods all started after its Secrets' last writes is stamped without a
+    restart and listed in RV(report.stamped), apart from the restarts and from the consumers already up to date.
   - Writes C(<dest>/<run_id>.json) and a readable C(<dest>/<run_id>.txt) on the controller, and returns both. The task runs
     as an action plugin, in the controller's worker process, without starting a module process on the host.
 options:
@@ -103,7 +106,8 @@ report:
   description: The report (the same document as the JSON file).
   returned: always
   type: dict
-  sample: {"outcome": "rotated", "secrets": [], "restarts": [], "up_to_date": [], "restart_errors": [], "rollback": {"performed": false}}
+  sample: {"outcome": "rotated", "secrets": [], "restarts": [], "up_to_date": [], "stamped": [], "restart_errors": [],
+           "rollback": {"performed": false}}
   contains:
     dry_run:
       description: Whether the run was in check mode (nothing was changed; RV(report.outcome) is what a real run would have reached).
@@ -117,10 +121,21 @@ report:
       description:
         - The consumers restarted, or not restartable, with their rollout outcome. Consumers whose stamps were
           already current are in RV(report.up_to_date) instead.
-        - C(stale_from_earlier_run) is true for a consumer restarted although none of its Secrets changed in this run.
+        - Consumers stamped without a restart are in RV(report.stamped) instead.
+        - For a consumer restarted although none of its Secrets changed in this run, C(stale_from_earlier_run) is true when
+          its stamp was another content's, C(never_stamped) when it had none and its Pods may predate the Secret's
+          current content. C(cause) is the restart module's (V(stale_stamp) or V(never_stamped)).
       type: list
       elements: dict
-      sample: [{"kind": "Deployment", "name": "web", "outcome": "complete", "stale_from_earlier_run": true}]
+      sample: [{"kind": "Deployment", "name": "web", "outcome": "complete", "stale_from_earlier_run": true, "never_stamped": false,
+                "cause": "stale_stamp"}]
+    stamped:
+      description:
+        - C(Kind/name) of the consumers never stamped whose Pods all started after the Secret's current content was
+          written - stamped without a restart.
+      type: list
+      elements: str
+      sample: [Deployment/web]
     up_to_date:
       description: C(Kind/name) of the consumers whose stamps were current (not restarted).
       type: list

@@ -341,8 +341,12 @@ def content_key(k8s_api, namespace):
 
 
 def stamp(k8s_api, namespace, deployment, secret):
+    """The stamp that decides for the Deployment's Pods: its template's, else its own (a consumer whose
+    Pods started after the Secret's last write is stamped on its own metadata, not restarted)."""
     item = k8s_client.AppsV1Api(k8s_api).read_namespaced_deployment(deployment, namespace)
-    return (item.spec.template.metadata.annotations or {}).get(checksum_annotation(secret))
+    key = checksum_annotation(secret)
+    on_template = (item.spec.template.metadata.annotations or {}).get(key)
+    return on_template if on_template is not None else (item.metadata.annotations or {}).get(key)
 
 
 def used_by_pods(k8s_api, namespace, deployment, secret, candidates):

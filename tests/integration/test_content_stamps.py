@@ -6,6 +6,7 @@ password from it in under a second. These tests play that reader.
 """
 
 import base64
+import time
 
 from kubernetes import client as k8s_client
 
@@ -59,6 +60,7 @@ def test_stamp_is_keyed_and_a_pod_reader_cannot_test_guesses(local_env, namespac
     returned = made.task("secret")["secret"]["checksum"]
     assert returned.startswith("hmac-sha256:") and made.task("info")["secret"]["checksum"] == returned
 
+    time.sleep(1.1)  # web's Pods start in a later second than the Secret's write
     create(k8s_api, deployment(namespace, "web", {"containers": [container(envFrom=[{"secretRef": {"name": "db"}}])]}))
     wait_available(k8s_api, namespace, "web")
     restart = [{"name": "restart", "secretops.provisioning.k8s_rollout_restart": {
@@ -68,7 +70,8 @@ def test_stamp_is_keyed_and_a_pod_reader_cannot_test_guesses(local_env, namespac
     # The Pod reader sees the stamp, equal to what k8s_secret returned...
     reader = pod_reader_client(local_env, k8s_api, namespace)
     try:
-        seen = k8s_client.AppsV1Api(reader).read_namespaced_deployment("web", namespace).spec.template.metadata.annotations
+        # web started after the Secret was written, so the stamp is on the Deployment itself (no restart).
+        seen = k8s_client.AppsV1Api(reader).read_namespaced_deployment("web", namespace).metadata.annotations
         stamp = seen[checksum_annotation("db")]
         assert stamp == returned
         # ...cannot read the key it would need...
@@ -104,9 +107,12 @@ def test_a_stamp_from_an_older_version_restarts_once(local_env, namespace, k8s_a
 
 
 def test_check_mode_makes_no_key_and_read_only_modules_never_do(local_env, namespace, k8s_api):
+    # The Pods predate the Secret, so the real run would restart web (not stamp it without a restart).
+    create(k8s_api, deployment(namespace, "web", {"containers": [container(envFrom=[{"secretRef": {"name": "s"}}])]}))
+    wait_available(k8s_api, namespace, "web")
+    time.sleep(1.1)
     create(k8s_api, {"kind": "Secret", "metadata": {"name": "s", "namespace": namespace},
                      "data": {"k": base64.b64encode(b"v1").decode()}})
-    create(k8s_api, deployment(namespace, "web", {"containers": [container(envFrom=[{"secretRef": {"name": "s"}}])]}))
     tasks = [
         {"name": "info", "secretops.provisioning.k8s_secret_info": {"name": "s", "namespace": namespace}},
         {"name": "restart", "secretops.provisioning.k8s_rollout_restart": {"namespace": namespace, "secrets": ["s"], "checksum": True}},

@@ -103,6 +103,9 @@ def _restart_counts(report):
         counts[outcome] = counts.get(outcome, 0) + 1
     up_to_date = report.get("up_to_date")
     counts["up_to_date"] = len(up_to_date) if isinstance(up_to_date, list) else 0
+    stamped = report.get("stamped")
+    if isinstance(stamped, list) and stamped:  # consumers stamped without a restart (never stamped, Pods newer than the Secret)
+        counts["stamped"] = len(stamped)
     counts["errors"] = len(_list(report.get("restart_errors")))
     return counts
 

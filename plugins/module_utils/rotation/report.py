@@ -8,7 +8,8 @@ names, outcomes, timings, error messages), so a value can never reach the report
 result held one. Every outcome of the rotate_secrets role has a report, failures included:
 
 - ``rotated``: secrets rotated (or an interrupted rotation finished), every restart complete.
-- ``nothing_rotated``: no secret was due; stale consumers, if any, were restarted.
+- ``nothing_rotated``: no secret was due; stale consumers, if any, were restarted; consumers never
+  stamped whose Pods already run the current content were stamped without a restart.
 - ``failed``: a secret could not be rotated, or a restart or rollout failed with nothing of this
   run to roll back.
 - ``rolled_back``: a restart or rollout failed and every secret rotated in this run was restored.
@@ -31,10 +32,13 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 
 ROTATION_FIELDS = ("secret", "namespace", "vault_path", "old_version", "new_version", "rotated_fields", "fingerprints",
                    "skipped", "resumed", "reason", "attempts", "duration")
-RESTART_FIELDS = ("kind", "name", "namespace", "secrets", "restarted", "outcome", "reason", "duration")
+RESTART_FIELDS = ("kind", "name", "namespace", "secrets", "restarted", "outcome", "reason", "duration", "cause")
 ROLLBACK_FIELDS = ("secret", "namespace", "vault_path", "restored_version", "replaced_version", "new_version", "fingerprints", "duration")
 FAILED_ROLLOUTS = ("failed", "timeout")
 UP_TO_DATE = "unchanged"
+# A consumer never stamped whose Pods all started after its Secrets' last writes: stamped, not restarted.
+STAMPED = ("stamped", "would_stamp")
+NOT_RESTARTS = (UP_TO_DATE,) + STAMPED
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
 
 
@@ -108,11 +112,19 @@ def changed_in_run(rotations):
 
 
 def _with_cause(workload, changed):
-    """A restarted workload is either a consumer of a Secret this run changed, or one whose stamp was
-    stale before the run (an earlier run was interrupted, or the Secret changed outside the role)."""
+    """A restarted workload is a consumer of a Secret this run changed, or one whose stamp was stale
+    before the run (an earlier run was interrupted, or the Secret changed outside the role), or one
+    never stamped whose Pods may predate the Secret's current content (``never_stamped``)."""
     if workload.get("restarted"):
-        workload["stale_from_earlier_run"] = not any((workload.get("namespace"), secret) in changed for secret in workload.get("secrets") or [])
+        earlier = not any((workload.get("namespace"), secret) in changed for secret in workload.get("secrets") or [])
+        never_stamped = earlier and workload.get("cause") == "never_stamped"
+        workload["stale_from_earlier_run"] = earlier and not never_stamped
+        workload["never_stamped"] = never_stamped
     return workload
+
+
+def _names(workloads, outcomes):
+    return ["%s/%s" % (workload.get("kind"), workload.get("name")) for workload in workloads if workload.get("outcome") in outcomes]
 
 
 def _rollback_entries(rollback):
@@ -173,15 +185,16 @@ def build_report(rotations, restart=None, rollback=None, rollback_restart=None, 
                                  dynamic_entries),
         "secrets": rotated,
         "dynamic": dynamic_entries,
-        "restarts": [workload for workload in workloads if workload.get("outcome") != UP_TO_DATE],
-        "up_to_date": ["%s/%s" % (workload.get("kind"), workload.get("name")) for workload in workloads if workload.get("outcome") == UP_TO_DATE],
+        "restarts": [workload for workload in workloads if workload.get("outcome") not in NOT_RESTARTS],
+        "up_to_date": _names(workloads, (UP_TO_DATE,)),
+        "stamped": _names(workloads, STAMPED),
         "restart_errors": restart_errors,
         "rollback": {
             "performed": bool(rolled_back or rollback_errors),
             "reason": reason,
             "secrets": rolled_back,
             "errors": rollback_errors,
-            "restarts": [workload for workload in rollback_restarts if workload.get("outcome") != UP_TO_DATE],
+            "restarts": [workload for workload in rollback_restarts if workload.get("outcome") not in NOT_RESTARTS],
             "restart_errors": rollback_restart_errors,
         },
     }
@@ -204,6 +217,9 @@ def _restart_line(item):
                                    " in %ss" % item["duration"] if item.get("duration") is not None else "")
     if item.get("stale_from_earlier_run"):
         line += " - restarted because its stamp was stale from an earlier run"
+    if item.get("never_stamped"):
+        line += (" - restarted because it was never stamped and its Pods may predate the Secret's current content "
+                 "(a Pod created before or in the second of the Secret's last write)")
     return line
 
 
@@ -244,6 +260,9 @@ def render_summary(report):
     lines.extend(_error_lines(report.get("restart_errors") or []))
     if not report["restarts"] and not report.get("restart_errors"):
         lines.append("  (none)")
+    if report.get("stamped"):
+        lines.append("Stamped without restart (never stamped; its Pods started after the Secret's current content was written): %s"
+                     % ", ".join(report["stamped"]))
     if report.get("up_to_date"):
         lines.append("Up to date (stamps current, not restarted): %s" % ", ".join(report["up_to_date"]))
     if report["rollback"]["performed"]:

@@ -70,6 +70,8 @@ def plan_restarts(consumers):
 
 # Outcomes that are failed rollouts (``failed_rollouts``); on_delete, deleted, skipped and paused are not.
 FAILED_OUTCOMES = ("failed", "timeout")
+# A workload stamped on its own metadata, not restarted (workloads/stamps.py): a change, but no rollout.
+STAMPED_OUTCOMES = ("stamped", "would_stamp")
 
 
 def workload_names(results, outcomes=None):
@@ -80,7 +82,7 @@ def workload_names(results, outcomes=None):
 def summary(results):
     """The module result of a restart: every result, what was restarted, which rollouts failed."""
     return {
-        "changed": any(result["restarted"] for result in results),
+        "changed": any(result["restarted"] or result["outcome"] in STAMPED_OUTCOMES for result in results),
         "results": results,
         "restarted": workload_names(results),
         "failed_rollouts": workload_names(results, FAILED_OUTCOMES),
@@ -113,20 +115,14 @@ def desired_annotations(secrets, checksums, restarted_at):
     return annotations
 
 
-def checksums_current(workload, secrets, checksums):
-    """True when the pod template already carries the checksum of every Secret in ``secrets``."""
-    if not checksums or not secrets:
-        return False
-    current = template_metadata(workload).get("annotations") or {}
-    return all(secret in checksums and current.get(checksum_annotation(secret)) == checksums[secret] for secret in secrets)
-
-
-def restart_patch(kind, annotations):
-    """A strategic-merge patch that sets ``annotations`` on the pod template of ``kind``."""
+def restart_patch(kind, annotations, own_annotations=None):
+    """A strategic-merge patch that sets ``annotations`` on the pod template of ``kind`` (and
+    ``own_annotations``, None values removing, on the workload's own metadata)."""
     template = {"template": {"metadata": {"annotations": annotations}}}
-    if kind == "CronJob":
-        return {"spec": {"jobTemplate": {"spec": template}}}
-    return {"spec": template}
+    patch = {"spec": {"jobTemplate": {"spec": template}}} if kind == "CronJob" else {"spec": template}
+    if own_annotations:
+        patch["metadata"] = {"annotations": own_annotations}
+    return patch
 
 
 def _condition(status, condition_type):

@@ -19,7 +19,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import consumers as discovery
-from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, stamps
 
 # The collection path of each kind discovery lists; objects are the API's JSON (camelCase keys).
 COLLECTIONS = {
@@ -61,8 +61,10 @@ def list_service_accounts(client, namespace):
 
 def find_consumers(client, namespace, secret_names):
     """``(consumers, opted_out)`` of every Secret in ``secret_names`` (lists are made once)."""
-    workloads = list_workloads(client, namespace)
-    accounts = list_service_accounts(client, namespace)
+    return _consumers_in(list_workloads(client, namespace), list_service_accounts(client, namespace), secret_names)
+
+
+def _consumers_in(workloads, accounts, secret_names):
     consumers, opted_out = [], []
     for name in secret_names:
         found, ignored = discovery.find_consumers(name, workloads, accounts)
@@ -191,27 +193,60 @@ def wait_for_rollouts(client, namespace, pending, timeout, poll_interval=1.0, cl
             sleep(poll_interval)
 
 
-def restart(client, namespace, targets, restarted_at, checksums=None, check_mode=False):
+def restart(client, namespace, targets, restarted_at, checksums=None, check_mode=False, evidence=None):
     """Patch the pod template of each target once. Returns one result dict per target.
 
     ``targets`` come from ``rollout.plan_restarts`` (``{kind, name, secrets}``, plus ``reason`` for
     a consumer discovery found not restartable). With ``checksums`` (Secret name -> checksum), a
-    workload whose template already carries every checksum is left alone, so a re-run with no
-    Secret change restarts nothing. A patch refused with 403 gives outcome ``forbidden`` and the
+    workload whose stamps are all current is left alone, so a re-run with no Secret change restarts
+    nothing; with ``evidence`` too (``stamps.PodEvidence``), one never stamped whose Pods all
+    started after the Secret's last write is stamped on its own metadata, not restarted
+    (``stamps.decide``). A patch refused with 403 gives outcome ``forbidden`` and the
     other targets are still restarted (the caller fails afterwards); any other API
     error raises at once, with the results so far in its ``results`` detail.
     """
     results = []
     try:
         for target in targets:
-            results.append(_restart_one(client, namespace, target, restarted_at, checksums, check_mode))
+            results.append(_restart_one(client, namespace, target, restarted_at, checksums, check_mode, evidence))
     except SecretOpsError as error:
         error.details.setdefault("results", public_results(results))
         raise
     return results
 
 
-def _restart_one(client, namespace, target, restarted_at, checksums, check_mode):
+def _patched(client, namespace, result, patch):
+    """Send ``patch`` for the workload of ``result``: the patched object, or None with the outcome set
+    (``forbidden`` on a 403, ``deleted`` when it is gone)."""
+    kind, name = result["kind"], result["name"]
+    try:
+        patched = patch_workload(client, namespace, kind, name, patch)
+    except SecretOpsError as error:
+        if error.details.get("status") != 403:
+            raise
+        result.update(outcome="forbidden", reason=str(error))
+        return None
+    if patched is None:
+        result.update(outcome="deleted", reason="%s %s/%s was deleted before it could be patched" % (kind, namespace, name))
+    return patched
+
+
+RECORD_REASON = ("never stamped, and every Pod that uses %s started after the Secret's current content was written: "
+                 "stamped on the workload's metadata, not restarted")
+
+
+def _record(client, namespace, result, states, checksums, check_mode):
+    """Stamp the Secrets the Pods proved current on the workload's own metadata: no rollout."""
+    proven = ", ".join(sorted(secret for secret, state in states.items() if state == stamps.PROVEN))
+    if check_mode:
+        result.update(outcome="would_stamp", reason="check mode; " + RECORD_REASON % proven)
+        return result
+    if _patched(client, namespace, result, stamps.record_patch(states, checksums)) is not None:
+        result.update(outcome="stamped", reason=RECORD_REASON % proven)
+    return result
+
+
+def _restart_one(client, namespace, target, restarted_at, checksums, check_mode, evidence=None):
     kind, name = target["kind"], target["name"]
     result = {"kind": kind, "name": name, "namespace": namespace, "secrets": list(target.get("secrets") or []), "restarted": False}
     if target.get("api_version"):
@@ -221,9 +256,15 @@ def _restart_one(client, namespace, target, restarted_at, checksums, check_mode)
         result.update(outcome="skipped", reason=reason)
         return result
     workload = read_workload(client, namespace, kind, name)
-    if rollout.checksums_current(workload, result["secrets"], checksums):
-        result.update(outcome="unchanged", reason="the pod template already carries the current Secret checksums")
+    action, states = stamps.decide(workload, result["secrets"], checksums, evidence)
+    if action == stamps.UNCHANGED:
+        result.update(outcome="unchanged", reason="the workload already carries the current Secret checksums")
         return result
+    if action == stamps.RECORD:
+        return _record(client, namespace, result, states, checksums, check_mode)
+    cause = stamps.restart_cause(states)
+    if cause:
+        result["cause"] = cause
     if kind == "Deployment" and (workload.get("spec") or {}).get("paused"):
         result.update(outcome="paused", reason="the Deployment is paused: not restarted; resume it to roll out")
         return result
@@ -233,15 +274,9 @@ def _restart_one(client, namespace, target, restarted_at, checksums, check_mode)
                       reason="check mode" + ("; %s" % rollout.on_delete_reason(kind) if on_delete else ""))
         return result
     annotations = rollout.desired_annotations(result["secrets"], checksums, restarted_at)
-    try:
-        patched = patch_workload(client, namespace, kind, name, rollout.restart_patch(kind, annotations))
-    except SecretOpsError as error:
-        if error.details.get("status") != 403:
-            raise
-        result.update(outcome="forbidden", reason=str(error))
-        return result
+    patch = rollout.restart_patch(kind, annotations, stamps.forget_own_stamps(workload, result["secrets"]))
+    patched = _patched(client, namespace, result, patch)
     if patched is None:
-        result.update(outcome="deleted", reason="%s %s/%s was deleted before it could be restarted" % (kind, namespace, name))
         return result
     result.update(restarted=True, generation=(patched.get("metadata") or {}).get("generation") or 0, patched_at=time.monotonic())
     if kind == "CronJob":
@@ -257,17 +292,22 @@ def restart_consumers(client, namespace, workloads, secret_names, checksum=False
     """Restart ``workloads`` (``{kind, name}`` dicts) and the consumers of ``secret_names``, once each,
     optionally stamping the Secrets' checksums and waiting. Returns the results, ready to return.
 
-    A ``SecretOpsError`` raised on the way carries ``results`` and ``restarted`` in its details, so
-    the caller knows which workloads were patched before it.
+    With ``checksum``, a consumer never stamped whose Pods all started after the Secret's last write
+    is stamped without a restart (``stamps``). A ``SecretOpsError`` raised on the way carries
+    ``results`` and ``restarted`` in its details, so the caller knows which workloads were patched before it.
     """
     results = []
     try:
         consumers = [dict(item, secret=None) for item in workloads]
+        # The Secrets are read before the Pods are listed: see stamps.PodEvidence.
+        checksums, written_at = secret_stamps(client, namespace, secret_names, check_mode) if checksum else (None, {})
+        listed, accounts = [], {}
         if secret_names:
-            consumers.extend(find_consumers(client, namespace, secret_names)[0])
-        checksums = secret_checksums(client, namespace, secret_names, check_mode) if checksum else None
+            listed, accounts = list_workloads(client, namespace), list_service_accounts(client, namespace)
+            consumers.extend(_consumers_in(listed, accounts, secret_names)[0])
+        evidence = stamps.PodEvidence(listed, accounts, written_at) if checksum else None
         restarted_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        results = restart(client, namespace, rollout.plan_restarts(consumers), restarted_at, checksums, check_mode)
+        results = restart(client, namespace, rollout.plan_restarts(consumers), restarted_at, checksums, check_mode, evidence)
         patched = [result for result in results if result["outcome"] == "restarted"]
         if wait and patched:
             wait_for_rollouts(client, namespace, patched, wait_timeout)
@@ -278,25 +318,26 @@ def restart_consumers(client, namespace, workloads, secret_names, checksum=False
     return public_results(results)
 
 
-def read_secret_data(client, namespace, name):
-    """The ``data`` of a Secret (base64 values, never decoded here), or None when it does not exist."""
-    secret = SecretService(client).get(namespace, name)
-    return None if secret is None else secret.get("data") or {}
-
-
 def secret_checksums(client, namespace, names, check_mode=False):
-    """Secret name -> keyed content MAC of its current data, for the Secrets in ``names``.
+    """Secret name -> keyed content MAC of its current data, for the Secrets in ``names``."""
+    return secret_stamps(client, namespace, names, check_mode)[0]
+
+
+def secret_stamps(client, namespace, names, check_mode=False):
+    """``(checksums, written_at)``: Secret name -> keyed content MAC of its current data, and -> the API
+    server's time of its last write (``stamps.last_write_time``), one read of each Secret in ``names``.
 
     The namespace's key is made on first use (not in check mode: without a key every stamp
-    counts as unknown, so each consumer would restart, which is what the real run does when it
+    counts as unknown, so each stamped consumer would restart, which is what the real run does when it
     makes the key).
     """
     key = namespace_key(client, namespace, create=not check_mode)
-    checksums = {}
+    checksums, written_at = {}, {}
     for name in names:
-        data = read_secret_data(client, namespace, name)
-        if data is None:
+        secret = SecretService(client).get(namespace, name)
+        if secret is None:
             raise SecretOpsError("Secret %s/%s does not exist: cannot stamp its checksum; create it first or set checksum=false" % (namespace, name))
+        written_at[name] = stamps.last_write_time(secret)
         if key is not None:
-            checksums[name] = content_mac(key, name, data)
-    return checksums
+            checksums[name] = content_mac(key, name, secret.get("data") or {})
+    return checksums, written_at

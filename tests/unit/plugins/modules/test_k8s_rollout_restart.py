@@ -25,7 +25,8 @@ def result(kind, name, outcome, restarted=True, reason="why"):
 def fake_service(monkeypatch):
     state = {"results": [], "wait": None}
     monkeypatch.setattr(module_file, "k8s_session", lambda params: contextlib.nullcontext(object()))
-    monkeypatch.setattr(module_file.service, "find_consumers", lambda client, namespace, names: ([], []))
+    monkeypatch.setattr(module_file.service, "list_workloads", lambda client, namespace: [])
+    monkeypatch.setattr(module_file.service, "list_service_accounts", lambda client, namespace: {})
     monkeypatch.setattr(module_file.service, "restart", lambda *args: state["results"])
 
     def wait(client, namespace, pending, timeout):

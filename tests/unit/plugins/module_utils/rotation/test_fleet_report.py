@@ -215,3 +215,12 @@ def test_a_cluster_named_fleet_never_overwrites_the_fleet_report(tmp_path):
     assert sorted(path.name for path in tmp_path.iterdir()) == ["r1-fleet.json", "r1-fleet.txt", "r1.fleet.json", "r1.fleet.txt"]
     assert json.loads((tmp_path / "r1-fleet.json").read_text())["run_id"] == "r1-fleet"
     assert json.loads((tmp_path / "r1.fleet.json").read_text()) == fleet["report"]
+
+
+def test_consumers_stamped_without_a_restart_are_counted_apart():
+    reports = {"cluster-a": host_report("nothing_rotated", [], [rollout("old", "complete")], stamped=["Deployment/web", "Deployment/api"]),
+               "cluster-b": host_report("nothing_rotated", [])}
+    built = fleet_report.build_fleet_report(reports)
+    assert built["clusters"]["cluster-a"]["restarts"] == {"complete": 1, "up_to_date": 0, "stamped": 2, "errors": 0}
+    assert built["clusters"]["cluster-b"]["restarts"] == {"up_to_date": 0, "errors": 0}
+    assert built["totals"]["restarts"]["stamped"] == 2

@@ -63,6 +63,24 @@ def test_nothing_rotated_still_reports_the_stale_consumers_it_restarted():
     assert built["restarts"][0]["stale_from_earlier_run"] is True
 
 
+def test_the_report_tells_stale_never_stamped_stamped_and_unchanged_consumers_apart():
+    """Issue 22: a first scheduled run called every consumer it had never stamped "stale from an earlier run"."""
+    never = dict(workload("old-pods", ["db"], "complete"), cause="never_stamped")
+    stale = dict(workload("web", ["db"], "complete"), cause="stale_stamp")
+    fresh = workload("new-pods", ["db"], "stamped", restarted=False)
+    built = report.build_report({"results": [rotation("db", 3, 3, skipped=True, reason="young")]},
+                                restart_loop(("shop", [never, stale, fresh, workload("batch", ["db"], "unchanged", restarted=False)])))
+    assert built["outcome"] == "nothing_rotated"
+    assert [(item["name"], item["stale_from_earlier_run"], item["never_stamped"], item["cause"]) for item in built["restarts"]] == [
+        ("old-pods", False, True, "never_stamped"), ("web", True, False, "stale_stamp")]
+    assert built["stamped"] == ["Deployment/new-pods"] and built["up_to_date"] == ["Deployment/batch"]
+    text = report.render_summary(built)
+    assert "Deployment/old-pods: complete (why) in 1.0s - restarted because it was never stamped and its Pods may predate" in text
+    assert "Deployment/web: complete (why) in 1.0s - restarted because its stamp was stale from an earlier run" in text
+    assert "Stamped without restart (never stamped; its Pods started after the Secret's current content was written): Deployment/new-pods" in text
+    assert "Up to date (stamps current, not restarted): Deployment/batch" in text
+
+
 def test_a_resumed_rotation_counts_as_changed_in_this_run():
     resumed = rotation("db", 3, 4, resumed=True, reason="finished an interrupted rotation")
     built = report.build_report({"results": [resumed]}, restart_loop(("shop", [workload("web", ["db"], "complete")])))

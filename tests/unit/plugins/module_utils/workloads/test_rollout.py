@@ -1,6 +1,6 @@
 """Rollout verdicts as kubectl rollout status gives them (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go)."""
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, stamps
 
 
 DEADLINE_EXCEEDED = {"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
@@ -135,15 +135,20 @@ def test_restart_patch_places_annotations_on_the_pod_template():
     assert rollout.restart_patch("CronJob", {"a": "1"}) == {"spec": {"jobTemplate": {"spec": {"template": {"metadata": {"annotations": {"a": "1"}}}}}}}
 
 
+def test_restart_patch_drops_the_workloads_own_stamps_when_asked():
+    assert rollout.restart_patch("Deployment", {"a": "1"}, {"checksum.secretops.io/db": None}) == {
+        "spec": {"template": {"metadata": {"annotations": {"a": "1"}}}}, "metadata": {"annotations": {"checksum.secretops.io/db": None}}}
+
+
 def test_desired_annotations_and_checksums_current():
     annotations = rollout.desired_annotations(["db", "tls"], {"db": "sha256:1", "tls": "sha256:2"}, "2026-01-01T00:00:00Z")
     assert annotations == {"secretops.io/restartedAt": "2026-01-01T00:00:00Z",
                            "checksum.secretops.io/db": "sha256:1", "checksum.secretops.io/tls": "sha256:2"}
     workload = {"kind": "Deployment", "spec": {"template": {"metadata": {"annotations": annotations}}}}
-    assert rollout.checksums_current(workload, ["db", "tls"], {"db": "sha256:1", "tls": "sha256:2"})
-    assert not rollout.checksums_current(workload, ["db", "tls"], {"db": "sha256:1", "tls": "sha256:3"})
-    assert not rollout.checksums_current(workload, ["db"], None)
-    assert not rollout.checksums_current(workload, [], {"db": "sha256:1"})
+    assert stamps.decide(workload, ["db", "tls"], {"db": "sha256:1", "tls": "sha256:2"})[0] == stamps.UNCHANGED
+    assert stamps.decide(workload, ["db", "tls"], {"db": "sha256:1", "tls": "sha256:3"})[0] == stamps.RESTART
+    assert stamps.decide(workload, ["db"], None)[0] == stamps.RESTART
+    assert stamps.decide(workload, [], {"db": "sha256:1"})[0] == stamps.RESTART
 
 
 def test_deployment_states():
@@ -191,3 +196,10 @@ def test_daemonset_states():
 
 def test_kinds_without_rollout_are_complete():
     assert rollout.rollout_state({"kind": "CronJob"})[0] == rollout.COMPLETE
+
+
+def test_a_workload_stamped_without_a_restart_is_a_change_but_not_a_restart():
+    stamped = {"kind": "Deployment", "name": "web", "restarted": False, "outcome": "stamped"}
+    unchanged = {"kind": "Deployment", "name": "api", "restarted": False, "outcome": "unchanged"}
+    assert rollout.summary([stamped, unchanged]) == {"changed": True, "results": [stamped, unchanged], "restarted": [], "failed_rollouts": []}
+    assert rollout.summary([unchanged])["changed"] is False

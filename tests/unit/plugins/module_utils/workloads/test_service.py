@@ -17,7 +17,8 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import K8sClient
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import KEY_SECRET_NAME
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
-from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, service
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, service, stamps
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads.annotations import checksum_annotation
 
 from ..k8s.fakes import FakeApiServer
 
@@ -37,6 +38,7 @@ class FakeCluster(object):
         self.objects = dict(((o["kind"], o["metadata"]["name"]), copy.deepcopy(o)) for o in objects)
         self.failures = {}
         self.calls = []
+        self.patches = []
         self.on_read = None
 
     def call(self, verb, kind, *args):
@@ -70,6 +72,8 @@ class FakeClient(K8sClient):
         kind = KINDS_BY_COLLECTION[collection]
         verb = {"GET": "read" if _separator else "list", "PATCH": "patch"}[method]
         args = (path_params["name"],) if _separator else ()
+        if method == "PATCH":
+            self.cluster.patches.append((path_params["name"], json.loads(body) if isinstance(body, (bytes, str)) else body))
         found = self.cluster.call(verb, kind, *args)
         return json.dumps({"items": found.items} if verb == "list" else found).encode()
 
@@ -229,6 +233,38 @@ def test_a_template_that_carries_the_current_checksums_is_left_alone():
     results = service.restart(FakeClient(cluster), "shop", targets, "t1", checksums={"db": "hmac-sha256:aa"})
     assert [(r["name"], r["outcome"], r["restarted"]) for r in results] == [("web", "unchanged", False), ("api", "restarted", True)]
     assert [(verb, name) for verb, _kind, name in cluster.calls if verb == "patch"] == [("patch", "api")]
+
+
+def test_a_never_stamped_consumer_whose_pods_started_after_the_write_is_stamped_not_restarted():
+    """Issue 22: the first run restarted every consumer it had never stamped, though nothing rotated."""
+    checksum = {"db": "hmac-sha256:aa"}
+    uses = {"containers": [{"name": "app", "envFrom": [{"secretRef": {"name": "db"}}]}]}
+    web, api = deployment("web"), deployment("api")
+    for workload in (web, api):
+        workload["spec"]["template"]["spec"] = uses
+        workload["metadata"]["uid"] = workload["metadata"]["name"]
+
+    def pod(owner, created):
+        owners = [{"kind": "Deployment", "apiVersion": "apps/v1", "name": owner, "uid": owner, "controller": True}]
+        return {"kind": "Pod", "metadata": {"name": owner + "-pod", "creationTimestamp": created, "ownerReferences": owners},
+                "spec": uses, "status": {"phase": "Running"}}
+
+    evidence = stamps.PodEvidence([web, api, pod("web", "2026-12-07T09:00:05Z"), pod("api", "2026-12-07T08:00:00Z")], {},
+                                  {"db": "2026-12-07T09:00:00Z"})
+    cluster = FakeCluster(web, api)
+    targets = [{"kind": "Deployment", "name": "web", "secrets": ["db"]}, {"kind": "Deployment", "name": "api", "secrets": ["db"]}]
+    results = service.restart(FakeClient(cluster), "shop", targets, "t1", checksums=checksum, evidence=evidence)
+    assert [(r["name"], r["outcome"], r["restarted"], r.get("cause")) for r in results] == [
+        ("web", "stamped", False, None), ("api", "restarted", True, "never_stamped")]
+    assert "started after the Secret's current content was written" in results[0]["reason"]
+    assert cluster.patches[0] == ("web", {"metadata": {"annotations": {checksum_annotation("db"): "hmac-sha256:aa"}}}), "the pod template is not touched"
+    assert cluster.patches[1][0] == "api" and "template" in json.dumps(cluster.patches[1][1])
+
+    cluster.objects[("Deployment", "web")]["metadata"]["annotations"] = {checksum_annotation("db"): "hmac-sha256:aa"}
+    again = service.restart(FakeClient(cluster), "shop", targets[:1], "t2", checksums=checksum, evidence=evidence)
+    assert again[0]["outcome"] == "unchanged" and len(cluster.patches) == 2
+    checked = service.restart(FakeClient(cluster), "shop", targets[1:], "t2", checksums={}, check_mode=True, evidence=evidence)
+    assert checked[0]["outcome"] == "would_restart"
 
 
 def test_check_mode_reads_and_patches_nothing():
