@@ -81,7 +81,7 @@ def write_inventory(path, labels):
 def expected_pages():
     """One page per module, lookup, filter and role of the working tree."""
     pages = []
-    for directory, kind, suffix in (("modules", "module", ".py"), ("lookup", "lookup", ".py"), ("filter", "filter", ".yml")):
+    for directory, kind, suffix in (("modules", "module", ".py"), ("lookup", "lookup", ".py"), ("filter", "filter", ".py")):
         for name in sorted(os.listdir(os.path.join(REPO_ROOT, "plugins", directory))):
             if name.endswith(suffix) and name != "__init__.py":
                 pages.append("%s_%s.html" % (name[:-len(suffix)], kind))
