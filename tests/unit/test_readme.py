@@ -54,3 +54,13 @@ def test_module_defaults_example_uses_real_options():
     # The Vault group's role option is auth_role: `role:` made every Vault module fail.
     block = readme().split("module_defaults:", 1)[1].split("```", 1)[0]
     assert "auth_role:" in block and not re.search(r"^\s+role:", block, re.M)
+
+
+def test_role_readmes_have_no_links_galaxy_cannot_follow():
+    # Galaxy shows a role's README away from the collection's files: a relative link leads nowhere.
+    for role in os.listdir(os.path.join(REPO_ROOT, "roles")):
+        with open(os.path.join(REPO_ROOT, "roles", role, "README.md")) as handle:
+            text = handle.read()
+        relative = [target for target, _anchor in LINK.findall(text) if not target.startswith(("http://", "https://"))]
+        assert not relative, (role, relative)
+        assert "ansible-doc -t role secretops.provisioning.%s" % role in text, role
