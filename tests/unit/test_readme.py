@@ -64,3 +64,10 @@ def test_role_readmes_have_no_links_galaxy_cannot_follow():
         relative = [target for target, _anchor in LINK.findall(text) if not target.startswith(("http://", "https://"))]
         assert not relative, (role, relative)
         assert "ansible-doc -t role secretops.provisioning.%s" % role in text, role
+
+
+def test_install_names_the_python_requirements_as_requirements_txt_does():
+    with open(os.path.join(REPO_ROOT, "requirements.txt")) as handle:
+        required = [line.strip() for line in handle if line.strip() and not line.startswith("#")]
+    text = readme()
+    assert required and all("'%s'" % requirement in text for requirement in required), required
