@@ -95,7 +95,7 @@ class Page:
         """('ref', label), ('url', href) or ('file', repository path) for a link of this guide."""
         if re.match(r"^[a-z]+:", href):
             return "url", href
-        path, _, anchor = href.partition("#")
+        path, anchor = (href.split("#", 1) + [""])[:2]
         guide = self.guide if not path else (path[:-3] if path.endswith(".md") and "/" not in path else None)
         if guide in self.known:
             if anchor and anchor not in self.known[guide]:
