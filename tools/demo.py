@@ -35,7 +35,11 @@ def say(text):
 
 
 def local_env():
-    subprocess.check_call([sys.executable, os.path.join(REPO_ROOT, "tools", "cluster", "localenv.py"), "up"])
+    """Start (or reuse) the local environment. The demo uses OpenBao only, so unless
+    SECRETOPS_VAULT_FLAVORS says otherwise HashiCorp Vault is neither built nor started (make test
+    builds and starts it; an environment already running with it is reused as it is)."""
+    env = dict(os.environ, SECRETOPS_VAULT_FLAVORS=os.environ.get("SECRETOPS_VAULT_FLAVORS", "openbao"))
+    subprocess.check_call([sys.executable, os.path.join(REPO_ROOT, "tools", "cluster", "localenv.py"), "up"], env=env)
     output = subprocess.check_output([sys.executable, os.path.join(REPO_ROOT, "tools", "cluster", "localenv.py"), "env", "--json"])
     return json.loads(output)
 

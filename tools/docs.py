@@ -14,6 +14,8 @@ import subprocess
 import sys
 import zlib
 
+import yaml
+
 REPO_ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, REPO_ROOT)
 
@@ -39,6 +41,71 @@ OFFLINE_CONF = """
 # inventory (pointing at the real pages) and nothing else is fetched.
 intersphinx_mapping = {"ansible_devel": (%r, %r)}
 """ % (ANSIBLE_DOCSITE, "../" + INVENTORY_NAME)
+
+
+# The site's front page (antsibull-docs' sphinx-init writes a generic one): what the collection is,
+# where to start, the guides (docs/*.md, pages through docs/docsite/extra-docs.yml) and the reference.
+LANDING_PAGE = """.. _docsite_root_index:
+
+secretops.provisioning
+======================
+
+%(description)s
+
+It never shows a secret value: not in output, diffs, errors or reports.
+
+Start here
+----------
+
+- Install it with ``ansible-galaxy collection install secretops.provisioning`` and the Python
+  libraries of its ``requirements.txt`` (``kubernetes``, ``hvac``, ``jmespath``, ``cryptography``).
+- :ref:`Roles and playbooks <ansible_collections.secretops.provisioning.docsite.roles>`: one vars file
+  and three playbooks bootstrap Vault's Kubernetes auth, provision an application's secrets and
+  rotate them.
+- The :ref:`collection's page <plugins_in_secretops.provisioning>` lists every module, lookup, filter
+  and role, with the guides.
+
+Documentation
+-------------
+
+%(guides)s
+
+Reference
+---------
+
+.. toctree::
+   :maxdepth: 2
+
+   collections/index
+
+.. toctree::
+   :maxdepth: 1
+   :caption: Plugin indexes:
+   :glob:
+
+   collections/index_*
+
+.. toctree::
+   :maxdepth: 1
+   :caption: Reference indexes:
+
+   collections/environment_variables
+"""
+
+
+def landing_page():
+    with open(os.path.join(REPO_ROOT, "galaxy.yml")) as handle:
+        description = " ".join(yaml.safe_load(handle)["description"].split())
+    with open(os.path.join(REPO_ROOT, "docs", "docsite", "extra-docs.yml")) as handle:
+        sections = yaml.safe_load(handle)["sections"]
+    guides = []
+    for section in sections:
+        guides.append("%s\n%s\n" % (section["title"], "~" * len(section["title"])))
+        for entry in section["toctree"]:
+            ref = entry if isinstance(entry, str) else entry["ref"]
+            guides.append("- :ref:`ansible_collections.%s.docsite.%s`" % (COLLECTION, ref.replace("-", "_")))
+        guides.append("")
+    return LANDING_PAGE % {"description": description, "guides": "\n".join(guides).strip()}
 
 
 def run(command, **kwargs):
@@ -81,7 +148,7 @@ def write_inventory(path, labels):
 def expected_pages():
     """One page per module, lookup, filter and role of the working tree."""
     pages = []
-    for directory, kind, suffix in (("modules", "module", ".py"), ("lookup", "lookup", ".py"), ("filter", "filter", ".yml")):
+    for directory, kind, suffix in (("modules", "module", ".py"), ("lookup", "lookup", ".py"), ("filter", "filter", ".py")):
         for name in sorted(os.listdir(os.path.join(REPO_ROOT, "plugins", directory))):
             if name.endswith(suffix) and name != "__init__.py":
                 pages.append("%s_%s.html" % (name[:-len(suffix)], kind))
@@ -111,6 +178,8 @@ def main():
     # The same two steps as the generated build.sh, with our interpreter's tools.
     run([tool("antsibull-docs"), "--config-file", "antsibull-docs.cfg", "collection", "--cleanup", "everything",
          "--fail-on-error", "--use-current", "--dest-dir", "rst", COLLECTION], cwd=DOCS_DIR, env=env)
+    with open(os.path.join(rst_dir, "index.rst"), "w") as handle:
+        handle.write(landing_page())
     write_inventory(os.path.join(DOCS_DIR, INVENTORY_NAME), external_labels(rst_dir))
     run([tool("sphinx-build"), "-M", "html", "rst", "build", "-c", ".", "-W", "--keep-going", "-q"], cwd=DOCS_DIR, env=env)
     missing = missing_pages()

@@ -144,6 +144,7 @@ def _up(layout, clusters):
     if is_healthy(layout):
         try:
             _add_postgres_if_missing(layout)
+            _add_vault_if_missing(layout)
             _add_missing_clusters(layout, clusters)
         except (processes.StartError, postgres.PostgresError, build.BuildError, OSError) as exc:
             _report_start_failure(exc)
@@ -189,6 +190,22 @@ def _add_postgres_if_missing(layout):
     if "postgres" in env:
         return
     env["postgres"] = postgres.start(layout, lambda *args: _start(layout, *args))
+    state.write_json(layout.env_json, env)
+
+
+def _add_vault_if_missing(layout):
+    """Start HashiCorp Vault beside an environment started without it (make demo starts OpenBao only)
+    when this caller wants it, rather than restarting the servers other sessions use."""
+    env = read_env(layout)
+    if not vault_server.wanted() or vault_server.PORT in env["ports"]:
+        return
+    build.ensure_built(kubernetes=False, vault=True)
+    ports = dict(env["ports"], **{vault_server.PORT: processes.free_port()})
+    _start(layout, vault_server.NAME, vault_server.argv(build.vault_binary(), ports, VAULT_TOKEN), "HashiCorp Vault /v1/sys/health",
+           lambda: vault_server.unsealed(vault_server.address(ports)), vault_server.READY_TIMEOUT,
+           env=vault_server.environment(layout.work_dir(vault_server.NAME)))
+    env["ports"] = ports
+    env["vault_servers"] = vault_server.servers(env["vault_addr"], ports, VAULT_TOKEN)
     state.write_json(layout.env_json, env)
 
 

@@ -101,3 +101,34 @@ def test_env_json_lists_cluster_1_for_an_environment_of_the_previous_version(env
 def test_cluster_count_must_be_positive():
     with pytest.raises(SystemExit):
         localenv.main(["up", "--clusters", "0"])
+
+
+def _fake_vault(monkeypatch, flavors):
+    monkeypatch.setenv("SECRETOPS_VAULT_FLAVORS", flavors)
+    built = []
+    monkeypatch.setattr(localenv.build, "ensure_built", lambda **kwargs: built.append(kwargs) or "/bin")
+    monkeypatch.setattr(localenv.build, "vault_binary", lambda: "/vault")
+    monkeypatch.setattr(localenv.vault_server, "argv", lambda binary, ports, token: SLEEP)
+    monkeypatch.setattr(localenv.vault_server, "unsealed", lambda address: True)
+    return built
+
+
+def test_vault_starts_beside_an_environment_started_without_it(environment, monkeypatch):
+    # make demo starts OpenBao only; make test then wants HashiCorp Vault too: it is added, nothing restarted.
+    assert localenv.vault_server.problems(_env(environment)) == [], "healthy as it was started"
+    built = _fake_vault(monkeypatch, "openbao,vault")
+    localenv._add_vault_if_missing(environment)  # pylint: disable=protected-access
+    env = _env(environment)
+    assert built == [{"kubernetes": False, "vault": True}]
+    assert localenv.vault_server.PORT in env["ports"]
+    assert [server["flavor"] for server in env["vault_servers"]] == ["openbao", "vault"]
+    records = state.recorded_processes(environment)
+    assert [record["name"] for record in records] == ["vault"] and processes.is_running(records[0])
+    localenv._add_vault_if_missing(environment)  # pylint: disable=protected-access
+    assert len(state.recorded_processes(environment)) == 1 and len(built) == 1, "present: a no-op"
+
+
+def test_vault_is_not_added_for_a_caller_that_does_not_want_it(environment, monkeypatch):
+    built = _fake_vault(monkeypatch, "openbao")
+    localenv._add_vault_if_missing(environment)  # pylint: disable=protected-access
+    assert built == [] and state.recorded_processes(environment) == [] and "vault_servers" not in _env(environment)

@@ -1,14 +1,14 @@
-"""The filters built on the decoding helpers."""
+"""The filters built on the decoding helpers, one plugin file each."""
 
 import base64
 
 import pytest
 from ansible.errors import AnsibleFilterError
 
-from ansible_collections.secretops.provisioning.plugins.filter.secrets import FilterModule
+from ansible_collections.secretops.provisioning.plugins.filter import b64decode_data, dockerconfigjson
 
 
-FILTERS = FilterModule().filters()
+FILTERS = dict(b64decode_data.FilterModule().filters(), **dockerconfigjson.FilterModule().filters())
 
 
 def b64(raw):
