@@ -18,6 +18,7 @@ TOOLS = (
     ("command", "ansible.builtin.command, loop (1 task per item)"),
     ("kcore", "kubernetes.core.k8s, loop"),
     ("kubectl", "kubectl apply -f (one JSON List)"),
+    ("ssa-yaml-machine", "kubectl apply --server-side, the machine's kubectl (YAML stream)"),
 )
 # parts of the floor, recorded beside it: the trivial play alone and the LIST alone
 FLOOR_PARTS = ("trivial", "list")

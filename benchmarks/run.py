@@ -72,12 +72,16 @@ def ensure_bench_venv():
 class Runner(object):
     """Runs one playbook or command per measurement and keeps the records."""
 
-    def __init__(self, env, workdir, bench_venv, kubectl="kubectl"):
+    def __init__(self, env, workdir, bench_venv, kubectl="kubectl", machine_kubectl=None):
         self.env = env
         self.workdir = workdir
         self.bench_venv = bench_venv
         self.kubectl = kubectl
+        self.machine_kubectl = machine_kubectl
         self.records = []
+
+    def kubectl_for(self, tool):
+        return self.machine_kubectl if tool in peers.MACHINE_VARIANTS else self.kubectl
 
     def ansible_command(self, tool, playbook_path):
         bin_dir = os.path.join(self.bench_venv, "bin") if tool == "kcore" else PROJECT_BIN
@@ -194,7 +198,7 @@ def run_tool(runner, kube, tool, size, repeat, specs, changed, run_id, with_floo
         for phase in (("noop",) if tool in NO_STATE_TOOLS else PHASES):
             version = "changed" if phase == "change10" else "initial"
             if tool in peers.VARIANTS:
-                command = peers.command(runner.kubectl, tool, inputs[version])
+                command = peers.command(runner.kubectl_for(tool), tool, inputs[version])
                 run_env = runner.kubectl_env()
             else:
                 playbook_path = os.path.join(runner.workdir, "%s-%s.yml" % (name, phase))
@@ -230,7 +234,7 @@ def k8s_plan(args, available):
     return plan
 
 
-def versions(bench_venv, kubectl="kubectl"):
+def versions(bench_venv, kubectl="kubectl", machine_kubectl=None):
     def output(command):
         try:
             return subprocess.check_output(command, stderr=subprocess.STDOUT, text=True).strip()
@@ -240,12 +244,16 @@ def versions(bench_venv, kubectl="kubectl"):
     kcore = output([os.path.join(bench_venv, "bin", "python"), "-c",
                     "import json, os; import ansible_collections.kubernetes.core as c;"
                     "print(json.load(open(os.path.join(list(c.__path__)[0], 'MANIFEST.json')))['collection_info']['version'])"])
+    def kubectl_version(binary):
+        return output([binary, "version", "--client", "-o", "json"]).split('"gitVersion": "')[-1].split('"')[0]
+
     return {
         "ansible_core": output([os.path.join(PROJECT_BIN, "python"), "-c", "import ansible; print(ansible.__version__)"]),
         "bench_ansible_core": output([os.path.join(bench_venv, "bin", "python"), "-c", "import ansible; print(ansible.__version__)"]),
         "kubernetes_core": kcore,
-        "kubectl": output([kubectl, "version", "--client", "-o", "json"]).split('"gitVersion": "')[-1].split('"')[0],
+        "kubectl": kubectl_version(kubectl),
         "kubectl_path": kubectl,
+        "machine_kubectl": kubectl_version(machine_kubectl) if machine_kubectl else None,
         "python": platform.python_version(),
     }
 
@@ -262,6 +270,13 @@ def machine():
 
 
 DEFAULT_TOOLS = "bulk,ssa,ssa-yaml,ssa-yaml-novalidate,floor,loop,command,kcore,kubectl"
+
+
+def _kubectl_versions(found, tools):
+    text = found["kubectl"]
+    if found.get("machine_kubectl") and any(tool in peers.MACHINE_VARIANTS for tool in tools):
+        text += " (the machine's: %s)" % found["machine_kubectl"]
+    return text
 
 
 def parse_args(argv):
@@ -293,15 +308,15 @@ def main(argv=None):
     env = cluster.ensure_local_env(os.path.join(PROJECT_BIN, "python"), REPO_ROOT, log)
     bench_venv = ensure_bench_venv() if "kcore" in args.tools else BENCH_VENV
     available = [tool for tool in ("bulk", "loop") if os.path.exists(os.path.join(REPO_ROOT, "plugins", "modules", "k8s_secret.py"))]
-    available += ["command", "kcore"] + list(peers.VARIANTS)  # floor is measured within bulk's runs
     notes = []
-    kubectl = "kubectl"
+    kubectl, machine_kubectl = "kubectl", shutil.which("kubectl")
     if any(tool in peers.VARIANTS for tool in args.tools):
         kubectl, note = cluster.kubectl_binary(os.path.join(PROJECT_BIN, "python"), REPO_ROOT, log)
         notes += [note] if note else []
+    available += ["command", "kcore"] + [tool for tool in peers.VARIANTS if machine_kubectl or tool not in peers.MACHINE_VARIANTS]
     run_id = datetime.datetime.now().strftime("%H%M%S")
     workdir = tempfile.mkdtemp(prefix="secretops-bench-")
-    runner = Runner(env, workdir, bench_venv, kubectl)
+    runner = Runner(env, workdir, bench_venv, kubectl, machine_kubectl)
     kube = cluster.Kube(env["kubeconfig"])
     tls_initial, tls_changed = tlspair.generate("bench.example.com"), tlspair.generate("bench-rotated.example.com")
     if "bulk" not in available:
@@ -334,14 +349,14 @@ def main(argv=None):
             log("kept %s" % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    return write_results(args, runner.records, vault_records, notes, bench_venv, time.monotonic() - started, kubectl)
+    return write_results(args, runner.records, vault_records, notes, bench_venv, time.monotonic() - started, kubectl, machine_kubectl)
 
 
-def write_results(args, records, vault_records, notes, bench_venv, elapsed, kubectl="kubectl"):
+def write_results(args, records, vault_records, notes, bench_venv, elapsed, kubectl="kubectl", machine_kubectl=None):
     rows, peaks = report.summarize(records, extrapolate_to=args.sizes)
     largest = max(args.sizes)
     now = datetime.datetime.now(datetime.timezone.utc)
-    meta = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "versions": versions(bench_venv, kubectl),
+    meta = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "versions": versions(bench_venv, kubectl, machine_kubectl),
             "arguments": vars(args), "elapsed_seconds": round(elapsed, 1), "notes": notes}
     k8s_md = report.k8s_table(rows, peaks, args.sizes)
     targets_md = report.targets_table(report.targets(rows, peaks, size=largest))
@@ -351,7 +366,7 @@ def write_results(args, records, vault_records, notes, bench_venv, elapsed, kube
     text = "\n".join([
         "Measured %s on %d cores (%s), ansible-core %s, kubernetes.core %s, kubectl %s; %d of %d repeat(s) begun; %.0f s in all%s."
         % (meta["date"], meta["machine"]["nproc"], meta["machine"]["cpu"], meta["versions"]["ansible_core"],
-           meta["versions"]["kubernetes_core"], meta["versions"]["kubectl"], len(set(r["repeat"] for r in records)), args.repeat,
+           meta["versions"]["kubernetes_core"], _kubectl_versions(meta["versions"], args.tools), len(set(r["repeat"] for r in records)), args.repeat,
            elapsed, report.load_range(records)),
         "", "Kubernetes Secrets (%s set): median wall time [min-max over repeats] = ratio to kubectl apply --server-side at its "
         "best (the fastest of its forms in the same kind of run; to kubectl apply where it did not run); peak RSS in MiB "
