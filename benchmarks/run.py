@@ -244,6 +244,7 @@ def versions(bench_venv, kubectl="kubectl", machine_kubectl=None):
     kcore = output([os.path.join(bench_venv, "bin", "python"), "-c",
                     "import json, os; import ansible_collections.kubernetes.core as c;"
                     "print(json.load(open(os.path.join(list(c.__path__)[0], 'MANIFEST.json')))['collection_info']['version'])"])
+
     def kubectl_version(binary):
         return output([binary, "version", "--client", "-o", "json"]).split('"gitVersion": "')[-1].split('"')[0]
 

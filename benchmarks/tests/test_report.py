@@ -92,8 +92,8 @@ def test_server_side_apply_at_its_best_is_the_fastest_form_in_each_kind_of_run()
     assert results["bulk no-change <= 1.0x kubectl apply --server-side at its best"] == ("1.10x (vs one JSON List)", False)
     table = report.k8s_table(rows, peaks, [1000])
     lines = {line.split(" | ")[1]: line for line in table.splitlines()[2:]}
-    assert lines["kubectl apply --server-side (one JSON List)"].startswith("| 1000 | kubectl apply --server-side (one JSON List) | "
-                                                                         "10.00 s = 1.25x | 10.00 s |")
+    expected = "| 1000 | kubectl apply --server-side (one JSON List) | 10.00 s = 1.25x | 10.00 s |"
+    assert lines["kubectl apply --server-side (one JSON List)"].startswith(expected)
     assert "| 30.00 s = 3.75x | 30.00 s = 3.00x |" in lines["kubectl apply --server-side (YAML stream, one document per Secret)"]
     assert "| 8.00 s | 12.00 s = 1.20x |" in lines["kubectl apply --server-side --validate=false (YAML stream)"]
     assert "| 7.00 s = 0.88x | 11.00 s = 1.10x |" in lines["secretops k8s_secret, bulk (1 task)"]
