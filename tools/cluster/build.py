@@ -19,7 +19,7 @@ this script share one compile cache. Only linker flags are added: ``-s -w`` (sma
 the Kubernetes binaries, ``-X`` stamps of the release version, which ``go build`` alone leaves at
 ``v0.0.0-master`` (clients and ``/version`` would report a meaningless version otherwise).
 
-Usage: python tools/cluster/build.py [--print-dir | --print-vault]
+Usage: python tools/cluster/build.py [--print-dir | --print-vault | --only kubernetes|vault|kubectl]
 """
 
 import argparse
