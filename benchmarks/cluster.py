@@ -4,6 +4,7 @@ what a tool left behind. None of this is timed."""
 import base64
 import json
 import os
+import shutil
 import subprocess
 import time
 
@@ -13,6 +14,7 @@ from kubernetes.client.rest import ApiException
 import secretset
 
 LOCALENV = os.path.join("tools", "cluster", "localenv.py")
+BUILD = os.path.join("tools", "cluster", "build.py")
 
 
 def ensure_local_env(python, repo_root, log):
@@ -20,6 +22,24 @@ def ensure_local_env(python, repo_root, log):
     log("local environment: %s up" % LOCALENV)
     subprocess.check_call([python, LOCALENV, "up"], cwd=repo_root)
     return json.loads(subprocess.check_output([python, LOCALENV, "env", "--json"], cwd=repo_root))
+
+
+def kubectl_binary(python, repo_root, log):
+    """``(path, note)``: kubectl of the server's own version, built from the same Kubernetes pins as
+    the control plane (``build.py --only kubectl``, cached beside the server binaries); if that
+    build fails, the machine's kubectl with a note saying so (None when it is the built one)."""
+    log("kubectl: %s --only kubectl (built once from the Kubernetes pins, then cached)" % BUILD)
+    result = subprocess.run([python, BUILD, "--only", "kubectl"], cwd=repo_root, stdout=subprocess.PIPE, text=True, check=False)
+    lines = result.stdout.strip().splitlines()
+    if result.returncode == 0 and lines and os.access(lines[-1], os.X_OK):
+        return lines[-1], None
+    fallback = shutil.which("kubectl")
+    if not fallback:
+        raise RuntimeError("kubectl could not be built (%s exit %d) and none is on PATH" % (BUILD, result.returncode))
+    note = ("kubectl of the server's version could not be built (%s exit %d): the peers ran the machine's %s, "
+            "whose version may differ from the server's" % (BUILD, result.returncode, fallback))
+    log("NOTE: " + note)
+    return fallback, note
 
 
 class Kube(object):

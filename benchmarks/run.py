@@ -32,6 +32,7 @@ import yaml  # noqa: E402  pylint: disable=wrong-import-position
 
 import cluster  # noqa: E402  pylint: disable=wrong-import-position
 import measure  # noqa: E402  pylint: disable=wrong-import-position
+import peers  # noqa: E402  pylint: disable=wrong-import-position
 import playbooks  # noqa: E402  pylint: disable=wrong-import-position
 import report  # noqa: E402  pylint: disable=wrong-import-position
 import secretset  # noqa: E402  pylint: disable=wrong-import-position
@@ -71,11 +72,16 @@ def ensure_bench_venv():
 class Runner(object):
     """Runs one playbook or command per measurement and keeps the records."""
 
-    def __init__(self, env, workdir, bench_venv):
+    def __init__(self, env, workdir, bench_venv, kubectl="kubectl", machine_kubectl=None):
         self.env = env
         self.workdir = workdir
         self.bench_venv = bench_venv
+        self.kubectl = kubectl
+        self.machine_kubectl = machine_kubectl
         self.records = []
+
+    def kubectl_for(self, tool):
+        return self.machine_kubectl if tool in peers.MACHINE_VARIANTS else self.kubectl
 
     def ansible_command(self, tool, playbook_path):
         bin_dir = os.path.join(self.bench_venv, "bin") if tool == "kcore" else PROJECT_BIN
@@ -112,13 +118,14 @@ class Runner(object):
 
 
 def write_inputs(workdir, tool, namespace, specs, changed, name):
-    """Write the vars file (Ansible tools) or the manifests (kubectl) for both content versions."""
+    """Write the vars file (Ansible tools) or the manifest in the variant's form (kubectl) for both
+    content versions."""
     paths = {}
     for version, version_specs in (("initial", specs), ("changed", changed)):
-        if tool in KUBECTL_COMMANDS:
-            path = os.path.join(workdir, "%s-%s.yaml" % (name, version))
+        if tool in peers.VARIANTS:
+            path = os.path.join(workdir, "%s-%s%s" % (name, version, peers.input_suffix(tool)))
             with open(path, "w") as handle:
-                yaml.safe_dump_all([secretset.manifest(spec, namespace) for spec in version_specs], handle, sort_keys=False)
+                handle.write(peers.manifest_text(tool, [secretset.manifest(spec, namespace) for spec in version_specs]))
         else:
             path = os.path.join(workdir, "%s-%s.vars.json" % (name, version))
             if tool == "kcore":
@@ -132,12 +139,6 @@ def write_inputs(workdir, tool, namespace, specs, changed, name):
 
 
 PLAYBOOK_BUILDERS = {"bulk": playbooks.bulk, "loop": playbooks.loop, "kcore": playbooks.kcore_loop, "command": playbooks.command_loop}
-# kubectl variants: the command before the manifest's path. Server-side apply as a user scripts it
-# to converge: its own field manager, and taking over fields another manager set.
-KUBECTL_COMMANDS = {
-    "kubectl": ["kubectl", "apply", "-f"],
-    "ssa": ["kubectl", "apply", "--server-side", "--force-conflicts", "--field-manager=bench-ssa", "-f"],
-}
 # tools that change nothing: measured once per repeat, with nothing to check afterwards
 NO_STATE_TOOLS = ("command",)
 
@@ -196,8 +197,8 @@ def run_tool(runner, kube, tool, size, repeat, specs, changed, run_id, with_floo
     try:
         for phase in (("noop",) if tool in NO_STATE_TOOLS else PHASES):
             version = "changed" if phase == "change10" else "initial"
-            if tool in KUBECTL_COMMANDS:
-                command = KUBECTL_COMMANDS[tool] + [inputs[version]]
+            if tool in peers.VARIANTS:
+                command = peers.command(runner.kubectl_for(tool), tool, inputs[version])
                 run_env = runner.kubectl_env()
             else:
                 playbook_path = os.path.join(runner.workdir, "%s-%s.yml" % (name, phase))
@@ -233,7 +234,7 @@ def k8s_plan(args, available):
     return plan
 
 
-def versions(bench_venv):
+def versions(bench_venv, kubectl="kubectl", machine_kubectl=None):
     def output(command):
         try:
             return subprocess.check_output(command, stderr=subprocess.STDOUT, text=True).strip()
@@ -243,11 +244,17 @@ def versions(bench_venv):
     kcore = output([os.path.join(bench_venv, "bin", "python"), "-c",
                     "import json, os; import ansible_collections.kubernetes.core as c;"
                     "print(json.load(open(os.path.join(list(c.__path__)[0], 'MANIFEST.json')))['collection_info']['version'])"])
+
+    def kubectl_version(binary):
+        return output([binary, "version", "--client", "-o", "json"]).split('"gitVersion": "')[-1].split('"')[0]
+
     return {
         "ansible_core": output([os.path.join(PROJECT_BIN, "python"), "-c", "import ansible; print(ansible.__version__)"]),
         "bench_ansible_core": output([os.path.join(bench_venv, "bin", "python"), "-c", "import ansible; print(ansible.__version__)"]),
         "kubernetes_core": kcore,
-        "kubectl": output(["kubectl", "version", "--client", "-o", "json"]).split('"gitVersion": "')[-1].split('"')[0],
+        "kubectl": kubectl_version(kubectl),
+        "kubectl_path": kubectl,
+        "machine_kubectl": kubectl_version(machine_kubectl) if machine_kubectl else None,
         "python": platform.python_version(),
     }
 
@@ -263,6 +270,16 @@ def machine():
             "mem_total_mib": os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") // (1024 * 1024)}
 
 
+DEFAULT_TOOLS = "bulk,ssa,ssa-yaml,ssa-yaml-novalidate,floor,loop,command,kcore,kubectl"
+
+
+def _kubectl_versions(found, tools):
+    text = found["kubectl"]
+    if found.get("machine_kubectl") and any(tool in peers.MACHINE_VARIANTS for tool in tools):
+        text += " (the machine's: %s)" % found["machine_kubectl"]
+    return text
+
+
 def parse_args(argv):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", default="20,1000", help="comma-separated Secret counts (default 20,1000)")
@@ -273,7 +290,7 @@ def parse_args(argv):
     parser.add_argument("--skip-loop-above", type=int, default=20,
                         help="largest N for this collection's loop and the command loop (default 20; larger N extrapolated)")
     parser.add_argument("--skip-kcore-above", type=int, default=20, help="largest N for the kubernetes.core loop (default 20; larger N extrapolated)")
-    parser.add_argument("--tools", default="bulk,ssa,floor,loop,command,kcore,kubectl",
+    parser.add_argument("--tools", default=DEFAULT_TOOLS,
                         help="subset of %s (floor runs beside bulk)" % ",".join(tool for tool, _label in report.TOOLS))
     parser.add_argument("--vault-count", type=int, default=200, help="policies and roles in the Vault benchmark (default 200 each; 0 skips it)")
     parser.add_argument("--keep-workdir", action="store_true", help="keep playbooks, manifests and logs (their path is printed)")
@@ -292,13 +309,17 @@ def main(argv=None):
     env = cluster.ensure_local_env(os.path.join(PROJECT_BIN, "python"), REPO_ROOT, log)
     bench_venv = ensure_bench_venv() if "kcore" in args.tools else BENCH_VENV
     available = [tool for tool in ("bulk", "loop") if os.path.exists(os.path.join(REPO_ROOT, "plugins", "modules", "k8s_secret.py"))]
-    available += ["ssa", "command", "kcore", "kubectl"]  # floor is measured within bulk's runs
+    notes = []
+    kubectl, machine_kubectl = "kubectl", shutil.which("kubectl")
+    if any(tool in peers.VARIANTS for tool in args.tools):
+        kubectl, note = cluster.kubectl_binary(os.path.join(PROJECT_BIN, "python"), REPO_ROOT, log)
+        notes += [note] if note else []
+    available += ["command", "kcore"] + [tool for tool in peers.VARIANTS if machine_kubectl or tool not in peers.MACHINE_VARIANTS]
     run_id = datetime.datetime.now().strftime("%H%M%S")
     workdir = tempfile.mkdtemp(prefix="secretops-bench-")
-    runner = Runner(env, workdir, bench_venv)
+    runner = Runner(env, workdir, bench_venv, kubectl, machine_kubectl)
     kube = cluster.Kube(env["kubeconfig"])
     tls_initial, tls_changed = tlspair.generate("bench.example.com"), tlspair.generate("bench-rotated.example.com")
-    notes = []
     if "bulk" not in available:
         notes.append("plugins/modules/k8s_secret.py does not exist yet: this collection's variants were not run")
     log("workdir %s; %d cores; plan: %s" % (workdir, os.cpu_count(), ", ".join("%s@%d" % (t, s) for _r, s, t in k8s_plan(args, available))))
@@ -329,14 +350,14 @@ def main(argv=None):
             log("kept %s" % workdir)
         else:
             shutil.rmtree(workdir, ignore_errors=True)
-    return write_results(args, runner.records, vault_records, notes, bench_venv, time.monotonic() - started)
+    return write_results(args, runner.records, vault_records, notes, bench_venv, time.monotonic() - started, kubectl, machine_kubectl)
 
 
-def write_results(args, records, vault_records, notes, bench_venv, elapsed):
+def write_results(args, records, vault_records, notes, bench_venv, elapsed, kubectl="kubectl", machine_kubectl=None):
     rows, peaks = report.summarize(records, extrapolate_to=args.sizes)
     largest = max(args.sizes)
     now = datetime.datetime.now(datetime.timezone.utc)
-    meta = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "versions": versions(bench_venv),
+    meta = {"date": now.strftime("%Y-%m-%d %H:%M UTC"), "machine": machine(), "versions": versions(bench_venv, kubectl, machine_kubectl),
             "arguments": vars(args), "elapsed_seconds": round(elapsed, 1), "notes": notes}
     k8s_md = report.k8s_table(rows, peaks, args.sizes)
     targets_md = report.targets_table(report.targets(rows, peaks, size=largest))
@@ -344,12 +365,13 @@ def write_results(args, records, vault_records, notes, bench_venv, elapsed):
     vault_md = report.vault_table(report.vault_summary(vault_records)) if vault_records else "(Vault benchmark not run)"
     failed_checks = [r for r in records + vault_records if not r.get("verified", True)]
     text = "\n".join([
-        "Measured %s on %d cores (%s), ansible-core %s, kubernetes.core %s, kubectl %s; %d of %d repeat(s) begun; %.0f s in all."
+        "Measured %s on %d cores (%s), ansible-core %s, kubernetes.core %s, kubectl %s; %d of %d repeat(s) begun; %.0f s in all%s."
         % (meta["date"], meta["machine"]["nproc"], meta["machine"]["cpu"], meta["versions"]["ansible_core"],
-           meta["versions"]["kubernetes_core"], meta["versions"]["kubectl"], len(set(r["repeat"] for r in records)), args.repeat,
-           elapsed),
-        "", "Kubernetes Secrets (%s set): median wall time [min-max over repeats] = ratio to kubectl apply --server-side "
-        "(to kubectl apply where it did not run); peak RSS in MiB (largest single process / whole process tree):" % args.secret_set,
+           meta["versions"]["kubernetes_core"], _kubectl_versions(meta["versions"], args.tools), len(set(r["repeat"] for r in records)), args.repeat,
+           elapsed, report.load_range(records)),
+        "", "Kubernetes Secrets (%s set): median wall time [min-max over repeats] = ratio to kubectl apply --server-side at its "
+        "best (the fastest of its forms in the same kind of run; to kubectl apply where it did not run); peak RSS in MiB "
+        "(largest single process / whole process tree):" % args.secret_set,
         "", k8s_md, "", floor_md,
         "", "Targets at N=%d:" % largest, "", targets_md,
         "", "Vault: %d policies + %d roles:" % (args.vault_count, args.vault_count), "", vault_md,

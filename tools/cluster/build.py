@@ -1,7 +1,9 @@
 """Builds the local test environment's server binaries from the pinned Go modules.
 
 kube-apiserver, kube-controller-manager, kube-scheduler and etcd come from the module in
-``tools/cluster/kubernetes``; kwok comes from ``tools/cluster/kwok``. Binaries land in
+``tools/cluster/kubernetes``; kwok comes from ``tools/cluster/kwok``. kubectl comes from the same
+Kubernetes module (so it is the server's own version) but is built only on demand (``--only kubectl``,
+``ensure_kubectl()``): the benchmark needs it, the local environment does not. Binaries land in
 ``<cache>/bin/<key>/`` where ``<cache>`` is ``$SECRETOPS_CACHE_DIR`` or ``~/.cache/secretops`` and
 ``<key>`` is the Kubernetes version plus a short hash of the go.mod/go.sum pins, so changing a pin
 builds a fresh set and an unchanged pin reuses what is there.
@@ -17,7 +19,7 @@ this script share one compile cache. Only linker flags are added: ``-s -w`` (sma
 the Kubernetes binaries, ``-X`` stamps of the release version, which ``go build`` alone leaves at
 ``v0.0.0-master`` (clients and ``/version`` would report a meaningless version otherwise).
 
-Usage: python tools/cluster/build.py [--print-dir | --print-vault]
+Usage: python tools/cluster/build.py [--print-dir | --print-vault | --only kubernetes|vault|kubectl]
 """
 
 import argparse
@@ -48,7 +50,10 @@ BINARIES = {
     "kube-controller-manager": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kube-controller-manager"),
     "kube-scheduler": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kube-scheduler"),
     "kwok": (KWOK_MODULE_DIR, "sigs.k8s.io/kwok/cmd/kwok"),
+    "kubectl": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kubectl"),
 }
+# Built only when asked for by name (the benchmark's peer), not by the local environment's build.
+ON_DEMAND = ("kubectl",)
 
 
 class BuildError(Exception):
@@ -250,7 +255,8 @@ def ensure_built(names=None, quiet=False, kubernetes=True, vault=True):
     try:
         if kubernetes:
             with _locked(target_dir):
-                missing = [name for name in (names or BINARIES) if not os.access(os.path.join(target_dir, name), os.X_OK)]
+                wanted = names or [name for name in BINARIES if name not in ON_DEMAND]
+                missing = [name for name in wanted if not os.access(os.path.join(target_dir, name), os.X_OK)]
                 for name in missing:
                     build_binary(name, target_dir)
                 built += len(missing)
@@ -269,11 +275,17 @@ def ensure_built(names=None, quiet=False, kubernetes=True, vault=True):
     return target_dir
 
 
+def ensure_kubectl():
+    """Build kubectl of the pinned Kubernetes release if it is missing; return its path."""
+    return os.path.join(ensure_built(names=["kubectl"], quiet=True, vault=False), "kubectl")
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--print-dir", action="store_true", help="only print the binary directory for the current pins")
     parser.add_argument("--print-vault", action="store_true", help="only print the path of the Vault binary for the current pins")
-    parser.add_argument("--only", choices=["kubernetes", "vault"], help="build only the Kubernetes (and kwok) binaries, or only Vault")
+    parser.add_argument("--only", choices=["kubernetes", "vault", "kubectl"],
+                        help="build only the Kubernetes (and kwok) binaries, only Vault, or only kubectl (never built otherwise)")
     args = parser.parse_args(argv)
     if args.print_dir:
         print(bin_dir())
@@ -282,6 +294,9 @@ def main(argv=None):
         print(vault_binary())
         return 0
     try:
+        if args.only == "kubectl":
+            print(ensure_kubectl())
+            return 0
         ensure_built(kubernetes=args.only != "vault", vault=args.only != "kubernetes")
     except BuildError as exc:
         print("build: ERROR: %s" % exc, file=sys.stderr)
