@@ -246,7 +246,7 @@ def test_an_immutable_secret_whose_create_fails_after_the_delete_is_restored(loc
 
 
 def test_merge_data_checks_the_1_mib_limit_on_the_merged_secret(local_env, k8s_api, namespace):
-    big = "".join(random.choice(string.ascii_letters) for _ in range(600 * 1024))
+    big = "".join(random.choices(string.ascii_letters, k=600 * 1024))
     run(local_env, secret_task(namespace=namespace, name="blobs", data={"one": big})).assert_ok()
     before = read(k8s_api, namespace, "blobs")
     failed = run(local_env, secret_task(namespace=namespace, name="blobs", data={"two": big}, merge_data=True))

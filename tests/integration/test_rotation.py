@@ -181,8 +181,7 @@ def test_a_missing_secret_is_created_from_vaults_current_version_even_when_no_ro
     assert meta.annotations["secretops.io/vault-version"] == str(version)
 
 
-def test_new_values_are_keyed_by_namespace_and_name_and_a_bare_name_two_namespaces_share_is_refused(local_env, namespace, k8s_api,
-                                                                                                      vault_client):
+def test_new_values_are_keyed_by_namespace_and_name_and_a_shared_bare_name_is_refused(local_env, namespace, k8s_api, vault_client):
     """rotate_secrets_new_values was keyed by Secret name only: two applications' "db" got the same values, and a
     namespace/name key was ignored (the Secret got generated values instead)."""
     core = k8s_client.CoreV1Api(k8s_api)
