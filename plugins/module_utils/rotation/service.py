@@ -286,9 +286,12 @@ def _record_version(k8s, planned, listed):
     behind Vault, which the next run syncs (``resumed``) instead of rotating a second time and
     losing, from the versions Vault keeps and the roll-back, the value the pods use. Only the
     annotations change; the data stays as it is."""
+    secrets = SecretService(k8s)
+    current = secrets.get(planned.namespace, planned.spec["name"]) if listed is NOT_LISTED else listed
+    if current is None:
+        return  # deleted since the plan: the sync creates it, with nothing to record here
     annotations = {VAULT_PATH_ANNOTATION: planned.where.full, VAULT_VERSION_ANNOTATION: str(planned.version)}
-    extra = {} if listed is NOT_LISTED else {"listed": listed}
-    SecretService(k8s).update_keys(planned.namespace, planned.spec["name"], planned.desired.type, {}, annotations, [], **extra)
+    secrets.update_keys(planned.namespace, planned.spec["name"], planned.desired.type, {}, annotations, [], listed=current)
 
 
 def _resume_after_race(vault, planned):

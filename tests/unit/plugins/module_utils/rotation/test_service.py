@@ -371,3 +371,14 @@ def test_provision_without_seeding_says_the_current_version_is_deleted():
         assert str(raised.value) == ("secret db: nothing in Vault at secret/app/db (its current version 1 is deleted: undelete it to keep "
                                      "its value): give fields to seed it"), case
     assert vault.writes() == [] and api.writes() == []
+
+
+def test_an_adopted_secret_deleted_since_the_plan_is_not_recreated_empty_to_be_annotated():
+    vault, api = adopted_setup()
+    planned = service.plan_rotation(vault, spec(fields=ROTATED), "shop", lambda: service._synced_version(api, "shop", "db"))
+    del api.secrets[("shop", "db")]
+    api.calls[:] = []
+    result = service.carry_out(vault, api, planned)
+    assert result["new_version"] == 2 and [call[0] for call in api.writes()] == ["POST"], "one create, with the new data"
+    assert secret_data(api) == ({"password": vault.versions[PATH][1]["password"]},
+                                {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "2"})
