@@ -95,8 +95,9 @@ def test_play_killed_between_the_vault_write_and_the_secret_write(local_env, nam
 def test_an_adopted_secret_killed_between_the_vault_write_and_the_secret_write_is_finished_not_rotated_again(
         local_env, namespace, k8s_api, vault_client):
     """An adopted Secret (it existed before the collection managed it: no vault-version annotation)
-    used to rotate a second time on the re-run: Vault got a third version, and the one the pods use
-    was no longer the version before the current one, the roll-back target."""
+    was not seen as interrupted: a scheduled re-run left it behind Vault for good (nothing due, nothing
+    to resume), an unscheduled one rotated it a second time (a third version, and the one the pods use
+    no longer the version before the current one, the roll-back target)."""
     app = prepared(local_env, k8s_api, namespace)
     k8s_client.CoreV1Api(k8s_api).patch_namespaced_secret(
         "db", namespace, [{"op": "remove", "path": "/metadata/annotations/secretops.io~1vault-version"}])
