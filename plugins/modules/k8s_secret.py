@@ -21,7 +21,9 @@ description:
     the C(kubectl.kubernetes.io/last-applied-configuration) annotation; that annotation is removed when
     found. Keys another field manager wrote are removed explicitly when the key set is exact.
   - A change of type, or a data change on an immutable Secret, deletes and re-creates the Secret
-    (reported as RV(action=recreated)) unless O(allow_recreate=false).
+    (reported as RV(action=recreated)) unless O(allow_recreate=false). The new Secret is checked first
+    with a server-side dry-run create, and when the create still fails after the delete, the old Secret
+    is created again as it was.
   - A second identical run reports no change and sends no write. No value appears in the result, the
     diff or an error message; the diff shows a salted fingerprint per key.
   - With O(secrets), many Secrets are handled in one task with one client, one LIST per namespace and
@@ -213,6 +215,7 @@ options:
   merge_data:
     description:
       - Keep keys on the server that are not given, instead of removing them (the default exact key set).
+      - The 1 MiB limit applies to the merged data, checked before anything is written.
     type: bool
     default: false
   allow_recreate:

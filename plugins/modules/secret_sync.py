@@ -36,7 +36,11 @@ options:
     type: dict
     default: {}
   seed:
-    description: Write O(values) and missing O(generate) fields to Vault. With V(false), only sync Kubernetes from Vault.
+    description:
+      - Write O(values) and missing O(generate) fields to Vault. With V(false), only sync Kubernetes from Vault.
+      - A KV v2 path whose current version is deleted (soft delete) or destroyed counts as missing, as for
+        O(secretops.provisioning.vault_kv#module:only_if_missing); seeding writes a new version over it. Without
+        anything to seed, the task fails saying that version is deleted.
     type: bool
     default: true
   secrets:

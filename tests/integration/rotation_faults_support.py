@@ -136,7 +136,8 @@ def pki_dir(local_env):
 
 
 class AdmissionHook(object):
-    """A validating webhook for UPDATEs of Secrets and Deployments in ``namespace``.
+    """A validating webhook for UPDATEs of Secrets and Deployments in ``namespace`` (and the other
+    ``secret_operations`` of Secrets, e.g. CREATE).
 
     ``decide(request)`` runs inside the apiserver's write, before the object is stored; it returns
     None to let the write through or a message to refuse it. The hook serves HTTPS with the
@@ -146,8 +147,9 @@ class AdmissionHook(object):
 
     PROBE = "secretops-webhook-probe"
 
-    def __init__(self, k8s_api, local_env, namespace, decide):
+    def __init__(self, k8s_api, local_env, namespace, decide, secret_operations=("UPDATE",)):
         self.k8s_api = k8s_api
+        self.secret_operations = sorted(set(secret_operations) | {"UPDATE"})  # the probe is an UPDATE
         self.namespace = namespace
         self.decide = decide
         self.name = "secretops-test-%s" % namespace
@@ -193,7 +195,7 @@ class AdmissionHook(object):
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def _configuration(self):
-        rules = [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["secrets"], "operations": ["UPDATE"]},
+        rules = [{"apiGroups": [""], "apiVersions": ["v1"], "resources": ["secrets"], "operations": self.secret_operations},
                  {"apiGroups": ["apps"], "apiVersions": ["v1"], "resources": ["deployments"], "operations": ["UPDATE"]}]
         return {
             "apiVersion": "admissionregistration.k8s.io/v1", "kind": "ValidatingWebhookConfiguration", "metadata": {"name": self.name},

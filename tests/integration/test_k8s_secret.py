@@ -21,6 +21,7 @@ from cryptography.x509.oid import NameOID
 from kubernetes import client as k8s_client
 
 from tests.integration.ansible_run import run_tasks
+from tests.integration.rotation_faults_support import AdmissionHook
 
 MODULE = "secretops.provisioning.k8s_secret"
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
@@ -216,6 +217,43 @@ def test_immutable_secret_is_recreated_or_refused(local_env, k8s_api, namespace)
     labels_only = run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": new_value}, immutable=True,
                                              labels={"x": "y"})).assert_ok().task("apply")
     assert labels_only["action"] == "updated" and read(k8s_api, namespace, "frozen").metadata.uid == secret.metadata.uid
+
+
+def test_an_immutable_secret_whose_create_fails_after_the_delete_is_restored(local_env, k8s_api, namespace):
+    """The re-creation deleted first and then applied: a refused create lost the Secret. Now a dry-run
+    create checks first, and when the real create still fails the old Secret is created again."""
+    old_value, new_value = unique("old"), unique("new")
+    run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": old_value}, immutable=True, labels={"app": "web"})).assert_ok()
+    refused = []
+
+    def refuse_the_first_real_create(request):
+        if request.get("operation") == "CREATE" and request.get("name") == "frozen" and not request.get("dryRun") and not refused:
+            refused.append(request.get("uid"))
+            return "the test refuses the create that follows the delete"
+        return None
+
+    with AdmissionHook(k8s_api, local_env, namespace, refuse_the_first_real_create, secret_operations=("CREATE",)):
+        failed = run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": new_value}, immutable=True, labels={"app": "web"}))
+    assert failed.returncode != 0 and refused, "the create after the delete was refused"
+    message = failed.task("apply")["msg"]
+    assert "was deleted to be created again and the create failed" in message and "the old Secret was restored as it was" in message
+    secret = read(k8s_api, namespace, "frozen")
+    assert secret is not None and values(secret) == {"a": old_value} and secret.immutable is True and secret.metadata.labels == {"app": "web"}
+    assert old_value not in failed.output and new_value not in failed.output
+    again = run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": new_value}, immutable=True,
+                                       labels={"app": "web"})).assert_ok().task("apply")
+    assert again["action"] == "recreated" and values(read(k8s_api, namespace, "frozen")) == {"a": new_value}
+
+
+def test_merge_data_checks_the_1_mib_limit_on_the_merged_secret(local_env, k8s_api, namespace):
+    big = "".join(random.choices(string.ascii_letters, k=600 * 1024))
+    run(local_env, secret_task(namespace=namespace, name="blobs", data={"one": big})).assert_ok()
+    before = read(k8s_api, namespace, "blobs")
+    failed = run(local_env, secret_task(namespace=namespace, name="blobs", data={"two": big}, merge_data=True))
+    assert failed.returncode != 0
+    assert "the Secret's values merged with the keys already in it (merge_data) total 1228800 bytes" in failed.task("apply")["msg"]
+    assert read(k8s_api, namespace, "blobs").metadata.resource_version == before.metadata.resource_version
+    assert big[:64] not in failed.output
 
 
 def test_type_change_recreates(local_env, k8s_api, namespace):

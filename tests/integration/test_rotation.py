@@ -1,6 +1,7 @@
 """Rotation against the real apiserver and each Vault server (OpenBao, HashiCorp Vault): the issue's failure cases."""
 
 import base64
+import uuid
 
 import pytest
 from kubernetes import client as k8s_client
@@ -180,3 +181,42 @@ def test_a_missing_secret_is_created_from_vaults_current_version_even_when_no_ro
     restored, meta = secret_data(k8s_api, namespace, "db")
     assert base64.b64decode(restored["password"]).decode() == data["password"]
     assert meta.annotations["secretops.io/vault-version"] == str(version)
+
+
+def test_new_values_are_keyed_by_namespace_and_name_and_a_shared_bare_name_is_refused(local_env, namespace, k8s_api, vault_client):
+    """rotate_secrets_new_values was keyed by Secret name only: two applications' "db" got the same values, and a
+    namespace/name key was ignored (the Secret got generated values instead)."""
+    core = k8s_client.CoreV1Api(k8s_api)
+    other = namespace + "-b"
+    core.create_namespace(k8s_client.V1Namespace(metadata=k8s_client.V1ObjectMeta(name=other, labels={"secretops.test/integration": "true"})))
+    try:
+        apps = sample_app(namespace)
+        apps["secretops_applications"] = apps["secretops_applications"] + sample_app(other)["secretops_applications"]
+        run_collection_playbook("provision", dict(apps, app_secrets_vault_access=False), local_env.env).assert_ok()
+        both_dbs = ["%s/db" % namespace, "%s/db" % other]
+        values = {namespace: "first-%s" % uuid.uuid4().hex, other: "second-%s" % uuid.uuid4().hex}
+        given = dict(("%s/db" % where, {"password": value}) for where, value in values.items())
+        run = run_collection_playbook("rotate", dict(apps, secretops_rotate=both_dbs, rotate_secrets_new_values=given), local_env.env).assert_ok()
+        for where, value in values.items():
+            version, data = kv_current(vault_client, "it/%s/db" % where)
+            assert version == 2 and data["password"] == value, where
+            assert base64.b64decode(secret_data(k8s_api, where, "db")[0]["password"]).decode() == value, where
+            assert value not in run.output and value not in summary_of(run)
+
+        shared = "shared-%s" % uuid.uuid4().hex
+        refused = run_collection_playbook("rotate", dict(apps, secretops_rotate=both_dbs, rotate_secrets_new_values={"db": {"password": shared}}),
+                                          local_env.env)
+        assert refused.returncode != 0
+        assert ("rotate_secrets_new_values key db is ambiguous: the selected Secrets named db are in namespaces %s; key the values as "
+                "<namespace>/db" % ", ".join(sorted(values))) in refused.output
+        for where, value in values.items():
+            version, data = kv_current(vault_client, "it/%s/db" % where)
+            assert version == 2 and data["password"] == value, "nothing was rotated: %s" % where
+        assert shared not in refused.output
+
+        alone = run_collection_playbook("rotate", dict(apps, secretops_rotate=["%s/db" % other], rotate_secrets_new_values={"db": {"password": shared}}),
+                                        local_env.env).assert_ok()
+        assert kv_current(vault_client, "it/%s/db" % other)[1]["password"] == shared, "a bare name one selected Secret has still works"
+        assert kv_current(vault_client, "it/%s/db" % namespace)[0] == 2 and shared not in alone.output
+    finally:
+        core.delete_namespace(other)

@@ -92,6 +92,34 @@ def test_play_killed_between_the_vault_write_and_the_secret_write(local_env, nam
     assert restarts(report) == [("web", "complete", False)]
 
 
+def test_an_adopted_secret_killed_between_the_vault_write_and_the_secret_write_is_finished_not_rotated_again(
+        local_env, namespace, k8s_api, vault_client):
+    """An adopted Secret (it existed before the collection managed it: no vault-version annotation)
+    was not seen as interrupted: a scheduled re-run left it behind Vault for good (nothing due, nothing
+    to resume), an unscheduled one rotated it a second time (a third version, and the one the pods use
+    no longer the version before the current one, the roll-back target)."""
+    app = prepared(local_env, k8s_api, namespace)
+    k8s_client.CoreV1Api(k8s_api).patch_namespaced_secret(
+        "db", namespace, [{"op": "remove", "path": "/metadata/annotations/secretops.io~1vault-version"}])
+    assert secret_state(k8s_api, namespace, "db")[1] is None
+    before = snapshot(k8s_api, namespace)
+    holder = {}
+    with AdmissionHook(k8s_api, local_env, namespace, killing_hook(holder, lambda request: is_data_write_of(request, "db"))):
+        holder["play"] = BackgroundPlaybook("rotate", app, local_env.env)
+        killed = holder["play"].wait()
+    assert killed.killed and killed.returncode == -9
+    assert versions(vault_client, namespace, "db")[1] == 2 and secret_state(k8s_api, namespace, "db")[0] == before["db"]
+
+    rerun = run_collection_playbook("rotate", dict(app, **SCHEDULED), local_env.env).assert_ok()
+    assert versions(vault_client, namespace, "db")[1] == 2, "the re-run finished the rotation instead of writing another version"
+    assert_no_value_shown(vault_client, namespace, killed, rerun)
+    assert_converged(k8s_api, vault_client, namespace)
+    assert_nothing_lost(k8s_api, vault_client, namespace, before)
+    report = report_of(rerun)
+    assert entry(report, "db")["resumed"] and entry(report, "db")["reason"] == "finished an interrupted rotation: the Secret had version 1, Vault 2"
+    assert restarts(report) == [("web", "complete", False)]
+
+
 def test_play_killed_between_the_secret_write_and_the_restart(local_env, namespace, k8s_api, vault_client):
     """The issue's reproduction: the re-run said NOTHING ROTATED and the pods kept the old values for ever."""
     app = prepared(local_env, k8s_api, namespace)

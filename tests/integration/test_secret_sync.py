@@ -81,3 +81,26 @@ def test_a_new_secret_that_fails_its_checks_is_never_seeded(local_env, namespace
     with pytest.raises(k8s_client.ApiException) as missing:
         k8s_client.CoreV1Api(k8s_api).read_namespaced_secret("new-tls", namespace)
     assert missing.value.status == 404
+
+
+def test_a_soft_deleted_current_version_is_seeded_again_like_vault_kv_only_if_missing(local_env, namespace, vault_client, k8s_api):
+    """vault kv delete leaves the metadata and a current version whose data is gone: secret_sync
+    used to write cas=0 there, which Vault refuses for ever; it seeds it as vault_kv only_if_missing does."""
+    path = "it/%s/softdel" % namespace
+    vault_client.secrets.kv.v2.create_or_update_secret(path=path, secret={"password": "deleted-value"}, mount_point="secret")
+    vault_client.secrets.kv.v2.delete_latest_version_of_secret(path=path, mount_point="secret")
+    unseeded = run_tasks([sync(namespace, "softdel", "secret/" + path, seed=False)], env=local_env.env)
+    assert unseeded.returncode != 0
+    assert unseeded.task("sync")["msg"] == ("secret softdel: nothing in Vault at secret/%s (its current version 1 is deleted: undelete it "
+                                            "to keep its value): give fields to seed it" % path)
+    seeded = run_tasks([sync(namespace, "softdel", "secret/" + path, generate={"password": {"length": 24}})], env=local_env.env).assert_ok()
+    result = seeded.task("sync")
+    assert result["vault_changed"] and result["written_fields"] == ["password"] and result["vault_version"] == 2
+    version, data = kv_current(vault_client, path)
+    assert version == 2 and len(data["password"]) == 24
+    secret, metadata = secret_data(k8s_api, namespace, "softdel")
+    assert decoded(secret) == data and metadata.annotations["secretops.io/vault-version"] == "2"
+    again = run_tasks([sync(namespace, "softdel", "secret/" + path, generate={"password": {"length": 24}})], env=local_env.env).assert_ok()
+    assert again.task("sync")["changed"] is False and kv_current(vault_client, path) == (2, data)
+    for run in (unseeded, seeded, again):
+        assert "deleted-value" not in run.output and data["password"] not in run.output

@@ -55,6 +55,16 @@ def taken_over_annotations(current_annotations, annotations):
     return result
 
 
+def restorable(secret):
+    """The create body that brings ``secret`` (as read) back as it was: its type, data, immutability,
+    labels, annotations and owners, without what the server sets (uid, resourceVersion, managedFields...)."""
+    meta = secret["metadata"]
+    body = {"apiVersion": "v1", "kind": "Secret",
+            "metadata": dict((key, meta[key]) for key in ("name", "namespace", "labels", "annotations", "ownerReferences") if meta.get(key))}
+    body.update((field, secret[field]) for field in ("type", "data", "immutable") if field in secret)
+    return body
+
+
 def _is_conflict(error):
     return error.details.get("status") == 409
 
@@ -130,6 +140,35 @@ class SecretService(object):
             "apply Secret %s/%s" % (meta["namespace"], meta["name"]), "PATCH", SECRET, _ref(meta),
             {"fieldManager": self.field_manager, "force": True}, body, APPLY_PATCH,
         )
+
+    def recreate(self, current, body, wait_timeout=30):
+        """Delete ``current`` and create ``body`` (an apply manifest) in its place: a type change, or
+        new content for an immutable Secret. Returns the new object.
+
+        Nothing is deleted before the API server accepted ``body`` in a dry-run create (its size,
+        keys, type rules and admission, under a generated name since the name is still taken); when
+        the create still fails after the delete, ``current`` is created again as it was, and the
+        error says whether it could be.
+        """
+        meta = body["metadata"]
+        ref = "%s/%s" % (meta["namespace"], meta["name"])
+        trial = dict(body, metadata=dict((key, value) for key, value in meta.items() if key != "name"))
+        trial["metadata"]["generateName"] = meta["name"][:200] + "-"
+        self._call("check that Secret %s can be created again (dry run)" % ref, "POST", SECRETS, {"namespace": meta["namespace"]},
+                   {"fieldManager": self.field_manager, "dryRun": "All"}, trial)
+        self.delete(meta["namespace"], meta["name"], wait_timeout)
+        try:
+            return self.apply(body)
+        except SecretOpsError as error:
+            failure = error
+        try:
+            self._call("restore Secret %s" % ref, "POST", SECRETS, {"namespace": meta["namespace"]}, {"fieldManager": self.field_manager},
+                       restorable(current))
+        except SecretOpsError as error:
+            raise SecretOpsError("Secret %s was deleted to be created again, the create failed (%s), and restoring the old Secret failed "
+                                 "too (%s): fix the cause and re-run, which creates it" % (ref, failure, error), **failure.details)
+        raise SecretOpsError("Secret %s was deleted to be created again and the create failed (%s): the old Secret was restored as it was"
+                             % (ref, failure), **failure.details)
 
     def update_keys(self, namespace, name, secret_type, data, annotations, managed_keys, check_mode=False, before_write=None,
                     attempts=CONFLICT_ATTEMPTS, listed=NOT_LISTED):

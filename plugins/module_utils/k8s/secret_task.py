@@ -160,9 +160,10 @@ class SecretTask(object):
             self.service.delete(desired.namespace, desired.name, spec.get("wait_timeout") or 60)
             return None
         if plan.action == reconcile.RECREATE:
-            self.service.delete(desired.namespace, desired.name, spec.get("wait_timeout") or 60)
-        if plan.writes:
+            secret = self.service.recreate(plan.current, plan.body(), spec.get("wait_timeout") or 60)
+        elif plan.writes:
             secret = self.service.apply(plan.body())
+        if plan.writes:
             keep = plan.target_data if not spec.get("merge_data") else (secret.get("data") or {})
             secret = self.service.remove_leftovers(secret, keep)
         if desired.type == types.SERVICE_ACCOUNT_TOKEN and secret is not None:

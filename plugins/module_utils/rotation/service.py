@@ -97,17 +97,21 @@ def _once_more_after_a_lost_race(attempt):
 
 def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed):
     where = _where(vault, spec, mount_point)
-    current = _read(vault, where, spec)
-    version = int(current["metadata"]["version"]) if current else 0
-    data = current["data"] if current else {}
+    current = kv.read_secret(vault, where)
+    # A deleted or destroyed current version counts as missing (as for vault_kv only_if_missing);
+    # the check-and-set write still names that version, since Vault compares cas with it.
+    cas = kv.create_cas(current)
+    version = cas
+    data = current["data"] if current and current.get("data") is not None else {}
     written = []
     if seed:
         data, written = plan.seed(spec["name"], spec.get("fields"), data)
     if not data:
-        raise SecretOpsError("secret %s: nothing in Vault at %s: give fields to seed it" % (spec["name"], where.full), vault_path=where.full)
+        raise SecretOpsError("secret %s: nothing in Vault at %s%s: give fields to seed it" % (spec["name"], where.full, _not_live_note(current)),
+                             vault_path=where.full)
     desired = mapping.desired_secret(spec, namespace, data)
     if written:
-        version = version + 1 if check_mode else _write(vault, where, data, version)
+        version = cas + 1 if check_mode else _write(vault, where, data, cas)
     synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired, listed=listed)
     return {
         "changed": bool(written) or synced["changed"],
@@ -115,6 +119,16 @@ def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, liste
         "vault_changed": bool(written), "written_fields": written, "secret_changed": synced["changed"],
         "data_keys": synced["data_keys"], "warnings": synced["warnings"],
     }
+
+
+def _not_live_note(current):
+    """`` (its current version N is deleted...)`` when ``current`` (``kv.read_secret``) is a version
+    whose data is gone, else ``""``."""
+    state = kv.not_live((current or {}).get("metadata"))
+    if not state:
+        return ""
+    version = int(current["metadata"].get("version") or 0)
+    return " (its current version %d is %s%s)" % (version, state, ": undelete it to keep its value" if state == "deleted" else "")
 
 
 def _synced_version(k8s, namespace, name):
@@ -169,9 +183,9 @@ class RotationPlan(object):
     ``data`` (the values to write) lives here only until the plan is carried out.
     """
 
-    __slots__ = ("action", "spec", "namespace", "where", "result", "data", "version", "desired", "started")
+    __slots__ = ("action", "spec", "namespace", "where", "result", "data", "version", "desired", "started", "unrecorded")
 
-    def __init__(self, action, spec, namespace, where, result, started, data=None, version=None, desired=None):
+    def __init__(self, action, spec, namespace, where, result, started, data=None, version=None, desired=None, unrecorded=False):
         self.action = action
         self.spec = spec
         self.namespace = namespace
@@ -181,6 +195,7 @@ class RotationPlan(object):
         self.data = data
         self.version = version
         self.desired = desired
+        self.unrecorded = unrecorded  # the Secret exists without a vault-version annotation (adopted)
 
 
 def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_values=None, only_if_older_than=None, now=None):
@@ -192,7 +207,9 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
     instead (``resumed``), whether or not a rotation is due: its ``old_version`` is the version the
     Secret held, which stays readable in Vault, so a failed restart can roll back to it. A new
     version is never written where KV keeps a single version, since that would destroy the value
-    the pods use before their Secret changes.
+    the pods use before their Secret changes. An adopted Secret (one without a ``vault-version``
+    annotation) is annotated with the version read before Vault is written (``_record_version``),
+    so an interrupted rotation of it is finished like any other.
     """
     started = time.monotonic()
     where = _where(vault, spec, mount_point)
@@ -225,7 +242,8 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
     new = text_fingerprints(fingerprinter, data, rotated)
     result["fingerprints"] = dict((field, {"old": old[field], "new": new[field]}) for field in rotated)
     result["reason"] = reason
-    return RotationPlan(ROTATE, spec, namespace, where, result, started, data=data, version=version, desired=desired)
+    return RotationPlan(ROTATE, spec, namespace, where, result, started, data=data, version=version, desired=desired,
+                        unrecorded=exists and synced is None)
 
 
 def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=NOT_LISTED):
@@ -245,6 +263,9 @@ def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=N
                                  "and its pods use before they change, and a failed rollout could not be rolled back; set max_versions to "
                                  "2 or more on the path (vault_kv max_versions) or the mount" % (spec["name"], where.full),
                                  vault_path=where.full)
+        if planned.unrecorded and not check_mode:
+            _record_version(k8s, planned, listed)
+            listed = NOT_LISTED  # the listed object is stale now
         try:
             new_version = planned.version + 1 if check_mode else _write(vault, planned.where, planned.data, planned.version)
         except SecretOpsError as error:
@@ -257,6 +278,20 @@ def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=N
     planned.data = planned.desired = None  # the values are no longer needed
     result["duration"] = round(time.monotonic() - planned.started, 2)
     return result
+
+
+def _record_version(k8s, planned, listed):
+    """Annotate an adopted Secret (one without ``vault-version``) with the Vault version read, before
+    Vault gets a new one: a run killed between that write and the Secret's then leaves a Secret
+    behind Vault, which the next run syncs (``resumed``) instead of rotating a second time and
+    losing, from the versions Vault keeps and the roll-back, the value the pods use. Only the
+    annotations change; the data stays as it is."""
+    secrets = SecretService(k8s)
+    current = secrets.get(planned.namespace, planned.spec["name"]) if listed is NOT_LISTED else listed
+    if current is None:
+        return  # deleted since the plan: the sync creates it, with nothing to record here
+    annotations = {VAULT_PATH_ANNOTATION: planned.where.full, VAULT_VERSION_ANNOTATION: str(planned.version)}
+    secrets.update_keys(planned.namespace, planned.spec["name"], planned.desired.type, {}, annotations, [], listed=current)
 
 
 def _resume_after_race(vault, planned):

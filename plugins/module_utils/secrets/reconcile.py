@@ -9,7 +9,8 @@ and returns a ``Plan``; the service carries it out. How the key set is honoured:
 - exact (default): the target data is the desired data; keys on the server that are not in it
   are removed (server-side apply drops the keys this field manager applied before, and the
   service removes any left over that another manager owns);
-- merge (``merge_data``): the target data is the server's data updated with the desired keys.
+- merge (``merge_data``): the target data is the server's data updated with the desired keys;
+  the 1 MiB limit is checked on that merged data.
 
 A change of type, or a data/immutability change on an immutable Secret, needs the Secret to be
 deleted and created again (``recreate``); ``allow_recreate=False`` refuses instead.
@@ -20,7 +21,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import types
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import types, validation
 
 LAST_APPLIED = "kubectl.kubernetes.io/last-applied-configuration"
 
@@ -106,6 +107,9 @@ def plan_secret(desired, current, manager, merge_data=False, allow_recreate=True
         if key in server_data and key != "token-id":
             desired_data[key] = server_data[key]
     target = dict(server_data, **desired_data) if merge_data else desired_data
+    if merge_data:
+        # the merged object is what the API server stores
+        validation.validate_size(target, "the Secret's values merged with the keys already in it (merge_data)")
     changes = _key_changes(server_data, target)
     data_changed = any(changes.values())
     current_immutable = bool(current.get("immutable"))

@@ -103,12 +103,12 @@ def decoded_size(data):
     return total
 
 
-def validate_size(data):
+def validate_size(data, what="the Secret's values"):
     size = decoded_size(data)
     if size > MAX_SECRET_BYTES:
         raise SecretOpsError(
-            "the Secret's values total %d bytes, more than the API server's limit of 1 MiB (%d bytes): "
-            "split the content over several Secrets" % (size, MAX_SECRET_BYTES),
+            "%s total %d bytes, more than the API server's limit of 1 MiB (%d bytes): "
+            "split the content over several Secrets" % (what, size, MAX_SECRET_BYTES),
             size=size,
         )
 

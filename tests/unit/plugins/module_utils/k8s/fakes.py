@@ -4,7 +4,8 @@ and serving a list of Pods (``pods``, read-only).
 Only ``request`` is replaced, and its errors are made by the real ``api_error``, so callers see
 what they see from the API server: ``SecretOpsError`` with ``status`` 404, 409 or whatever a test
 queues in ``failures`` (``(method, namespace, name)`` -> list of HTTP statuses, one raised per call;
-``name`` is the body's for a create, None for a list). Server-side apply keeps the keys it does not receive
+``name`` is the body's for a create, None for a list or a create with ``generateName``; a create with
+``dryRun`` stores nothing). Server-side apply keeps the keys it does not receive
 (as for keys another manager owns); a JSON patch runs its ``test`` and ``remove`` operations.
 """
 
@@ -37,6 +38,7 @@ class FakeApiServer(K8sClient):
         super(FakeApiServer, self).__init__(type("ApiClient", (), {"configuration": configuration})())
         self.revision = 100
         self.secrets = {}
+        self.created_bodies = []  # what each create sent, before the server added its own fields
         for secret in secrets:
             self._store(copy.deepcopy(secret))
         self.service_accounts = set(kwargs.get("service_accounts") or ())
@@ -59,7 +61,7 @@ class FakeApiServer(K8sClient):
         params = path_params or {}
         namespace, name = params.get("namespace"), params.get("name")
         if method == "POST":
-            name = body["metadata"]["name"]
+            name = body["metadata"].get("name")  # None for a create with generateName
         action = action or "%s %s" % (method, path)
         self.calls.append((method, path, namespace, name, content_type if body is not None else None))
         queued = self.failures.get((method, namespace, name)) or []
@@ -74,9 +76,12 @@ class FakeApiServer(K8sClient):
         if path == SECRETS and method == "GET":
             items = [copy.deepcopy(secret) for (where, _name), secret in sorted(self.secrets.items()) if where == namespace]
             return {"items": items, "metadata": {}}
+        if path == SECRETS and method == "POST" and (query or {}).get("dryRun"):
+            return dict(copy.deepcopy(body), metadata=dict(body["metadata"], name=name or body["metadata"]["generateName"] + "x1y2z"))
         if path == SECRETS and method == "POST":
             if (namespace, name) in self.secrets:
                 raise self._fail(409, action)
+            self.created_bodies.append(copy.deepcopy(body))
             return self._store(created(body, (query or {}).get("fieldManager")))
         assert path == SECRET, path
         current = self.secrets.get((namespace, name))

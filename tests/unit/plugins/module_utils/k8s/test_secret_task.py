@@ -153,3 +153,51 @@ def test_a_single_secret_that_fails_to_write_raises_with_its_status(api):
     with pytest.raises(SecretOpsError, match="cannot apply Secret demo/db: Error \\(HTTP 422\\)") as caught:
         run({"name": "db", "namespace": "demo", "data": {"password": PASSWORD}})
     assert caught.value.details["status"] == 422 and PASSWORD not in str(caught.value)
+
+
+# An immutable Secret's new content (or a type change) deletes and creates again: never loses the Secret.
+
+def frozen(api):
+    api.secrets[("demo", "db")] = {"metadata": {"name": "db", "namespace": "demo", "resourceVersion": "1", "uid": "u1",
+                                                "labels": {"app": "web"}, "annotations": {"note": "kept"}},
+                                   "type": "Opaque", "immutable": True, "data": {"password": b64("old-" + PASSWORD)}}
+
+
+def test_a_recreation_is_checked_by_a_dry_run_create_before_the_delete(api):
+    frozen(api)
+    result, _warnings = run({"name": "db", "namespace": "demo", "immutable": True, "data": {"password": PASSWORD}})
+    assert result["action"] == reconcile.RECREATE and api.secrets[("demo", "db")]["data"] == {"password": b64(PASSWORD)}
+    writes = [call[:4] for call in secret_calls(api) if call[0] != "GET"]
+    assert writes == [("POST", SECRETS, "demo", None), ("DELETE", SECRET, "demo", "db"), ("PATCH", SECRET, "demo", "db")]
+
+
+def test_a_recreation_the_dry_run_refuses_deletes_nothing(api):
+    frozen(api)
+    api.failures[("POST", "demo", None)] = [422]
+    with pytest.raises(SecretOpsError, match="cannot check that Secret demo/db can be created again \\(dry run\\)"):
+        run({"name": "db", "namespace": "demo", "immutable": True, "data": {"password": PASSWORD}})
+    assert api.secrets[("demo", "db")]["data"] == {"password": b64("old-" + PASSWORD)}
+    assert [call[0] for call in secret_calls(api) if call[0] != "GET"] == ["POST"]
+
+
+def test_a_create_that_fails_after_the_delete_restores_the_old_secret(api):
+    frozen(api)
+    api.failures[("PATCH", "demo", "db")] = [500]
+    with pytest.raises(SecretOpsError) as caught:
+        run({"name": "db", "namespace": "demo", "immutable": True, "data": {"password": PASSWORD}})
+    message = str(caught.value)
+    assert "Secret demo/db was deleted to be created again and the create failed" in message and "the old Secret was restored" in message
+    assert caught.value.details["status"] == 500 and PASSWORD not in message and b64(PASSWORD) not in message
+    restored = api.secrets[("demo", "db")]
+    assert restored["data"] == {"password": b64("old-" + PASSWORD)} and restored["immutable"] is True and restored["type"] == "Opaque"
+    assert restored["metadata"]["labels"] == {"app": "web"} and restored["metadata"]["annotations"] == {"note": "kept"}
+    assert "uid" not in api.created_bodies[-1]["metadata"] and "resourceVersion" not in api.created_bodies[-1]["metadata"]
+
+
+def test_a_restore_that_fails_too_says_so(api):
+    frozen(api)
+    api.failures[("PATCH", "demo", "db")] = [500]
+    api.failures[("POST", "demo", "db")] = [503]
+    with pytest.raises(SecretOpsError, match="restoring the old Secret failed too .*: fix the cause and re-run, which creates it"):
+        run({"name": "db", "namespace": "demo", "immutable": True, "data": {"password": PASSWORD}})
+    assert ("demo", "db") not in api.secrets

@@ -302,3 +302,83 @@ def test_a_write_refused_twice_is_an_error_not_a_loop():
     vault.racing_writes.extend([(PATH, {"password": "a"}), (PATH, {"other": "b"})])
     with pytest.raises(SecretOpsError, match="check-and-set parameter did not match"):
         service.provision(vault, api, spec(fields={"password": {"generate": {}}, "user": {"value": "app"}}), "shop")
+
+
+# An adopted Secret: it existed before the collection managed it, so it has no vault-version.
+
+def adopted_setup():
+    vault, api = rotation_setup([{"password": "v1"}], secret_version=1)
+    del api.secrets[("shop", "db")]["metadata"]["annotations"]["secretops.io/vault-version"]
+    return vault, api
+
+
+def test_an_adopted_secret_is_annotated_with_the_version_read_before_vault_is_written():
+    vault, api = adopted_setup()
+    seen = []
+    vault_writes_before = []
+
+    def before_write(attempt):
+        seen.append(secret_data(api))
+        vault_writes_before.append(len(vault.writes()))
+
+    result = service.rotate(vault, api, spec(fields=ROTATED), "shop", before_write=before_write)
+    assert not result["resumed"] and (result["old_version"], result["new_version"]) == (1, 2)
+    assert seen == [({"password": "v1"}, {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "1"})]
+    assert vault_writes_before == [1]
+    assert secret_data(api)[1]["secretops.io/vault-version"] == "2"
+
+
+def test_an_adopted_secret_interrupted_after_the_vault_write_is_finished_not_rotated_again():
+    vault, api = adopted_setup()
+
+    def killed(attempt):
+        raise KeyboardInterrupt("the run is killed before the Secret is written")
+
+    with pytest.raises(KeyboardInterrupt):
+        service.rotate(vault, api, spec(fields=ROTATED), "shop", before_write=killed)
+    assert len(vault.versions[PATH]) == 2 and secret_data(api)[0] == {"password": "v1"}
+    again = service.rotate(vault, api, spec(fields=ROTATED), "shop")
+    assert again["resumed"] and (again["old_version"], again["new_version"]) == (1, 2)
+    assert again["reason"] == "finished an interrupted rotation: the Secret had version 1, Vault 2"
+    assert len(vault.versions[PATH]) == 2 and secret_data(api)[0] == vault.versions[PATH][1]
+
+
+def test_an_adopted_secret_in_check_mode_is_not_annotated():
+    vault, api = adopted_setup()
+    service.rotate(vault, api, spec(fields=ROTATED), "shop", check_mode=True)
+    assert api.writes() == [] and vault.writes() == []
+
+
+# A soft-deleted current version (vault kv delete): missing for seeding, as for vault_kv only_if_missing.
+
+def test_provision_seeds_a_path_whose_current_version_is_deleted():
+    vault, api = rotation_setup([{"password": "v1"}])
+    vault.delete_latest(PATH)
+    result = service.provision(vault, api, spec(fields=ROTATED), "shop")
+    assert [entry[2]["options"] for entry in vault.writes()] == [{"cas": 1}], "cas names the deleted version, as Vault wants"
+    assert result["vault_changed"] and result["written_fields"] == ["password"] and result["vault_version"] == 2
+    assert secret_data(api) == ({"password": vault.versions[PATH][1]["password"]},
+                                {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "2"})
+    assert vault.versions[PATH][1]["password"] != "v1"
+
+
+def test_provision_without_seeding_says_the_current_version_is_deleted():
+    vault, api = rotation_setup([{"password": "v1"}])
+    vault.delete_latest(PATH)
+    for case, kwargs in (("seed=false", {"seed": False}), ("no fields", {})):
+        with pytest.raises(SecretOpsError) as raised:
+            service.provision(vault, api, spec(fields=ROTATED if kwargs else {}), "shop", **kwargs)
+        assert str(raised.value) == ("secret db: nothing in Vault at secret/app/db (its current version 1 is deleted: undelete it to keep "
+                                     "its value): give fields to seed it"), case
+    assert vault.writes() == [] and api.writes() == []
+
+
+def test_an_adopted_secret_deleted_since_the_plan_is_not_recreated_empty_to_be_annotated():
+    vault, api = adopted_setup()
+    planned = service.plan_rotation(vault, spec(fields=ROTATED), "shop", lambda: service._synced_version(api, "shop", "db"))
+    del api.secrets[("shop", "db")]
+    api.calls[:] = []
+    result = service.carry_out(vault, api, planned)
+    assert result["new_version"] == 2 and [call[0] for call in api.writes()] == ["POST"], "one create, with the new data"
+    assert secret_data(api) == ({"password": vault.versions[PATH][1]["password"]},
+                                {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "2"})

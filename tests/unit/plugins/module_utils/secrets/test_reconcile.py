@@ -55,6 +55,16 @@ def test_exact_key_set_removes_and_reports_changes():
     assert plan.body()["data"] == plan.target_data
 
 
+def test_merge_checks_the_1_mib_limit_on_the_merged_data():
+    half = "x" * (512 * 1024)
+    current = server({"a": half, "b": "2"})
+    with pytest.raises(SecretOpsError) as raised:
+        reconcile.plan_secret(desired({"c": half}), current, MANAGER, merge_data=True)
+    assert str(raised.value).startswith("the Secret's values merged with the keys already in it (merge_data) total 1048577 bytes, more than")
+    assert "xxxx" not in str(raised.value)
+    assert reconcile.plan_secret(desired({"c": half}), current, MANAGER).action == reconcile.UPDATE, "the exact key set fits"
+
+
 def test_merge_keeps_other_keys():
     plan = reconcile.plan_secret(desired({"a": "1"}), server({"a": "1", "b": "2"}), MANAGER, merge_data=True)
     assert plan.action == "unchanged" and sorted(plan.target_data) == ["a", "b"]

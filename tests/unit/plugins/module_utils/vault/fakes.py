@@ -53,9 +53,14 @@ class FakeKv2(FakeVaultApi):
         self.max_versions = max_versions
         # Writes of another writer, each made just before one of ours: [(path, data), ...]
         self.racing_writes = []
+        self.deleted = set()  # (path, version) soft-deleted: read as data null with a deletion_time
 
     def put(self, path, data):
         self.versions.setdefault(path, []).append(dict(data))
+
+    def delete_latest(self, path):
+        """What ``vault kv delete`` does on KV v2: the latest version's data is gone, its metadata stays."""
+        self.deleted.add((path, len(self.versions[path])))
 
     def request(self, method, path, data=None, missing_ok=False, action=None):
         if (method, path) in self.answers:
@@ -74,7 +79,10 @@ class FakeKv2(FakeVaultApi):
             number = int(wanted) if wanted else len(versions)
             if not 0 < number <= len(versions):
                 return None
-            return {"data": {"data": dict(versions[number - 1]), "metadata": {"version": number, "created_time": "2026-01-01T00:00:00Z"}}}
+            metadata = {"version": number, "created_time": "2026-01-01T00:00:00Z"}
+            if (relative, number) in self.deleted:
+                return {"data": {"data": None, "metadata": dict(metadata, deletion_time="2026-01-02T00:00:00Z")}}
+            return {"data": {"data": dict(versions[number - 1]), "metadata": metadata}}
         assert method == "POST", method
         if self.racing_writes:
             racing_path, racing_data = self.racing_writes.pop(0)
