@@ -34,8 +34,8 @@ DYNAMIC_ACCESS = (DELIVERED, DIRECT)
 # <application>@<cluster> names one pair only (web@prod-eu-1 is not web-prod@eu-1).
 SEPARATOR = "@"
 # A Vault role name (the application's role has its name): word characters, '-' and '.' inside.
-APPLICATION_NAME = re.compile(r"^\w([\w.-]*\w)?$", re.UNICODE)
-CLUSTER_NAME = re.compile(r"^[\w.-]+$", re.UNICODE)
+APPLICATION_NAME = re.compile(r"^\w([\w.-]*\w)?\Z", re.UNICODE)
+CLUSTER_NAME = re.compile(r"^[\w.-]+\Z", re.UNICODE)
 READ = ["read"]
 
 

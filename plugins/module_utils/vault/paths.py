@@ -22,7 +22,7 @@ from urllib.parse import unquote
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
 # What a segment of a path pasted into a policy may hold: letters, digits and _ . - @ = ~ : ,
-PLAIN_SEGMENT = re.compile(r"^[\w.@=~:,-]+$", re.UNICODE)
+PLAIN_SEGMENT = re.compile(r"^[\w.@=~:,-]+\Z", re.UNICODE)
 PLAIN_CHARACTERS = "letters, digits and _ . - @ = ~ : ,"
 
 
