@@ -190,4 +190,3 @@ def test_rule_shape_matches_what_a_rendering_parses_to():
 def test_path_blocks_refuse_other_statements():
     with pytest.raises(policy.HclSyntaxError):
         policy.path_blocks('path "a" { capabilities = ["read"] }\nname = "x"')
-
