@@ -119,7 +119,7 @@ def _issue(vault, spec, path):
                              "lease it made with it: give a token that outlives the play, an orphan periodic token made for the purpose "
                              "(vault.auth_method=token), or set vault.revoke_token=false (see docs/dynamic-secrets.md)" % spec["name"])
     try:
-        body = vault.request("GET", path, action="issue database credentials from %s" % path)
+        body = vault.request("GET", path, action="issue database credentials from %s" % path, retry=False)  # each attempt mints a user
     except SecretOpsError as error:
         raise _role_error(error, path, spec) from None
     data = body.get("data") or {}
