@@ -137,6 +137,7 @@ def _revoke_recorded(vault, k8s, request, secret, book, check_mode, result):
         result["revoked_serial"] = outcome["revoked"][-1]
         result["changed"] = True
     result["revocation_held"] = outcome["held"]
+    result["revocation_failed"] = outcome["failed"]
     result["warnings"].extend(revocation.warnings("certificate", outcome))
     return book
 
@@ -213,7 +214,7 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     stored = ledger.read(namespace, name)
     book, notes = revocation_record.reconcile(stored, current["serial"] if current else None, pki.iso(moment))
     result = {"changed": False, "secret": name, "reason": None, "issued": False, "warnings": notes, "revoked_serials": [],
-              "revocation_held": []}
+              "revocation_held": [], "revocation_failed": []}
     before = pki.public_facts(current)
     if request.get("state") == "revoked":
         book = _revoke_recorded(vault, k8s, request, secret, book, check_mode, result)
