@@ -3,23 +3,13 @@ OpenBao, kube-apiserver and PostgreSQL: certificates from PKI and credentials fr
 
 import json
 
-import pytest
 from kubernetes import client as k8s_client
 
 from tests.integration.database_it_helpers import can_log_in, role_count
-from tests.integration.dynamic_roles_support import dynamic_app, drop_engines, make_engines, openssl_verify, read_secret, run_playbook_with
+from tests.integration.dynamic_roles_support import dynamic_app, openssl_verify, read_secret, run_playbook_with
 from tests.integration.test_roles_support import (
     container, create, deployment, make_rollouts_fail, recap, report_of, summary_of, wait_available,
 )
-
-
-@pytest.fixture(scope="module")
-def engines(local_env, vault_client):
-    if not local_env.postgres:
-        pytest.fail("the local environment has no PostgreSQL: restart it with this tree's tools/cluster/localenv.py", pytrace=False)
-    made = make_engines(local_env, vault_client)
-    yield made
-    drop_engines(vault_client, made)
 
 
 def bootstrapped_app(local_env, namespace, engines, **options):

@@ -17,7 +17,7 @@ from kubernetes import client as k8s_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import Ledger, record_name
 
 from tests.integration.database_it_helpers import can_log_in
-from tests.integration.dynamic_roles_support import drop_engines, dynamic_app, make_engines, read_secret, run_playbook_with
+from tests.integration.dynamic_roles_support import dynamic_app, make_engines, read_secret, run_playbook_with
 from tests.integration.conftest import VAULT_FLAVORS
 from tests.integration.rotation_faults_support import (
     AdmissionHook, BackgroundPlaybook, is_data_write_of, is_restart_of, make_namespace, private_environment,
@@ -27,15 +27,6 @@ from tests.integration.test_roles_support import container, create, deployment, 
 
 # Vault calls give up after 5 s when Vault does not answer (it is paused), and are not retried.
 QUICK_VAULT = {"rotate_secrets_vault": {"timeout": 5, "retries": 0}}
-
-
-@pytest.fixture(scope="module")
-def engines(local_env, vault_client):
-    if not local_env.postgres:
-        pytest.fail("the local environment has no PostgreSQL: restart it with this tree's tools/cluster/localenv.py", pytrace=False)
-    made = make_engines(local_env, vault_client)
-    yield made
-    drop_engines(vault_client, made)
 
 
 def prepared(local_env, k8s_api, namespace, engines, **app_options):
