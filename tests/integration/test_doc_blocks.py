@@ -24,6 +24,7 @@ import subprocess
 import sys
 import uuid
 
+import hvac
 import pytest
 import yaml
 
@@ -131,13 +132,18 @@ def run_block(block, local_env, namespace, suffix):
 
 def prepare_dynamic_secrets(local_env):
     """What docs/dynamic-secrets.md takes as given: PostgreSQL users ``vault_admin`` (the one Vault
-    manages; its password the guide's ``vault_admin_initial_password``) and ``reporting``."""
+    manages; its password the guide's ``vault_admin_initial_password``) and ``reporting``; and no
+    connection ``shop`` yet (an earlier run's has rotated the password this one sets again)."""
     if not local_env.postgres:
         pytest.skip("the local environment has no PostgreSQL")
+    vault = hvac.Client(url=local_env.vault_addr, token=local_env.vault_token)
+    if "database/" in vault.sys.list_mounted_secrets_engines()["data"]:
+        vault.adapter.delete("/v1/database/config/shop")
     for user, options in (("vault_admin", "CREATEROLE"), ("reporting", "")):
         dbh.psql(local_env.postgres, "DO $$BEGIN CREATE ROLE %s LOGIN %s; EXCEPTION WHEN duplicate_object THEN NULL; END$$" % (user, options))
     dbh.psql(local_env.postgres, "ALTER ROLE vault_admin WITH LOGIN CREATEROLE PASSWORD 'doc-initial-password'")
     dbh.psql(local_env.postgres, "GRANT CONNECT ON DATABASE %s TO vault_admin" % local_env.postgres["database"])
+    dbh.psql(local_env.postgres, "GRANT reporting TO vault_admin WITH ADMIN OPTION")  # PostgreSQL 16: to set its password
 
 
 PREPARE = {"docs/dynamic-secrets.md": prepare_dynamic_secrets}
