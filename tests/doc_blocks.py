@@ -5,9 +5,10 @@ its fence (GitHub and the docs site show nothing of it):
 
     <!-- doc-test: run -->                     run as written (placeholders replaced, see below)
     <!-- doc-test: vars {"db_password": "x"} -->  run, with these variables (JSON)
+    <!-- doc-test: playbooks provision rotate -->  a vars file: the collection's playbooks run with it, in order
     <!-- doc-test: skip (why; what runs it) -->  not meant to run as is: a vars-file shape, a fragment
 
-A block that runs is a list of plays (its first item has ``hosts``), a list of tasks (run in one
+A block that runs is a list of plays (its first item has ``hosts`` or imports a playbook), a list of tasks (run in one
 localhost play), or a mapping of variables (templated in one play, so its lookups run).
 tests/unit/test_doc_blocks.py fails on a block without a marker; tests/integration/test_doc_blocks.py
 runs the blocks against the local servers.
@@ -21,10 +22,10 @@ from tests.conftest import REPO_ROOT
 
 # The files whose blocks are checked; a guide joins the list once each of its blocks has a marker.
 COVERED = ("README.md", "docs/k8s_secret.md", "docs/vault.md", "docs/roles.md", "docs/rotation.md",
-           "docs/dynamic-secrets.md")
+           "docs/dynamic-secrets.md", "docs/awx.md")
 
 FENCE = re.compile(r"^```yaml\s*$")
-MARKER = re.compile(r"^<!--\s*doc-test:\s*(run|vars|skip)\b\s*(.*?)\s*-->\s*$")
+MARKER = re.compile(r"^<!--\s*doc-test:\s*(run|vars|playbooks|skip)\b\s*(.*?)\s*-->\s*$")
 
 
 class DocBlock(object):
@@ -35,7 +36,8 @@ class DocBlock(object):
         self.status = status        # "run", "skip" or None (no marker)
         self.variables = json.loads(argument) if status == "vars" and argument else {}
         self.reason = argument if status == "skip" else None
-        if status == "vars":
+        self.playbooks = argument.split() if status == "playbooks" else []
+        if status in ("vars", "playbooks"):
             self.status = "run"
 
     @property

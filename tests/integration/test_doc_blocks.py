@@ -7,7 +7,8 @@ environment cannot be is replaced, and nothing else:
 - the example addresses and paths (``https://vault.example.com:8200``, ``/etc/secretops/kubeconfig``,
   ``db.shop.svc:5432``) become the local servers';
 - the example namespaces (``demo``, ``shop``, ``prod``, ``demo-shop``) become the test's namespace, the
-  PKI mounts ``pki`` and ``pki_int`` mounts of the test's own;
+  PKI mounts ``pki`` and ``pki_int`` mounts of the test's own; so do the application ``shop`` and its
+  KV paths, and a vars file for the playbooks gets an auth mount of its own (shared servers);
 - Vault Kubernetes auth (``auth_method: kubernetes``) becomes the server's root token from the
   environment, after checking that the options are ones the modules accept: a controller has no pod
   token here; tests/integration/test_vault_k8s_auth.py runs that login.
@@ -32,6 +33,7 @@ from tests import doc_blocks
 from tests.conftest import REPO_ROOT
 from tests.integration import database_it_helpers as dbh
 from tests.integration.ansible_run import ansible_env, run_playbook, run_tasks
+from tests.integration.test_roles_support import recap, run_collection_playbook
 
 # Refusals already filed and not fixed yet; remove an entry with its fix. Issue 22: the Vault group's
 # vault_k8s_login_check refuses the group's auth options.
@@ -84,6 +86,8 @@ def localize_text(text, local_env, namespace, suffix):
     names = "|".join(re.escape(name) for name in PLACEHOLDER_NAMESPACES)
     text = re.sub(r"(namespace:\s*)(%s)(?![\w-])" % names, r"\g<1>" + namespace, text)
     text = re.sub(r"(namespace=')(%s)'" % names, r"\g<1>" + namespace + "'", text)
+    text = re.sub(r"^(\s*- name:\s*)shop$", r"\g<1>" + namespace, text, flags=re.M)
+    text = re.sub(r"(vault_path:\s*)shop/", r"\g<1>" + namespace + "/", text)
     text = re.sub(r"\bpki_int\b", "pki_int_" + suffix, text)
     text = re.sub(r"(mount_point:\s*)pki(?![\w-])", r"\g<1>pki_" + suffix, text)
     return text
@@ -112,22 +116,38 @@ def resolve(variables, local_env):
     return dict((name, known.get(value, value) if isinstance(value, str) else value) for name, value in variables.items())
 
 
-def run_block(block, local_env, namespace, suffix):
+def run_playbooks(block, loaded, local_env, namespace):
+    """A vars file run through the collection's playbooks in the marker's order, as the README's
+    quickstart says; then bootstrap_vault_auth and provision again change nothing, as it says too."""
+    variables = dict(loaded, secretops_auth_mount_path="k8s-" + namespace, vault_k8s_auth_reviewer_namespace=namespace + "-auth")
+    for name in block.playbooks:
+        run = run_collection_playbook(name, variables, local_env.env)
+        assert run.returncode == 0, "%s: %s failed:\n%s" % (block.where, name, run.output[-6000:])
+    for name in ("bootstrap_vault_auth", "provision"):
+        if name in block.playbooks:
+            again = run_collection_playbook(name, variables, local_env.env).assert_ok()
+            assert recap(again)["changed"] == 0, "%s: %s again changed something:\n%s" % (block.where, name, again.stdout[-4000:])
+
+
+def run_block(block, local_env, namespace, suffix, report_dir):
+    env = dict(local_env.env, SECRETOPS_REPORT_DIR=report_dir)  # rotate's audit reports, not in $HOME
     loaded = yaml.safe_load(localize_text(block.text, local_env, namespace, suffix))
     variables = resolve(block.variables, local_env)
-    if isinstance(loaded, list) and loaded and "hosts" in loaded[0]:
+    if block.playbooks:
+        return run_playbooks(block, loaded, local_env, namespace)
+    if isinstance(loaded, list) and loaded and ("hosts" in loaded[0] or "ansible.builtin.import_playbook" in loaded[0]):
         assert module_defaults_problems(loaded) == [], block.where
         plays = token_auth(loaded)
         for play in plays:
             play["vars"] = dict(variables, **(play.get("vars") or {}))
-        return run_playbook(plays, env=local_env.env)
+        return run_playbook(plays, env=env)
     if isinstance(loaded, list):
-        return run_tasks(token_auth(loaded), env=local_env.env, vars=variables)
+        return run_tasks(token_auth(loaded), env=env, vars=variables)
     assert isinstance(loaded, dict), "%s: a block to run is a list of plays or tasks, or a mapping of variables" % block.where
     variables.update(loaded)
     task = {"name": "The block's variables", "ansible.builtin.set_fact": {"doc_block_values": dict(
         (name, "{{ %s }}" % name) for name in loaded)}, "no_log": True}
-    return run_tasks([task], env=local_env.env, vars=variables)
+    return run_tasks([task], env=env, vars=variables)
 
 
 def prepare_dynamic_secrets(local_env):
@@ -154,12 +174,14 @@ def runnable(path):
 
 
 @pytest.mark.parametrize("path", [path for path in doc_blocks.COVERED if runnable(path)])
-def test_the_docs_blocks_run(path, local_env, vault_server, namespace):
+def test_the_docs_blocks_run(path, local_env, vault_server, namespace, tmp_path):
     if path in PREPARE:
         PREPARE[path](local_env)
     suffix = uuid.uuid4().hex[:8]
     for block in runnable(path):
-        run = run_block(block, local_env, namespace, suffix)
+        run = run_block(block, local_env, namespace, suffix, str(tmp_path))
+        if run is None:  # run_playbooks asserted its runs
+            continue
         assert run.returncode == 0, "%s failed on %s:\n%s\n%s" % (block.where, vault_server.flavor, run.stdout[-6000:], run.stderr[-3000:])
         failed = [entry["task"] for entry in run.results if entry["result"].get("failed")]
         assert failed == [], block.where
