@@ -28,6 +28,8 @@ import uuid
 import hvac
 import pytest
 import yaml
+from kubernetes import client as k8s_client
+from kubernetes import config as k8s_config
 
 from tests import doc_blocks
 from tests.conftest import REPO_ROOT
@@ -120,13 +122,22 @@ def run_playbooks(block, loaded, local_env, namespace):
     """A vars file run through the collection's playbooks in the marker's order, as the README's
     quickstart says; then bootstrap_vault_auth and provision again change nothing, as it says too."""
     variables = dict(loaded, secretops_auth_mount_path="k8s-" + namespace, vault_k8s_auth_reviewer_namespace=namespace + "-auth")
-    for name in block.playbooks:
-        run = run_collection_playbook(name, variables, local_env.env)
-        assert run.returncode == 0, "%s: %s failed:\n%s" % (block.where, name, run.output[-6000:])
-    for name in ("bootstrap_vault_auth", "provision"):
-        if name in block.playbooks:
-            again = run_collection_playbook(name, variables, local_env.env).assert_ok()
-            assert recap(again)["changed"] == 0, "%s: %s again changed something:\n%s" % (block.where, name, again.stdout[-4000:])
+    try:
+        for name in block.playbooks:
+            run = run_collection_playbook(name, variables, local_env.env)
+            assert run.returncode == 0, "%s: %s failed:\n%s" % (block.where, name, run.output[-6000:])
+        for name in ("bootstrap_vault_auth", "provision"):
+            if name in block.playbooks:
+                again = run_collection_playbook(name, variables, local_env.env).assert_ok()
+                assert recap(again)["changed"] == 0, "%s: %s again changed something:\n%s" % (block.where, name, again.stdout[-4000:])
+    finally:  # the auth mount and the reviewer's namespace are the test's own, on shared servers
+        hvac.Client(url=local_env.vault_addr, token=local_env.vault_token).sys.disable_auth_method("k8s-" + namespace)
+        with k8s_config.new_client_from_config(config_file=local_env.kubeconfig) as api:
+            try:
+                k8s_client.CoreV1Api(api).delete_namespace(namespace + "-auth")
+            except k8s_client.ApiException as exc:
+                if exc.status != 404:
+                    raise
 
 
 def run_block(block, local_env, namespace, suffix, report_dir):
