@@ -62,7 +62,9 @@ def descendants(pid):
     return found
 
 
-def killed_at(local_env, k8s_api, namespace, app, should_kill):
+def killed_at(local_env, k8s_api, namespace, app, should_kill, let_the_write_through=False):
+    """The rotate play SIGKILLed at the write ``should_kill`` picks: before it is stored, or (``let_the_write_through``)
+    while the API server stores it, so the play dies right after that step."""
     holder = {}
 
     def decide(request):
@@ -74,7 +76,7 @@ def killed_at(local_env, k8s_api, namespace, app, should_kill):
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
-            return "the test killed the play before this write"
+            return None if let_the_write_through else "the test killed the play before this write"
         return None
     with AdmissionHook(k8s_api, local_env, namespace, decide):
         holder["play"] = BackgroundPlaybook("rotate", dict(app, secretops_rotate=["db"]), local_env.env)
@@ -240,3 +242,24 @@ def test_vault_down_during_the_renewal_fails_cleanly_and_the_pods_keep_their_cre
     assert credentials(k8s_api, namespace) == (lease, values) and can_log_in(postgres, values["username"], values["password"])
     assert vault_client.sys.read_lease(lease)["data"]["ttl"] > 290, "renewed for the role's default TTL"
     assert values["password"] not in shown(run, rerun)
+
+
+@pytest.mark.usefixtures("vault_server")
+def test_play_killed_between_the_restart_and_the_revocation_is_finished_by_the_next_run(
+        local_env, namespace, k8s_api, vault_client, engines):
+    app = prepared(local_env, k8s_api, namespace, engines)
+    old_lease, old_values = credentials(k8s_api, namespace)
+    killed = killed_at(local_env, k8s_api, namespace, app, lambda request: is_restart_of(request, "web"), let_the_write_through=True)
+    lease, values = credentials(k8s_api, namespace)
+    assert lease != old_lease and lease_alive(vault_client, old_lease), "restarted, not yet revoked"
+    wait_available(k8s_api, namespace, "web")
+
+    rerun = run_playbook_with("rotate", app, local_env.env).assert_ok()
+    report = report_of(rerun)
+    assert report["restarts"] == [] or all(item["outcome"] != "failed" for item in report["restarts"])
+    entry = dict((item["secret"], item) for item in report["dynamic"])["db"]
+    assert entry["revoked_lease_ids"] == [old_lease] and not lease_alive(vault_client, old_lease)
+    assert not can_log_in(local_env.postgres, old_values["username"], old_values["password"])
+    assert can_log_in(local_env.postgres, values["username"], values["password"])
+    for value in (values["password"], old_values["password"]):
+        assert value not in killed.output + rerun.output
