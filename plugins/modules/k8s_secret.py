@@ -82,10 +82,23 @@ options:
     type: bool
     default: false
   data:
-    description: Keys and their values as plain text (the module base64-encodes them). Numbers are turned into text.
+    description:
+      - Keys and their values base64-encoded, as under C(data) in a Secret manifest (and as the
+        P(secretops.provisioning.b64decode_data#filter) filter reads them), so a value copied from a manifest
+        or from C(kubectl get secret -o yaml) is stored as it is.
+      - A value that is not valid base64 is refused, naming the key (never the value). A plain-text value that
+        happens to be valid base64 (for example C(password)) cannot be told apart; give plain text in
+        O(string_data).
+      - Earlier versions of this module took plain text here; such tasks now fail on most values, or store the
+        decoded bytes of a value that happens to be valid base64. Move plain text to O(string_data).
+    type: dict
+  string_data:
+    description:
+      - Keys and their values as plain text, as under C(stringData) in a Secret manifest (the module
+        base64-encodes them). Numbers are turned into text.
     type: dict
   binary_data:
-    description: Keys and their values already base64-encoded (binary content).
+    description: Keys and their values base64-encoded; the same as O(data), kept for tasks written before O(data) took base64.
     type: dict
   files:
     description: Keys and the path of a file, on the host that runs the module, whose bytes become the value.
@@ -271,6 +284,9 @@ options:
       data:
         description: See O(data).
         type: dict
+      string_data:
+        description: See O(string_data).
+        type: dict
       binary_data:
         description: See O(binary_data).
         type: dict
@@ -403,9 +419,16 @@ EXAMPLES = r"""
   secretops.provisioning.k8s_secret:
     name: db
     namespace: demo
-    data:
+    string_data:
       username: app
       password: "{{ db_password }}"
+
+- name: Values copied from a Secret manifest (data is base64, as in the manifest)
+  secretops.provisioning.k8s_secret:
+    name: legacy
+    namespace: demo
+    data:
+      api-key: c2VjcmV0LWtleQ==
 
 - name: Registry credentials for two registries
   secretops.provisioning.k8s_secret:
@@ -456,9 +479,9 @@ EXAMPLES = r"""
     concurrency: 16
     secrets:
       - name: app-1
-        data: {token: "{{ app1_token }}"}
+        string_data: {token: "{{ app1_token }}"}
       - name: app-2
-        data: {token: "{{ app2_token }}"}
+        string_data: {token: "{{ app2_token }}"}
       - name: old-app
         state: absent
 
@@ -605,6 +628,7 @@ ITEM_OPTIONS = dict(
     immutable=dict(type="bool"),
     append_hash=dict(type="bool"),
     data=dict(type="dict", no_log=True),
+    string_data=dict(type="dict", no_log=True),
     binary_data=dict(type="dict", no_log=True),
     files=dict(type="dict"),
     env_file=dict(type="path"),
@@ -625,7 +649,7 @@ ITEM_OPTIONS = dict(
 )
 TASK_DEFAULTS = dict(state="present", immutable=False, append_hash=False, merge_data=False, allow_recreate=True,
                      wait_timeout=60, tls_expiry_warning_days=30)
-CONTENT_OPTIONS = ["name", "data", "binary_data", "files", "env_file", "registries", "tls", "basic_auth", "ssh_auth",
+CONTENT_OPTIONS = ["name", "data", "string_data", "binary_data", "files", "env_file", "registries", "tls", "basic_auth", "ssh_auth",
                    "service_account", "bootstrap_token"]
 
 
