@@ -28,6 +28,10 @@ description:
     diff or an error message; the diff shows a salted fingerprint per key.
   - With O(secrets), many Secrets are handled in one task with one client, one LIST per namespace and
     concurrent writes of only what differs.
+  - Unless O(content_stamp=false), the first run in a namespace creates there the immutable Opaque Secret
+    C(secretops-content-key) (32 random bytes, also in C(kube-system) for bootstrap tokens), the key of
+    RV(secret.checksum) and of the content stamps M(secretops.provisioning.k8s_rollout_restart) writes; a
+    key Secret the collection did not make is replaced, with a warning.
   - See C(docs/k8s_secret.md) in the collection for the exact semantics.
 extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
@@ -405,6 +409,15 @@ options:
     description: With O(secrets), how many writes run at the same time.
     type: int
     default: 8
+  content_stamp:
+    description:
+      - Compute RV(secret.checksum), the keyed content stamp, with the namespace's key in the Secret
+        C(secretops-content-key), which is made on first use (see the description).
+      - When false, no key Secret is read or created, no checksum is computed and RV(secret.checksum) is V(null).
+        M(secretops.provisioning.k8s_rollout_restart) and the roles' restarts still make the key when they stamp
+        consumers of the namespace.
+    type: bool
+    default: true
 notes:
   - The task that uses this module should not need C(no_log); values never appear in its output.
     Values given directly in the task are hidden from Ansible's logs by the module's C(no_log) options.
@@ -485,6 +498,14 @@ EXAMPLES = r"""
       - name: old-app
         state: absent
 
+- name: A Secret in kube-system, without making the content key Secret there
+  secretops.provisioning.k8s_secret:
+    name: cloud-credentials
+    namespace: kube-system
+    string_data:
+      token: "{{ cloud_token }}"
+    content_stamp: false
+
 - name: Remove a Secret
   secretops.provisioning.k8s_secret:
     name: db
@@ -542,8 +563,8 @@ secret:
           hosts while that key lives, and the same as the stamp M(secretops.provisioning.k8s_rollout_restart)
           writes. Put it in a pod-template annotation so workloads restart when the content changes; whoever
           may read Pods but not Secrets cannot test a guessed value against it.
-        - V(null) in check mode before the key exists, and (with a warning) when this identity may not read
-          or create the key Secret.
+        - V(null) in check mode before the key exists, with O(content_stamp=false), and (with a warning) when this
+          identity may not read or create the key Secret.
       type: str
       returned: when present
       sample: hmac-sha256:3f0c5e...
@@ -663,6 +684,7 @@ def argument_spec():
     # not no_log itself (names and namespaces must stay readable); its value suboptions are
     spec["secrets"] = dict(type="list", elements="dict", options=ITEM_OPTIONS, no_log=False)
     spec["concurrency"] = dict(type="int", default=8)
+    spec["content_stamp"] = dict(type="bool", default=True)
     return spec
 
 

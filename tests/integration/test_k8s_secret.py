@@ -400,6 +400,12 @@ def test_data_copied_from_a_manifest_is_stored_as_in_the_manifest(local_env, k8s
     assert values(read(k8s_api, namespace, "copied-bulk")) == {"password": password}
 
 
+def test_content_stamp_off_makes_no_content_key_secret(local_env, k8s_api, namespace):
+    result = run(local_env, secret_task(namespace=namespace, name="db", string_data={"a": unique()}, content_stamp=False)).assert_ok()
+    assert result.task("apply")["secret"]["checksum"] is None
+    assert [s.metadata.name for s in k8s_client.CoreV1Api(k8s_api).list_namespaced_secret(namespace).items] == ["db"]
+
+
 BAD_INPUTS = [
     ({"name": "Bad_Name", "string_data": {"a": "long-value-one"}}, "name 'Bad_Name' is not a valid Secret name"),
     ({"name": "db", "string_data": {"bad/key": "VALUE"}}, "string_data key 'bad/key' is not a valid Secret key"),

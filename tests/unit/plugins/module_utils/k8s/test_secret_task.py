@@ -63,6 +63,17 @@ def test_a_second_run_writes_nothing(api):
     assert again["secret"]["checksum"] == first["secret"]["checksum"]
 
 
+def test_content_stamp_off_makes_no_key_and_computes_no_checksum(api):
+    for params in ({"name": "db", "namespace": "kube-system", "string_data": {"password": PASSWORD}, "content_stamp": False},
+                   {"secrets": [{"name": "a", "namespace": "one", "string_data": {"k": "1"}}], "content_stamp": False}):
+        result, warnings = run(params)
+        for item in result.get("results", [result]):
+            assert item["changed"] and item["secret"]["checksum"] is None
+        assert warnings == []
+    assert [call for call in api.sent() if call[3] == KEY_SECRET_NAME] == []
+    assert sorted(api.secrets) == [("kube-system", "db"), ("one", "a")]
+
+
 def test_check_mode_writes_nothing_not_even_the_content_key(api):
     result, _warnings = run({"name": "db", "namespace": "demo", "string_data": {"password": PASSWORD}}, check_mode=True, diff_mode=True)
     assert result["changed"] and result["action"] == reconcile.CREATE
