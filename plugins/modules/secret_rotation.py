@@ -108,8 +108,12 @@ attributes:
     support: full
     details: Reports what would rotate; writes nothing.
   diff_mode:
-    support: none
-    details: Results carry fingerprints; values are never shown.
+    support: full
+    details:
+      - One diff per Kubernetes Secret created or changed (rotated, resumed or rolled back) - its type, the C(secretops.io/vault-*)
+        annotations and per key whether it is added, removed or changed, with a salted fingerprint, never a value (as
+        M(secretops.provisioning.k8s_secret) shows).
+      - The new Vault version is not shown as a diff; RV(rotated_fields) and RV(fingerprints) describe it.
 seealso:
   - module: secretops.provisioning.secret_sync
   - module: secretops.provisioning.k8s_rollout_restart
@@ -242,13 +246,14 @@ def rotate(module):
         if params["state"] == "rolled_back":
             raise SecretOpsError("state=rolled_back takes one secret (name, vault_path, to_version), not secrets: roll back each secret "
                                  "in its own task")
-        return bulk.rotate_all(params, module.check_mode)
+        return bulk.rotate_all(params, module.check_mode, options.diff_fingerprinter(module._diff))
     spec = options.secret_spec(params)
     with options.vault_session(params) as vault, k8s_session(options.k8s_params(params)) as k8s:
         if params["state"] == "rolled_back":
-            return service.roll_back(vault, k8s, spec, params["namespace"], params["to_version"], params["mount_point"], module.check_mode)
+            return service.roll_back(vault, k8s, spec, params["namespace"], params["to_version"], params["mount_point"], module.check_mode,
+                                     fingerprinter=options.diff_fingerprinter(module._diff))
         return service.rotate(vault, k8s, spec, params["namespace"], params["mount_point"], params["new_values"],
-                              params["only_if_older_than"], module.check_mode)
+                              params["only_if_older_than"], module.check_mode, fingerprinter=options.diff_fingerprinter(module._diff))
 
 
 def main():

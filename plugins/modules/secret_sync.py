@@ -99,8 +99,11 @@ attributes:
     support: full
     details: Reports what would be written to Vault and Kubernetes; writes nothing.
   diff_mode:
-    support: none
-    details: Results name fields, keys and versions; values are never shown.
+    support: full
+    details:
+      - One diff per Kubernetes Secret created or changed - its type, the C(secretops.io/vault-*) annotations and per key whether it
+        is added, removed or changed, with a salted fingerprint, never a value (as M(secretops.provisioning.k8s_secret) shows).
+      - Vault writes are not shown as a diff; RV(written_fields) names the fields written.
 seealso:
   - module: secretops.provisioning.secret_rotation
 """
@@ -204,10 +207,11 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 def sync(module):
     params = module.params
     if params["secrets"] is not None:
-        return bulk.sync_all(params, module.check_mode, module.warn)
+        return bulk.sync_all(params, module.check_mode, module.warn, options.diff_fingerprinter(module._diff))
     with options.vault_session(params) as vault, k8s_session(options.k8s_params(params)) as k8s:
         result = service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
-                                   params["mount_point"], params["seed"], module.check_mode)
+                                   params["mount_point"], params["seed"], module.check_mode,
+                                   fingerprinter=options.diff_fingerprinter(module._diff))
     for warning in result.pop("warnings"):
         module.warn("secret %s: %s" % (params["name"], warning))
     return result

@@ -54,18 +54,21 @@ def _write(vault, where, data, cas):
     return int(((body or {}).get("data") or {}).get("version"))
 
 
-def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mode, before_write=None, desired=None, listed=NOT_LISTED):
+def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mode, before_write=None, desired=None, listed=NOT_LISTED,
+                fingerprinter=None):
     """Make the Kubernetes Secret of ``spec`` hold ``vault_data`` (version ``vault_version``).
 
     ``desired`` is the Secret ``mapping.desired_secret`` built from ``vault_data`` (built here when
     not given). ``listed`` is the Secret as its namespace's LIST returned it (None: absent), which
     saves the first read (bulk runs). The Secret carries the Vault path and version, never anything
-    derived from a value.
+    derived from a value. With ``fingerprinter`` (diff mode), a change returns a value-free ``diff``.
     """
     if desired is None:
         desired = mapping.desired_secret(spec, namespace, vault_data)
     annotations = {VAULT_PATH_ANNOTATION: where.full, VAULT_VERSION_ANNOTATION: str(vault_version)}
     extra = {} if listed is NOT_LISTED else {"listed": listed}
+    if fingerprinter is not None:
+        extra["fingerprinter"] = fingerprinter
     result = SecretService(k8s).update_keys(namespace, spec["name"], desired.type, desired.data, annotations,
                                             mapping.managed_keys(spec, vault_data), check_mode, before_write, **extra)
     result["data_keys"] = sorted(desired.data)
@@ -73,7 +76,7 @@ def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mo
     return result
 
 
-def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mode=False, listed=NOT_LISTED):
+def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mode=False, listed=NOT_LISTED, fingerprinter=None):
     """Seed the Vault fields of ``spec`` (given values; generated ones only when missing), then sync.
 
     The Secret is built and checked from the seeded data before Vault is written: data the Secret
@@ -82,7 +85,7 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
     write is refused and the seeding starts again from what that writer wrote, once: every cluster
     ends with the same generated values.
     """
-    return _once_more_after_a_lost_race(lambda: _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed))
+    return _once_more_after_a_lost_race(lambda: _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed, fingerprinter))
 
 
 def _once_more_after_a_lost_race(attempt):
@@ -95,7 +98,7 @@ def _once_more_after_a_lost_race(attempt):
     return attempt()
 
 
-def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed):
+def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed, fingerprinter=None):
     where = _where(vault, spec, mount_point)
     current = kv.read_secret(vault, where)
     # A deleted or destroyed current version counts as missing (as for vault_kv only_if_missing);
@@ -112,13 +115,20 @@ def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, liste
     desired = mapping.desired_secret(spec, namespace, data)
     if written:
         version = cas + 1 if check_mode else _write(vault, where, data, cas)
-    synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired, listed=listed)
-    return {
+    synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired, listed=listed, fingerprinter=fingerprinter)
+    return _with_diff(synced, {
         "changed": bool(written) or synced["changed"],
         "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
         "vault_changed": bool(written), "written_fields": written, "secret_changed": synced["changed"],
         "data_keys": synced["data_keys"], "warnings": synced["warnings"],
-    }
+    })
+
+
+def _with_diff(outcome, result):
+    """``result`` with the Secret's value-free ``diff`` from ``outcome`` (``sync_secret``), when it has one."""
+    if "diff" in outcome:
+        result["diff"] = outcome["diff"]
+    return result
 
 
 def _not_live_note(current):
@@ -246,14 +256,15 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
                         unrecorded=exists and synced is None)
 
 
-def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=NOT_LISTED):
+def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=NOT_LISTED, fingerprinter=None):
     """Write what ``planned`` decided - Vault first (check-and-set on the version read), then the
     Secret - and return the value-free result."""
     result = planned.result
     if planned.action == RESUME:
         outcome = sync_secret(k8s, planned.spec, planned.namespace, planned.where, planned.data, planned.version, check_mode, before_write,
-                              listed=listed)
+                              listed=listed, fingerprinter=fingerprinter)
         result.update(changed=outcome["changed"], attempts=outcome["attempts"])
+        _with_diff(outcome, result)
     elif planned.action == ROTATE:
         # Read right before the write, not with the plan: a Vault that stopped answering since the
         # plan fails here, before a write is sent that it might still apply after the run gave up.
@@ -271,10 +282,11 @@ def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=N
         except SecretOpsError as error:
             if not kv.lost_cas_race(error):
                 raise
-            return carry_out(vault, k8s, _resume_after_race(vault, planned), check_mode, before_write, listed)
+            return carry_out(vault, k8s, _resume_after_race(vault, planned), check_mode, before_write, listed, fingerprinter)
         outcome = sync_secret(k8s, planned.spec, planned.namespace, planned.where, planned.data, new_version, check_mode, before_write,
-                              desired=planned.desired, listed=listed)
+                              desired=planned.desired, listed=listed, fingerprinter=fingerprinter)
         result.update(changed=True, new_version=new_version, attempts=outcome["attempts"])
+        _with_diff(outcome, result)
     planned.data = planned.desired = None  # the values are no longer needed
     result["duration"] = round(time.monotonic() - planned.started, 2)
     return result
@@ -309,14 +321,14 @@ def _resume_after_race(vault, planned):
 
 
 def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_if_older_than=None, check_mode=False,
-           now=None, before_write=None):
+           now=None, before_write=None, fingerprinter=None):
     """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret (see ``plan_rotation``)."""
     planned = plan_rotation(vault, spec, namespace, lambda: _synced_version(k8s, namespace, spec["name"]), mount_point, new_values,
                             only_if_older_than, now)
-    return carry_out(vault, k8s, planned, check_mode, before_write)
+    return carry_out(vault, k8s, planned, check_mode, before_write, fingerprinter=fingerprinter)
 
 
-def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_mode=False):
+def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_mode=False, fingerprinter=None):
     """Make ``to_version``'s data current again (as a new Vault version) and put it back in the Secret.
 
     Vault first, as in a rotation: when the Secret cannot be written (the API server is gone), it
@@ -326,10 +338,11 @@ def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_m
     holds the restored data, and only the Secret is written.
     """
     started = time.monotonic()
-    return _once_more_after_a_lost_race(lambda: _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started))
+    return _once_more_after_a_lost_race(lambda: _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started,
+                                                           fingerprinter))
 
 
-def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started):
+def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started, fingerprinter=None):
     where = _where(vault, spec, mount_point)
     current = _read(vault, where, spec)
     if current is None:
@@ -344,10 +357,10 @@ def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode,
     new_version = version
     if changed:
         new_version = version + 1 if check_mode else _write(vault, where, target["data"], version)
-    outcome = sync_secret(k8s, spec, namespace, where, target["data"], new_version, check_mode, desired=desired)
-    return {
+    outcome = sync_secret(k8s, spec, namespace, where, target["data"], new_version, check_mode, desired=desired, fingerprinter=fingerprinter)
+    return _with_diff(outcome, {
         "changed": changed or outcome["changed"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full,
         "restored_version": int(to_version), "replaced_version": version, "new_version": new_version,
         "fingerprints": text_fingerprints(Fingerprinter(), target["data"]),
         "duration": round(time.monotonic() - started, 2),
-    }
+    })
