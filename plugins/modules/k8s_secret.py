@@ -514,6 +514,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+name:
+  description: Name of the Secret (with the hash suffix when O(append_hash=true)); the same as RV(secret.name).
+  returned: without O(secrets)
+  type: str
+  sample: db
+namespace:
+  description: Namespace of the Secret; the same as RV(secret.namespace).
+  returned: without O(secrets)
+  type: str
+  sample: demo
 action:
   description: What was done (or would be, in check mode) to the Secret.
   returned: without O(secrets)

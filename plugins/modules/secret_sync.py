@@ -147,8 +147,22 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+name:
+  description: Name of the Kubernetes Secret, as M(secretops.provisioning.k8s_secret) returns it.
+  returned: always
+  type: str
+  sample: db-credentials
+namespace:
+  description: Namespace of the Kubernetes Secret.
+  returned: always
+  type: str
+  sample: shop
 secret:
-  description: Kubernetes Secret name.
+  description:
+    - Kubernetes Secret name, the same as RV(name); kept for compatibility.
+    - A string here, while M(secretops.provisioning.k8s_secret) and M(secretops.provisioning.k8s_secret_info) return
+      C(secret) as a dict; use RV(name) to read the name the same way in every module. Deprecated, to be removed in a
+      future major release.
   returned: always
   type: str
   sample: db-credentials
@@ -186,13 +200,13 @@ data_keys:
   sample: [password, username]
 results:
   description:
-    - With O(secrets), one result per item in input order - C(secret), C(namespace), C(vault_path), C(vault_version),
+    - With O(secrets), one result per item in input order - C(name), C(secret), C(namespace), C(vault_path), C(vault_version),
       C(vault_changed), C(written_fields), C(secret_changed), C(data_keys) and C(changed) as above; C(failed) and C(msg)
       for an item that failed.
   returned: with O(secrets)
   type: list
   elements: dict
-  sample: [{"secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db", "vault_version": 1,
+  sample: [{"name": "db-credentials", "secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db", "vault_version": 1,
             "vault_changed": true, "written_fields": ["password"], "secret_changed": true, "data_keys": ["password", "username"],
             "changed": true}]
 """

@@ -98,7 +98,8 @@ class _Item(object):
 
     def failed(self, error):
         """The item's result for ``error``: value-free, as every error message is."""
-        result = {"secret": self.params.get("name"), "namespace": self.params.get("namespace"), "failed": True, "changed": False,
+        result = {"name": self.params.get("name"), "secret": self.params.get("name"), "namespace": self.params.get("namespace"),
+                  "failed": True, "changed": False,
                   "msg": str(error)}
         if error.details.get("vault_path"):
             result["vault_path"] = error.details["vault_path"]

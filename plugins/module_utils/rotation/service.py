@@ -118,7 +118,7 @@ def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, liste
     synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired, listed=listed, fingerprinter=fingerprinter)
     return _with_diff(synced, {
         "changed": bool(written) or synced["changed"],
-        "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
+        "name": spec["name"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
         "vault_changed": bool(written), "written_fields": written, "secret_changed": synced["changed"],
         "data_keys": synced["data_keys"], "warnings": synced["warnings"],
     })
@@ -228,8 +228,9 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
         raise SecretOpsError("secret %s: nothing in Vault at %s to rotate: provision it first (app_secrets role)" % (spec["name"], where.full),
                              vault_path=where.full)
     version = int(current["metadata"]["version"])
-    result = {"secret": spec["name"], "namespace": namespace, "vault_path": where.full, "old_version": version,
-              "new_version": version, "rotated_fields": [], "fingerprints": {}, "resumed": False, "skipped": False}
+    result = {"name": spec["name"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "old_version": version,
+              "new_version": version, "rotated_fields": [], "fingerprints": {}, "resumed": False, "skipped": False,
+              "rotation_skipped": False}
     exists, synced = synced_state()
     resume_reason = _resume_reason(exists, synced, version)
     if resume_reason:
@@ -238,11 +239,11 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
         result.update(resumed=True, old_version=old_version, reason=resume_reason)
         return RotationPlan(RESUME, spec, namespace, where, result, started, data=current["data"], version=version)
     if not any("generate" in field for field in (spec.get("fields") or {}).values()) and not new_values:
-        result.update(changed=False, skipped=True, reason="nothing to rotate: no generate rules and no new values")
+        result.update(changed=False, skipped=True, rotation_skipped=True, reason="nothing to rotate: no generate rules and no new values")
         return RotationPlan(SKIP, spec, namespace, where, result, started)
     due, reason = age.is_due(current["metadata"].get("created_time"), only_if_older_than, now or _now())
     if not due:
-        result.update(changed=False, skipped=True, reason=reason)
+        result.update(changed=False, skipped=True, rotation_skipped=True, reason=reason)
         return RotationPlan(SKIP, spec, namespace, where, result, started)
     data, rotated = plan.rotate(spec["name"], spec.get("fields"), current["data"], new_values, spec.get("keep_previous"))
     desired = mapping.desired_secret(spec, namespace, data)  # checked before anything is written
@@ -322,10 +323,17 @@ def _resume_after_race(vault, planned):
 
 def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_if_older_than=None, check_mode=False,
            now=None, before_write=None, fingerprinter=None):
-    """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret (see ``plan_rotation``)."""
+    """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret (see ``plan_rotation``).
+
+    The single form's result: a rotation left alone is ``rotation_skipped``, without the list entries'
+    ``skipped``, since Ansible shows a task whose result has ``skipped: true`` as skipped (and ``is
+    skipped`` true), where the list form, and a run that checked the secret, say ``ok``.
+    """
     planned = plan_rotation(vault, spec, namespace, lambda: _synced_version(k8s, namespace, spec["name"]), mount_point, new_values,
                             only_if_older_than, now)
-    return carry_out(vault, k8s, planned, check_mode, before_write, fingerprinter=fingerprinter)
+    result = carry_out(vault, k8s, planned, check_mode, before_write, fingerprinter=fingerprinter)
+    result.pop("skipped", None)
+    return result
 
 
 def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_mode=False, fingerprinter=None):
@@ -359,7 +367,8 @@ def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode,
         new_version = version + 1 if check_mode else _write(vault, where, target["data"], version)
     outcome = sync_secret(k8s, spec, namespace, where, target["data"], new_version, check_mode, desired=desired, fingerprinter=fingerprinter)
     return _with_diff(outcome, {
-        "changed": changed or outcome["changed"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full,
+        "changed": changed or outcome["changed"], "name": spec["name"], "secret": spec["name"], "namespace": namespace,
+        "vault_path": where.full,
         "restored_version": int(to_version), "replaced_version": version, "new_version": new_version,
         "fingerprints": text_fingerprints(Fingerprinter(), target["data"]),
         "duration": round(time.monotonic() - started, 2),
