@@ -45,7 +45,7 @@ def test_bulk_create_rerun_change_and_delete(local_env, k8s_api, namespace):
     assert [result["name"] for result in first["results"]] == [item["name"] for item in items]
     assert all(result["action"] == "created" and result["secret"]["resource_version"] for result in first["results"])
     stored = listed(k8s_api, namespace)
-    assert len(stored) == 41 and values(stored["app-07"]) == items[7]["data"]
+    assert len(stored) == 41 and values(stored["app-07"]) == items[7]["string_data"]
     key = k8s_client.CoreV1Api(k8s_api).read_namespaced_secret(KEY_SECRET_NAME, namespace)
     assert key.immutable is True and all(result["secret"]["checksum"].startswith("hmac-sha256:") for result in first["results"])
     assert stored["tls-like"].type == "example.com/custom" and stored["tls-like"].metadata.labels == {"kind": "custom"}
@@ -63,7 +63,7 @@ def test_bulk_create_rerun_change_and_delete(local_env, k8s_api, namespace):
     assert [r["action"] for r in results[:7]] == ["unchanged"] * 3 + ["updated", "unchanged", "deleted", "unchanged"]
     assert len(third.task("bulk")["diff"]) == 2
     after = listed(k8s_api, namespace)
-    assert "app-05" not in after and values(after["app-03"]) == changed[3]["data"]
+    assert "app-05" not in after and values(after["app-03"]) == changed[3]["string_data"]
     untouched = [name for name in after if name != "app-03"]
     assert all(after[name].metadata.resource_version == versions[name] for name in untouched)
 

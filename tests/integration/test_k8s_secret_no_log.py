@@ -79,4 +79,4 @@ def test_bulk_output_at_vvvv_holds_no_value_with_warnings_diffs_and_failures(loc
     failing = changed + [{"name": "bad", "string_data": {"no/slash": value("bad"), "ok": value("ok")}}]
     failed = run(local_env, failing, namespace, diff=True)
     assert failed.returncode != 0 and "not a valid Secret key" in failed.task("bulk")["msg"]
-    assert_no_value(failed, secrets + changed_values + list(failing[-1]["data"].values()))
+    assert_no_value(failed, secrets + changed_values + list(failing[-1]["string_data"].values()))
