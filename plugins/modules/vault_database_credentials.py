@@ -231,6 +231,21 @@ revocation_held:
       type: list
       elements: str
   sample: [{"id": "database/creds/shop-app/9c1d", "replaced_at": "2026-12-07T10:00:00Z", "holders": ["Pod/shop-1 (ReplicaSet/shop-5d)"]}]
+revocation_failed:
+  description:
+    - Replaced leases whose revocation Vault refused or could not complete (Vault or the database down); they stay pending
+      in the revocation record and a later run tries again.
+  returned: for dynamic roles
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The lease id.
+      type: str
+    error:
+      description: Why the revocation failed.
+      type: str
+  sample: []
 token_renewed:
   description: Whether the task's periodic token was renewed.
   returned: for dynamic roles

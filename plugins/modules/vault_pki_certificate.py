@@ -222,6 +222,21 @@ revocation_held:
       type: list
       elements: str
   sample: [{"id": "14:18:0a:50:dd:c3:31:7e", "replaced_at": "2026-12-07T10:00:00Z", "holders": ["Pod/web-0 (StatefulSet/web)"]}]
+revocation_failed:
+  description:
+    - Replaced certificates whose revocation Vault refused or could not complete; they stay pending in the revocation
+      record and a later run tries again.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    id:
+      description: The serial.
+      type: str
+    error:
+      description: Why the revocation failed.
+      type: str
+  sample: []
 ca_changed:
   description: Whether C(ca.crt) was added or removed without re-issuing (O(include_ca) changed).
   returned: when O(include_ca) differed from the Secret

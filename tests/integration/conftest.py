@@ -24,6 +24,7 @@ from kubernetes import client as k8s_client
 from kubernetes import config as k8s_config
 
 from tests.conftest import REPO_ROOT
+from tests.integration.dynamic_roles_support import drop_engines, make_engines
 
 LOCALENV = os.path.join(REPO_ROOT, "tools", "cluster", "localenv.py")
 INTEGRATION_DIR = os.path.dirname(os.path.abspath(__file__))
@@ -167,3 +168,13 @@ def namespace(k8s_api):
     except k8s_client.ApiException as exc:
         if exc.status != 404:
             raise
+
+
+@pytest.fixture(scope="module")
+def engines(local_env, vault_client):
+    """A PKI mount (role ``web``) and a database engine wired to the local PostgreSQL (role ``app``), for one test module."""
+    if not local_env.postgres:
+        pytest.fail("the local environment has no PostgreSQL: restart it with this tree's tools/cluster/localenv.py", pytrace=False)
+    made = make_engines(local_env, vault_client)
+    yield made
+    drop_engines(vault_client, made)

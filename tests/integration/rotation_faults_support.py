@@ -14,6 +14,7 @@
 """
 
 import base64
+import contextlib
 import http.server
 import json
 import os
@@ -26,7 +27,9 @@ import tempfile
 import threading
 import time
 
+import hvac
 from kubernetes import client as k8s_client
+from kubernetes import config as k8s_config
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import KEY_DATA_KEY, KEY_SECRET_NAME
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
@@ -316,6 +319,27 @@ class PrivateEnv(object):
 
     def component(self, command, name):
         self._tool(COMPONENTS, command, name)
+
+
+@contextlib.contextmanager
+def private_environment(flavor):
+    """A started PrivateEnv with ``k8s_api`` and ``vault_client`` (root token) of its own; stopped and removed on exit."""
+    env = PrivateEnv(flavor)
+    try:
+        env.up()
+        env.k8s_api = k8s_config.new_client_from_config(config_file=env.local_env.kubeconfig)
+        env.vault_client = hvac.Client(url=env.local_env.vault_addr, token=env.local_env.vault_token)
+        yield env
+        env.k8s_api.close()
+    finally:
+        env.down()
+
+
+def make_namespace(k8s_api):
+    """A fresh namespace (in a private environment, nothing else uses it)."""
+    name = "faults-%d" % int(time.time() * 1000)
+    k8s_client.CoreV1Api(k8s_api).create_namespace({"metadata": {"name": name}})
+    return name
 
 
 # ---------------------------------------------------------------- what the tests check

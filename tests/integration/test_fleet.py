@@ -66,7 +66,7 @@ def test_bootstrap_provision_and_rotate_a_fleet(fleet, fleet_namespace):
 
     # Least privilege per cluster: the policy of the application in cluster-1 reads the shared path and
     # cluster-1's own path, not the other clusters' paths.
-    policy = fleet.vault.sys.read_acl_policy("%s-%s" % (fleet_namespace, fleet.names[0]))["data"]["policy"]
+    policy = fleet.vault.sys.read_acl_policy("%s@%s" % (fleet_namespace, fleet.names[0]))["data"]["policy"]
     assert "secret/data/" + shared_path(fleet_namespace) in policy and "secret/data/" + cluster_path(fleet_namespace, fleet.names[0]) in policy
     assert all(cluster_path(fleet_namespace, other) not in policy for other in fleet.names[1:])
 
@@ -74,7 +74,7 @@ def test_bootstrap_provision_and_rotate_a_fleet(fleet, fleet_namespace):
     # refused by another cluster's method (its API server rejects the token in the TokenReview).
     for cluster in fleet.names:
         auth = login(fleet, "kubernetes-" + cluster, fleet_namespace, service_account_token(fleet, cluster, fleet_namespace))["auth"]
-        assert sorted(auth["token_policies"]) == ["default", "%s-%s" % (fleet_namespace, cluster)]
+        assert sorted(auth["token_policies"]) == ["default", "%s@%s" % (fleet_namespace, cluster)]
     foreign = service_account_token(fleet, fleet.names[0], fleet_namespace)
     with pytest.raises((Forbidden, InvalidRequest)):
         login(fleet, "kubernetes-" + fleet.names[1], fleet_namespace, foreign)

@@ -11,18 +11,9 @@ from kubernetes import client as k8s_client
 
 from tests.integration.ansible_run import run_tasks
 from tests.integration.database_it_helpers import can_log_in
-from tests.integration.dynamic_roles_support import drop_engines, dynamic_app, make_engines, read_secret, run_playbook_with
+from tests.integration.dynamic_roles_support import dynamic_app, read_secret, run_playbook_with
 from tests.integration.test_roles_support import container, create, deployment, make_rollouts_fail, report_of, summary_of, wait_available
 from tests.integration.vault_it_helpers import task, unique
-
-
-@pytest.fixture(scope="module")
-def engines(local_env, vault_client):
-    if not local_env.postgres:
-        pytest.fail("the local environment has no PostgreSQL: restart it with this tree's tools/cluster/localenv.py", pytrace=False)
-    made = make_engines(local_env, vault_client)
-    yield made
-    drop_engines(vault_client, made)
 
 
 @pytest.fixture

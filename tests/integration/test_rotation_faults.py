@@ -13,17 +13,15 @@ Vault or the apiserver run in a private environment of their own.
 """
 
 import threading
-import time
 
-import hvac
 import pytest
 from kubernetes import client as k8s_client
-from kubernetes import config as k8s_config
 
 from tests.integration.conftest import VAULT_FLAVORS
 from tests.integration.rotation_faults_support import (
-    AdmissionHook, BackgroundPlaybook, PrivateEnv, assert_converged, assert_no_value_shown, assert_nothing_lost, concurrent_writer, decoded,
-    is_data_write_of, is_restart_of, restricted_kubeconfig, secret_state, snapshot, stamp_consumers, vault_versions,
+    AdmissionHook, BackgroundPlaybook, assert_converged, assert_no_value_shown, assert_nothing_lost, concurrent_writer, decoded,
+    is_data_write_of, is_restart_of, make_namespace, private_environment, restricted_kubeconfig, secret_state, snapshot, stamp_consumers,
+    vault_versions,
 )
 from tests.integration.test_roles_support import (
     consumer_deployment, create, make_rollouts_fail, report_of, run_collection_playbook, sample_app, summary_of, wait_available,
@@ -219,22 +217,13 @@ def test_workload_deleted_while_waiting_is_not_a_failure(local_env, namespace, k
 
 @pytest.fixture(scope="module", params=VAULT_FLAVORS)
 def private(request):
-    env = PrivateEnv(request.param)
-    try:
-        env.up()
-        env.k8s_api = k8s_config.new_client_from_config(config_file=env.local_env.kubeconfig)
-        env.vault_client = hvac.Client(url=env.local_env.vault_addr, token=env.local_env.vault_token)
+    with private_environment(request.param) as env:
         yield env
-        env.k8s_api.close()
-    finally:
-        env.down()
 
 
 @pytest.fixture
 def private_namespace(private):
-    name = "faults-%d" % int(time.time() * 1000)
-    k8s_client.CoreV1Api(private.k8s_api).create_namespace({"metadata": {"name": name}})
-    return name
+    return make_namespace(private.k8s_api)
 
 
 def test_vault_down_mid_run_fails_the_secrets_left_and_keeps_the_rotated_one(private, private_namespace):

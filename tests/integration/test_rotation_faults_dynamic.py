@@ -1,12 +1,15 @@
 """Faults during the rotation of dynamic secrets (database credentials), against the real kube-apiserver, OpenBao /
 HashiCorp Vault and PostgreSQL: the play is SIGKILLed at a precise point (the admission hook sees each write before
-the apiserver stores it), then ONE re-run. After each: the credentials the pods hold still log in, the re-run
-converges, nothing issued is leaked silently (a lease issued and never delivered is revoked), and no value is shown."""
+the apiserver stores it), or a server is down (PostgreSQL during the revocation, Vault during the renewal: in a
+private environment, never the shared one), then ONE re-run. After each: the credentials the pods hold still log in,
+the re-run converges, nothing issued is leaked silently (a lease issued and never delivered is revoked), the report
+says what happened, and no value is shown."""
 
 import base64
 import json
 import os
 import signal
+import time
 
 import pytest
 from kubernetes import client as k8s_client
@@ -14,22 +17,20 @@ from kubernetes import client as k8s_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import Ledger, record_name
 
 from tests.integration.database_it_helpers import can_log_in
-from tests.integration.dynamic_roles_support import drop_engines, dynamic_app, make_engines, read_secret, run_playbook_with
-from tests.integration.rotation_faults_support import AdmissionHook, BackgroundPlaybook, is_data_write_of, is_restart_of
-from tests.integration.test_roles_support import container, create, deployment, report_of, wait_available
+from tests.integration.dynamic_roles_support import dynamic_app, make_engines, read_secret, run_playbook_with
+from tests.integration.conftest import VAULT_FLAVORS
+from tests.integration.rotation_faults_support import (
+    AdmissionHook, BackgroundPlaybook, is_data_write_of, is_restart_of, make_namespace, private_environment,
+)
+from tests.integration.test_revocation_gate import db_consumer, wait_pods_gone, wait_running
+from tests.integration.test_roles_support import container, create, deployment, report_of, summary_of, wait_available
+
+# Vault calls give up after 5 s when Vault does not answer (it is paused), and are not retried.
+QUICK_VAULT = {"rotate_secrets_vault": {"timeout": 5, "retries": 0}}
 
 
-@pytest.fixture(scope="module")
-def engines(local_env, vault_client):
-    if not local_env.postgres:
-        pytest.fail("the local environment has no PostgreSQL: restart it with this tree's tools/cluster/localenv.py", pytrace=False)
-    made = make_engines(local_env, vault_client)
-    yield made
-    drop_engines(vault_client, made)
-
-
-def prepared(local_env, k8s_api, namespace, engines):
-    app = dynamic_app(namespace, engines)
+def prepared(local_env, k8s_api, namespace, engines, **app_options):
+    app = dynamic_app(namespace, engines, **app_options)
     run_playbook_with("provision", dict(app, app_secrets_vault_access=False), local_env.env).assert_ok()
     consumer = container(env=[{"name": "DB_PASSWORD", "valueFrom": {"secretKeyRef": {"name": "db", "key": "password"}}}])
     create(k8s_api, deployment(namespace, "web", {"containers": [consumer]}, replicas=1))
@@ -90,11 +91,26 @@ def lease_alive(vault_client, lease_id):
         return False
 
 
-def recorded_issued(k8s_api, namespace):
-    """The leases the revocation record of Secret ``db`` holds as issued and not yet delivered."""
+def recorded(k8s_api, namespace, which="issued"):
+    """The leases the revocation record of Secret ``db`` holds as ``issued`` (not yet delivered) or ``pending`` (replaced)."""
     name = Ledger(None).namespace, record_name(namespace, "db")
     stored = k8s_client.CoreV1Api(k8s_api).read_namespaced_secret(name[1], name[0])
-    return [entry["id"] for entry in json.loads(base64.b64decode(stored.data["record"]))["issued"]]
+    return [entry["id"] for entry in json.loads(base64.b64decode(stored.data["record"]))[which]]
+
+
+def db_entry(run):
+    return dict((item["secret"], item) for item in report_of(run)["dynamic"])["db"]
+
+
+def shown(*runs):
+    """What the plays printed and what their audit reports hold."""
+    text = ""
+    for run in runs:
+        text += run.output
+        for name in os.listdir(run.report_dir) if os.path.isdir(run.report_dir) else []:
+            with open(os.path.join(run.report_dir, name)) as handle:
+                text += handle.read()
+    return text
 
 
 @pytest.mark.usefixtures("vault_server")
@@ -102,7 +118,7 @@ def test_play_killed_between_issuing_and_writing_the_secret_leaks_no_lease(local
     app = prepared(local_env, k8s_api, namespace, engines)
     old_lease, old_values = credentials(k8s_api, namespace)
     killed = killed_at(local_env, k8s_api, namespace, app, lambda request: is_data_write_of(request, "db"))
-    orphans = recorded_issued(k8s_api, namespace)
+    orphans = recorded(k8s_api, namespace)
     assert len(orphans) == 1, "one lease was issued and recorded before the kill"
     orphan = orphans[0]
     assert lease_alive(vault_client, orphan)
@@ -138,3 +154,89 @@ def test_play_killed_between_the_secret_write_and_the_restart_revokes_only_after
     assert not lease_alive(vault_client, old_lease) and lease_alive(vault_client, lease)
     for value in (values["password"], old_values["password"]):
         assert value not in killed.output + rerun.output
+
+
+# ---------------------------------------------------------------- servers down (a private environment)
+
+@pytest.fixture(scope="module", params=VAULT_FLAVORS)
+def private(request):
+    with private_environment(request.param) as env:
+        if not env.local_env.postgres:
+            pytest.fail("the private environment has no PostgreSQL", pytrace=False)
+        env.engines = make_engines(env.local_env, env.vault_client)
+        yield env
+
+
+@pytest.fixture
+def private_namespace(private):
+    return make_namespace(private.k8s_api)
+
+
+def test_postgresql_down_during_the_revocation_keeps_the_lease_pending_and_the_rerun_revokes_it(private, private_namespace):
+    local_env, k8s_api, vault_client, namespace = private.local_env, private.k8s_api, private.vault_client, private_namespace
+    postgres = local_env.postgres
+    app = dynamic_app(namespace, private.engines)
+    run_playbook_with("provision", dict(app, app_secrets_vault_access=False), local_env.env).assert_ok()
+    # A bare Pod holds the credentials while they are replaced: the replaced lease stays pending.
+    create(k8s_api, {"apiVersion": "v1", "kind": "Pod", "metadata": {"name": "bare", "namespace": namespace},
+                     "spec": {"containers": [db_consumer()]}})
+    wait_running(k8s_api, namespace, "bare")
+    old_lease, old_values = credentials(k8s_api, namespace)
+    reissued = run_playbook_with("rotate", dict(app, secretops_rotate=["db"]), local_env.env).assert_ok()
+    lease, values = credentials(k8s_api, namespace)
+    assert lease != old_lease and db_entry(reissued)["pending_revocation"] == [old_lease]
+    k8s_client.CoreV1Api(k8s_api).delete_namespaced_pod("bare", namespace, grace_period_seconds=0)
+    wait_pods_gone(k8s_api, namespace, ["bare"])
+
+    # Nothing is due and no Pod holds the replaced lease: this run revokes it, while PostgreSQL is down.
+    private.component("kill", "postgres")
+    try:
+        run = run_playbook_with("rotate", app, local_env.env)
+    finally:
+        private.component("start", "postgres")
+    entry = db_entry(run)
+    assert entry["pending_revocation"] == [old_lease] and not entry.get("revoked_lease_ids"), entry
+    assert entry["revocation"].startswith("revocation failed for %s (a later run tries again): " % old_lease), entry
+    assert "revocation failed for %s" % old_lease in summary_of(run)
+    assert recorded(k8s_api, namespace, "pending") == [old_lease], "the failed revocation stays in the record"
+    assert lease_alive(vault_client, old_lease) and credentials(k8s_api, namespace)[0] == lease
+    assert can_log_in(postgres, old_values["username"], old_values["password"]), "Vault could not drop the user"
+    assert can_log_in(postgres, values["username"], values["password"]), "the Secret's credentials work"
+
+    rerun = run_playbook_with("rotate", app, local_env.env).assert_ok()
+    entry = db_entry(rerun)
+    assert entry["revoked_lease_ids"] == [old_lease] and entry["revocation"] == "revoked", entry
+    assert recorded(k8s_api, namespace, "pending") == [] and not lease_alive(vault_client, old_lease)
+    assert not can_log_in(postgres, old_values["username"], old_values["password"]), "the replaced lease was kept"
+    assert can_log_in(postgres, values["username"], values["password"]) and credentials(k8s_api, namespace)[0] == lease
+    for value in (values["password"], old_values["password"]):
+        assert value not in shown(reissued, run, rerun)
+
+
+def test_vault_down_during_the_renewal_fails_cleanly_and_the_pods_keep_their_credentials(private, private_namespace):
+    local_env, k8s_api, vault_client, namespace = private.local_env, private.k8s_api, private.vault_client, private_namespace
+    postgres = local_env.postgres
+    # renew_before 99% of the lease's 5 minutes: the lease is due for renewal 3 s after it was issued or renewed.
+    app = prepared(local_env, k8s_api, namespace, private.engines, db_renew_before="99%")
+    lease, values = credentials(k8s_api, namespace)
+    while vault_client.sys.read_lease(lease)["data"]["ttl"] > 297:
+        time.sleep(1)
+
+    private.component("pause", private.vault_process)
+    try:
+        run = run_playbook_with("rotate", dict(app, **QUICK_VAULT), local_env.env)
+    finally:
+        private.component("resume", private.vault_process)
+    assert run.returncode != 0
+    assert "cannot reach Vault" in db_entry(run)["error"], db_entry(run)
+    assert "cannot reach Vault" in summary_of(run)
+    assert credentials(k8s_api, namespace) == (lease, values), "the Secret keeps the credentials the pods hold"
+    assert can_log_in(postgres, values["username"], values["password"])
+    assert lease_alive(vault_client, lease)
+
+    rerun = run_playbook_with("rotate", app, local_env.env).assert_ok()
+    entry = db_entry(rerun)
+    assert entry["action"] == "renew" and entry["lease_id"] == lease, entry
+    assert credentials(k8s_api, namespace) == (lease, values) and can_log_in(postgres, values["username"], values["password"])
+    assert vault_client.sys.read_lease(lease)["data"]["ttl"] > 290, "renewed for the role's default TTL"
+    assert values["password"] not in shown(run, rerun)

@@ -6,9 +6,11 @@
     components.py resume NAME    SIGCONT it
 
 NAME is a record of processes.json (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
-kwok, openbao). The environment is ``$SECRETOPS_ENV_DIR`` as for localenv.py. Never point this at
+kwok, openbao, postgres). The environment is ``$SECRETOPS_ENV_DIR`` as for localenv.py. Never point this at
 the shared environment: other sessions' tests use it. OpenBao runs with ``-dev`` and keeps its data
-in memory, so it can be paused but not restarted.
+in memory, so it can be paused but not restarted. PostgreSQL is killed with a fast shutdown (its
+backends lead process groups of their own, so a signal to the postmaster's group would miss them and
+leave Vault's pooled sessions served) and started again on its data directory.
 """
 
 import argparse
@@ -22,9 +24,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import cluster_api  # noqa: E402  pylint: disable=wrong-import-position
 import localenv  # noqa: E402  pylint: disable=wrong-import-position
+import postgres  # noqa: E402  pylint: disable=wrong-import-position
 import processes  # noqa: E402  pylint: disable=wrong-import-position
 
-RESTARTABLE = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok")
+RESTARTABLE = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "postgres")
 
 
 def record_of(layout, name):
@@ -47,6 +50,9 @@ def kill(layout, name, timeout=10.0):
     """SIGKILL the component's process group and wait until it is gone."""
     record = record_of(layout, name)
     if not processes.is_running(record):
+        return record
+    if name == "postgres":
+        postgres.stop(record, timeout=timeout)
         return record
     os.killpg(record["pid"], signal.SIGKILL)
     deadline = time.monotonic() + timeout
@@ -72,6 +78,8 @@ def start(layout, name, timeout=120):
     if name == "kube-apiserver":
         api = cluster_api.ClusterApi(env["api_server"], env["pki_dir"])
         processes.wait_for("apiserver /readyz", api.readyz, record=started, timeout=timeout)
+    elif name == "postgres":
+        processes.wait_for("PostgreSQL login", lambda: postgres.answers(env["postgres"]), record=started, timeout=timeout)
     else:
         processes.wait_for("%s running" % name, lambda: processes.is_running(started), record=started, timeout=timeout)
     return started

@@ -21,18 +21,7 @@ import datetime
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads.annotations import checksum_annotation
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads.consumers import controller_reference, secret_uses
-
-FINISHED_PHASES = ("Succeeded", "Failed")
-
-
-def parse_time(text):
-    """An API server timestamp (``2026-12-07T09:30:00Z``) as an aware datetime, or None."""
-    if not text:
-        return None
-    try:
-        return datetime.datetime.strptime(str(text)[:19], "%Y-%m-%dT%H:%M:%S").replace(tzinfo=datetime.timezone.utc)
-    except ValueError:
-        return None
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads.stamps import FINISHED_PHASES, parse_time
 
 
 def _started_after(pod, replaced_at):

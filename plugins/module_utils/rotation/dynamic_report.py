@@ -8,7 +8,8 @@ Built from whitelisted fields of the vault_pki_certificate and vault_database_cr
 (neither returns a key or a password), so no value can reach the report. The replaced certificate
 or lease is revoked only after every rollout was healthy, and only once no running Pod may hold it:
 otherwise the entry says it is still valid, and which Pods hold it. The entry names what the
-revocation step actually revoked (``revoked_serials``, ``revoked_lease_ids``).
+revocation step actually revoked (``revoked_serials``, ``revoked_lease_ids``) and what it could not
+(``revocation_failed``: Vault or the database refused or was down; it stays pending and a later run tries again).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -70,14 +71,23 @@ def _revocation(entry, revocation):
         return "revocation failed: %s" % revocation.get("msg")
     held = ["%s stays valid while %s may hold it (started before the Secret changed); a later run revokes it"
             % (item.get("id"), ", ".join(item.get("holders") or [])) for item in revocation.get("revocation_held") or []]
-    if held:
-        return "not revoked yet: " + "; ".join(held)
+    parts = ["not revoked yet: " + "; ".join(held)] if held else []
+    parts += ["revocation failed for %s (a later run tries again): %s" % (item.get("id"), item.get("error"))
+              for item in revocation.get("revocation_failed") or []]
+    if parts:
+        revoked = _revoked_ids(revocation)
+        return "; ".join((["revoked " + ", ".join(revoked)] if revoked else []) + parts)
     if _revoked_ids(revocation):
         return "revoked"
     return "nothing to revoke"
 
 
-REVOCATION_FIELDS = ("revoked_serial", "revoked_serials", "revoked_lease_ids", "pending_revocation", "revocation_held")
+REVOCATION_FIELDS = ("revoked_serial", "revoked_serials", "revoked_lease_ids", "pending_revocation", "revocation_held", "revocation_failed")
+
+
+def _revocation_happened(revocation):
+    """Whether the revocation step revoked, held back or failed to revoke something (the entry then says what)."""
+    return bool(_revoked_ids(revocation) or revocation.get("revocation_held") or revocation.get("revocation_failed"))
 
 
 def dynamic_entries(renewals, revocations=None):
@@ -92,7 +102,7 @@ def dynamic_entries(renewals, revocations=None):
         revocation = revoked.get((entry["namespace"], entry["secret"]))
         if revocation is not None and not revocation.get("failed"):
             entry.update((field, revocation[field]) for field in REVOCATION_FIELDS if revocation.get(field))
-        if entry.get("replaced") or (revocation is not None and (_revoked_ids(revocation) or revocation.get("revocation_held"))):
+        if entry.get("replaced") or (revocation is not None and _revocation_happened(revocation)):
             entry["revocation"] = _revocation(entry, revocation)
         entries.append(entry)
     return entries

@@ -24,7 +24,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import age, mapping, plan
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import text_fingerprints
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv, paths
 
 VAULT_PATH_ANNOTATION = "secretops.io/vault-path"
 VAULT_VERSION_ANNOTATION = "secretops.io/vault-version"
@@ -35,6 +35,13 @@ def _now():
 
 
 def _where(vault, spec, mount_point):
+    # The path also goes into the application's policy (vault/app_policy.py): plain characters only.
+    try:
+        paths.plain_path(spec["vault_path"], "vault_path")
+        if mount_point:
+            paths.plain_path(mount_point, "mount_point")
+    except SecretOpsError as error:
+        raise SecretOpsError("secret %s: %s" % (spec["name"], error)) from None
     where = kv.resolve(vault, spec["vault_path"], mount_point)
     if where.version != 2:
         raise SecretOpsError("secret %s: %s is a KV v1 mount; versions and check-and-set need KV v2" % (spec["name"], where.mount))

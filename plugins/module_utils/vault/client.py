@@ -14,7 +14,12 @@ and so the token (``requests``' ``InvalidHeader``).
 Only requests that are safe to repeat are retried: GET, LIST and HEAD on a transient status or a
 read timeout, and any request whose connection could not be opened (it was never sent). A POST
 that timed out or got a 5xx may have been applied: repeating it would write a second KV version
-or fail a check-and-set against the version the first attempt created.
+or fail a check-and-set against the version the first attempt created. A request that mints a
+credential is not safe to repeat whatever its method (``GET <mount>/creds/<role>`` makes a database
+user and a lease each time): its caller says so with ``retry=False``, and it is sent once.
+
+A request path with an empty, ``.`` or ``..`` segment is refused before it is sent (``paths.py``):
+built from an option, it would reach another path than the one the option names.
 
 A token made by a login (kubernetes, approle, jwt) is revoked when the client is closed, or at
 process exit for a module that never closes it, unless ``revoke_token`` is false; a token the
@@ -32,6 +37,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import method_for
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.headers import check_header_value
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.paths import check_request_path
 
 try:
     import hvac
@@ -61,10 +67,19 @@ def retry_policy(retries):
     )
 
 
-def _session(retries):
+def single_attempt_policy(retries):
+    """urllib3 retries of a request that must not be repeated, whatever its method: only a
+    connection that could not be opened is tried again (the request was never sent)."""
+    return Retry(
+        total=retries, connect=retries, read=False, status=0, other=0, backoff_factor=0.3,
+        status_forcelist=(), raise_on_status=False, respect_retry_after_header=False,
+    )
+
+
+def _session(retries, single_attempt=False):
     session = requests.Session()
     if retries:
-        adapter = HTTPAdapter(max_retries=retry_policy(retries))
+        adapter = HTTPAdapter(max_retries=single_attempt_policy(retries) if single_attempt else retry_policy(retries))
         session.mount("http://", adapter)
         session.mount("https://", adapter)
     return session
@@ -82,10 +97,12 @@ def _errors(response):
 class VaultClient(object):
     """An hvac client plus value-free error translation; one per module run or lookup run."""
 
-    def __init__(self, hvac_client, url):
+    def __init__(self, hvac_client, url, retries=0):
         self.hvac = hvac_client
         self.url = url
+        self.retries = retries
         self.revoke_on_close = False  # set for a token this client made by logging in
+        self._single_attempt_session = None  # made on the first request with retry=False
 
     def set_token(self, token, option="token (VAULT_TOKEN)"):
         check_header_value(token, option)
@@ -101,23 +118,30 @@ class VaultClient(object):
             revoke_self(self)
             self.set_token(None)
         self.revoke_on_close = False
+        if self._single_attempt_session is not None:
+            self._single_attempt_session.close()
+            self._single_attempt_session = None
         self.hvac.adapter.close()
 
     @property
     def token(self):
         return self.hvac.token
 
-    def request(self, method, path, data=None, missing_ok=False, action=None):
+    def request(self, method, path, data=None, missing_ok=False, action=None, retry=True):
         """Send ``method`` to ``/v1/<path>``; return the JSON body (``{}`` when empty).
 
         With ``missing_ok`` a 404 returns ``None``, or the body when Vault sent one (KV v2 does for
-        deleted versions). Any other failure raises ``SecretOpsError``.
+        deleted versions). Any other failure raises ``SecretOpsError``. ``retry=False`` marks a
+        request that is not idempotent (it mints a credential): it is sent at most once, whatever
+        its method, and a timeout or a 5xx is reported, not repeated.
         """
+        check_request_path(path)
         kwargs = {"raise_exception": False}
         if data is not None:
             kwargs["json"] = data
+        adapter = self.hvac.adapter if retry else self._single_attempt_adapter()
         try:
-            response = self.hvac.adapter.request(method, "/v1/" + path.lstrip("/"), **kwargs)
+            response = adapter.request(method, "/v1/" + path.lstrip("/"), **kwargs)
         except (requests.exceptions.InvalidHeader, UnicodeError):
             raise _header_error(path) from None
         except requests.exceptions.RequestException as exc:
@@ -138,6 +162,14 @@ class VaultClient(object):
             # Another writer (a concurrent run, another cluster of a fleet run) made a version first.
             error.details["lost_cas_race"] = True
         raise error
+
+    def _single_attempt_adapter(self):
+        """The client's adapter (address, token, namespace, TLS) on a session that repeats nothing."""
+        if self._single_attempt_session is None:
+            self._single_attempt_session = _session(self.retries, single_attempt=True)
+        adapter = hvac.adapters.RawAdapter.from_adapter(self.hvac.adapter)
+        adapter.session = self._single_attempt_session
+        return adapter
 
     @staticmethod
     def _json(response):
@@ -177,8 +209,8 @@ class VaultClient(object):
         """The response body at ``path``, or ``None`` when nothing is there."""
         return self.request("GET", path, missing_ok=True)
 
-    def write(self, path, data, action=None):
-        return self.request("POST", path, data=data, action=action)
+    def write(self, path, data, action=None, retry=True):
+        return self.request("POST", path, data=data, action=action, retry=retry)
 
     def delete(self, path, action=None):
         return self.request("DELETE", path, action=action)
@@ -190,6 +222,7 @@ class VaultClient(object):
     def login(self, mount, data):
         """POST ``data`` to ``auth/<mount>/login`` and use the token it returns."""
         path = "auth/%s/login" % mount.strip("/")
+        check_request_path(path)
         self.set_token(None)  # a login must not carry (and be judged by) an earlier token
         try:
             response = self.hvac.adapter.request("POST", "/v1/" + path, json=data, raise_exception=False)
@@ -243,7 +276,7 @@ def build_client(params):
     )
     # hvac reads VAULT_TOKEN by itself; only the auth method (which validates it) may set a token.
     hvac_client.token = None
-    return VaultClient(hvac_client, url)
+    return VaultClient(hvac_client, url, 3 if retries is None else retries)
 
 
 def authenticated_client(params):

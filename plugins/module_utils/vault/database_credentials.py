@@ -119,7 +119,7 @@ def _issue(vault, spec, path):
                              "lease it made with it: give a token that outlives the play, an orphan periodic token made for the purpose "
                              "(vault.auth_method=token), or set vault.revoke_token=false (see docs/dynamic-secrets.md)" % spec["name"])
     try:
-        body = vault.request("GET", path, action="issue database credentials from %s" % path)
+        body = vault.request("GET", path, action="issue database credentials from %s" % path, retry=False)  # each attempt mints a user
     except SecretOpsError as error:
         raise _role_error(error, path, spec) from None
     data = body.get("data") or {}
@@ -151,6 +151,7 @@ def _revoke_recorded(vault, k8s, spec, secret, book, check_mode, result):
                                               spec.get("accept_revocation_in_use", False), check_mode)
     result["revoked_lease_ids"] = outcome["revoked"]
     result["revocation_held"] = outcome["held"]
+    result["revocation_failed"] = outcome["failed"]
     result["warnings"].extend(revocation.warnings("lease", outcome))
     return book
 
@@ -188,7 +189,8 @@ def deliver_dynamic(vault, k8s, spec, check_mode=False, now=None):
     revoke_only = spec.get("state") == "revoked"
     token_renewed = False if revoke_only else _token(vault, spec, check_mode, warnings)
     result = {"secret": name, "namespace": namespace, "vault_path": path, "data_keys": keys, "token_renewed": token_renewed,
-              "replaced_lease_id": None, "revoked_lease_ids": [], "revocation_held": [], "warnings": warnings}
+              "replaced_lease_id": None, "revoked_lease_ids": [], "revocation_held": [], "revocation_failed": [],
+              "warnings": warnings}
 
     if spec.get("revoke_replaced") or revoke_only:
         book = _revoke_recorded(vault, k8s, spec, secret, book, check_mode, result)

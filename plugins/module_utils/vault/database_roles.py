@@ -15,7 +15,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff, paths
 
 DYNAMIC = "dynamic"
 STATIC = "static"
@@ -43,17 +43,11 @@ REQUIRED_TO_CREATE = {DYNAMIC: ("db_name", "creation_statements"), STATIC: ("db_
 
 
 def clean_mount(mount_point):
-    mount = (mount_point or "").strip().strip("/")
-    if not mount:
-        raise SecretOpsError("mount_point must not be empty")
-    return mount
+    return paths.clean_path(mount_point, "mount_point")
 
 
 def clean_name(name, option="name"):
-    name = (name or "").strip()
-    if not name or "/" in name:
-        raise SecretOpsError("%s must be a non-empty name without '/', got %r" % (option, name))
-    return name
+    return paths.clean_name(name, option)
 
 
 def statements(value, option):

@@ -270,8 +270,18 @@ def equivalent(left, right):
     return normalize(left) == normalize(right)
 
 
-def _quote(value):
-    return json.dumps(str(value))
+def quote(value):
+    """``value`` as an HCL string literal Vault reads back as exactly ``value``, whatever it holds.
+
+    Quotes, backslashes and control characters (a line break ends a policy string) are escaped, and
+    ``${``, which opens an interpolation in which HCL does not end the string at a quote, is
+    written ``\\u0024{``.
+    """
+    return json.dumps(str(value), ensure_ascii=False).replace("${", "\\u0024{")
+
+
+def _as_list(value):
+    return value if isinstance(value, list) else [value]
 
 
 def _render_parameters(name, parameters):
@@ -282,7 +292,7 @@ def _render_parameters(name, parameters):
         values = parameters[key] or []
         if not isinstance(values, list):
             values = [values]
-        lines.append("    %s = [%s]" % (_quote(key), ", ".join(_quote(item) for item in values)))
+        lines.append("    %s = [%s]" % (quote(key), ", ".join(quote(item) for item in values)))
     lines.append("  }")
     return lines
 
@@ -291,6 +301,35 @@ RULE_KEYS = (
     "path", "capabilities", "allowed_parameters", "denied_parameters", "required_parameters",
     "min_wrapping_ttl", "max_wrapping_ttl",
 )
+
+
+def path_blocks(text):
+    """``[(path, rules)]`` of a policy made only of ``path`` blocks, each ``rules`` in the normalized form of
+    ``normalize``; ``HclSyntaxError`` when the text does not parse or holds anything else."""
+    blocks = []
+    for keys, value in parse(text):
+        if keys[0] != "path" or len(keys) != 2 or not isinstance(value, list):
+            raise HclSyntaxError("a statement other than a path block: %s" % " ".join(str(key) for key in keys))
+        blocks.append((keys[1], _path_rules(value)))
+    return blocks
+
+
+def rule_shape(rule):
+    """A ``{path, capabilities, ...}`` rule in the normalized form ``path_blocks`` gives its block, built
+    from the rule's data (not from its rendered text), to check a rendering against."""
+    statements = []
+    for name in RULE_KEYS[1:]:
+        value = rule.get(name)
+        if value is None:
+            continue
+        if name in ("allowed_parameters", "denied_parameters"):  # as _render_parameters writes them: strings
+            value = [([str(key)], [str(item) for item in _as_list(items or [])]) for key, items in value.items()]
+        elif name in ("capabilities", "required_parameters"):
+            value = [str(item) for item in _as_list(value)]
+        elif name in ("min_wrapping_ttl", "max_wrapping_ttl"):
+            value = "%ss" % to_seconds(value, name)
+        statements.append(([name], value))
+    return _path_rules(statements)
 
 
 def render_rules(rules):
@@ -307,18 +346,18 @@ def render_rules(rules):
         capabilities = rule.get("capabilities")
         if not isinstance(capabilities, list) or not capabilities:
             raise SecretOpsError("rules[%d] (%s) needs a non-empty capabilities list" % (index, rule["path"]))
-        lines = ["path %s {" % _quote(rule["path"])]
-        lines.append("  capabilities = [%s]" % ", ".join(_quote(item) for item in capabilities))
+        lines = ["path %s {" % quote(rule["path"])]
+        lines.append("  capabilities = [%s]" % ", ".join(quote(item) for item in capabilities))
         for name in ("allowed_parameters", "denied_parameters"):
             if rule.get(name) is not None:
                 lines.extend(_render_parameters(name, rule[name]))
         required = rule.get("required_parameters")
         if required is not None:
             required = required if isinstance(required, list) else [required]  # one name, not its characters
-            lines.append("  required_parameters = [%s]" % ", ".join(_quote(item) for item in required))
+            lines.append("  required_parameters = [%s]" % ", ".join(quote(item) for item in required))
         for name in ("min_wrapping_ttl", "max_wrapping_ttl"):
             if rule.get(name) is not None:
-                lines.append("  %s = %s" % (name, _quote("%ss" % to_seconds(rule[name], name))))
+                lines.append("  %s = %s" % (name, quote("%ss" % to_seconds(rule[name], name))))
         lines.append("}")
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks) + "\n"

@@ -22,7 +22,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff, jwt_expiry
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff, jwt_expiry, paths
 
 # Fields a config read returns that a write does not take.
 CONFIG_READ_ONLY = ("token_reviewer_jwt_set",)
@@ -55,10 +55,7 @@ ROLE_KINDS = {
 
 
 def _mount(mount_path):
-    mount = (mount_path or "").strip().strip("/")
-    if not mount:
-        raise SecretOpsError("mount_path must not be empty")
-    return mount
+    return paths.clean_path(mount_path, "mount_path")
 
 
 def _pem(value):
@@ -191,9 +188,7 @@ def ensure_config(client, mount_path, settings, reviewer_jwt=None, jwt_update="o
 
 
 def role_path(mount_path, name):
-    if not name:
-        raise SecretOpsError("name (the role name) must not be empty")
-    return "auth/%s/role/%s" % (_mount(mount_path), name)
+    return "auth/%s/role/%s" % (_mount(mount_path), paths.clean_name(name, "name (the role name)"))
 
 
 def ensure_role(client, mount_path, name, settings, state="present", check_mode=False):

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import paths
 
 HIDDEN = "VALUE_HIDDEN"
 # Vault's (and OpenBao's) error text when a KV v2 write's cas is not the current version.
@@ -38,11 +39,10 @@ class KvPath(object):
 
 
 def resolve(client, path, mount_point=None):
-    """A ``KvPath`` for ``path`` (full, or relative to ``mount_point``)."""
-    path = (path or "").strip().strip("/")
-    if not path:
-        raise SecretOpsError("path must not be empty")
-    probe = "%s/%s" % (mount_point.strip("/"), path) if mount_point else path
+    """A ``KvPath`` for ``path`` (full, or relative to ``mount_point``); a ``..``, ``.`` or empty
+    segment in either is refused before any request."""
+    path = paths.clean_path(path, "path")
+    probe = "%s/%s" % (paths.clean_path(mount_point, "mount_point"), path) if mount_point else path
     info = (client.read("sys/internal/ui/mounts/%s" % probe) or {}).get("data")
     if not info or not info.get("path"):
         raise SecretOpsError("no secrets engine is mounted at or above %s: check mount_point and path" % probe, vault_path=probe)

@@ -13,7 +13,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff, paths
 
 AUTH = "sys/auth"
 ENGINES = "sys/mounts"
@@ -31,11 +31,9 @@ TUNE_KINDS = {
 KIND_NAMES = {AUTH: "auth method", ENGINES: "secrets engine"}
 
 
-def clean_path(path):
-    path = (path or "").strip().strip("/")
-    if not path:
-        raise SecretOpsError("path must not be empty")
-    return path
+def clean_path(path, option="path"):
+    """``path`` without slashes at its ends; refused when empty or with a ``..``, ``.`` or empty segment."""
+    return paths.clean_path(path, option)
 
 
 def read_mount(client, base, path):

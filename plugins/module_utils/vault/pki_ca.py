@@ -29,7 +29,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.durations import to_seconds
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.mounts import clean_path
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.paths import clean_path
 
 CA_TYPES = ("root", "intermediate")
 _PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----.*?-----END \1-----", re.S)
@@ -148,9 +148,10 @@ def _create(client, mount, settings, issuer_mount):
     if settings["type"] == "root":
         if settings.get("ttl") is not None:
             payload["ttl"] = _ttl(settings)
-        client.write("%s/root/generate/internal" % mount, payload, action="generate the root CA of %s" % mount)
+        client.write("%s/root/generate/internal" % mount, payload, action="generate the root CA of %s" % mount, retry=False)
         return "generated"
-    generated = client.write("%s/intermediate/generate/internal" % mount, payload, action="generate the intermediate CA key and CSR of %s" % mount)
+    generated = client.write("%s/intermediate/generate/internal" % mount, payload,
+                             action="generate the intermediate CA key and CSR of %s" % mount, retry=False)
     csr = ((generated or {}).get("data") or {}).get("csr")
     if not csr:
         raise SecretOpsError("Vault returned no CSR for the intermediate of %s" % mount, vault_path=mount)
@@ -158,7 +159,7 @@ def _create(client, mount, settings, issuer_mount):
     if settings.get("ttl") is not None:
         sign["ttl"] = _ttl(settings)
     signed = (client.write("%s/root/sign-intermediate" % issuer_mount, sign,
-                           action="sign the intermediate of %s with the CA of %s" % (mount, issuer_mount)) or {}).get("data") or {}
+                           action="sign the intermediate of %s with the CA of %s" % (mount, issuer_mount), retry=False) or {}).get("data") or {}
     chain = [signed.get("certificate") or ""] + [pem for pem in signed.get("ca_chain") or [] if pem not in (signed.get("certificate") or "")]
     if signed.get("issuing_ca") and signed["issuing_ca"] not in "".join(chain):
         chain.append(signed["issuing_ca"])
@@ -186,7 +187,7 @@ def ensure_ca(client, mount_point, settings, state="present", check_mode=False):
     ``settings``: ``type`` (root or intermediate), ``common_name``, ``ttl``, ``key_type``,
     ``key_bits``, ``pem_bundle`` (import), ``issuer_mount_point`` (intermediate).
     """
-    mount = clean_path(mount_point)
+    mount = clean_path(mount_point, "mount_point")
     certificate = read_ca(client, mount)
     result = {"changed": False, "action": "none", "mount_point": mount}
     if state == "absent":
@@ -197,7 +198,7 @@ def ensure_ca(client, mount_point, settings, state="present", check_mode=False):
                 client.delete("%s/root" % mount, action="delete the CA (every issuer and key) of %s" % mount)
         return result
     validate_ca(settings)
-    issuer_mount = clean_path(settings["issuer_mount_point"]) if settings["type"] == "intermediate" else None
+    issuer_mount = clean_path(settings["issuer_mount_point"], "issuer_mount_point") if settings["type"] == "intermediate" else None
     issuer = read_ca(client, issuer_mount) if issuer_mount else None
     if issuer_mount and issuer is None and not check_mode:
         raise SecretOpsError("issuer_mount_point %s has no CA to sign the intermediate of %s: create its root CA first"
@@ -222,7 +223,7 @@ def ensure_ca(client, mount_point, settings, state="present", check_mode=False):
 
 def ensure_urls(client, mount_point, urls, check_mode=False):
     """Make ``<mount>/config/urls`` hold ``urls`` (``None`` entries: not managed); return ``{"changed", "diff", "changed_settings"}``."""
-    mount = clean_path(mount_point)
+    mount = clean_path(mount_point, "mount_point")
     wanted = dict((name, value) for name, value in urls.items() if value is not None)
     if not wanted:
         return {"changed": False, "diff": {"before": None, "after": None}, "changed_settings": []}

@@ -33,7 +33,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.secrets imp
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import check_tls
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.durations import to_seconds
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.mounts import clean_path
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.paths import clean_name, clean_path
 
 
 def _now():
@@ -46,8 +46,8 @@ def _b64(text):
 
 def validate_request(request):
     """Reject what cannot be issued before anything is read or written."""
-    if not request.get("role"):
-        raise SecretOpsError("role (the PKI role to issue from) must not be empty")
+    clean_path(request.get("mount_point"), "mount_point")
+    clean_name(request.get("role"), "role (the PKI role to issue from)")
     if not request.get("common_name"):
         raise SecretOpsError("common_name must not be empty")
     kind, amount = pki.parse_renew_before(request["renew_before"])
@@ -93,7 +93,7 @@ def _issue(vault, mount, request):
     if request["ttl"] is not None:
         payload["ttl"] = "%ds" % to_seconds(request["ttl"], "ttl")
     path = "%s/issue/%s" % (mount, request["role"])
-    body = vault.write(path, payload, action="issue a certificate for %s from %s" % (request["common_name"], path))
+    body = vault.write(path, payload, action="issue a certificate for %s from %s" % (request["common_name"], path), retry=False)
     data = (body or {}).get("data") or {}
     if not data.get("certificate") or not data.get("private_key"):
         raise SecretOpsError("Vault answered %s without a certificate and key: is %s a PKI mount?" % (path, mount), vault_path=path)
@@ -137,6 +137,7 @@ def _revoke_recorded(vault, k8s, request, secret, book, check_mode, result):
         result["revoked_serial"] = outcome["revoked"][-1]
         result["changed"] = True
     result["revocation_held"] = outcome["held"]
+    result["revocation_failed"] = outcome["failed"]
     result["warnings"].extend(revocation.warnings("certificate", outcome))
     return book
 
@@ -198,7 +199,7 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     ``revoked_serial`` / ``revoked_serials``, ``pending_revocation``, ``revocation_held``, ``warnings``, ``diff``.
     """
     validate_request(request)
-    mount = clean_path(request["mount_point"])
+    mount = clean_path(request["mount_point"], "mount_point")
     namespace, name = request["namespace"], request["name"]
     fingerprint = pki.request_fingerprint(mount, request["role"], request["common_name"], request["alt_names"],
                                           request["ip_sans"], request["ttl"])
@@ -213,7 +214,7 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     stored = ledger.read(namespace, name)
     book, notes = revocation_record.reconcile(stored, current["serial"] if current else None, pki.iso(moment))
     result = {"changed": False, "secret": name, "reason": None, "issued": False, "warnings": notes, "revoked_serials": [],
-              "revocation_held": []}
+              "revocation_held": [], "revocation_failed": []}
     before = pki.public_facts(current)
     if request.get("state") == "revoked":
         book = _revoke_recorded(vault, k8s, request, secret, book, check_mode, result)

@@ -13,9 +13,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.mounts import clean_path
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.paths import clean_name, clean_path
 
 ROLE_KINDS = {
     "allowed_domains": "set",
@@ -41,9 +40,7 @@ ROLE_KINDS = {
 
 
 def role_path(mount_point, name):
-    if not name:
-        raise SecretOpsError("name (the PKI role name) must not be empty")
-    return "%s/roles/%s" % (clean_path(mount_point), name)
+    return "%s/roles/%s" % (clean_path(mount_point, "mount_point"), clean_name(name, "name (the PKI role name)"))
 
 
 def _payload_value(name, value):
@@ -54,7 +51,7 @@ def ensure_role(client, mount_point, name, settings, state="present", check_mode
     """Create, update or delete a PKI role; return ``{"changed", "diff", "name", "mount_point", "changed_settings"}``."""
     path = role_path(mount_point, name)
     current = (client.read(path) or {}).get("data")
-    result = {"changed": False, "name": name, "mount_point": clean_path(mount_point), "changed_settings": []}
+    result = {"changed": False, "name": name, "mount_point": clean_path(mount_point, "mount_point"), "changed_settings": []}
     if state == "absent":
         result["diff"] = {"before": diff.managed(dict((key, current.get(key)) for key in ROLE_KINDS), ROLE_KINDS) if current else None,
                           "after": None}

@@ -79,3 +79,16 @@ def test_a_revocation_held_back_by_running_pods_names_them_and_what_was_revoked_
     assert entries[0]["pending_revocation"] == ["db/creds/app/OLD"] and entries[0]["revocation_held"] == held
     assert entries[1]["revocation"] == "revoked" and entries[1]["revoked_serials"] == ["11:22", "33:44"]
     assert "Pod/db-0" in "\n".join(dynamic_report.summary_lines(entries))
+
+
+def test_a_revocation_that_failed_is_named_in_the_entry_and_the_summary():
+    """Nothing was due and the revocation step's call to Vault failed (the database was down): the report says so."""
+    failed = [{"id": "db/creds/app/OLD", "error": "failed to revoke entry: connection refused"}]
+    kept = result("db", "database", changed=False, action="keep", lease_id="db/creds/app/NEW", lease_end="2026-12-01T00:05:00Z")
+    revocations = [result("db", "database", changed=False, action="keep", revoked_lease_ids=["db/creds/app/OLDER"],
+                          revocation_failed=failed, pending_revocation=["db/creds/app/OLD"])]
+    entries = dynamic_report.dynamic_entries([kept], revocations)
+    assert entries[0]["revocation"] == ("revoked db/creds/app/OLDER; revocation failed for db/creds/app/OLD (a later run tries again): "
+                                        "failed to revoke entry: connection refused")
+    assert entries[0]["revocation_failed"] == failed and entries[0]["pending_revocation"] == ["db/creds/app/OLD"]
+    assert "revocation failed for db/creds/app/OLD" in "\n".join(dynamic_report.summary_lines(entries))

@@ -23,9 +23,12 @@ class FakeVaultApi(VaultClient):
         super(FakeVaultApi, self).__init__(hvac_client=None, url="https://vault.example.test:8200")
         self.answers = dict(answers or {})
         self.sent = []
+        self.sent_once = []  # (method, path) of the requests sent with retry=False (never repeated)
 
-    def request(self, method, path, data=None, missing_ok=False, action=None):
+    def request(self, method, path, data=None, missing_ok=False, action=None, retry=True):
         self.sent.append((method, path, data))
+        if not retry:
+            self.sent_once.append((method, path))
         answer = self.answers.get((method, path))
         if isinstance(answer, Exception):
             raise answer
@@ -62,9 +65,9 @@ class FakeKv2(FakeVaultApi):
         """What ``vault kv delete`` does on KV v2: the latest version's data is gone, its metadata stays."""
         self.deleted.add((path, len(self.versions[path])))
 
-    def request(self, method, path, data=None, missing_ok=False, action=None):
+    def request(self, method, path, data=None, missing_ok=False, action=None, retry=True):
         if (method, path) in self.answers:
-            return super(FakeKv2, self).request(method, path, data, missing_ok, action)
+            return super(FakeKv2, self).request(method, path, data, missing_ok, action, retry)
         self.sent.append((method, path, data))
         if path.startswith("sys/internal/ui/mounts/secret/"):
             return self.MOUNT_INFO

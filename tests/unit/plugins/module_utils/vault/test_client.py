@@ -75,6 +75,53 @@ def test_a_login_is_sent_once(fake_vault):
     assert len(fake_vault.sent("POST", "auth/approle/login")) == 1
 
 
+@pytest.mark.parametrize("status", [500, 503])
+def test_a_minting_read_is_sent_once_on_a_5xx(fake_vault, status):
+    # Each GET <mount>/creds/<role> makes a database user and a lease: a repeat would leak one nobody records.
+    fake_vault.answer("GET", "database/creds/app", (status, {"errors": ["busy"]}), (200, {"lease_id": "database/creds/app/1"}))
+    with pytest.raises(SecretOpsError) as error:
+        _client(fake_vault).request("GET", "database/creds/app", retry=False)
+    assert error.value.details["status"] == status
+    assert len(fake_vault.sent("GET", "database/creds/app")) == 1
+
+
+def test_a_minting_read_that_timed_out_is_not_repeated(fake_vault):
+    fake_vault.answer("GET", "database/creds/app", (200, {"lease_id": "database/creds/app/1"}, 2), (200, {"lease_id": "database/creds/app/2"}))
+    with pytest.raises(SecretOpsError) as error:
+        _client(fake_vault, timeout=1).request("GET", "database/creds/app", retry=False)
+    assert "cannot reach Vault" in str(error.value)
+    assert len(fake_vault.sent("GET", "database/creds/app")) == 1
+
+
+def test_a_minting_write_is_sent_once_and_other_reads_still_retry(fake_vault):
+    fake_vault.answer("POST", "pki/issue/web", (502, {"errors": []}))
+    fake_vault.answer("GET", "pki/cert/ca_chain", (503, {"errors": []}), (200, {"data": {}}))
+    client = _client(fake_vault)
+    with pytest.raises(SecretOpsError):
+        client.write("pki/issue/web", {"common_name": "a"}, retry=False)
+    assert client.read("pki/cert/ca_chain") == {"data": {}}
+    assert len(fake_vault.sent("POST", "pki/issue/web")) == 1 and len(fake_vault.sent("GET", "pki/cert/ca_chain")) == 2
+
+
+def test_a_minting_request_carries_the_token_and_its_session_is_closed(fake_vault):
+    fake_vault.answer("GET", "database/creds/app", (200, {"lease_id": "database/creds/app/1"}))
+    client = _client(fake_vault)
+    assert client.request("GET", "database/creds/app", retry=False) == {"lease_id": "database/creds/app/1"}
+    assert [entry["token"] for entry in fake_vault.sent("GET", "database/creds/app")] == [TOKEN]
+    client.close()
+    assert client._single_attempt_session is None
+
+
+def test_the_single_attempt_policy_repeats_only_what_was_never_sent():
+    policy = vault_client.single_attempt_policy(3)
+    refused = NewConnectionError(None, "refused")
+    assert policy.increment(method="GET", url="/v1/x", error=refused).connect == 2
+    for error in (ReadTimeoutError(None, "/v1/x", "timed out"), ProtocolError("connection aborted")):
+        with pytest.raises(type(error)):
+            policy.increment(method="GET", url="/v1/x", error=error)
+    assert not any(policy.is_retry(method, status, True) for method in ("GET", "LIST", "POST") for status in (412, 500, 503))
+
+
 def test_the_policy_retries_connect_errors_for_every_method_and_read_errors_for_reads_only():
     policy = retry_policy(3)
     refused = NewConnectionError(None, "refused")  # the connection never opened: nothing was sent
@@ -271,3 +318,26 @@ def test_missing_url_is_reported():
     with pytest.raises(SecretOpsError) as error:
         build_client({"url": None})
     assert "VAULT_ADDR" in str(error.value)
+
+
+# --- request paths -------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("path", [
+    "pki/issue/../../database/rotate-root/x", "database/creds/..", "./sys/policies/acl/x", "secret/data/a//b",
+    "secret/data/a/", "pki/issue/%2e%2e/%2E%2E/database/rotate-root/x", "pki/issue/a%2f%2fb", "secret/data/../x?version=1",
+])
+def test_a_path_with_a_dot_dot_dot_or_empty_segment_is_never_sent(fake_vault, path):
+    client = _client(fake_vault)
+    for send in (lambda: client.request("POST", path, data={"x": 1}), lambda: client.read(path), lambda: client.list(path)):
+        with pytest.raises(SecretOpsError) as error:
+            send()
+        assert "was not sent" in str(error.value) and error.value.details["vault_path"] == path
+    with pytest.raises(SecretOpsError):
+        client.login("approle/../../sys", {"role_id": "r"})
+    assert fake_vault.requests == []
+
+
+@pytest.mark.parametrize("path", ["/secret/data/app", "secret/data/app?version=3", "secret/data/a.b/..c/c..", "sys/internal/ui/mounts/secret/app"])
+def test_ordinary_paths_are_sent(fake_vault, path):
+    _client(fake_vault).read(path)
+    assert len(fake_vault.requests) == 1

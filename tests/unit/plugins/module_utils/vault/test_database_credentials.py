@@ -164,6 +164,18 @@ def test_a_replaced_lease_is_held_while_a_pod_started_before_the_write_uses_the_
     assert accepted["revoked_lease_ids"] == [CREDS + "/older"] and record_of(server)["pending"] == []
 
 
+def test_a_revocation_the_database_fails_is_returned_and_stays_pending():
+    """PostgreSQL down: Vault cannot drop the user. The result names the lease and the error; the record keeps it pending."""
+    down = SecretOpsError("Vault answered 500 on revoke lease %s/older: failed to revoke entry: connection refused" % CREDS, status=500)
+    vault = vault_with(lease_ttl=3000, answers={("POST", "sys/leases/revoke"): down})
+    server = recorded(FakeApiServer(secret()), pending=[(CREDS + "/older", "2026-11-23T23:00:00Z")])
+    result = database_credentials.deliver_dynamic(vault, server, spec(state="revoked"), now=NOW)
+    assert result["revoked_lease_ids"] == [] and result["pending_revocation"] == [CREDS + "/older"]
+    assert result["revocation_failed"] == [{"id": CREDS + "/older", "error": str(down)}]
+    assert record_of(server)["pending"][0]["id"] == CREDS + "/older"
+    assert "a later run tries again" in result["warnings"][0]
+
+
 def test_finished_pods_pods_of_other_secrets_and_pods_started_after_the_write_hold_nothing():
     pods = [pod("done", "2026-11-23T22:00:00Z", phase="Succeeded"), pod("other", "2026-11-23T22:00:00Z", uses="other"),
             pod("fresh", "2026-11-23T23:00:01Z")]

@@ -166,3 +166,27 @@ def test_bad_rules_say_what_is_wrong(rules, message):
     with pytest.raises(SecretOpsError) as error:
         policy.render_rules(rules)
     assert message in str(error.value)
+
+
+@pytest.mark.parametrize("value", ['a"b', "a\\b", "line\nbreak", "tab\tand\x01bell", "x${y}z", "$${a}", "caf\u00e9", "{{identity.entity.id}}",
+                                   'x" { capabilities = ["read"] } path "sys/policies/acl/*" { capabilities = ["sudo"] } path "y'])
+def test_quoted_values_read_back_as_exactly_themselves(value):
+    text = policy.render_rules([{"path": value, "capabilities": ["read"], "allowed_parameters": {value: [value]}}])
+    assert policy.path_blocks(text) == [(value, policy.rule_shape({"capabilities": ["read"], "allowed_parameters": {value: [value]}}))]
+    assert len(text.splitlines()) == 6  # path, capabilities, allowed_parameters {, the parameter, }, }: no line of the value's own
+
+
+def test_an_interpolation_opener_is_escaped():
+    # In HCL a quote inside ${ ... } does not end the string, so ${ would let a value run on past its closing quote.
+    assert policy.quote('a${"}') == '"a\\u0024{\\"}"' and policy.unquote(policy.quote('a${"}')) == 'a${"}'
+
+
+def test_rule_shape_matches_what_a_rendering_parses_to():
+    rule = {"path": "a", "capabilities": ["update", "read"], "allowed_parameters": {"lease_id": ["x/*"], "increment": []},
+            "denied_parameters": {"k": "v"}, "required_parameters": "ttl", "min_wrapping_ttl": "1m", "max_wrapping_ttl": 3600}
+    assert policy.path_blocks(policy.render_rules([rule])) == [("a", policy.rule_shape(rule))]
+
+
+def test_path_blocks_refuse_other_statements():
+    with pytest.raises(policy.HclSyntaxError):
+        policy.path_blocks('path "a" { capabilities = ["read"] }\nname = "x"')
