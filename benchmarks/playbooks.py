@@ -10,7 +10,7 @@ VAULT_POLICY = "secretops.provisioning.vault_policy"
 VAULT_ROLE = "secretops.provisioning.vault_k8s_auth_role"
 
 # k8s_secret options an item may carry; a loop passes each one through, omitting absent ones
-LOOP_OPTIONS = ("labels", "data", "tls", "registries", "basic_auth")
+LOOP_OPTIONS = ("labels", "string_data", "tls", "registries", "basic_auth")
 
 
 def _play(name, tasks, vars_file):

@@ -101,7 +101,7 @@ def module_item(spec, namespace):
     item = {"name": spec["name"], "namespace": namespace, "type": spec["kind"], "labels": dict(LABELS)}
     kind = spec["kind"]
     if kind == "opaque":
-        item["data"] = dict(spec["data"])
+        item["string_data"] = dict(spec["data"])
     elif kind == "tls":
         item["tls"] = {"cert": spec["cert"], "key": spec["key"]}
     elif kind == "dockerconfigjson":

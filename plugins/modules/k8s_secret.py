@@ -28,6 +28,10 @@ description:
     diff or an error message; the diff shows a salted fingerprint per key.
   - With O(secrets), many Secrets are handled in one task with one client, one LIST per namespace and
     concurrent writes of only what differs.
+  - Unless O(content_stamp=false), the first run in a namespace creates there the immutable Opaque Secret
+    C(secretops-content-key) (32 random bytes, also in C(kube-system) for bootstrap tokens), the key of
+    RV(secret.checksum) and of the content stamps M(secretops.provisioning.k8s_rollout_restart) writes; a
+    key Secret the collection did not make is replaced, with a warning.
   - See C(docs/k8s_secret.md) in the collection for the exact semantics.
 extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
@@ -82,10 +86,23 @@ options:
     type: bool
     default: false
   data:
-    description: Keys and their values as plain text (the module base64-encodes them). Numbers are turned into text.
+    description:
+      - Keys and their values base64-encoded, as under C(data) in a Secret manifest (and as the
+        P(secretops.provisioning.b64decode_data#filter) filter reads them), so a value copied from a manifest
+        or from C(kubectl get secret -o yaml) is stored as it is.
+      - A value that is not valid base64 is refused, naming the key (never the value). A plain-text value that
+        happens to be valid base64 (for example C(password)) cannot be told apart; give plain text in
+        O(string_data).
+      - Earlier versions of this module took plain text here; such tasks now fail on most values, or store the
+        decoded bytes of a value that happens to be valid base64. Move plain text to O(string_data).
+    type: dict
+  string_data:
+    description:
+      - Keys and their values as plain text, as under C(stringData) in a Secret manifest (the module
+        base64-encodes them). Numbers are turned into text.
     type: dict
   binary_data:
-    description: Keys and their values already base64-encoded (binary content).
+    description: Keys and their values base64-encoded; the same as O(data), kept for tasks written before O(data) took base64.
     type: dict
   files:
     description: Keys and the path of a file, on the host that runs the module, whose bytes become the value.
@@ -271,6 +288,9 @@ options:
       data:
         description: See O(data).
         type: dict
+      string_data:
+        description: See O(string_data).
+        type: dict
       binary_data:
         description: See O(binary_data).
         type: dict
@@ -389,6 +409,15 @@ options:
     description: With O(secrets), how many writes run at the same time.
     type: int
     default: 8
+  content_stamp:
+    description:
+      - Compute RV(secret.checksum), the keyed content stamp, with the namespace's key in the Secret
+        C(secretops-content-key), which is made on first use (see the description).
+      - When false, no key Secret is read or created, no checksum is computed and RV(secret.checksum) is V(null).
+        M(secretops.provisioning.k8s_rollout_restart) and the roles' restarts still make the key when they stamp
+        consumers of the namespace.
+    type: bool
+    default: true
 notes:
   - The task that uses this module should not need C(no_log); values never appear in its output.
     Values given directly in the task are hidden from Ansible's logs by the module's C(no_log) options.
@@ -403,9 +432,16 @@ EXAMPLES = r"""
   secretops.provisioning.k8s_secret:
     name: db
     namespace: demo
-    data:
+    string_data:
       username: app
       password: "{{ db_password }}"
+
+- name: Values copied from a Secret manifest (data is base64, as in the manifest)
+  secretops.provisioning.k8s_secret:
+    name: legacy
+    namespace: demo
+    data:
+      api-key: c2VjcmV0LWtleQ==
 
 - name: Registry credentials for two registries
   secretops.provisioning.k8s_secret:
@@ -456,11 +492,19 @@ EXAMPLES = r"""
     concurrency: 16
     secrets:
       - name: app-1
-        data: {token: "{{ app1_token }}"}
+        string_data: {token: "{{ app1_token }}"}
       - name: app-2
-        data: {token: "{{ app2_token }}"}
+        string_data: {token: "{{ app2_token }}"}
       - name: old-app
         state: absent
+
+- name: A Secret in kube-system, without making the content key Secret there
+  secretops.provisioning.k8s_secret:
+    name: cloud-credentials
+    namespace: kube-system
+    string_data:
+      token: "{{ cloud_token }}"
+    content_stamp: false
 
 - name: Remove a Secret
   secretops.provisioning.k8s_secret:
@@ -470,6 +514,16 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+name:
+  description: Name of the Secret (with the hash suffix when O(append_hash=true)); the same as RV(secret.name).
+  returned: without O(secrets)
+  type: str
+  sample: db
+namespace:
+  description: Namespace of the Secret; the same as RV(secret.namespace).
+  returned: without O(secrets)
+  type: str
+  sample: demo
 action:
   description: What was done (or would be, in check mode) to the Secret.
   returned: without O(secrets)
@@ -519,8 +573,8 @@ secret:
           hosts while that key lives, and the same as the stamp M(secretops.provisioning.k8s_rollout_restart)
           writes. Put it in a pod-template annotation so workloads restart when the content changes; whoever
           may read Pods but not Secrets cannot test a guessed value against it.
-        - V(null) in check mode before the key exists, and (with a warning) when this identity may not read
-          or create the key Secret.
+        - V(null) in check mode before the key exists, with O(content_stamp=false), and (with a warning) when this
+          identity may not read or create the key Secret.
       type: str
       returned: when present
       sample: hmac-sha256:3f0c5e...
@@ -605,6 +659,7 @@ ITEM_OPTIONS = dict(
     immutable=dict(type="bool"),
     append_hash=dict(type="bool"),
     data=dict(type="dict", no_log=True),
+    string_data=dict(type="dict", no_log=True),
     binary_data=dict(type="dict", no_log=True),
     files=dict(type="dict"),
     env_file=dict(type="path"),
@@ -625,7 +680,7 @@ ITEM_OPTIONS = dict(
 )
 TASK_DEFAULTS = dict(state="present", immutable=False, append_hash=False, merge_data=False, allow_recreate=True,
                      wait_timeout=60, tls_expiry_warning_days=30)
-CONTENT_OPTIONS = ["name", "data", "binary_data", "files", "env_file", "registries", "tls", "basic_auth", "ssh_auth",
+CONTENT_OPTIONS = ["name", "data", "string_data", "binary_data", "files", "env_file", "registries", "tls", "basic_auth", "ssh_auth",
                    "service_account", "bootstrap_token"]
 
 
@@ -639,6 +694,7 @@ def argument_spec():
     # not no_log itself (names and namespaces must stay readable); its value suboptions are
     spec["secrets"] = dict(type="list", elements="dict", options=ITEM_OPTIONS, no_log=False)
     spec["concurrency"] = dict(type="int", default=8)
+    spec["content_stamp"] = dict(type="bool", default=True)
     return spec
 
 

@@ -50,8 +50,8 @@ attributes:
     support: full
     details: Reports what would be created.
   diff_mode:
-    support: none
-    details: RV(created) lists the objects.
+    support: full
+    details: One diff per object created (or, in check mode, that would be), from absent to the object sent; these objects hold no secret.
 """
 
 EXAMPLES = r"""
@@ -100,6 +100,8 @@ def ensure(module):
         created = service_accounts.ensure_identity(client, params["namespace"], params["name"], params["create_namespace"],
                                                    params["cluster_roles"], module.check_mode)
         result = {"changed": bool(created), "created": created, "api_server": client.host, "ca_cert": service_accounts.cluster_ca_pem(client)}
+        if module._diff and created:
+            result["diff"] = service_accounts.identity_diff(params["namespace"], params["name"], params["cluster_roles"], created)
         if params["read_token_secret"] and not (module.check_mode and created):
             result["token"] = service_accounts.read_token(client, params["namespace"], params["read_token_secret"])
         return result

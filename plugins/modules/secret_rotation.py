@@ -23,7 +23,7 @@ description:
   - When the Secret's C(secretops.io/vault-version) annotation is older than Vault's current
     version (a run wrote Vault but not Kubernetes), the run finishes that rotation instead of
     generating again (RV(resumed)).
-  - With O(only_if_older_than), a secret whose current Vault version is younger is left alone (RV(skipped)).
+  - With O(only_if_older_than), a secret whose current Vault version is younger is left alone (RV(rotation_skipped)).
   - O(state=rolled_back) writes the data of O(to_version) as a new current version (the KV v2
     equivalent of C(vault kv rollback)) and puts it back into the Kubernetes Secret.
   - Results carry versions and value fingerprints, never values. A fingerprint is C(hmac:) and 12 hex
@@ -108,8 +108,12 @@ attributes:
     support: full
     details: Reports what would rotate; writes nothing.
   diff_mode:
-    support: none
-    details: Results carry fingerprints; values are never shown.
+    support: full
+    details:
+      - One diff per Kubernetes Secret created or changed (rotated, resumed or rolled back) - its type, the C(secretops.io/vault-*)
+        annotations and per key whether it is added, removed or changed, with a salted fingerprint, never a value (as
+        M(secretops.provisioning.k8s_secret) shows).
+      - The new Vault version is not shown as a diff; RV(rotated_fields) and RV(fingerprints) describe it.
 seealso:
   - module: secretops.provisioning.secret_sync
   - module: secretops.provisioning.k8s_rollout_restart
@@ -154,8 +158,22 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+name:
+  description: Name of the Kubernetes Secret, as M(secretops.provisioning.k8s_secret) returns it.
+  returned: always
+  type: str
+  sample: db-credentials
+namespace:
+  description: Namespace of the Kubernetes Secret.
+  returned: always
+  type: str
+  sample: shop
 secret:
-  description: Kubernetes Secret name.
+  description:
+    - Kubernetes Secret name, the same as RV(name); kept for compatibility.
+    - A string here, while M(secretops.provisioning.k8s_secret) and M(secretops.provisioning.k8s_secret_info) return
+      C(secret) as a dict; use RV(name) to read the name the same way in every module. Deprecated, to be removed in a
+      future major release.
   returned: always
   type: str
   sample: db-credentials
@@ -185,9 +203,18 @@ fingerprints:
   returned: always
   type: dict
   sample: {"password": {"old": "hmac:1f2e3d4c5b6a", "new": "hmac:a6b5c4d3e2f1"}}
-skipped:
-  description: Whether the rotation was skipped by O(only_if_older_than).
+rotation_skipped:
+  description:
+    - Whether the secret was left alone - not due by O(only_if_older_than), or nothing to rotate (no generate rule, no new
+      value). RV(reason) says which. The task then reports C(ok), in the single and the list form.
   returned: state=rotated
+  type: bool
+  sample: false
+skipped:
+  description:
+    - The same as RV(rotation_skipped), in the entries of RV(rotations) only.
+    - The single form no longer returns it, since Ansible shows a task whose result holds C(skipped=true) as skipped.
+  returned: in the entries of RV(rotations)
   type: bool
   sample: false
 resumed:
@@ -210,6 +237,11 @@ restored_version:
   returned: state=rolled_back
   type: int
   sample: 3
+replaced_version:
+  description: The Vault version that was current before the roll-back.
+  returned: state=rolled_back
+  type: int
+  sample: 4
 duration:
   description: Seconds the run took.
   returned: always
@@ -217,15 +249,16 @@ duration:
   sample: 0.4
 rotations:
   description:
-    - With O(secrets), one result per item in input order, with the keys above for O(state=rotated), and C(changed);
-      C(secret), C(namespace), C(failed) and C(msg) (and C(vault_path) when known) for an item that failed.
+    - With O(secrets), one result per item in input order, with the keys above for O(state=rotated) (RV(skipped) too), and
+      C(changed); C(name), C(secret), C(namespace), C(failed) and C(msg) (and C(vault_path) when known) for an item that failed.
     - Not named C(results), because Ansible shows a task whose C(results) are all skipped as skipped.
   returned: with O(secrets)
   type: list
   elements: dict
-  sample: [{"secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db", "old_version": 3, "new_version": 4,
-            "rotated_fields": ["password"], "fingerprints": {"password": {"old": "hmac:1f2e3d4c5b6a", "new": "hmac:a6b5c4d3e2f1"}},
-            "skipped": false, "resumed": false, "reason": "rotation requested", "attempts": 1, "duration": 0.1, "changed": true}]
+  sample: [{"name": "db-credentials", "secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db",
+            "old_version": 3, "new_version": 4, "rotated_fields": ["password"],
+            "fingerprints": {"password": {"old": "hmac:1f2e3d4c5b6a", "new": "hmac:a6b5c4d3e2f1"}},
+            "rotation_skipped": false, "skipped": false, "resumed": false, "reason": "rotation requested", "attempts": 1, "duration": 0.1, "changed": true}]
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -242,13 +275,14 @@ def rotate(module):
         if params["state"] == "rolled_back":
             raise SecretOpsError("state=rolled_back takes one secret (name, vault_path, to_version), not secrets: roll back each secret "
                                  "in its own task")
-        return bulk.rotate_all(params, module.check_mode)
+        return bulk.rotate_all(params, module.check_mode, options.diff_fingerprinter(module._diff))
     spec = options.secret_spec(params)
     with options.vault_session(params) as vault, k8s_session(options.k8s_params(params)) as k8s:
         if params["state"] == "rolled_back":
-            return service.roll_back(vault, k8s, spec, params["namespace"], params["to_version"], params["mount_point"], module.check_mode)
+            return service.roll_back(vault, k8s, spec, params["namespace"], params["to_version"], params["mount_point"], module.check_mode,
+                                     fingerprinter=options.diff_fingerprinter(module._diff))
         return service.rotate(vault, k8s, spec, params["namespace"], params["mount_point"], params["new_values"],
-                              params["only_if_older_than"], module.check_mode)
+                              params["only_if_older_than"], module.check_mode, fingerprinter=options.diff_fingerprinter(module._diff))
 
 
 def main():

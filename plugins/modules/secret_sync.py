@@ -99,8 +99,11 @@ attributes:
     support: full
     details: Reports what would be written to Vault and Kubernetes; writes nothing.
   diff_mode:
-    support: none
-    details: Results name fields, keys and versions; values are never shown.
+    support: full
+    details:
+      - One diff per Kubernetes Secret created or changed - its type, the C(secretops.io/vault-*) annotations and per key whether it
+        is added, removed or changed, with a salted fingerprint, never a value (as M(secretops.provisioning.k8s_secret) shows).
+      - Vault writes are not shown as a diff; RV(written_fields) names the fields written.
 seealso:
   - module: secretops.provisioning.secret_rotation
 """
@@ -144,8 +147,22 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
+name:
+  description: Name of the Kubernetes Secret, as M(secretops.provisioning.k8s_secret) returns it.
+  returned: always
+  type: str
+  sample: db-credentials
+namespace:
+  description: Namespace of the Kubernetes Secret.
+  returned: always
+  type: str
+  sample: shop
 secret:
-  description: Kubernetes Secret name.
+  description:
+    - Kubernetes Secret name, the same as RV(name); kept for compatibility.
+    - A string here, while M(secretops.provisioning.k8s_secret) and M(secretops.provisioning.k8s_secret_info) return
+      C(secret) as a dict; use RV(name) to read the name the same way in every module. Deprecated, to be removed in a
+      future major release.
   returned: always
   type: str
   sample: db-credentials
@@ -183,13 +200,13 @@ data_keys:
   sample: [password, username]
 results:
   description:
-    - With O(secrets), one result per item in input order - C(secret), C(namespace), C(vault_path), C(vault_version),
+    - With O(secrets), one result per item in input order - C(name), C(secret), C(namespace), C(vault_path), C(vault_version),
       C(vault_changed), C(written_fields), C(secret_changed), C(data_keys) and C(changed) as above; C(failed) and C(msg)
       for an item that failed.
   returned: with O(secrets)
   type: list
   elements: dict
-  sample: [{"secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db", "vault_version": 1,
+  sample: [{"name": "db-credentials", "secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db", "vault_version": 1,
             "vault_changed": true, "written_fields": ["password"], "secret_changed": true, "data_keys": ["password", "username"],
             "changed": true}]
 """
@@ -204,10 +221,11 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 def sync(module):
     params = module.params
     if params["secrets"] is not None:
-        return bulk.sync_all(params, module.check_mode, module.warn)
+        return bulk.sync_all(params, module.check_mode, module.warn, options.diff_fingerprinter(module._diff))
     with options.vault_session(params) as vault, k8s_session(options.k8s_params(params)) as k8s:
         result = service.provision(vault, k8s, options.secret_spec(params, params["values"]), params["namespace"],
-                                   params["mount_point"], params["seed"], module.check_mode)
+                                   params["mount_point"], params["seed"], module.check_mode,
+                                   fingerprinter=options.diff_fingerprinter(module._diff))
     for warning in result.pop("warnings"):
         module.warn("secret %s: %s" % (params["name"], warning))
     return result

@@ -22,7 +22,7 @@ PASSWORD = "424242"
 def test_a_key_planted_by_another_field_manager_is_replaced_with_a_warning(local_env, namespace, k8s_api):
     core = k8s_client.CoreV1Api(k8s_api)
     planted = core.create_namespaced_secret(namespace, key_secret_body(namespace, PLANTED), field_manager="secret-creator")
-    tasks = [{"name": "secret", "secretops.provisioning.k8s_secret": {"name": "db", "namespace": namespace, "data": {"password": PASSWORD}}}]
+    tasks = [{"name": "secret", "secretops.provisioning.k8s_secret": {"name": "db", "namespace": namespace, "string_data": {"password": PASSWORD}}}]
     result = run_tasks(tasks, env=local_env.env).assert_ok().task("secret")
     # before the fix: the planted key was used, so the planter could test guesses against the checksum
     data = core.read_namespaced_secret("db", namespace).data

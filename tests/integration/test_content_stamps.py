@@ -53,7 +53,7 @@ def pod_reader_client(local_env, k8s_api, namespace):
 def test_stamp_is_keyed_and_a_pod_reader_cannot_test_guesses(local_env, namespace, k8s_api):
     tasks = [
         {"name": "secret", "secretops.provisioning.k8s_secret": {"name": "db", "namespace": namespace,
-                                                                 "data": {"password": PASSWORD}}},
+                                                                 "string_data": {"password": PASSWORD}}},
         {"name": "info", "secretops.provisioning.k8s_secret_info": {"name": "db", "namespace": namespace}},
     ]
     made = run_tasks(tasks, env=local_env.env).assert_ok()
@@ -116,7 +116,7 @@ def test_check_mode_makes_no_key_and_read_only_modules_never_do(local_env, names
     tasks = [
         {"name": "info", "secretops.provisioning.k8s_secret_info": {"name": "s", "namespace": namespace}},
         {"name": "restart", "secretops.provisioning.k8s_rollout_restart": {"namespace": namespace, "secrets": ["s"], "checksum": True}},
-        {"name": "secret", "secretops.provisioning.k8s_secret": {"name": "t", "namespace": namespace, "data": {"k": "v"}}},
+        {"name": "secret", "secretops.provisioning.k8s_secret": {"name": "t", "namespace": namespace, "string_data": {"k": "v"}}},
     ]
     run = run_tasks(tasks, env=local_env.env, check=True).assert_ok()
     assert run.task("info")["secret"]["checksum"] is None

@@ -75,7 +75,7 @@ def test_a_module_given_a_token_with_a_line_break_fails_naming_it_and_never_prin
     token = token_like()
     tasks = [
         {"name": "by option", "secretops.provisioning.k8s_secret": {
-            "name": "db", "namespace": namespace, "data": {"password": "x"}, "api_key": token + ending,
+            "name": "db", "namespace": namespace, "string_data": {"password": "x"}, "api_key": token + ending,
             "host": local_env.api_server, "ca_cert": local_env.ca_cert}, "ignore_errors": True},
         {"name": "by environment", "secretops.provisioning.k8s_secret_info": {"name": "db", "namespace": namespace},
          "ignore_errors": True},
@@ -227,7 +227,7 @@ def test_k8s_secret_removes_the_last_applied_annotation_with_the_retired_value(l
     secret, _text = secret_json(k8s_api, namespace, "db")
     assert b64(retired) in secret.metadata.annotations[LAST_APPLIED]  # kubectl stored it there
     current = "current-" + uuid.uuid4().hex
-    task = {"name": "apply", "secretops.provisioning.k8s_secret": {"name": "db", "namespace": namespace, "data": {"password": current}}}
+    task = {"name": "apply", "secretops.provisioning.k8s_secret": {"name": "db", "namespace": namespace, "string_data": {"password": current}}}
     first = run_tasks([task], env=local_env.env).assert_ok()
     assert first.task("apply")["changed"] is True
     assert_taken_over(k8s_api, namespace, "db", retired, current)

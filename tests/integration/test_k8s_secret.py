@@ -114,7 +114,7 @@ def ssh_private_key():
 
 def test_opaque_create_is_idempotent_and_stores_values_only_in_data(local_env, k8s_api, namespace):
     password = unique("pw")
-    task = secret_task(name="db", namespace=namespace, labels={"app": "web"}, data={"username": "application", "password": password})
+    task = secret_task(name="db", namespace=namespace, labels={"app": "web"}, string_data={"username": "application", "password": password})
     first = run(local_env, task).assert_ok().task("apply")
     assert first["changed"] is True and first["action"] == "created"
     secret = read(k8s_api, namespace, "db")
@@ -133,24 +133,24 @@ def test_opaque_create_is_idempotent_and_stores_values_only_in_data(local_env, k
 
 
 def test_check_mode_creates_nothing_and_predicts(local_env, k8s_api, namespace):
-    result = run(local_env, secret_task(name="db", namespace=namespace, data={"password": unique()}), check=True).assert_ok().task("apply")
+    result = run(local_env, secret_task(name="db", namespace=namespace, string_data={"password": unique()}), check=True).assert_ok().task("apply")
     assert result["changed"] is True and result["action"] == "created"
     assert result["secret"]["resource_version"] is None and result["secret"]["data_keys"] == ["password"]
     assert read(k8s_api, namespace, "db") is None
 
 
 def test_check_mode_on_an_existing_secret_changes_nothing(local_env, k8s_api, namespace):
-    run(local_env, secret_task(namespace=namespace, name="db", data={"a": unique()})).assert_ok()
+    run(local_env, secret_task(namespace=namespace, name="db", string_data={"a": unique()})).assert_ok()
     before = read(k8s_api, namespace, "db")
-    result = run(local_env, secret_task(namespace=namespace, name="db", data={"b": unique()}), check=True).assert_ok().task("apply")
+    result = run(local_env, secret_task(namespace=namespace, name="db", string_data={"b": unique()}), check=True).assert_ok().task("apply")
     assert result["changed"] is True and result["key_changes"] == {"added": ["b"], "removed": ["a"], "changed": []}
     assert read(k8s_api, namespace, "db").metadata.resource_version == before.metadata.resource_version
 
 
 def test_diff_mode_shows_keys_and_fingerprints_only(local_env, namespace):
     old, new, kept, added = unique("old"), unique("new"), unique("kept"), unique("added")
-    run(local_env, secret_task(namespace=namespace, name="db", data={"password": old, "user": kept, "gone": unique()})).assert_ok()
-    result = run(local_env, secret_task(namespace=namespace, name="db", data={"password": new, "user": kept, "token": added}),
+    run(local_env, secret_task(namespace=namespace, name="db", string_data={"password": old, "user": kept, "gone": unique()})).assert_ok()
+    result = run(local_env, secret_task(namespace=namespace, name="db", string_data={"password": new, "user": kept, "token": added}),
                  diff=True).assert_ok()
     diff = result.task("apply")["diff"]
     assert diff["before"]["data"]["gone"].endswith("(removed)")
@@ -165,13 +165,13 @@ def test_exact_key_set_removes_keys_written_by_other_tools_and_merge_keeps_them(
                       "--from-literal=foreign=" + unique())
     assert created.returncode == 0, created.stderr
     mine = unique()
-    merged = run(local_env, secret_task(namespace=namespace, name="db", data={"mine": mine}, merge_data=True)).assert_ok().task("apply")
+    merged = run(local_env, secret_task(namespace=namespace, name="db", string_data={"mine": mine}, merge_data=True)).assert_ok().task("apply")
     assert merged["changed"] is True and merged["key_changes"]["removed"] == []
     assert sorted(values(read(k8s_api, namespace, "db"))) == ["foreign", "mine"]
-    exact = run(local_env, secret_task(namespace=namespace, name="db", data={"mine": mine})).assert_ok().task("apply")
+    exact = run(local_env, secret_task(namespace=namespace, name="db", string_data={"mine": mine})).assert_ok().task("apply")
     assert exact["changed"] is True and exact["key_changes"]["removed"] == ["foreign"]
     assert values(read(k8s_api, namespace, "db")) == {"mine": mine}
-    again = run(local_env, secret_task(namespace=namespace, name="db", data={"mine": mine})).assert_ok().task("apply")
+    again = run(local_env, secret_task(namespace=namespace, name="db", string_data={"mine": mine})).assert_ok().task("apply")
     assert again["changed"] is False
 
 
@@ -181,7 +181,7 @@ def test_client_side_apply_annotation_is_removed(local_env, k8s_api, namespace):
     applied = kubectl(local_env, "apply", "-f", "-", stdin=json.dumps(manifest))
     assert applied.returncode == 0, applied.stderr
     assert LAST_APPLIED in read(k8s_api, namespace, "db").metadata.annotations
-    result = run(local_env, secret_task(namespace=namespace, name="db", data={"password": leaked}), diff=True).assert_ok()
+    result = run(local_env, secret_task(namespace=namespace, name="db", string_data={"password": leaked}), diff=True).assert_ok()
     assert result.task("apply")["changed"] is True
     assert leaked not in result.output and b64(leaked) not in result.output
     secret = read(k8s_api, namespace, "db")
@@ -189,11 +189,11 @@ def test_client_side_apply_annotation_is_removed(local_env, k8s_api, namespace):
 
 
 def test_labels_and_annotations_the_module_set_are_removed_when_dropped(local_env, k8s_api, namespace):
-    run(local_env, secret_task(namespace=namespace, name="db", data={"a": unique()}, labels={"app": "web", "tier": "db"},
+    run(local_env, secret_task(namespace=namespace, name="db", string_data={"a": unique()}, labels={"app": "web", "tier": "db"},
                                annotations={"example.com/owner": "team-a"})).assert_ok()
     kubectl(local_env, "-n", namespace, "label", "secret", "db", "foreign=kept")
     data = {"a": unique()}
-    result = run(local_env, secret_task(namespace=namespace, name="db", data=data, labels={"app": "web"})).assert_ok().task("apply")
+    result = run(local_env, secret_task(namespace=namespace, name="db", string_data=data, labels={"app": "web"})).assert_ok().task("apply")
     assert result["changed"] is True
     secret = read(k8s_api, namespace, "db")
     assert secret.metadata.labels == {"app": "web", "foreign": "kept"}
@@ -201,20 +201,20 @@ def test_labels_and_annotations_the_module_set_are_removed_when_dropped(local_en
 
 
 def test_immutable_secret_is_recreated_or_refused(local_env, k8s_api, namespace):
-    run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": unique()}, immutable=True)).assert_ok()
+    run(local_env, secret_task(namespace=namespace, name="frozen", string_data={"a": unique()}, immutable=True)).assert_ok()
     original = read(k8s_api, namespace, "frozen")
     assert original.immutable is True
     new_value = unique()
-    refused = run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": new_value}, immutable=True, allow_recreate=False))
+    refused = run(local_env, secret_task(namespace=namespace, name="frozen", string_data={"a": new_value}, immutable=True, allow_recreate=False))
     assert refused.returncode != 0
     failure = refused.task("apply")
     assert "allow_recreate is false" in failure["msg"] and "immutable" in failure["msg"]
     assert read(k8s_api, namespace, "frozen").metadata.uid == original.metadata.uid
-    recreated = run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": new_value}, immutable=True)).assert_ok().task("apply")
+    recreated = run(local_env, secret_task(namespace=namespace, name="frozen", string_data={"a": new_value}, immutable=True)).assert_ok().task("apply")
     assert recreated["action"] == "recreated" and "immutable" in recreated["reasons"][0]
     secret = read(k8s_api, namespace, "frozen")
     assert secret.metadata.uid != original.metadata.uid and values(secret) == {"a": new_value} and secret.immutable is True
-    labels_only = run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": new_value}, immutable=True,
+    labels_only = run(local_env, secret_task(namespace=namespace, name="frozen", string_data={"a": new_value}, immutable=True,
                                              labels={"x": "y"})).assert_ok().task("apply")
     assert labels_only["action"] == "updated" and read(k8s_api, namespace, "frozen").metadata.uid == secret.metadata.uid
 
@@ -223,7 +223,7 @@ def test_an_immutable_secret_whose_create_fails_after_the_delete_is_restored(loc
     """The re-creation deleted first and then applied: a refused create lost the Secret. Now a dry-run
     create checks first, and when the real create still fails the old Secret is created again."""
     old_value, new_value = unique("old"), unique("new")
-    run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": old_value}, immutable=True, labels={"app": "web"})).assert_ok()
+    run(local_env, secret_task(namespace=namespace, name="frozen", string_data={"a": old_value}, immutable=True, labels={"app": "web"})).assert_ok()
     refused = []
 
     def refuse_the_first_real_create(request):
@@ -233,23 +233,23 @@ def test_an_immutable_secret_whose_create_fails_after_the_delete_is_restored(loc
         return None
 
     with AdmissionHook(k8s_api, local_env, namespace, refuse_the_first_real_create, secret_operations=("CREATE",)):
-        failed = run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": new_value}, immutable=True, labels={"app": "web"}))
+        failed = run(local_env, secret_task(namespace=namespace, name="frozen", string_data={"a": new_value}, immutable=True, labels={"app": "web"}))
     assert failed.returncode != 0 and refused, "the create after the delete was refused"
     message = failed.task("apply")["msg"]
     assert "was deleted to be created again and the create failed" in message and "the old Secret was restored as it was" in message
     secret = read(k8s_api, namespace, "frozen")
     assert secret is not None and values(secret) == {"a": old_value} and secret.immutable is True and secret.metadata.labels == {"app": "web"}
     assert old_value not in failed.output and new_value not in failed.output
-    again = run(local_env, secret_task(namespace=namespace, name="frozen", data={"a": new_value}, immutable=True,
+    again = run(local_env, secret_task(namespace=namespace, name="frozen", string_data={"a": new_value}, immutable=True,
                                        labels={"app": "web"})).assert_ok().task("apply")
     assert again["action"] == "recreated" and values(read(k8s_api, namespace, "frozen")) == {"a": new_value}
 
 
 def test_merge_data_checks_the_1_mib_limit_on_the_merged_secret(local_env, k8s_api, namespace):
     big = "".join(random.choices(string.ascii_letters, k=600 * 1024))
-    run(local_env, secret_task(namespace=namespace, name="blobs", data={"one": big})).assert_ok()
+    run(local_env, secret_task(namespace=namespace, name="blobs", string_data={"one": big})).assert_ok()
     before = read(k8s_api, namespace, "blobs")
-    failed = run(local_env, secret_task(namespace=namespace, name="blobs", data={"two": big}, merge_data=True))
+    failed = run(local_env, secret_task(namespace=namespace, name="blobs", string_data={"two": big}, merge_data=True))
     assert failed.returncode != 0
     assert "the Secret's values merged with the keys already in it (merge_data) total 1228800 bytes" in failed.task("apply")["msg"]
     assert read(k8s_api, namespace, "blobs").metadata.resource_version == before.metadata.resource_version
@@ -257,7 +257,7 @@ def test_merge_data_checks_the_1_mib_limit_on_the_merged_secret(local_env, k8s_a
 
 
 def test_type_change_recreates(local_env, k8s_api, namespace):
-    run(local_env, secret_task(namespace=namespace, name="cred", data={"username": "someone", "password": unique()})).assert_ok()
+    run(local_env, secret_task(namespace=namespace, name="cred", string_data={"username": "someone", "password": unique()})).assert_ok()
     uid = read(k8s_api, namespace, "cred").metadata.uid
     password = unique()
     result = run(local_env, secret_task(namespace=namespace, name="cred", type="basic-auth",
@@ -269,7 +269,7 @@ def test_type_change_recreates(local_env, k8s_api, namespace):
 
 
 def test_absent(local_env, k8s_api, namespace):
-    run(local_env, secret_task(namespace=namespace, name="db", data={"a": unique()})).assert_ok()
+    run(local_env, secret_task(namespace=namespace, name="db", string_data={"a": unique()})).assert_ok()
     check = run(local_env, secret_task(namespace=namespace, name="db", state="absent"), check=True).assert_ok().task("apply")
     assert check["changed"] is True and read(k8s_api, namespace, "db") is not None
     gone = run(local_env, secret_task(namespace=namespace, name="db", state="absent")).assert_ok().task("apply")
@@ -328,7 +328,7 @@ def test_basic_auth_ssh_auth_and_custom_types(local_env, k8s_api, namespace):
         local_env,
         secret_task("basic", namespace=namespace, name="basic", basic_auth={"username": "someone", "password": password}),
         secret_task("ssh", namespace=namespace, name="ssh", ssh_auth={"private_key": key, "known_hosts": "git.it.example ssh-ed25519 AAAA\n"}),
-        secret_task("custom", namespace=namespace, name="custom", type="example.com/widget", data={"config": unique()}),
+        secret_task("custom", namespace=namespace, name="custom", type="example.com/widget", string_data={"config": unique()}),
     ).assert_ok()
     assert result.task("ssh")["secret"]["ssh"]["key_type"] == "ssh-ed25519"
     assert read(k8s_api, namespace, "basic").type == "kubernetes.io/basic-auth"
@@ -386,13 +386,34 @@ def test_bootstrap_token_naming_and_kept_secret(local_env, k8s_api):
     assert read(k8s_api, "kube-system", name) is None
 
 
+def test_data_copied_from_a_manifest_is_stored_as_in_the_manifest(local_env, k8s_api, namespace):
+    # data is base64 as in a Secret manifest (issue 22): never encoded a second time
+    password = unique()
+    manifest_data = {"password": b64(password)}
+    manifest = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": "by-kubectl", "namespace": namespace}, "data": manifest_data}
+    assert kubectl(local_env, "apply", "--server-side", "-f", "-", stdin=json.dumps(manifest)).returncode == 0
+    tasks = [secret_task(namespace=namespace, name="copied", data=manifest_data, string_data={"user": "app"}),
+             secret_task("bulk", namespace=namespace, secrets=[{"name": "copied-bulk", "data": manifest_data}])]
+    run(local_env, *tasks).assert_ok()
+    assert values(read(k8s_api, namespace, "copied")) == {"password": password, "user": "app"}
+    assert read(k8s_api, namespace, "copied").data["password"] == read(k8s_api, namespace, "by-kubectl").data["password"]
+    assert values(read(k8s_api, namespace, "copied-bulk")) == {"password": password}
+
+
+def test_content_stamp_off_makes_no_content_key_secret(local_env, k8s_api, namespace):
+    result = run(local_env, secret_task(namespace=namespace, name="db", string_data={"a": unique()}, content_stamp=False)).assert_ok()
+    assert result.task("apply")["secret"]["checksum"] is None
+    assert [s.metadata.name for s in k8s_client.CoreV1Api(k8s_api).list_namespaced_secret(namespace).items] == ["db"]
+
+
 BAD_INPUTS = [
-    ({"name": "Bad_Name", "data": {"a": "long-value-one"}}, "name 'Bad_Name' is not a valid Secret name"),
-    ({"name": "db", "data": {"bad/key": "VALUE"}}, "data key 'bad/key' is not a valid Secret key"),
+    ({"name": "Bad_Name", "string_data": {"a": "long-value-one"}}, "name 'Bad_Name' is not a valid Secret name"),
+    ({"name": "db", "string_data": {"bad/key": "VALUE"}}, "string_data key 'bad/key' is not a valid Secret key"),
     ({"name": "db", "binary_data": {"k": "not-base64!"}}, "binary_data key 'k' is not valid base64"),
-    ({"name": "db", "data": {"a": "x" * (1024 * 1024 + 1)}}, "more than the API server's limit of 1 MiB"),
-    ({"name": "db", "type": "tls", "data": {"tls.crt": "nope"}}, "needs the key 'tls.key'"),
-    ({"name": "db", "type": "basic-auth", "data": {"username": "someone-else"}}, "needs the key 'password'"),
+    ({"name": "db", "data": {"password": "plain VALUE"}}, "data key 'password' is not valid base64"),
+    ({"name": "db", "string_data": {"a": "x" * (1024 * 1024 + 1)}}, "more than the API server's limit of 1 MiB"),
+    ({"name": "db", "type": "tls", "string_data": {"tls.crt": "nope"}}, "needs the key 'tls.key'"),
+    ({"name": "db", "type": "basic-auth", "string_data": {"username": "someone-else"}}, "needs the key 'password'"),
     ({"name": "db", "ssh_auth": {"private_key": "garbage"}}, "ssh_auth.private_key is not an SSH private key"),
     ({"name": "db", "type": "service-account-token"}, "needs service_account"),
     ({"name": "db", "bootstrap_token": {"token_id": "TOOLONG1"}}, "bootstrap token must be in namespace kube-system"),
@@ -428,19 +449,19 @@ def test_no_value_appears_in_verbose_diff_output(local_env, namespace, tmp_path)
     env_value = unique("env")
     (tmp_path / "app.env").write_text("ENV_SECRET=%s\n" % env_value)
     tasks = [
-        secret_task("opaque", namespace=namespace, name="opaque", data={"password": core_values["password"], "api": core_values["api"]},
+        secret_task("opaque", namespace=namespace, name="opaque", string_data={"password": core_values["password"], "api": core_values["api"]},
                     files={"file.txt": str(tmp_path / "file.txt")}, env_file=str(tmp_path / "app.env")),
         secret_task("registry", namespace=namespace, name="pull", registries=[{"server": "r.it", "username": "robot", "password": core_values["registry"]}]),
         secret_task("tls", namespace=namespace, name="tls", tls={"cert": pki.cert_pem, "key": pki.key_pem}),
         secret_task("basic", namespace=namespace, name="basic", basic_auth={"username": "someone", "password": core_values["basic"]}),
         secret_task("ssh", namespace=namespace, name="ssh", ssh_auth={"private_key": key}),
-        secret_task("bulk", namespace=namespace, secrets=[{"name": "bulk-1", "data": {"password": core_values["password"] + "-bulk"}}]),
+        secret_task("bulk", namespace=namespace, secrets=[{"name": "bulk-1", "string_data": {"password": core_values["password"] + "-bulk"}}]),
     ]
     # create, then change everything, both verbose with diff
     first = run(local_env, *tasks, extra_args=["-vvvv"], diff=True)
     assert first.returncode == 0, first.output[-3000:]
     changed = [dict(task) for task in tasks]
-    changed[0] = secret_task("opaque", namespace=namespace, name="opaque", data={"password": core_values["password"] + "-2"})
+    changed[0] = secret_task("opaque", namespace=namespace, name="opaque", string_data={"password": core_values["password"] + "-2"})
     second = run(local_env, *changed, extra_args=["-vvvv"], diff=True)
     assert second.returncode == 0, second.output[-3000:]
     secrets_given = list(core_values.values()) + [core_values["password"] + "-bulk", core_values["password"] + "-2", env_value,

@@ -38,14 +38,14 @@ def values(secret):
 
 
 def test_bulk_create_rerun_change_and_delete(local_env, k8s_api, namespace):
-    items = [{"name": "app-%02d" % index, "data": {"token": unique("t%02d" % index)}} for index in range(40)]
-    items.append({"name": "tls-like", "type": "example.com/custom", "labels": {"kind": "custom"}, "data": {"x": unique()}})
+    items = [{"name": "app-%02d" % index, "string_data": {"token": unique("t%02d" % index)}} for index in range(40)]
+    items.append({"name": "tls-like", "type": "example.com/custom", "labels": {"kind": "custom"}, "string_data": {"x": unique()}})
     first = run(local_env, task("bulk", MODULE, namespace=namespace, concurrency=8, secrets=items)).assert_ok().task("bulk")
     assert first["changed"] is True
     assert [result["name"] for result in first["results"]] == [item["name"] for item in items]
     assert all(result["action"] == "created" and result["secret"]["resource_version"] for result in first["results"])
     stored = listed(k8s_api, namespace)
-    assert len(stored) == 41 and values(stored["app-07"]) == items[7]["data"]
+    assert len(stored) == 41 and values(stored["app-07"]) == items[7]["string_data"]
     key = k8s_client.CoreV1Api(k8s_api).read_namespaced_secret(KEY_SECRET_NAME, namespace)
     assert key.immutable is True and all(result["secret"]["checksum"].startswith("hmac-sha256:") for result in first["results"])
     assert stored["tls-like"].type == "example.com/custom" and stored["tls-like"].metadata.labels == {"kind": "custom"}
@@ -56,14 +56,14 @@ def test_bulk_create_rerun_change_and_delete(local_env, k8s_api, namespace):
     assert dict((name, secret.metadata.resource_version) for name, secret in listed(k8s_api, namespace).items()) == versions
 
     changed = [dict(item) for item in items]
-    changed[3] = {"name": "app-03", "data": {"token": unique("new")}}
+    changed[3] = {"name": "app-03", "string_data": {"token": unique("new")}}
     changed[5] = {"name": "app-05", "state": "absent"}
     third = run(local_env, task("bulk", MODULE, namespace=namespace, secrets=changed), diff=True).assert_ok()
     results = third.task("bulk")["results"]
     assert [r["action"] for r in results[:7]] == ["unchanged"] * 3 + ["updated", "unchanged", "deleted", "unchanged"]
     assert len(third.task("bulk")["diff"]) == 2
     after = listed(k8s_api, namespace)
-    assert "app-05" not in after and values(after["app-03"]) == changed[3]["data"]
+    assert "app-05" not in after and values(after["app-03"]) == changed[3]["string_data"]
     untouched = [name for name in after if name != "app-03"]
     assert all(after[name].metadata.resource_version == versions[name] for name in untouched)
 
@@ -73,7 +73,7 @@ def test_bulk_items_inherit_task_options_and_span_namespaces(local_env, k8s_api,
     core = k8s_client.CoreV1Api(k8s_api)
     core.create_namespace(k8s_client.V1Namespace(metadata=k8s_client.V1ObjectMeta(name=other)))
     try:
-        items = [{"name": "a", "data": {"k": unique()}}, {"name": "b", "namespace": other, "data": {"k": unique()}, "immutable": False}]
+        items = [{"name": "a", "string_data": {"k": unique()}}, {"name": "b", "namespace": other, "string_data": {"k": unique()}, "immutable": False}]
         result = run(local_env, task("bulk", MODULE, namespace=namespace, immutable=True, labels={"team": "x"}, secrets=items)).assert_ok()
         assert [r["namespace"] for r in result.task("bulk")["results"]] == [namespace, other]
         first = core.read_namespaced_secret("a", namespace)
@@ -85,11 +85,11 @@ def test_bulk_items_inherit_task_options_and_span_namespaces(local_env, k8s_api,
 
 
 def test_bulk_bad_item_fails_naming_item_and_key_and_writes_nothing(local_env, k8s_api, namespace):
-    items = [{"name": "good", "data": {"k": unique()}}, {"name": "bad", "data": {"no/slash": unique()}}]
+    items = [{"name": "good", "string_data": {"k": unique()}}, {"name": "bad", "string_data": {"no/slash": unique()}}]
     result = run(local_env, task("bulk", MODULE, namespace=namespace, secrets=items))
     assert result.returncode != 0
     failure = result.task("bulk")
-    assert failure["msg"].startswith("secrets[1] (%s/bad): data key 'no/slash' is not a valid Secret key" % namespace)
+    assert failure["msg"].startswith("secrets[1] (%s/bad): string_data key 'no/slash' is not a valid Secret key" % namespace)
     assert failure["item"] == 1
     assert listed(k8s_api, namespace) == {}
     duplicate = run(local_env, task("bulk", MODULE, namespace=namespace, secrets=[items[0], items[0]]))
@@ -98,7 +98,7 @@ def test_bulk_bad_item_fails_naming_item_and_key_and_writes_nothing(local_env, k
 
 
 def test_bulk_check_mode_writes_nothing(local_env, k8s_api, namespace):
-    items = [{"name": "s%d" % index, "data": {"k": unique()}} for index in range(5)]
+    items = [{"name": "s%d" % index, "string_data": {"k": unique()}} for index in range(5)]
     result = run(local_env, task("bulk", MODULE, namespace=namespace, secrets=items), check=True).assert_ok().task("bulk")
     assert result["changed"] is True and all(r["action"] == "created" for r in result["results"])
     assert listed(k8s_api, namespace) == {}
@@ -108,8 +108,8 @@ def test_info_module_hides_values_unless_decode(local_env, namespace):
     password = unique("pw")
     result = run(
         local_env,
-        task("make", MODULE, namespace=namespace, name="db", labels={"app": "web"}, data={"password": password}),
-        task("make2", MODULE, namespace=namespace, name="other", data={"x": unique()}),
+        task("make", MODULE, namespace=namespace, name="db", labels={"app": "web"}, string_data={"password": password}),
+        task("make2", MODULE, namespace=namespace, name="other", string_data={"x": unique()}),
         task("one", "secretops.provisioning.k8s_secret_info", namespace=namespace, name="db"),
         task("selected", "secretops.provisioning.k8s_secret_info", namespace=namespace, label_selector="app=web"),
         task("missing", "secretops.provisioning.k8s_secret_info", namespace=namespace, name="nope"),
@@ -134,7 +134,7 @@ def test_lookup_values_map_and_clear_errors(local_env, namespace):
     lookup = "lookup('secretops.provisioning.k8s_secret', 'db', namespace=%r%s)"
     result = run(
         local_env,
-        task("make", MODULE, namespace=namespace, name="db", data={"password": password, "user": "someone"}),
+        task("make", MODULE, namespace=namespace, name="db", string_data={"password": password, "user": "someone"}),
         {"name": "value", "ansible.builtin.set_fact": {"value": "{{ %s }}" % (lookup % (namespace, ", key='password'"))}},
         {"name": "map", "ansible.builtin.set_fact": {"whole": "{{ %s }}" % (lookup % (namespace, ""))}},
         {"name": "check", "ansible.builtin.assert": {"that": ["value == %r" % password, "whole == {'password': %r, 'user': 'someone'}" % password]}},
@@ -160,7 +160,7 @@ def test_lookup_uses_k8s_auth_environment_only(local_env, namespace):
     token = subprocess.run(["kubectl", "-n", namespace, "create", "token", "reader"], env=core_env, check=True, capture_output=True,
                            text=True).stdout.strip()
     value = unique("pw")
-    run(local_env, task("make", MODULE, namespace=namespace, name="db", data={"password": value})).assert_ok()
+    run(local_env, task("make", MODULE, namespace=namespace, name="db", string_data={"password": value})).assert_ok()
     assert not any(name in os.environ for name in ("KUBECONFIG", "K8S_AUTH_KUBECONFIG"))
     env = {"K8S_AUTH_HOST": local_env.api_server, "K8S_AUTH_API_KEY": token, "K8S_AUTH_SSL_CA_CERT": local_env.ca_cert}
     result = run(local_env, {"name": "value", "ansible.builtin.set_fact": {

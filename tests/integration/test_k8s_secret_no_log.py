@@ -46,7 +46,7 @@ def assert_no_value(run, secrets):
 
 
 def bulk_items(values, cert, key):
-    items = [{"name": "app-%02d" % index, "data": {"password": secret, "user": "u%02d" % index}} for index, secret in enumerate(values)]
+    items = [{"name": "app-%02d" % index, "string_data": {"password": secret, "user": "u%02d" % index}} for index, secret in enumerate(values)]
     items.append({"name": "expiring-tls", "type": "tls", "tls": {"cert": cert, "key": key}})
     return items
 
@@ -71,12 +71,12 @@ def test_bulk_output_at_vvvv_holds_no_value_with_warnings_diffs_and_failures(loc
     changed_values = [value("new%02d" % index) for index in range(3)]
     changed = [dict(item) for item in items]
     for index, secret in enumerate(changed_values):
-        changed[index] = {"name": "app-%02d" % index, "data": {"password": secret, "user": "u%02d" % index}}
+        changed[index] = {"name": "app-%02d" % index, "string_data": {"password": secret, "user": "u%02d" % index}}
     updated = run(local_env, changed, namespace, diff=True).assert_ok()
     assert len(updated.task("bulk")["diff"]) == 3
     assert_no_value(updated, secrets + changed_values)
 
-    failing = changed + [{"name": "bad", "data": {"no/slash": value("bad"), "ok": value("ok")}}]
+    failing = changed + [{"name": "bad", "string_data": {"no/slash": value("bad"), "ok": value("ok")}}]
     failed = run(local_env, failing, namespace, diff=True)
     assert failed.returncode != 0 and "not a valid Secret key" in failed.task("bulk")["msg"]
-    assert_no_value(failed, secrets + changed_values + list(failing[-1]["data"].values()))
+    assert_no_value(failed, secrets + changed_values + list(failing[-1]["string_data"].values()))

@@ -104,3 +104,48 @@ def test_a_soft_deleted_current_version_is_seeded_again_like_vault_kv_only_if_mi
     assert again.task("sync")["changed"] is False and kv_current(vault_client, path) == (2, data)
     for run in (unseeded, seeded, again):
         assert "deleted-value" not in run.output and data["password"] not in run.output
+
+
+def rotation(namespace, name, vault_path, **options):
+    return {"name": "rotate", "secretops.provisioning.secret_rotation": dict({"name": name, "namespace": namespace, "vault_path": vault_path},
+                                                                             **options)}
+
+
+def assert_value_free_secret_diff(diff, ref, values):
+    text = json.dumps(diff)
+    for value in values:
+        assert value not in text and base64.b64encode(value.encode()).decode() not in text
+    assert diff["before_header"] == diff["after_header"] == "Secret %s" % ref
+    return diff["before"], diff["after"]
+
+
+def test_sync_and_rotation_show_value_free_per_secret_diffs(local_env, namespace, vault_client, k8s_api):
+    # issue 22: --check --diff of provision showed the main step only as "changed"
+    path = "it/%s/diffed" % namespace
+    given = "given-%s" % namespace
+    generate = {"password": {"length": 24}}
+    checked = run_tasks([sync(namespace, "db", "secret/" + path, values={"username": given}, generate=generate),
+                         {"name": "bulk", "secretops.provisioning.secret_sync": {
+                             "namespace": namespace, "secrets": [{"name": "db2", "vault_path": "secret/" + path + "2", "values": {"user": given}}]}}],
+                        env=local_env.env, check=True, diff=True).assert_ok()
+    before, after = assert_value_free_secret_diff(checked.task("sync")["diff"], "%s/db" % namespace, [given])
+    assert before == {} and sorted(after["data"]) == ["password", "username"] and after["data"]["username"].endswith("(added)")
+    assert after["metadata"]["annotations"]["secretops.io/vault-path"] == "secret/" + path
+    bulk = checked.task("bulk")["diff"]
+    assert len(bulk) == 1 and "diff" not in checked.task("bulk")["results"][0]
+    assert_value_free_secret_diff(bulk[0], "%s/db2" % namespace, [given])
+
+    run_tasks([sync(namespace, "db", "secret/" + path, values={"username": given}, generate=generate)], env=local_env.env).assert_ok()
+    old = kv_current(vault_client, path)[1]["password"]
+    rotated = run_tasks([rotation(namespace, "db", "secret/" + path, generate=generate),
+                         {"name": "bulk", "secretops.provisioning.secret_rotation": {
+                             "namespace": namespace, "generate": generate, "secrets": [{"name": "db", "vault_path": "secret/" + path}]}}],
+                        env=local_env.env, check=True, diff=True).assert_ok()
+    before, after = assert_value_free_secret_diff(rotated.task("rotate")["diff"], "%s/db" % namespace, [given, old])
+    assert after["data"]["password"].endswith("(changed)") and after["data"]["username"] == before["data"]["username"]
+    assert before["metadata"]["annotations"]["secretops.io/vault-version"] == "1"
+    assert after["metadata"]["annotations"]["secretops.io/vault-version"] == "2"
+    assert len(rotated.task("bulk")["diff"]) == 1
+    # without --diff, no diff
+    assert "diff" not in run_tasks([rotation(namespace, "db", "secret/" + path, generate=generate)], env=local_env.env,
+                                   check=True).assert_ok().task("rotate")

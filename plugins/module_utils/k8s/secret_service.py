@@ -171,7 +171,7 @@ class SecretService(object):
                              % (ref, failure), **failure.details)
 
     def update_keys(self, namespace, name, secret_type, data, annotations, managed_keys, check_mode=False, before_write=None,
-                    attempts=CONFLICT_ATTEMPTS, listed=NOT_LISTED):
+                    attempts=CONFLICT_ATTEMPTS, listed=NOT_LISTED, fingerprinter=None):
         """Make the Secret hold ``data`` (key -> base64) and ``annotations``; return ``{changed, created, attempts}``,
         and ``written_at`` (the API server's time of the write, ``write_time``) when it wrote.
 
@@ -181,7 +181,8 @@ class SecretService(object):
         read again, at most ``attempts`` times. ``before_write`` (optional) is called with the
         attempt number just before each write. ``listed`` (optional) is the Secret as a LIST of its
         namespace just returned it (None: absent), used instead of the first read; when it is stale,
-        the write meets a 409 and the next attempt reads the fresh object.
+        the write meets a 409 and the next attempt reads the fresh object. With ``fingerprinter``
+        (diff mode), a change also returns ``diff``, value-free (``secrets.diff.update_diff``).
         """
         ref = "%s/%s" % (namespace, name)
         for attempt in range(1, attempts + 1):
@@ -202,6 +203,11 @@ class SecretService(object):
                     return {"changed": False, "created": False, "attempts": attempt}
                 action, method, path = "update Secret %s" % ref, "PUT", SECRET
             outcome = {"changed": True, "created": current is None, "attempts": attempt}
+            if fingerprinter is not None:
+                # imported in diff mode only, as k8s_secret does
+                from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import update_diff
+
+                outcome["diff"] = update_diff(fingerprinter, current, body, annotations)
             if check_mode:
                 return outcome
             if before_write:

@@ -85,6 +85,16 @@ def summarize(desired, secret, data, info=None, content_key=None):
     return summary
 
 
+class _NoKeys(object):
+    """``content_stamp: false``: no namespace key is read or made, so no checksum is computed."""
+
+    unavailable = {}
+
+    @staticmethod
+    def get(_namespace):
+        return None
+
+
 class SecretTask(object):
     def __init__(self, params, check_mode=False, diff_mode=False, warn=None):
         self.params = params
@@ -217,7 +227,10 @@ class SecretTask(object):
         concurrency = max(1, self.params.get("concurrency") or 1)
         with k8s_session(connection_params(self.params), pool_size=concurrency) as client:
             self.service = SecretService(client)
-            self.keys = NamespaceKeys(client, create=not self.check_mode, optional=True)
+            if self.params.get("content_stamp") is False:
+                self.keys = _NoKeys()
+            else:
+                self.keys = NamespaceKeys(client, create=not self.check_mode, optional=True)
             self._plan(items, self._current(items))
             busy = []
             for item in items:

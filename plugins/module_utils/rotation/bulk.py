@@ -98,7 +98,8 @@ class _Item(object):
 
     def failed(self, error):
         """The item's result for ``error``: value-free, as every error message is."""
-        result = {"secret": self.params.get("name"), "namespace": self.params.get("namespace"), "failed": True, "changed": False,
+        result = {"name": self.params.get("name"), "secret": self.params.get("name"), "namespace": self.params.get("namespace"),
+                  "failed": True, "changed": False,
                   "msg": str(error)}
         if error.details.get("vault_path"):
             result["vault_path"] = error.details["vault_path"]
@@ -148,19 +149,23 @@ def _list_secrets(k8s, items):
 
 def _outcome(items, list_key):
     results = [item.result for item in items]
+    diffs = [result.pop("diff") for result in results if "diff" in result]
     changed = any(result.get("changed") and not result.get("failed") for result in results)
     failures = [item for item in items if item.result.get("failed")]
     if failures:
         named = "; ".join("%s: %s" % (item.label, item.result["msg"]) for item in failures[:5])
         raise SecretOpsError("%d of %d secrets failed: %s" % (len(failures), len(results), named), changed=changed, **{list_key: results})
-    return {"changed": changed, list_key: results}
+    outcome = {"changed": changed, list_key: results}
+    if diffs:
+        outcome["diff"] = diffs  # one value-free diff per changed Secret, as k8s_secret's bulk form gives
+    return outcome
 
 
 def _concurrency(params):
     return max(1, params.get("concurrency") or 1)
 
 
-def sync_all(params, check_mode=False, warn=None):
+def sync_all(params, check_mode=False, warn=None, fingerprinter=None):
     """secret_sync's list form: ``{"changed", "results"}``, one result per item in input order."""
     warn = warn or (lambda message: None)
     items = _items(params, SYNC_INHERITED, (), "values")
@@ -175,7 +180,7 @@ def sync_all(params, check_mode=False, warn=None):
             entry = item.params
             try:
                 return service.provision(vault, k8s, item.spec, entry["namespace"], entry["mount_point"], entry["seed"] is not False,
-                                         check_mode, listed=item.listed)
+                                         check_mode, listed=item.listed, fingerprinter=fingerprinter)
             except SecretOpsError as error:
                 return item.failed(error)
 
@@ -187,7 +192,7 @@ def sync_all(params, check_mode=False, warn=None):
     return _outcome(items, "results")
 
 
-def rotate_all(params, check_mode=False):
+def rotate_all(params, check_mode=False, fingerprinter=None):
     """secret_rotation's list form (``state=rotated``): ``{"changed", "rotations"}``, one result per
     item in input order (not ``results``: Ansible shows a task whose ``results`` are all
     ``skipped`` as skipped)."""
@@ -213,7 +218,7 @@ def rotate_all(params, check_mode=False):
             if planned is None:
                 continue
             try:
-                item.result = service.carry_out(vault, k8s, planned, check_mode, listed=item.listed)
+                item.result = service.carry_out(vault, k8s, planned, check_mode, listed=item.listed, fingerprinter=fingerprinter)
             except SecretOpsError as error:
                 item.result = item.failed(error)
     return _outcome(items, "rotations")

@@ -117,7 +117,7 @@ def desired_secret(spec, namespace, vault_data):
             raise SecretOpsError("secret %s: a %s Secret needs the key %r: map it to a Vault field in mapping (or drop mapping for the defaults)"
                                  % (name, kind, key))
     try:
-        return build_secret({"name": name, "namespace": namespace, "type": kind, "data": data})
+        return build_secret({"name": name, "namespace": namespace, "type": kind, "string_data": data})
     except SecretOpsError as error:
         raise SecretOpsError("secret %s: %s" % (name, error), **error.details)
 

@@ -14,10 +14,16 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import client as vault_client_layer
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
 SECRET_TYPES = ["opaque", "basic-auth", "tls", "dockerconfigjson"]
+
+
+def diff_fingerprinter(diff_mode):
+    """The fingerprinter of the task's value-free Secret diffs (one random key per run), or None without ``--diff``."""
+    return Fingerprinter() if diff_mode else None
 
 
 def argument_spec(item_extra=None, **extra):

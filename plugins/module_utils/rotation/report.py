@@ -82,7 +82,10 @@ def _rotation_entry(result):
             entry["namespace"] = namespace
         entry.update(_pick(result, ("vault_path",)))
         return entry
-    return _pick(result, ROTATION_FIELDS)
+    entry = _pick(result, ROTATION_FIELDS)
+    if "rotation_skipped" in result and "skipped" not in result:  # secret_rotation's single form
+        entry["skipped"] = result["rotation_skipped"]
+    return entry
 
 
 def _errors(value):

@@ -61,18 +61,21 @@ def _write(vault, where, data, cas):
     return int(((body or {}).get("data") or {}).get("version"))
 
 
-def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mode, before_write=None, desired=None, listed=NOT_LISTED):
+def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mode, before_write=None, desired=None, listed=NOT_LISTED,
+                fingerprinter=None):
     """Make the Kubernetes Secret of ``spec`` hold ``vault_data`` (version ``vault_version``).
 
     ``desired`` is the Secret ``mapping.desired_secret`` built from ``vault_data`` (built here when
     not given). ``listed`` is the Secret as its namespace's LIST returned it (None: absent), which
     saves the first read (bulk runs). The Secret carries the Vault path and version, never anything
-    derived from a value.
+    derived from a value. With ``fingerprinter`` (diff mode), a change returns a value-free ``diff``.
     """
     if desired is None:
         desired = mapping.desired_secret(spec, namespace, vault_data)
     annotations = {VAULT_PATH_ANNOTATION: where.full, VAULT_VERSION_ANNOTATION: str(vault_version)}
     extra = {} if listed is NOT_LISTED else {"listed": listed}
+    if fingerprinter is not None:
+        extra["fingerprinter"] = fingerprinter
     result = SecretService(k8s).update_keys(namespace, spec["name"], desired.type, desired.data, annotations,
                                             mapping.managed_keys(spec, vault_data), check_mode, before_write, **extra)
     result["data_keys"] = sorted(desired.data)
@@ -80,7 +83,7 @@ def sync_secret(k8s, spec, namespace, where, vault_data, vault_version, check_mo
     return result
 
 
-def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mode=False, listed=NOT_LISTED):
+def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mode=False, listed=NOT_LISTED, fingerprinter=None):
     """Seed the Vault fields of ``spec`` (given values; generated ones only when missing), then sync.
 
     The Secret is built and checked from the seeded data before Vault is written: data the Secret
@@ -89,7 +92,7 @@ def provision(vault, k8s, spec, namespace, mount_point=None, seed=True, check_mo
     write is refused and the seeding starts again from what that writer wrote, once: every cluster
     ends with the same generated values.
     """
-    return _once_more_after_a_lost_race(lambda: _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed))
+    return _once_more_after_a_lost_race(lambda: _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed, fingerprinter))
 
 
 def _once_more_after_a_lost_race(attempt):
@@ -102,7 +105,7 @@ def _once_more_after_a_lost_race(attempt):
     return attempt()
 
 
-def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed):
+def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, listed, fingerprinter=None):
     where = _where(vault, spec, mount_point)
     current = kv.read_secret(vault, where)
     # A deleted or destroyed current version counts as missing (as for vault_kv only_if_missing);
@@ -119,13 +122,20 @@ def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, liste
     desired = mapping.desired_secret(spec, namespace, data)
     if written:
         version = cas + 1 if check_mode else _write(vault, where, data, cas)
-    synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired, listed=listed)
-    return {
+    synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired, listed=listed, fingerprinter=fingerprinter)
+    return _with_diff(synced, {
         "changed": bool(written) or synced["changed"],
-        "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
+        "name": spec["name"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
         "vault_changed": bool(written), "written_fields": written, "secret_changed": synced["changed"],
         "data_keys": synced["data_keys"], "warnings": synced["warnings"],
-    }
+    })
+
+
+def _with_diff(outcome, result):
+    """``result`` with the Secret's value-free ``diff`` from ``outcome`` (``sync_secret``), when it has one."""
+    if "diff" in outcome:
+        result["diff"] = outcome["diff"]
+    return result
 
 
 def _not_live_note(current):
@@ -225,8 +235,9 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
         raise SecretOpsError("secret %s: nothing in Vault at %s to rotate: provision it first (app_secrets role)" % (spec["name"], where.full),
                              vault_path=where.full)
     version = int(current["metadata"]["version"])
-    result = {"secret": spec["name"], "namespace": namespace, "vault_path": where.full, "old_version": version,
-              "new_version": version, "rotated_fields": [], "fingerprints": {}, "resumed": False, "skipped": False}
+    result = {"name": spec["name"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "old_version": version,
+              "new_version": version, "rotated_fields": [], "fingerprints": {}, "resumed": False, "skipped": False,
+              "rotation_skipped": False}
     exists, synced = synced_state()
     resume_reason = _resume_reason(exists, synced, version)
     if resume_reason:
@@ -235,11 +246,11 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
         result.update(resumed=True, old_version=old_version, reason=resume_reason)
         return RotationPlan(RESUME, spec, namespace, where, result, started, data=current["data"], version=version)
     if not any("generate" in field for field in (spec.get("fields") or {}).values()) and not new_values:
-        result.update(changed=False, skipped=True, reason="nothing to rotate: no generate rules and no new values")
+        result.update(changed=False, skipped=True, rotation_skipped=True, reason="nothing to rotate: no generate rules and no new values")
         return RotationPlan(SKIP, spec, namespace, where, result, started)
     due, reason = age.is_due(current["metadata"].get("created_time"), only_if_older_than, now or _now())
     if not due:
-        result.update(changed=False, skipped=True, reason=reason)
+        result.update(changed=False, skipped=True, rotation_skipped=True, reason=reason)
         return RotationPlan(SKIP, spec, namespace, where, result, started)
     data, rotated = plan.rotate(spec["name"], spec.get("fields"), current["data"], new_values, spec.get("keep_previous"))
     desired = mapping.desired_secret(spec, namespace, data)  # checked before anything is written
@@ -253,14 +264,15 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
                         unrecorded=exists and synced is None)
 
 
-def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=NOT_LISTED):
+def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=NOT_LISTED, fingerprinter=None):
     """Write what ``planned`` decided - Vault first (check-and-set on the version read), then the
     Secret - and return the value-free result."""
     result = planned.result
     if planned.action == RESUME:
         outcome = sync_secret(k8s, planned.spec, planned.namespace, planned.where, planned.data, planned.version, check_mode, before_write,
-                              listed=listed)
+                              listed=listed, fingerprinter=fingerprinter)
         result.update(changed=outcome["changed"], attempts=outcome["attempts"])
+        _with_diff(outcome, result)
     elif planned.action == ROTATE:
         # Read right before the write, not with the plan: a Vault that stopped answering since the
         # plan fails here, before a write is sent that it might still apply after the run gave up.
@@ -278,10 +290,11 @@ def carry_out(vault, k8s, planned, check_mode=False, before_write=None, listed=N
         except SecretOpsError as error:
             if not kv.lost_cas_race(error):
                 raise
-            return carry_out(vault, k8s, _resume_after_race(vault, planned), check_mode, before_write, listed)
+            return carry_out(vault, k8s, _resume_after_race(vault, planned), check_mode, before_write, listed, fingerprinter)
         outcome = sync_secret(k8s, planned.spec, planned.namespace, planned.where, planned.data, new_version, check_mode, before_write,
-                              desired=planned.desired, listed=listed)
+                              desired=planned.desired, listed=listed, fingerprinter=fingerprinter)
         result.update(changed=True, new_version=new_version, attempts=outcome["attempts"])
+        _with_diff(outcome, result)
     planned.data = planned.desired = None  # the values are no longer needed
     result["duration"] = round(time.monotonic() - planned.started, 2)
     return result
@@ -316,14 +329,21 @@ def _resume_after_race(vault, planned):
 
 
 def rotate(vault, k8s, spec, namespace, mount_point=None, new_values=None, only_if_older_than=None, check_mode=False,
-           now=None, before_write=None):
-    """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret (see ``plan_rotation``)."""
+           now=None, before_write=None, fingerprinter=None):
+    """Rotate one secret: new Vault version (check-and-set), then the Kubernetes Secret (see ``plan_rotation``).
+
+    The single form's result: a rotation left alone is ``rotation_skipped``, without the list entries'
+    ``skipped``, since Ansible shows a task whose result has ``skipped: true`` as skipped (and ``is
+    skipped`` true), where the list form, and a run that checked the secret, say ``ok``.
+    """
     planned = plan_rotation(vault, spec, namespace, lambda: _synced_version(k8s, namespace, spec["name"]), mount_point, new_values,
                             only_if_older_than, now)
-    return carry_out(vault, k8s, planned, check_mode, before_write)
+    result = carry_out(vault, k8s, planned, check_mode, before_write, fingerprinter=fingerprinter)
+    result.pop("skipped", None)
+    return result
 
 
-def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_mode=False):
+def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_mode=False, fingerprinter=None):
     """Make ``to_version``'s data current again (as a new Vault version) and put it back in the Secret.
 
     Vault first, as in a rotation: when the Secret cannot be written (the API server is gone), it
@@ -333,10 +353,11 @@ def roll_back(vault, k8s, spec, namespace, to_version, mount_point=None, check_m
     holds the restored data, and only the Secret is written.
     """
     started = time.monotonic()
-    return _once_more_after_a_lost_race(lambda: _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started))
+    return _once_more_after_a_lost_race(lambda: _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started,
+                                                           fingerprinter))
 
 
-def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started):
+def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode, started, fingerprinter=None):
     where = _where(vault, spec, mount_point)
     current = _read(vault, where, spec)
     if current is None:
@@ -351,10 +372,11 @@ def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode,
     new_version = version
     if changed:
         new_version = version + 1 if check_mode else _write(vault, where, target["data"], version)
-    outcome = sync_secret(k8s, spec, namespace, where, target["data"], new_version, check_mode, desired=desired)
-    return {
-        "changed": changed or outcome["changed"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full,
+    outcome = sync_secret(k8s, spec, namespace, where, target["data"], new_version, check_mode, desired=desired, fingerprinter=fingerprinter)
+    return _with_diff(outcome, {
+        "changed": changed or outcome["changed"], "name": spec["name"], "secret": spec["name"], "namespace": namespace,
+        "vault_path": where.full,
         "restored_version": int(to_version), "replaced_version": version, "new_version": new_version,
         "fingerprints": text_fingerprints(Fingerprinter(), target["data"]),
         "duration": round(time.monotonic() - started, 2),
-    }
+    })

@@ -10,8 +10,9 @@ by their content (see ``sources.resolve_sources``):
 - ``name``, ``namespace``, ``state`` (default present), ``type`` (friendly or real name; inferred
   from the type-specific option when omitted), ``labels``, ``annotations``, ``immutable``,
   ``append_hash``, ``tls_expiry_warning_days``;
-- content, merged into one key set (a key given twice is an error): ``data`` (key -> text),
-  ``binary_data`` (key -> base64), ``file_contents`` (key -> bytes), ``env_file_content``
+- content, merged into one key set (a key given twice is an error): ``data`` (key -> base64, as in
+  a Secret manifest), ``string_data`` (key -> text, as ``stringData``), ``binary_data`` (key -> base64,
+  the former name of ``data``), ``file_contents`` (key -> bytes), ``env_file_content``
   (bytes of a KEY=VALUE file, named by ``env_file`` in messages);
 - per type: ``registries``, ``tls`` ({cert, key, ca} as PEM text), ``basic_auth``,
   ``ssh_auth``, ``service_account``, ``bootstrap_token``.
@@ -231,7 +232,9 @@ def build_secret(spec, environ=None, rng=None):
     warnings = []
     generated = []
     for key, value in (spec.get("data") or {}).items():
-        content.add(key, _text_bytes(key, value, "data"), "data")
+        content.add_encoded(key, value, "data")
+    for key, value in (spec.get("string_data") or {}).items():
+        content.add(key, _text_bytes(key, value, "string_data"), "string_data")
     for key, value in (spec.get("binary_data") or {}).items():
         content.add_encoded(key, value, "binary_data")
     for key, raw in (spec.get("file_contents") or {}).items():

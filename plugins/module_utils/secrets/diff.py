@@ -7,6 +7,8 @@ Data keys show a short HMAC fingerprint (``checksum.Fingerprinter``) and whether
 added, removed or changed; metadata shows only the labels and annotations the task manages, and
 the client-side-apply annotation (which holds every value) only as being removed.
 ``text_fingerprints`` gives the same fingerprints for plain-text values (the rotation report).
+``update_diff`` is the same view for the key-by-key writes of ``SecretService.update_keys``
+(secret_sync, secret_rotation).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -82,4 +84,35 @@ def secret_diff(plan, fingerprinter, manager):
         )
         after = _view(desired.name, desired.namespace, desired.type, desired.immutable,
                       dict(desired.labels), dict(desired.annotations), after_data)
+    return {"before": before, "after": after, "before_header": header, "after_header": header}
+
+
+def _marked(fingerprinter, data, marks):
+    return dict((key, fingerprinter.fingerprint(key, value) + marks.get(key, "")) for key, value in data.items())
+
+
+def update_diff(fingerprinter, current, body, annotations):
+    """The ``diff`` entry of ``SecretService.update_keys``: the Secret ``current`` (None: absent) against
+    the ``body`` it writes. Data keys show a fingerprint and whether they are added, removed or changed;
+    metadata shows only the ``annotations`` the writer sets, and kubectl's last-applied annotation only
+    as being removed, so nothing derived from a value without a key appears."""
+    meta = body["metadata"]
+    header = "Secret %s/%s" % (meta["namespace"], meta["name"])
+    before_data = dict((current or {}).get("data") or {})
+    after_data = dict(body.get("data") or {})
+    before_marks = dict((key, " (removed)") for key in before_data if key not in after_data)
+    after_marks = dict((key, " (added)") for key in after_data if key not in before_data)
+    after_marks.update((key, " (changed)") for key in after_data if key in before_data and before_data[key] != after_data[key])
+    before = {}
+    if current is not None:
+        present = current["metadata"].get("annotations") or {}
+        shown = dict((name, present[name]) for name in annotations if name in present)
+        if LAST_APPLIED in present:
+            shown[LAST_APPLIED] = "(value hidden: it holds every value in clear text) (removed)"
+        before = _view(meta["name"], meta["namespace"], current.get("type"), bool(current.get("immutable")), {}, shown,
+                       _marked(fingerprinter, before_data, before_marks))
+    after_annotations = meta.get("annotations") or {}
+    after = _view(meta["name"], meta["namespace"], body.get("type"), bool(body.get("immutable")), {},
+                  dict((name, after_annotations[name]) for name in annotations if name in after_annotations),
+                  _marked(fingerprinter, after_data, after_marks))
     return {"before": before, "after": after, "before_header": header, "after_header": header}

@@ -120,8 +120,8 @@ def validate_base64(key, value, source="binary_data"):
         base64.b64decode(value.encode("ascii"), validate=True)
     except (binascii.Error, ValueError, UnicodeEncodeError):
         raise SecretOpsError(
-            "%s key %r is not valid base64: give the value base64-encoded (b64encode filter), or put the "
-            "plain text under data instead" % (source, key)
+            "%s key %r is not valid base64: give the value base64-encoded (b64encode filter), as in a Secret "
+            "manifest, or put the plain text under string_data instead" % (source, key)
         )
 
 

@@ -87,6 +87,17 @@ def ensure_identity(client, namespace, name, create_namespace=True, cluster_role
     return created
 
 
+def identity_diff(namespace, name, cluster_roles, created):
+    """The ``diff`` of ``ensure_identity``: one entry per object in ``created`` (its return), from
+    absent to the object sent. Pure; these objects carry no secret."""
+    account = {"apiVersion": "v1", "kind": "ServiceAccount", "metadata": {"name": name, "namespace": namespace}}
+    bodies = {"Namespace/%s" % namespace: {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": namespace}},
+              "ServiceAccount/%s/%s" % (namespace, name): account}
+    for role in cluster_roles or []:
+        bodies["ClusterRoleBinding/%s" % binding_name(namespace, name, role)] = binding_body(namespace, name, role)
+    return [{"before": {}, "after": bodies[ref], "before_header": ref, "after_header": ref} for ref in created]
+
+
 def cluster_ca_pem(client):
     """PEM text of the CA the connection trusts for the API server, or None (public data, not a secret)."""
     path = client.ca_cert_path

@@ -41,7 +41,7 @@ def secret_calls(api, method=None):
 
 
 def test_one_secret_is_read_once_created_and_summarised_without_values(api):
-    result, warnings = run({"name": "db", "namespace": "demo", "data": {"user": "app", "password": PASSWORD}})
+    result, warnings = run({"name": "db", "namespace": "demo", "string_data": {"user": "app", "password": PASSWORD}})
     assert result["changed"] and result["action"] == reconcile.CREATE and warnings == []
     assert api.secrets[("demo", "db")]["data"] == {"user": b64("app"), "password": b64(PASSWORD)}
     assert [call[:2] for call in secret_calls(api)] == [("GET", SECRET), ("PATCH", SECRET)]
@@ -54,7 +54,7 @@ def test_one_secret_is_read_once_created_and_summarised_without_values(api):
 
 
 def test_a_second_run_writes_nothing(api):
-    params = {"name": "db", "namespace": "demo", "data": {"password": PASSWORD}}
+    params = {"name": "db", "namespace": "demo", "string_data": {"password": PASSWORD}}
     first, _warnings = run(params)
     api.calls[:] = []
     again, _warnings = run(params)
@@ -63,8 +63,19 @@ def test_a_second_run_writes_nothing(api):
     assert again["secret"]["checksum"] == first["secret"]["checksum"]
 
 
+def test_content_stamp_off_makes_no_key_and_computes_no_checksum(api):
+    for params in ({"name": "db", "namespace": "kube-system", "string_data": {"password": PASSWORD}, "content_stamp": False},
+                   {"secrets": [{"name": "a", "namespace": "one", "string_data": {"k": "1"}}], "content_stamp": False}):
+        result, warnings = run(params)
+        for item in result.get("results", [result]):
+            assert item["changed"] and item["secret"]["checksum"] is None
+        assert warnings == []
+    assert [call for call in api.sent() if call[3] == KEY_SECRET_NAME] == []
+    assert sorted(api.secrets) == [("kube-system", "db"), ("one", "a")]
+
+
 def test_check_mode_writes_nothing_not_even_the_content_key(api):
-    result, _warnings = run({"name": "db", "namespace": "demo", "data": {"password": PASSWORD}}, check_mode=True, diff_mode=True)
+    result, _warnings = run({"name": "db", "namespace": "demo", "string_data": {"password": PASSWORD}}, check_mode=True, diff_mode=True)
     assert result["changed"] and result["action"] == reconcile.CREATE
     assert api.writes() == [] and api.secrets == {}
     assert result["secret"]["checksum"] is None and result["secret"]["data_keys"] == ["password"]
@@ -74,15 +85,15 @@ def test_check_mode_writes_nothing_not_even_the_content_key(api):
 def test_keys_another_writer_added_are_removed(api):
     api.secrets[("demo", "db")] = {"metadata": {"name": "db", "namespace": "demo", "resourceVersion": "1"},
                                    "type": "Opaque", "data": {"password": b64("old"), "extra": b64("theirs")}}
-    result, _warnings = run({"name": "db", "namespace": "demo", "data": {"password": PASSWORD}})
+    result, _warnings = run({"name": "db", "namespace": "demo", "string_data": {"password": PASSWORD}})
     assert result["changed"]
     assert api.secrets[("demo", "db")]["data"] == {"password": b64(PASSWORD)}
     assert PASSWORD not in repr(result) and "theirs" not in repr(result)
 
 
 def test_bulk_lists_each_namespace_once_and_keeps_input_order(api):
-    params = {"secrets": [{"name": "b", "namespace": "two", "data": {"k": "2"}}, {"name": "a", "namespace": "one", "data": {"k": "1"}},
-                          {"name": "c", "namespace": "two", "data": {"k": "3"}}], "concurrency": 1}
+    params = {"secrets": [{"name": "b", "namespace": "two", "string_data": {"k": "2"}}, {"name": "a", "namespace": "one", "string_data": {"k": "1"}},
+                          {"name": "c", "namespace": "two", "string_data": {"k": "3"}}], "concurrency": 1}
     result, _warnings = run(params)
     assert [(item["namespace"], item["name"], item["action"]) for item in result["results"]] == [
         ("two", "b", reconcile.CREATE), ("one", "a", reconcile.CREATE), ("two", "c", reconcile.CREATE)]
@@ -94,8 +105,8 @@ def test_bulk_lists_each_namespace_once_and_keeps_input_order(api):
 
 def test_a_refused_write_fails_its_item_and_the_others_are_written(api):
     api.failures[("PATCH", "demo", "b")] = [403]
-    params = {"secrets": [{"name": "a", "namespace": "demo", "data": {"password": PASSWORD}},
-                          {"name": "b", "namespace": "demo", "data": {"password": PASSWORD}}], "concurrency": 1}
+    params = {"secrets": [{"name": "a", "namespace": "demo", "string_data": {"password": PASSWORD}},
+                          {"name": "b", "namespace": "demo", "string_data": {"password": PASSWORD}}], "concurrency": 1}
     with pytest.raises(SecretOpsError) as caught:
         run(params)
     error = caught.value
@@ -109,8 +120,8 @@ def test_a_refused_write_fails_its_item_and_the_others_are_written(api):
 
 
 def test_a_bad_item_fails_the_task_before_any_request(api):
-    params = {"secrets": [{"name": "a", "namespace": "demo", "data": {"password": PASSWORD}},
-                          {"name": "b", "namespace": "demo", "data": {"bad/key": PASSWORD}}]}
+    params = {"secrets": [{"name": "a", "namespace": "demo", "string_data": {"password": PASSWORD}},
+                          {"name": "b", "namespace": "demo", "string_data": {"bad/key": PASSWORD}}]}
     with pytest.raises(SecretOpsError, match=r"^secrets\[1\] \(demo/b\): ") as caught:
         run(params)
     assert caught.value.details["item"] == 1 and PASSWORD not in str(caught.value)
@@ -118,7 +129,7 @@ def test_a_bad_item_fails_the_task_before_any_request(api):
 
 
 def test_the_same_secret_twice_is_refused(api):
-    params = {"secrets": [{"name": "a", "namespace": "demo", "data": {"k": "1"}}, {"name": "a", "data": {"k": "2"}}], "namespace": "demo"}
+    params = {"secrets": [{"name": "a", "namespace": "demo", "string_data": {"k": "1"}}, {"name": "a", "string_data": {"k": "2"}}], "namespace": "demo"}
     with pytest.raises(SecretOpsError, match=r"secrets\[1\] \(demo/a\): the same Secret is already given by secrets\[0\]"):
         run(params)
     assert api.calls == []
@@ -126,7 +137,7 @@ def test_the_same_secret_twice_is_refused(api):
 
 def test_a_content_key_this_identity_may_not_read_leaves_the_checksum_out_with_a_warning(api):
     api.failures[("GET", "demo", KEY_SECRET_NAME)] = [403]
-    result, warnings = run({"name": "db", "namespace": "demo", "data": {"password": PASSWORD}})
+    result, warnings = run({"name": "db", "namespace": "demo", "string_data": {"password": PASSWORD}})
     assert result["changed"] and result["secret"]["checksum"] is None
     assert len(warnings) == 1 and warnings[0].startswith("no checksum returned for Secrets in namespace demo: cannot read Secret demo/")
     assert ("demo", "db") in api.secrets
@@ -151,7 +162,7 @@ def test_a_service_account_token_for_a_missing_account_is_refused_before_writing
 def test_a_single_secret_that_fails_to_write_raises_with_its_status(api):
     api.failures[("PATCH", "demo", "db")] = [422]
     with pytest.raises(SecretOpsError, match="cannot apply Secret demo/db: Error \\(HTTP 422\\)") as caught:
-        run({"name": "db", "namespace": "demo", "data": {"password": PASSWORD}})
+        run({"name": "db", "namespace": "demo", "string_data": {"password": PASSWORD}})
     assert caught.value.details["status"] == 422 and PASSWORD not in str(caught.value)
 
 
@@ -165,7 +176,7 @@ def frozen(api):
 
 def test_a_recreation_is_checked_by_a_dry_run_create_before_the_delete(api):
     frozen(api)
-    result, _warnings = run({"name": "db", "namespace": "demo", "immutable": True, "data": {"password": PASSWORD}})
+    result, _warnings = run({"name": "db", "namespace": "demo", "immutable": True, "string_data": {"password": PASSWORD}})
     assert result["action"] == reconcile.RECREATE and api.secrets[("demo", "db")]["data"] == {"password": b64(PASSWORD)}
     writes = [call[:4] for call in secret_calls(api) if call[0] != "GET"]
     assert writes == [("POST", SECRETS, "demo", None), ("DELETE", SECRET, "demo", "db"), ("PATCH", SECRET, "demo", "db")]
@@ -175,7 +186,7 @@ def test_a_recreation_the_dry_run_refuses_deletes_nothing(api):
     frozen(api)
     api.failures[("POST", "demo", None)] = [422]
     with pytest.raises(SecretOpsError, match="cannot check that Secret demo/db can be created again \\(dry run\\)"):
-        run({"name": "db", "namespace": "demo", "immutable": True, "data": {"password": PASSWORD}})
+        run({"name": "db", "namespace": "demo", "immutable": True, "string_data": {"password": PASSWORD}})
     assert api.secrets[("demo", "db")]["data"] == {"password": b64("old-" + PASSWORD)}
     assert [call[0] for call in secret_calls(api) if call[0] != "GET"] == ["POST"]
 
@@ -184,7 +195,7 @@ def test_a_create_that_fails_after_the_delete_restores_the_old_secret(api):
     frozen(api)
     api.failures[("PATCH", "demo", "db")] = [500]
     with pytest.raises(SecretOpsError) as caught:
-        run({"name": "db", "namespace": "demo", "immutable": True, "data": {"password": PASSWORD}})
+        run({"name": "db", "namespace": "demo", "immutable": True, "string_data": {"password": PASSWORD}})
     message = str(caught.value)
     assert "Secret demo/db was deleted to be created again and the create failed" in message and "the old Secret was restored" in message
     assert caught.value.details["status"] == 500 and PASSWORD not in message and b64(PASSWORD) not in message
@@ -199,5 +210,5 @@ def test_a_restore_that_fails_too_says_so(api):
     api.failures[("PATCH", "demo", "db")] = [500]
     api.failures[("POST", "demo", "db")] = [503]
     with pytest.raises(SecretOpsError, match="restoring the old Secret failed too .*: fix the cause and re-run, which creates it"):
-        run({"name": "db", "namespace": "demo", "immutable": True, "data": {"password": PASSWORD}})
+        run({"name": "db", "namespace": "demo", "immutable": True, "string_data": {"password": PASSWORD}})
     assert ("demo", "db") not in api.secrets

@@ -90,7 +90,7 @@ def test_a_failed_item_does_not_stop_the_others_and_fails_the_task_naming_it(ser
     assert str(error).startswith("1 of 3 secrets failed: secrets[1] (shop/b): secret b: nothing in Vault at secret/app/b")
     results = error.details["results"]
     assert [entry.get("failed", False) for entry in results] == [False, True, False] and error.details["changed"]
-    assert results[1] == {"secret": "b", "namespace": "shop", "failed": True, "changed": False, "vault_path": "secret/app/b",
+    assert results[1] == {"name": "b", "secret": "b", "namespace": "shop", "failed": True, "changed": False, "vault_path": "secret/app/b",
                           "msg": "secret b: nothing in Vault at secret/app/b: give fields to seed it"}
     assert ("shop", "a") in api.secrets and ("shop", "c") in api.secrets
 

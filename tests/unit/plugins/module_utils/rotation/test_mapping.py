@@ -30,7 +30,7 @@ def test_the_builder_is_k8s_secrets_own():
     vault = {"username": "app", "password": "new", "password_previous": "old", "port": 5432}
     desired = mapping.desired_secret(spec, "shop", vault)
     same = build_secret({"name": "db", "namespace": "shop", "type": "basic-auth",
-                         "data": {"username": "app", "password": "new", "password_previous": "old"}})
+                         "string_data": {"username": "app", "password": "new", "password_previous": "old"}})
     assert (desired.type, desired.data) == (same.type, same.data) == ("kubernetes.io/basic-auth", same.data)
 
 

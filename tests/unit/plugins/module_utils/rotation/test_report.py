@@ -178,3 +178,10 @@ def test_a_dry_run_is_marked_in_the_report_and_its_summary():
     assert report.to_json(dry).count('"dry_run": true') == 1
     real = report.build_report([rotation("db", 1, 2)], run_id="r1")
     assert real["dry_run"] is False and report.render_summary(real).startswith("Secret rotation r1: ROTATED\n")
+
+
+def test_a_single_form_result_left_alone_is_reported_as_skipped():
+    single = {"name": "db", "secret": "db", "namespace": "shop", "old_version": 3, "new_version": 3, "rotation_skipped": True,
+              "resumed": False, "reason": "not due", "changed": False}
+    built = report.build_report(single)
+    assert built["secrets"][0]["skipped"] is True and built["outcome"] == "nothing_rotated"

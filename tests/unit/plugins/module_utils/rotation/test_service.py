@@ -76,7 +76,7 @@ def test_the_secret_carries_vault_path_and_version_and_nothing_derived_from_a_va
     result = service.provision(FakeVault(), None, spec(fields={"password": {"value": "123456"}}), "shop")
     assert secret_writes[0]["annotations"] == {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "1"}
     assert "checksum" not in result
-    assert sorted(result) == ["changed", "data_keys", "namespace", "secret", "secret_changed", "vault_changed", "vault_path",
+    assert sorted(result) == ["changed", "data_keys", "name", "namespace", "secret", "secret_changed", "vault_changed", "vault_path",
                               "vault_version", "warnings", "written_fields"]
 
 
@@ -212,6 +212,18 @@ def test_rotate_in_check_mode_writes_neither_vault_nor_the_secret():
     assert result["changed"] and result["new_version"] == 2
     assert vault.writes() == [] and api.writes() == []
     assert secret_data(api)[0] == {"password": "old-value-1"}
+
+
+def test_the_single_form_reports_a_rotation_left_alone_as_ok_not_skipped():
+    # issue 22: Ansible shows a result with skipped: true as a skipped task; the list form says ok
+    vault, api = rotation_setup([{"password": "old-value-1"}], secret_version=1)
+    result = service.rotate(vault, api, spec(fields={"password": {"value": "old-value-1"}}), "shop")
+    assert "skipped" not in result and result["rotation_skipped"] is True and not result["changed"]
+    assert result["name"] == result["secret"] == "db" and result["namespace"] == "shop"
+    planned = service.plan_rotation(vault, spec(fields={"password": {"value": "old-value-1"}}), "shop", lambda: (True, 1))
+    assert planned.result["skipped"] is True and planned.result["rotation_skipped"] is True  # list entries keep both
+    rotated = service.rotate(vault, api, spec(fields=ROTATED), "shop")
+    assert "skipped" not in rotated and rotated["rotation_skipped"] is False
 
 
 def test_a_secret_behind_vault_is_synced_instead_of_rotated():

@@ -24,7 +24,7 @@ def decoded(secret):
 def test_opaque_from_every_content_source():
     secret = build_secret({
         "name": "app", "namespace": "demo", "labels": {"app": "web"}, "annotations": {"note": "x"},
-        "data": {"password": "s3cret", "port": 5432}, "binary_data": {"blob": b64(b"\x00\x01")},
+        "string_data": {"password": "s3cret", "port": 5432}, "binary_data": {"blob": b64(b"\x00\x01")},
         "file_contents": {"cert.pem": b"file bytes"}, "env_file": "/tmp/app.env", "env_file_content": b"A=1\nB=2\n",
     })
     assert secret.type == "Opaque" and secret.ref == "demo/app" and secret.state == "present"
@@ -37,24 +37,45 @@ def test_opaque_from_every_content_source():
 
 
 def test_a_key_from_two_sources_is_refused():
-    with pytest.raises(SecretOpsError, match="key 'A' is given by both data and env_file /tmp/x.env"):
-        build_secret({"name": "a", "namespace": "d", "data": {"A": "1"}, "env_file": "/tmp/x.env", "env_file_content": "A=2\n"})
+    with pytest.raises(SecretOpsError, match="key 'A' is given by both string_data and env_file /tmp/x.env"):
+        build_secret({"name": "a", "namespace": "d", "string_data": {"A": "1"}, "env_file": "/tmp/x.env", "env_file_content": "A=2\n"})
 
 
 def test_bad_key_names_the_source_and_key():
-    with pytest.raises(SecretOpsError, match="data key 'bad/key' is not a valid Secret key") as caught:
-        build_secret({"name": "a", "namespace": "d", "data": {"bad/key": "hunter2"}})
+    with pytest.raises(SecretOpsError, match="string_data key 'bad/key' is not a valid Secret key") as caught:
+        build_secret({"name": "a", "namespace": "d", "string_data": {"bad/key": "hunter2"}})
     assert "hunter2" not in str(caught.value)
 
 
 def test_non_string_values_are_refused():
-    with pytest.raises(SecretOpsError, match="data key 'flag' must be a string"):
-        build_secret({"name": "a", "namespace": "d", "data": {"flag": True}})
+    with pytest.raises(SecretOpsError, match="string_data key 'flag' must be a string"):
+        build_secret({"name": "a", "namespace": "d", "string_data": {"flag": True}})
 
 
 def test_binary_data_is_canonicalised_and_checked():
     with pytest.raises(SecretOpsError, match="binary_data key 'k' is not valid base64"):
         build_secret({"name": "a", "namespace": "d", "binary_data": {"k": "%%%"}})
+
+
+def test_data_is_base64_as_in_a_secret_manifest():
+    # a value copied from a manifest (or kubectl get secret -o yaml) is stored as it is, not encoded twice
+    secret = build_secret({"name": "a", "namespace": "d", "data": {"password": b64("s3cret")}, "string_data": {"user": "app"}})
+    assert decoded(secret) == {"password": "s3cret", "user": "app"}
+    assert secret.data["password"] == b64("s3cret")
+
+
+def test_data_that_is_not_base64_is_refused_naming_the_key_never_the_value():
+    for value in ("plain text!", "s3cret", 5432):
+        with pytest.raises(SecretOpsError, match="data key 'password' (is not valid base64|must be a base64 string)") as caught:
+            build_secret({"name": "a", "namespace": "d", "data": {"password": value}})
+        assert str(value) not in str(caught.value)
+    with pytest.raises(SecretOpsError, match="put the plain text under string_data"):
+        build_secret({"name": "a", "namespace": "d", "data": {"password": "plain text!"}})
+
+
+def test_a_key_in_both_data_and_string_data_is_refused():
+    with pytest.raises(SecretOpsError, match="key 'k' is given by both data and string_data"):
+        build_secret({"name": "a", "namespace": "d", "data": {"k": b64("x")}, "string_data": {"k": "x"}})
 
 
 def test_size_limit():
@@ -88,14 +109,14 @@ def test_tls_secret_with_info_and_warning(pki):
 
 def test_tls_given_as_plain_data_is_checked_too(pki):
     with pytest.raises(SecretOpsError, match="tls.key does not match"):
-        build_secret({"name": "web", "namespace": "d", "type": "kubernetes.io/tls", "data": {"tls.crt": pki.chain_pem, "tls.key": pki.other_key_pem}})
+        build_secret({"name": "web", "namespace": "d", "type": "kubernetes.io/tls", "string_data": {"tls.crt": pki.chain_pem, "tls.key": pki.other_key_pem}})
 
 
 def test_tls_needs_cert_and_key(pki):
     with pytest.raises(SecretOpsError, match="tls needs both cert and key"):
         build_secret({"name": "web", "namespace": "d", "tls": {"cert": pki.chain_pem}})
     with pytest.raises(SecretOpsError, match="needs the key 'tls.crt'"):
-        build_secret({"name": "web", "namespace": "d", "type": "tls", "data": {"x": "y"}})
+        build_secret({"name": "web", "namespace": "d", "type": "tls", "string_data": {"x": "y"}})
 
 
 def test_basic_auth():
@@ -120,7 +141,7 @@ def test_service_account_token():
     with pytest.raises(SecretOpsError, match="needs service_account"):
         build_secret({"name": "t", "namespace": "d", "type": "service-account-token"})
     with pytest.raises(SecretOpsError, match="written by the token controller"):
-        build_secret({"name": "t", "namespace": "d", "service_account": "ci", "data": {"token": "x"}})
+        build_secret({"name": "t", "namespace": "d", "service_account": "ci", "string_data": {"token": "x"}})
 
 
 def test_bootstrap_token_naming_and_generation():
@@ -132,8 +153,8 @@ def test_bootstrap_token_naming_and_generation():
 
 
 def test_append_hash_names_by_content():
-    first = build_secret({"name": "cfg", "namespace": "d", "data": {"a": "1"}, "append_hash": True})
-    second = build_secret({"name": "cfg", "namespace": "d", "data": {"a": "2"}, "append_hash": True})
+    first = build_secret({"name": "cfg", "namespace": "d", "string_data": {"a": "1"}, "append_hash": True})
+    second = build_secret({"name": "cfg", "namespace": "d", "string_data": {"a": "2"}, "append_hash": True})
     assert first.name.startswith("cfg-") and len(first.name) == 14 and first.name != second.name
 
 
@@ -148,9 +169,9 @@ def test_absent_needs_only_identity():
 
 def test_missing_identity():
     with pytest.raises(SecretOpsError, match="name is required"):
-        build_secret({"namespace": "d", "data": {"a": "b"}})
+        build_secret({"namespace": "d", "string_data": {"a": "b"}})
     with pytest.raises(SecretOpsError, match="namespace is required"):
-        build_secret({"name": "a", "data": {"a": "b"}})
+        build_secret({"name": "a", "string_data": {"a": "b"}})
 
 
 def test_an_opaque_secret_imports_no_builder_of_another_type():
@@ -161,7 +182,7 @@ def test_an_opaque_secret_imports_no_builder_of_another_type():
         "import sys\n"
         "from %sk8s.secret_task import SecretTask\n"
         "from %ssecrets.builder import build_secret\n"
-        "build_secret({'name': 'app', 'namespace': 'default', 'data': {'user': 'u'}})\n"
+        "build_secret({'name': 'app', 'namespace': 'default', 'string_data': {'user': 'u'}})\n"
         "print(sorted(m for m in sys.modules if m.startswith('%ssecrets.')))\n" % (prefix, prefix, prefix)
     )
     env = dict(os.environ, PYTHONPATH=os.pathsep.join(path for path in sys.path if path))

@@ -46,3 +46,31 @@ def test_report_fingerprints_are_keyed_per_run_and_match_the_diff():
     assert prints["password"] == run.fingerprint("password", base64.b64encode(b"secret").decode()), "the diff's fingerprint"
     unsalted = hashlib.sha256(b"secret").hexdigest()
     assert prints["password"].startswith("hmac:") and len(prints["password"]) == 17 and prints["password"][5:] not in unsalted
+
+
+def test_update_diff_of_a_key_by_key_write_marks_keys_and_never_shows_values():
+    from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import update_diff
+
+    fingerprinter = Fingerprinter()
+    managed = {"secretops.io/vault-path": "secret/shop/db", "secretops.io/vault-version": "3"}
+    current = {"type": "Opaque", "metadata": {"name": "db", "namespace": "shop", "annotations": {
+        "secretops.io/vault-version": "2", "secretops.io/checksum": hashlib.sha256(b"old-1").hexdigest(),
+        reconcile.LAST_APPLIED: '{"data":{"a":"b2xkLTE="}}', "other": "x"}},
+        "data": {"password": b64("old-1"), "user": b64("same-2"), "gone": b64("gone-3"), "theirs": b64("kept-4")}}
+    body = {"type": "Opaque", "metadata": {"name": "db", "namespace": "shop", "annotations": dict(managed, other="x")},
+            "data": {"password": b64("new-5"), "user": b64("same-2"), "theirs": b64("kept-4"), "added": b64("added-6")}}
+    diff = update_diff(fingerprinter, current, body, managed)
+    text = json.dumps(diff)
+    for value in ("old-1", "same-2", "gone-3", "kept-4", "new-5", "added-6"):
+        assert value not in text and b64(value) not in text
+    assert hashlib.sha256(b"old-1").hexdigest() not in text and "other" not in text
+    before, after = diff["before"], diff["after"]
+    assert before["data"]["gone"].endswith("(removed)") and "gone" not in after["data"]
+    assert after["data"]["password"].endswith("(changed)") and after["data"]["added"].endswith("(added)")
+    assert after["data"]["user"] == before["data"]["user"] and after["data"]["theirs"] == before["data"]["theirs"]
+    assert after["metadata"]["annotations"] == managed
+    assert before["metadata"]["annotations"]["secretops.io/vault-version"] == "2"
+    assert "(removed)" in before["metadata"]["annotations"][reconcile.LAST_APPLIED]
+    assert diff["before_header"] == "Secret shop/db"
+    created = update_diff(fingerprinter, None, body, managed)
+    assert created["before"] == {} and all(mark.endswith("(added)") for mark in created["after"]["data"].values())

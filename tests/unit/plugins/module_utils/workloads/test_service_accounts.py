@@ -77,3 +77,12 @@ def test_the_token_is_read_from_the_secret_and_a_missing_one_says_what_to_do():
     assert service_accounts.read_token(client, "vault", "reviewer-token") == "header.payload.sig"
     with pytest.raises(SecretOpsError, match="holds no service-account token yet"):
         service_accounts.read_token(client, "vault", "missing")
+
+
+def test_identity_diff_shows_each_object_created():
+    created = ["Namespace/shop", "ServiceAccount/shop/web", "ClusterRoleBinding/shop-web-system-auth-delegator"]
+    diff = service_accounts.identity_diff("shop", "web", ["system:auth-delegator"], created)
+    assert [entry["after_header"] for entry in diff] == created and all(entry["before"] == {} for entry in diff)
+    assert diff[1]["after"]["metadata"] == {"name": "web", "namespace": "shop"}
+    assert diff[2]["after"]["roleRef"]["name"] == "system:auth-delegator"
+    assert service_accounts.identity_diff("shop", "web", [], []) == []
