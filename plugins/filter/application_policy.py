@@ -57,7 +57,6 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import app_policy
 
 
-
 def application_policy(application, kv_mount="secret"):
     """An application ({name, secrets, dynamic_access}) -> the HCL of its least-privilege policy."""
     try:

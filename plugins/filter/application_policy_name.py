@@ -45,7 +45,6 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import app_policy
 
 
-
 def application_policy_name(name, cluster=""):
     """An application name (and the cluster, in a fleet) -> its policy name."""
     try:
