@@ -21,8 +21,11 @@ options:
     type: str
     required: true
   mount_point:
-    description: Path of the KV mount, when O(path) is relative to it.
+    description:
+      - Path of the KV mount, when O(path) is relative to it.
+      - The alias O(engine_mount_point) is community.hashi_vault's name for it (there, C(mount_point) is the auth mount).
     type: str
+    aliases: [engine_mount_point]
   version:
     description: KV v2 version to read; the latest when omitted.
     type: int
@@ -118,7 +121,7 @@ def apply(module):
 def main():
     spec = vault_argument_spec(
         path={"type": "str", "required": True},
-        mount_point={"type": "str"},
+        mount_point={"type": "str", "aliases": ["engine_mount_point"]},
         version={"type": "int"},
         return_values={"type": "bool", "default": False},
     )

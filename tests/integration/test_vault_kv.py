@@ -230,3 +230,22 @@ def test_a_soft_deleted_current_version_counts_as_missing_and_cas_errors_say_wha
             assert first_value not in run.output and second_value not in run.output
     finally:
         vault_client.secrets.kv.v2.delete_metadata_and_all_versions(path="%s/db" % name, mount_point="secret")
+
+
+def test_engine_mount_point_is_community_hashi_vaults_name_for_the_kv_mount(local_env, vault_client):
+    """community.hashi_vault calls the KV mount engine_mount_point (its mount_point is the auth mount)."""
+    name = unique("engine")
+    lookup = "secretops.provisioning.vault_kv"
+    tasks = [
+        task("write", "vault_kv", path=name, engine_mount_point="secret", data={"user": "engine-user"}),
+        task("many", "vault_kv", engine_mount_point="secret", secrets=[{"path": name + "-item", "data": {"user": "item-user"}}]),
+        task("item", "vault_kv", secrets=[{"path": name + "-own", "engine_mount_point": "secret", "data": {"user": "own-user"}}]),
+        task("info", "vault_kv_info", path=name, engine_mount_point="secret", return_values=True),
+        {"name": "look", "set_fact": {"v": "{{ lookup('%s', '%s', engine_mount_point='secret', field='user') }}" % (lookup, name)}},
+    ]
+    run = run_tasks(tasks, env=vault_env(local_env)).assert_ok()
+    assert run.task("write")["changed"] is True and _kv2(vault_client, name)["data"]["data"] == {"user": "engine-user"}
+    assert _kv2(vault_client, name + "-item")["data"]["data"] == {"user": "item-user"}
+    assert _kv2(vault_client, name + "-own")["data"]["data"] == {"user": "own-user"}
+    assert run.task("info")["data"] == {"user": "engine-user"}
+    assert run.task("look")["ansible_facts"]["v"] == "engine-user"
