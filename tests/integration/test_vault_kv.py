@@ -249,3 +249,29 @@ def test_engine_mount_point_is_community_hashi_vaults_name_for_the_kv_mount(loca
     assert _kv2(vault_client, name + "-own")["data"]["data"] == {"user": "own-user"}
     assert run.task("info")["data"] == {"user": "engine-user"}
     assert run.task("look")["ansible_facts"]["v"] == "engine-user"
+
+
+def _token_with_policy(vault_client, name, policy):
+    vault_client.sys.create_or_update_policy(name=name, policy=policy)
+    return vault_client.auth.token.create(policies=[name], ttl="10m")["auth"]["client_token"]
+
+
+def test_a_mistyped_kv_mount_is_named_not_blamed_on_the_token(local_env, vault_client):
+    """Vault answers the mount lookup of a missing mount with a 403, even for the root token."""
+    missing = unique("no-such-mount")
+    tasks = [task("info", "vault_kv_info", path="%s/app" % missing), task("write", "vault_kv", path="app", mount_point=missing, data={"key": unique("value")})]
+    for item in tasks:
+        failed = run_tasks([item], env=vault_env(local_env))
+        msg = failed.task(item["name"])["msg"]
+        assert failed.returncode != 0 and "no secrets engine is mounted at or above %s/app" % missing in msg, msg
+        assert "invalid or expired" not in msg
+    policy = unique("kv-one-path")
+    token = _token_with_policy(vault_client, policy, 'path "secret/data/%s" { capabilities = ["read"] }' % policy)
+    try:
+        limited = run_tasks([tasks[0]], env=vault_env(local_env, VAULT_TOKEN=token))
+        msg = limited.task("info")["msg"]
+        assert limited.returncode != 0 and "no KV mount found at or above %s/app, or the token's policies grant nothing" % missing in msg, msg
+        bad = run_tasks([tasks[0]], env=vault_env(local_env, VAULT_TOKEN="not-a-real-token"))
+        assert bad.returncode != 0 and "invalid or expired" in bad.task("info")["msg"]
+    finally:
+        vault_client.sys.delete_policy(policy)

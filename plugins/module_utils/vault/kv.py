@@ -20,6 +20,13 @@ HIDDEN = "VALUE_HIDDEN"
 CAS_MISMATCH = "check-and-set parameter did not match"
 
 
+# Vault's (and OpenBao's) answer to the mount lookup of a valid token (the root token too) when no
+# mount is at the path, or the token's policies grant nothing under it; a bad token gets a plain
+# "permission denied".
+PREFLIGHT_DENIED = "preflight capability check returned 403"
+NO_MOUNT = "no secrets engine is mounted at or above %s: check mount_point and path"
+
+
 class KvPath(object):
     """Where a secret lives: ``mount`` (no slashes at the ends), ``path`` inside it, KV ``version``."""
 
@@ -43,9 +50,14 @@ def resolve(client, path, mount_point=None):
     segment in either is refused before any request."""
     path = paths.clean_path(path, "path")
     probe = "%s/%s" % (paths.clean_path(mount_point, "mount_point"), path) if mount_point else path
-    info = (client.read("sys/internal/ui/mounts/%s" % probe) or {}).get("data")
+    try:
+        info = (client.read("sys/internal/ui/mounts/%s" % probe) or {}).get("data")
+    except SecretOpsError as exc:
+        if exc.details.get("status") == 403 and PREFLIGHT_DENIED in str(exc):
+            raise _no_mount_error(client, probe) from None
+        raise
     if not info or not info.get("path"):
-        raise SecretOpsError("no secrets engine is mounted at or above %s: check mount_point and path" % probe, vault_path=probe)
+        raise SecretOpsError(NO_MOUNT % probe, vault_path=probe)
     if info.get("type") not in ("kv", "generic"):
         raise SecretOpsError("%s is on a %s mount, not a KV mount" % (probe, info.get("type")), vault_path=probe)
     mount = info["path"].strip("/")
@@ -54,6 +66,20 @@ def resolve(client, path, mount_point=None):
         raise SecretOpsError("path %s names the mount itself, not a secret in it" % probe)
     version = 2 if str((info.get("options") or {}).get("version")) == "2" else 1
     return KvPath(mount, relative, version)
+
+
+def _no_mount_error(client, probe):
+    """The mount lookup's 403 for a valid token: certainly no mount for a root token, else no mount
+    or a mount the token's policies grant nothing in (Vault answers both alike)."""
+    try:
+        policies = ((client.read("auth/token/lookup-self") or {}).get("data") or {}).get("policies") or []
+    except SecretOpsError:
+        policies = []  # a token without the default policy cannot look itself up
+    text = NO_MOUNT % probe
+    if "root" not in policies:
+        text = ("no KV mount found at or above %s, or the token's policies grant nothing under it: "
+                "check mount_point and path, then the policies" % probe)
+    return SecretOpsError(text, status=403, vault_path=probe)
 
 
 def read_secret(client, where, version=None):
