@@ -93,10 +93,17 @@ metadata:
   type: dict
   sample: {"version": 3, "destroyed": false, "deletion_time": ""}
 secret_metadata:
-  description: Metadata of the secret (KV v2), with C(current_version), C(max_versions), C(custom_metadata) and times.
-  returned: on KV v2
+  description:
+    - Metadata of the secret (KV v2), with C(current_version), C(max_versions), C(custom_metadata) and times.
+    - Needs C(read) on C(<mount>/metadata/<path>); without it (a data-only policy) it is absent and RV(secret_metadata_note) says why.
+  returned: on KV v2, when the token may read the secret's metadata
   type: dict
   sample: {"current_version": 3, "max_versions": 0, "custom_metadata": {"owner": "team-a"}}
+secret_metadata_note:
+  description: Why RV(secret_metadata) is absent (the token cannot read C(<mount>/metadata/<path>)).
+  returned: on KV v2, when the token may not read the secret's metadata
+  type: str
+  sample: "secret_metadata left out: the token cannot read secret/metadata/app/db (a data-only policy)"
 data:
   description: The secret's key/value map.
   returned: when O(return_values=true)

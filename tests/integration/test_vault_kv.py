@@ -275,3 +275,28 @@ def test_a_mistyped_kv_mount_is_named_not_blamed_on_the_token(local_env, vault_c
         assert bad.returncode != 0 and "invalid or expired" in bad.task("info")["msg"]
     finally:
         vault_client.sys.delete_policy(policy)
+
+
+def test_a_data_only_policy_writes_and_reads_as_with_community_hashi_vault(local_env, vault_client):
+    """No capability on <mount>/metadata/: vault_kv writes, vault_kv_info and the lookup read; only the
+    secret's metadata (which needs metadata read) is left out, with a note."""
+    name = unique("data-only")
+    policy = unique("data-only-policy")
+    token = _token_with_policy(vault_client, policy, 'path "secret/data/%s" { capabilities = ["create", "read", "update"] }' % name)
+    env = vault_env(local_env, VAULT_TOKEN=token)
+    value = unique("value")
+    lookup = "{{ lookup('secretops.provisioning.vault_kv', 'secret/%s', field='user') }}" % name
+    tasks = [task("write", "vault_kv", path="secret/%s" % name, data={"user": value}),
+             task("info", "vault_kv_info", path="secret/%s" % name),
+             {"name": "look", "set_fact": {"v": lookup}}]
+    try:
+        first = run_tasks(tasks, env=env).assert_ok()
+        assert first.task("write")["changed"] is True and first.task("write")["version"] == 1
+        info = first.task("info")
+        assert info["exists"] is True and info["data_keys"] == ["user"] and info["version"] == 1
+        assert "secret_metadata" not in info and "secret/metadata/%s" % name in info["secret_metadata_note"]
+        assert first.task("look")["ansible_facts"]["v"] == value
+        assert run_tasks(tasks[:1], env=env).assert_ok().task("write")["changed"] is False
+    finally:
+        vault_client.sys.delete_policy(policy)
+        vault_client.secrets.kv.v2.delete_metadata_and_all_versions(path=name, mount_point="secret")

@@ -202,7 +202,10 @@ def write_secret(client, path, data=None, mount_point=None, cas=None, only_if_mi
     result["changed_keys"] = change.pop("changed_keys")
     result["removed_keys"] = change.pop("removed_keys")
     result["diff"] = change
-    metadata_wanted = _metadata_changes(read_metadata(client, where), max_versions, custom_metadata) if where.version == 2 else {}
+    metadata_wanted = {}
+    if where.version == 2 and (max_versions is not None or custom_metadata is not None):
+        # Only then: a data-only policy (no capability on <mount>/metadata/) writes data as community.hashi_vault does.
+        metadata_wanted = _metadata_changes(read_metadata(client, where), max_versions, custom_metadata)
     if metadata_wanted:
         result["metadata_changed"] = sorted(metadata_wanted)
     result["changed"] = bool(write_data or metadata_wanted)
@@ -285,10 +288,19 @@ def describe_secret(client, path, mount_point=None, version=None, return_values=
     }
     if where.version == 2:
         result["version"] = result["metadata"].get("version")
-        full = read_metadata(client, where) or {}
-        result["secret_metadata"] = dict(
-            (key, full.get(key)) for key in ("current_version", "oldest_version", "max_versions", "custom_metadata", "created_time", "updated_time")
-        )
+        try:
+            full = read_metadata(client, where) or {}
+        except SecretOpsError as exc:
+            if exc.details.get("status") != 403:
+                raise
+            # A data-only policy: what the data endpoint gives stays, the secret's metadata is left out.
+            result["secret_metadata_note"] = (
+                "secret_metadata left out: the token cannot read %s (a data-only policy)" % where.api("metadata"))
+            full = None
+        if full is not None:
+            result["secret_metadata"] = dict(
+                (key, full.get(key)) for key in ("current_version", "oldest_version", "max_versions", "custom_metadata", "created_time", "updated_time")
+            )
     if return_values:
         result["data"] = data
     return result
