@@ -29,9 +29,21 @@ options:
       - Defaults to E(VAULT_CACERT).
     type: path
   validate_certs:
-    description: Whether to verify the server's TLS certificate.
+    description:
+      - Whether to verify the server's TLS certificate (against O(ca_cert), else the system CAs).
+      - Defaults to the inverse of E(VAULT_SKIP_VERIFY) when that is set (as the Vault CLI reads it), else V(true).
     type: bool
-    default: true
+  client_cert:
+    description:
+      - Path to a PEM client certificate to present to the server (TLS client authentication), with O(client_key)
+        unless the file holds the key too.
+      - Defaults to E(VAULT_CLIENT_CERT).
+    type: path
+  client_key:
+    description:
+      - Path to the private key of O(client_cert).
+      - Defaults to E(VAULT_CLIENT_KEY).
+    type: path
   timeout:
     description: Seconds to wait for one request.
     type: int
@@ -143,6 +155,22 @@ options:
         key: validate_certs
     vars:
       - name: secretops_vault_validate_certs
+  client_cert:
+    env:
+      - name: VAULT_CLIENT_CERT
+    ini:
+      - section: secretops_vault
+        key: client_cert
+    vars:
+      - name: secretops_vault_client_cert
+  client_key:
+    env:
+      - name: VAULT_CLIENT_KEY
+    ini:
+      - section: secretops_vault
+        key: client_key
+    vars:
+      - name: secretops_vault_client_key
   timeout:
     ini:
       - section: secretops_vault

@@ -37,9 +37,21 @@ options:
             - Defaults to E(VAULT_CACERT).
           type: path
         validate_certs:
-          description: Whether to verify the server's TLS certificate.
+          description:
+            - Whether to verify the server's TLS certificate (against O(vault.ca_cert), else the system CAs).
+            - Defaults to the inverse of E(VAULT_SKIP_VERIFY) when that is set (as the Vault CLI reads it), else V(true).
           type: bool
-          default: true
+        client_cert:
+          description:
+            - Path to a PEM client certificate to present to the server (TLS client authentication), with O(vault.client_key)
+              unless the file holds the key too.
+            - Defaults to E(VAULT_CLIENT_CERT).
+          type: path
+        client_key:
+          description:
+            - Path to the private key of O(vault.client_cert).
+            - Defaults to E(VAULT_CLIENT_KEY).
+          type: path
         timeout:
           description: Seconds to wait for one request.
           type: int

@@ -25,8 +25,11 @@ options:
     elements: str
     required: true
   mount_point:
-    description: Path of the KV mount, when the terms are relative to it.
+    description:
+      - Path of the KV mount, when the terms are relative to it.
+      - The alias O(engine_mount_point) is community.hashi_vault's name for it (there, C(mount_point) is the auth mount).
     type: str
+    aliases: [engine_mount_point]
   field:
     description: Return only this key's value instead of the whole map. A missing key is an error.
     type: str

@@ -91,6 +91,7 @@ options:
         default: 30
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
+  - secretops.provisioning.vault_connection.auth
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_vault
 attributes:
@@ -100,8 +101,9 @@ attributes:
   diff_mode:
     support: none
 notes:
-  - Takes the Vault connection options of the other Vault modules but no auth options, since it
-    logs in as the service account.
+  - Takes the Vault connection options of the other Vault modules. It also accepts their auth options
+    (O(auth_method), O(token), O(auth_role), ...), so that it runs under the C(group/secretops.provisioning.vault)
+    C(module_defaults) that set them, but ignores them, since it logs in as the service account.
   - The identity running the module needs RBAC C(create) on C(serviceaccounts/token) in O(service_account_namespace).
 """
 
@@ -168,7 +170,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connect
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import build_client
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.login_check import check_login
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import CONNECTION_OPTIONS, connection_argument_spec, vault_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import CONNECTION_OPTIONS, vault_argument_spec, vault_params
 
 
 def apply(module):
@@ -188,7 +190,9 @@ def apply(module):
 
 
 def main():
-    spec = connection_argument_spec()
+    # The group's auth options too (module_defaults set them for every Vault module); only the
+    # connection options are used: the check logs in as the service account.
+    spec = vault_argument_spec()
     spec.update(
         service_account={"type": "str", "required": True},
         service_account_namespace={"type": "str", "required": True},

@@ -29,8 +29,11 @@ options:
         inside O(mount_point). Do not include C(data/) for KV v2. Mutually exclusive with O(secrets).
     type: str
   mount_point:
-    description: Path of the KV mount, when O(path) is relative to it.
+    description:
+      - Path of the KV mount, when O(path) is relative to it.
+      - The alias O(engine_mount_point) is community.hashi_vault's name for it (there, C(mount_point) is the auth mount).
     type: str
+    aliases: [engine_mount_point]
   data:
     description: The secret's key/value map. Required to write unless only v2 metadata is managed.
     type: dict
@@ -84,6 +87,7 @@ options:
       mount_point:
         description: Same as the top-level O(mount_point); defaults to it.
         type: str
+        aliases: [engine_mount_point]
       data:
         description: Same as the top-level O(data).
         type: dict
@@ -204,7 +208,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.optio
 # An item's options have no default: None means "not set", so the task-level value applies (list_form.py).
 ITEM_OPTIONS = {
     "path": {"type": "str", "required": True},
-    "mount_point": {"type": "str"},
+    "mount_point": {"type": "str", "aliases": ["engine_mount_point"]},
     "data": {"type": "dict", "no_log": True},
     "cas": {"type": "int"},
     "only_if_missing": {"type": "bool"},

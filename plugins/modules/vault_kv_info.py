@@ -21,8 +21,11 @@ options:
     type: str
     required: true
   mount_point:
-    description: Path of the KV mount, when O(path) is relative to it.
+    description:
+      - Path of the KV mount, when O(path) is relative to it.
+      - The alias O(engine_mount_point) is community.hashi_vault's name for it (there, C(mount_point) is the auth mount).
     type: str
+    aliases: [engine_mount_point]
   version:
     description: KV v2 version to read; the latest when omitted.
     type: int
@@ -90,10 +93,17 @@ metadata:
   type: dict
   sample: {"version": 3, "destroyed": false, "deletion_time": ""}
 secret_metadata:
-  description: Metadata of the secret (KV v2), with C(current_version), C(max_versions), C(custom_metadata) and times.
-  returned: on KV v2
+  description:
+    - Metadata of the secret (KV v2), with C(current_version), C(max_versions), C(custom_metadata) and times.
+    - Needs C(read) on C(<mount>/metadata/<path>); without it (a data-only policy) it is absent and RV(secret_metadata_note) says why.
+  returned: on KV v2, when the token may read the secret's metadata
   type: dict
   sample: {"current_version": 3, "max_versions": 0, "custom_metadata": {"owner": "team-a"}}
+secret_metadata_note:
+  description: Why RV(secret_metadata) is absent (the token cannot read C(<mount>/metadata/<path>)).
+  returned: on KV v2, when the token may not read the secret's metadata
+  type: str
+  sample: "secret_metadata left out: the token cannot read secret/metadata/app/db (a data-only policy)"
 data:
   description: The secret's key/value map.
   returned: when O(return_values=true)
@@ -118,7 +128,7 @@ def apply(module):
 def main():
     spec = vault_argument_spec(
         path={"type": "str", "required": True},
-        mount_point={"type": "str"},
+        mount_point={"type": "str", "aliases": ["engine_mount_point"]},
         version={"type": "int"},
         return_values={"type": "bool", "default": False},
     )

@@ -5,7 +5,7 @@ kubernetes auth method; an unbound service account is denied with a precise reas
 import pytest
 from kubernetes import client as k8s_client
 
-from tests.integration.ansible_run import run_tasks
+from tests.integration.ansible_run import run_playbook, run_tasks
 from tests.integration.vault_it_helpers import merged, task, unique, vault_env
 
 AUDIENCE = "vault-it"
@@ -218,3 +218,16 @@ def test_a_new_short_lived_reviewer_jwt_that_is_not_written_is_reported(local_en
     assert fresh not in pushed.output
     works = run_tasks([_check(setup, "app")], env=vault_env(local_env)).assert_ok().task("check")
     assert works["success"] is True
+
+
+def test_login_check_takes_the_vault_groups_auth_options_from_module_defaults(local_env, k8s_auth_setup):
+    """The roles set the Vault group's options (auth included) once with module_defaults; the check is
+    in the group, so it must accept them, and it still logs in as the service account."""
+    group_defaults = {"url": local_env.vault_addr, "auth_method": "token", "token": local_env.env["VAULT_TOKEN"],
+                      "auth_role": "ci", "auth_mount_path": "approle-ci", "revoke_token": True}
+    play = {"name": "login check under module_defaults", "hosts": "localhost", "gather_facts": False,
+            "module_defaults": {"group/secretops.provisioning.vault": group_defaults},
+            "tasks": [_check(k8s_auth_setup, "app")]}
+    result = run_playbook([play], env=vault_env(local_env)).assert_ok().task("check")
+    assert result["success"] is True and result["read_ok"] is True
+    assert k8s_auth_setup["app"] in result["token_policies"]

@@ -230,3 +230,73 @@ def test_a_soft_deleted_current_version_counts_as_missing_and_cas_errors_say_wha
             assert first_value not in run.output and second_value not in run.output
     finally:
         vault_client.secrets.kv.v2.delete_metadata_and_all_versions(path="%s/db" % name, mount_point="secret")
+
+
+def test_engine_mount_point_is_community_hashi_vaults_name_for_the_kv_mount(local_env, vault_client):
+    """community.hashi_vault calls the KV mount engine_mount_point (its mount_point is the auth mount)."""
+    name = unique("engine")
+    lookup = "secretops.provisioning.vault_kv"
+    tasks = [
+        task("write", "vault_kv", path=name, engine_mount_point="secret", data={"user": "engine-user"}),
+        task("many", "vault_kv", engine_mount_point="secret", secrets=[{"path": name + "-item", "data": {"user": "item-user"}}]),
+        task("item", "vault_kv", secrets=[{"path": name + "-own", "engine_mount_point": "secret", "data": {"user": "own-user"}}]),
+        task("info", "vault_kv_info", path=name, engine_mount_point="secret", return_values=True),
+        {"name": "look", "set_fact": {"v": "{{ lookup('%s', '%s', engine_mount_point='secret', field='user') }}" % (lookup, name)}},
+    ]
+    run = run_tasks(tasks, env=vault_env(local_env)).assert_ok()
+    assert run.task("write")["changed"] is True and _kv2(vault_client, name)["data"]["data"] == {"user": "engine-user"}
+    assert _kv2(vault_client, name + "-item")["data"]["data"] == {"user": "item-user"}
+    assert _kv2(vault_client, name + "-own")["data"]["data"] == {"user": "own-user"}
+    assert run.task("info")["data"] == {"user": "engine-user"}
+    assert run.task("look")["ansible_facts"]["v"] == "engine-user"
+
+
+def _token_with_policy(vault_client, name, policy):
+    vault_client.sys.create_or_update_policy(name=name, policy=policy)
+    return vault_client.auth.token.create(policies=[name], ttl="10m")["auth"]["client_token"]
+
+
+def test_a_mistyped_kv_mount_is_named_not_blamed_on_the_token(local_env, vault_client):
+    """Vault answers the mount lookup of a missing mount with a 403, even for the root token."""
+    missing = unique("no-such-mount")
+    tasks = [task("info", "vault_kv_info", path="%s/app" % missing), task("write", "vault_kv", path="app", mount_point=missing, data={"key": unique("value")})]
+    for item in tasks:
+        failed = run_tasks([item], env=vault_env(local_env))
+        msg = failed.task(item["name"])["msg"]
+        assert failed.returncode != 0 and "no secrets engine is mounted at or above %s/app" % missing in msg, msg
+        assert "invalid or expired" not in msg
+    policy = unique("kv-one-path")
+    token = _token_with_policy(vault_client, policy, 'path "secret/data/%s" { capabilities = ["read"] }' % policy)
+    try:
+        limited = run_tasks([tasks[0]], env=vault_env(local_env, VAULT_TOKEN=token))
+        msg = limited.task("info")["msg"]
+        assert limited.returncode != 0 and "no KV mount found at or above %s/app, or the token's policies grant nothing" % missing in msg, msg
+        bad = run_tasks([tasks[0]], env=vault_env(local_env, VAULT_TOKEN="not-a-real-token"))
+        assert bad.returncode != 0 and "invalid or expired" in bad.task("info")["msg"]
+    finally:
+        vault_client.sys.delete_policy(policy)
+
+
+def test_a_data_only_policy_writes_and_reads_as_with_community_hashi_vault(local_env, vault_client):
+    """No capability on <mount>/metadata/: vault_kv writes, vault_kv_info and the lookup read; only the
+    secret's metadata (which needs metadata read) is left out, with a note."""
+    name = unique("data-only")
+    policy = unique("data-only-policy")
+    token = _token_with_policy(vault_client, policy, 'path "secret/data/%s" { capabilities = ["create", "read", "update"] }' % name)
+    env = vault_env(local_env, VAULT_TOKEN=token)
+    value = unique("value")
+    lookup = "{{ lookup('secretops.provisioning.vault_kv', 'secret/%s', field='user') }}" % name
+    tasks = [task("write", "vault_kv", path="secret/%s" % name, data={"user": value}),
+             task("info", "vault_kv_info", path="secret/%s" % name),
+             {"name": "look", "set_fact": {"v": lookup}}]
+    try:
+        first = run_tasks(tasks, env=env).assert_ok()
+        assert first.task("write")["changed"] is True and first.task("write")["version"] == 1
+        info = first.task("info")
+        assert info["exists"] is True and info["data_keys"] == ["user"] and info["version"] == 1
+        assert "secret_metadata" not in info and "secret/metadata/%s" % name in info["secret_metadata_note"]
+        assert first.task("look")["ansible_facts"]["v"] == value
+        assert run_tasks(tasks[:1], env=env).assert_ok().task("write")["changed"] is False
+    finally:
+        vault_client.sys.delete_policy(policy)
+        vault_client.secrets.kv.v2.delete_metadata_and_all_versions(path=name, mount_point="secret")

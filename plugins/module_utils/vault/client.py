@@ -254,6 +254,21 @@ def _header_error(path):
     )
 
 
+def tls_settings(params):
+    """``(verify, cert)`` for requests: ``validate_certs`` (false also skips ``ca_cert``), else
+    ``ca_cert`` or the system CAs; the client certificate and its key, when given."""
+    verify = params.get("validate_certs")
+    verify = True if verify is None else verify
+    if verify and params.get("ca_cert"):
+        verify = params["ca_cert"]
+    cert = None
+    if params.get("client_cert"):
+        cert = (params["client_cert"], params["client_key"]) if params.get("client_key") else params["client_cert"]
+    elif params.get("client_key"):
+        raise SecretOpsError("client_key (VAULT_CLIENT_KEY) is set without client_cert (VAULT_CLIENT_CERT): set both, or neither")
+    return verify, cert
+
+
 def build_client(params):
     """A ``VaultClient`` for ``params`` (connection options), not yet authenticated."""
     if not HAS_HVAC:
@@ -263,16 +278,16 @@ def build_client(params):
     url = params.get("url")
     if not url:
         raise SecretOpsError("no Vault address: set url or the VAULT_ADDR environment variable")
-    verify = params.get("validate_certs")
-    verify = True if verify is None else verify
-    if verify and params.get("ca_cert"):
-        verify = params["ca_cert"]
     retries = params.get("retries")
     namespace = params.get("namespace") or None
     check_header_value(namespace, "namespace (VAULT_NAMESPACE)")
+    session = _session(3 if retries is None else retries)
+    # On the session, not as hvac.Client arguments: hvac replaces those with the session's own
+    # values when set, and a new session's verify is True (the system CAs, whatever the options said).
+    session.verify, session.cert = tls_settings(params)
     hvac_client = hvac.Client(
-        url=url, verify=verify, timeout=params.get("timeout") or 30, namespace=namespace,
-        session=_session(3 if retries is None else retries), adapter=hvac.adapters.RawAdapter,
+        url=url, verify=session.verify, cert=session.cert, timeout=params.get("timeout") or 30, namespace=namespace,
+        session=session, adapter=hvac.adapters.RawAdapter,
     )
     # hvac reads VAULT_TOKEN by itself; only the auth method (which validates it) may set a token.
     hvac_client.token = None

@@ -20,6 +20,13 @@ HIDDEN = "VALUE_HIDDEN"
 CAS_MISMATCH = "check-and-set parameter did not match"
 
 
+# Vault's (and OpenBao's) answer to the mount lookup of a valid token (the root token too) when no
+# mount is at the path, or the token's policies grant nothing under it; a bad token gets a plain
+# "permission denied".
+PREFLIGHT_DENIED = "preflight capability check returned 403"
+NO_MOUNT = "no secrets engine is mounted at or above %s: check mount_point and path"
+
+
 class KvPath(object):
     """Where a secret lives: ``mount`` (no slashes at the ends), ``path`` inside it, KV ``version``."""
 
@@ -43,9 +50,14 @@ def resolve(client, path, mount_point=None):
     segment in either is refused before any request."""
     path = paths.clean_path(path, "path")
     probe = "%s/%s" % (paths.clean_path(mount_point, "mount_point"), path) if mount_point else path
-    info = (client.read("sys/internal/ui/mounts/%s" % probe) or {}).get("data")
+    try:
+        info = (client.read("sys/internal/ui/mounts/%s" % probe) or {}).get("data")
+    except SecretOpsError as exc:
+        if exc.details.get("status") == 403 and PREFLIGHT_DENIED in str(exc):
+            raise _no_mount_error(client, probe) from None
+        raise
     if not info or not info.get("path"):
-        raise SecretOpsError("no secrets engine is mounted at or above %s: check mount_point and path" % probe, vault_path=probe)
+        raise SecretOpsError(NO_MOUNT % probe, vault_path=probe)
     if info.get("type") not in ("kv", "generic"):
         raise SecretOpsError("%s is on a %s mount, not a KV mount" % (probe, info.get("type")), vault_path=probe)
     mount = info["path"].strip("/")
@@ -54,6 +66,20 @@ def resolve(client, path, mount_point=None):
         raise SecretOpsError("path %s names the mount itself, not a secret in it" % probe)
     version = 2 if str((info.get("options") or {}).get("version")) == "2" else 1
     return KvPath(mount, relative, version)
+
+
+def _no_mount_error(client, probe):
+    """The mount lookup's 403 for a valid token: certainly no mount for a root token, else no mount
+    or a mount the token's policies grant nothing in (Vault answers both alike)."""
+    try:
+        policies = ((client.read("auth/token/lookup-self") or {}).get("data") or {}).get("policies") or []
+    except SecretOpsError:
+        policies = []  # a token without the default policy cannot look itself up
+    text = NO_MOUNT % probe
+    if "root" not in policies:
+        text = ("no KV mount found at or above %s, or the token's policies grant nothing under it: "
+                "check mount_point and path, then the policies" % probe)
+    return SecretOpsError(text, status=403, vault_path=probe)
 
 
 def read_secret(client, where, version=None):
@@ -176,7 +202,10 @@ def write_secret(client, path, data=None, mount_point=None, cas=None, only_if_mi
     result["changed_keys"] = change.pop("changed_keys")
     result["removed_keys"] = change.pop("removed_keys")
     result["diff"] = change
-    metadata_wanted = _metadata_changes(read_metadata(client, where), max_versions, custom_metadata) if where.version == 2 else {}
+    metadata_wanted = {}
+    if where.version == 2 and (max_versions is not None or custom_metadata is not None):
+        # Only then: a data-only policy (no capability on <mount>/metadata/) writes data as community.hashi_vault does.
+        metadata_wanted = _metadata_changes(read_metadata(client, where), max_versions, custom_metadata)
     if metadata_wanted:
         result["metadata_changed"] = sorted(metadata_wanted)
     result["changed"] = bool(write_data or metadata_wanted)
@@ -259,10 +288,19 @@ def describe_secret(client, path, mount_point=None, version=None, return_values=
     }
     if where.version == 2:
         result["version"] = result["metadata"].get("version")
-        full = read_metadata(client, where) or {}
-        result["secret_metadata"] = dict(
-            (key, full.get(key)) for key in ("current_version", "oldest_version", "max_versions", "custom_metadata", "created_time", "updated_time")
-        )
+        try:
+            full = read_metadata(client, where) or {}
+        except SecretOpsError as exc:
+            if exc.details.get("status") != 403:
+                raise
+            # A data-only policy: what the data endpoint gives stays, the secret's metadata is left out.
+            result["secret_metadata_note"] = (
+                "secret_metadata left out: the token cannot read %s (a data-only policy)" % where.api("metadata"))
+            full = None
+        if full is not None:
+            result["secret_metadata"] = dict(
+                (key, full.get(key)) for key in ("current_version", "oldest_version", "max_versions", "custom_metadata", "created_time", "updated_time")
+            )
     if return_values:
         result["data"] = data
     return result

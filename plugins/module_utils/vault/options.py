@@ -7,15 +7,27 @@
 environment fallbacks: the Vault CLI's, and one per login option, which the AWX credential types
 in ``extensions/awx/`` inject) and the names lookups read through Ansible's option system.
 ``plugins/doc_fragments/vault_connection.py`` documents the same set; a unit test keeps them in step.
+
+``validate_certs`` has no fixed default: left unset, it is the inverse of ``VAULT_SKIP_VERIFY`` (the
+Vault CLI's and community.hashi_vault's variable), else true; ``vault_params`` resolves it, so modules
+and lookups read it the same way.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.parsing.convert_bool import boolean
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import METHODS
+
+
+SKIP_VERIFY_ENV = "VAULT_SKIP_VERIFY"
 
 
 def _option(opt_type, env=None, no_log=False, default=None, choices=None, aliases=None):
@@ -26,7 +38,10 @@ CONNECTION_OPTIONS = {
     "url": _option("str", ["VAULT_ADDR"]),
     "namespace": _option("str", ["VAULT_NAMESPACE"]),
     "ca_cert": _option("path", ["VAULT_CACERT"]),
-    "validate_certs": _option("bool", default=True),
+    "validate_certs": _option("bool"),  # unset: the inverse of VAULT_SKIP_VERIFY, else true (vault_params)
+    # Paths, not secrets: the key file's content never passes through the options.
+    "client_cert": _option("path", ["VAULT_CLIENT_CERT"]),
+    "client_key": _option("path", ["VAULT_CLIENT_KEY"]),
     "timeout": _option("int", default=30),
     "retries": _option("int", default=3),
 }
@@ -54,9 +69,10 @@ def _spec(options):
         entry = {"type": option["type"]}
         if option["env"]:
             entry["fallback"] = (env_fallback, option["env"])
-        for key in ("no_log", "choices", "aliases"):
+        for key in ("choices", "aliases"):
             if option[key]:
                 entry[key] = option[key]
+        entry["no_log"] = option["no_log"]  # explicit, also false for client_key (a path)
         if option["default"] is not None:
             entry["default"] = option["default"]
         spec[name] = entry
@@ -78,4 +94,18 @@ def vault_argument_spec(**extra):
 def vault_params(options, names=None):
     """Pick the Vault options out of module params (a mapping) or a lookup's ``get_option``."""
     getter = options if callable(options) else options.get
-    return dict((name, getter(name)) for name in (names or ALL_OPTIONS))
+    params = dict((name, getter(name)) for name in (names or ALL_OPTIONS))
+    if "validate_certs" in params and params["validate_certs"] is None:
+        params["validate_certs"] = validate_certs_from_environment()
+    return params
+
+
+def validate_certs_from_environment(environ=None):
+    """The inverse of ``VAULT_SKIP_VERIFY`` when it is set (a boolean, as the Vault CLI reads it), else true."""
+    value = (os.environ if environ is None else environ).get(SKIP_VERIFY_ENV, "")
+    if not value:
+        return True
+    try:
+        return not boolean(value, strict=True)
+    except TypeError:
+        raise SecretOpsError("%s must be a boolean (true or false), not %r" % (SKIP_VERIFY_ENV, value)) from None

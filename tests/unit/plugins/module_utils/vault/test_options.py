@@ -1,8 +1,11 @@
 """Vault connection and auth options, their doc fragment and lookup sources stay in step."""
 
+import pytest
 import yaml
 
 from ansible_collections.secretops.provisioning.plugins.doc_fragments.vault_connection import ModuleDocFragment
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import client as client_layer
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import options
 
 
@@ -101,3 +104,52 @@ def test_modules_read_the_login_options_from_the_environment(monkeypatch):
     assert (params["auth_method"], params["auth_mount_path"], params["auth_role"], params["jwt_file"]) == ("approle", "approle-ci", "ci", "/run/jwt")
     assert (params["role_id"], params["secret_id"]) == ("role-id-1", "secret-id-1")
     assert "secret-id-1" in validated._no_log_values
+
+
+# --- the Vault CLI's TLS variables (community.hashi_vault reads them too) -----------------------
+
+def _validated(monkeypatch, env, given=None):
+    from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
+
+    for name in ("VAULT_SKIP_VERIFY", "VAULT_CLIENT_CERT", "VAULT_CLIENT_KEY"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    validated = ArgumentSpecValidator(options.vault_argument_spec()).validate(dict(given or {}))
+    assert validated.error_messages == []
+    return options.vault_params(validated.validated_parameters)
+
+
+@pytest.mark.parametrize("value, expected", [("true", False), ("1", False), ("false", True), ("0", True), ("", True)])
+def test_vault_skip_verify_is_the_inverse_of_validate_certs(monkeypatch, value, expected):
+    assert _validated(monkeypatch, {"VAULT_SKIP_VERIFY": value})["validate_certs"] is expected
+
+
+def test_validate_certs_given_wins_over_vault_skip_verify(monkeypatch):
+    assert _validated(monkeypatch, {"VAULT_SKIP_VERIFY": "true"}, {"validate_certs": True})["validate_certs"] is True
+    assert _validated(monkeypatch, {}, {"validate_certs": False})["validate_certs"] is False
+    assert _validated(monkeypatch, {})["validate_certs"] is True
+
+
+def test_a_vault_skip_verify_that_is_not_a_boolean_is_named(monkeypatch):
+    with pytest.raises(SecretOpsError) as error:
+        _validated(monkeypatch, {"VAULT_SKIP_VERIFY": "maybe"})
+    assert "VAULT_SKIP_VERIFY" in str(error.value)
+
+
+def test_lookups_resolve_vault_skip_verify_too(monkeypatch):
+    monkeypatch.setenv("VAULT_SKIP_VERIFY", "true")
+    assert options.vault_params(lambda name: None)["validate_certs"] is False
+
+
+def test_client_certificate_options_fall_back_to_the_vault_cli_variables(monkeypatch):
+    params = _validated(monkeypatch, {"VAULT_CLIENT_CERT": "/etc/vault/client.pem", "VAULT_CLIENT_KEY": "/etc/vault/client-key.pem"})
+    assert (params["client_cert"], params["client_key"]) == ("/etc/vault/client.pem", "/etc/vault/client-key.pem")
+    # The same names reach build_client, which hands them to requests.
+    assert client_layer.tls_settings(params) == (True, ("/etc/vault/client.pem", "/etc/vault/client-key.pem"))
+
+
+def test_a_client_key_without_a_certificate_is_refused():
+    with pytest.raises(SecretOpsError) as error:
+        client_layer.tls_settings({"client_key": "/k.pem"})
+    assert "VAULT_CLIENT_CERT" in str(error.value)
