@@ -37,9 +37,6 @@ from tests.integration import database_it_helpers as dbh
 from tests.integration.ansible_run import ansible_env, run_playbook, run_tasks
 from tests.integration.test_roles_support import recap, run_collection_playbook
 
-# Refusals already filed and not fixed yet; remove an entry with its fix. Issue 22: the Vault group's
-# vault_k8s_login_check refuses the group's auth options.
-KNOWN_REFUSALS = {("vault", "vault_k8s_login_check", "auth_method"), ("vault", "vault_k8s_login_check", "auth_role")}
 PLACEHOLDER_NAMESPACES = ("demo-shop", "demo", "shop", "prod")
 COLLECTION = "secretops.provisioning."
 
@@ -70,10 +67,8 @@ def module_defaults_problems(plays):
                 modules = groups[key[len("group/" + COLLECTION):]]
             else:
                 modules = [key[len(COLLECTION):]] if key.startswith(COLLECTION) else []
-            group = key[len("group/" + COLLECTION):] if key.startswith("group/") else None
             for module in modules:
-                unknown = sorted(option for option in set(options) - accepted_options(module)
-                                 if (group, module, option) not in KNOWN_REFUSALS)
+                unknown = sorted(set(options) - accepted_options(module))
                 if unknown:
                     problems.append("%s: %s does not accept %s" % (key, module, ", ".join(unknown)))
     return problems
