@@ -69,11 +69,19 @@ def test_changelog_fragments_are_valid():
     import subprocess
     import sys
 
-    fragments = os.listdir(os.path.join(REPO_ROOT, "changelogs", "fragments"))
-    assert fragments, "every change adds a fragment"
+    # Fragments of changes since the last release (none right after one), and the released changelog.
     lint = os.path.join(os.path.dirname(sys.executable), "antsibull-changelog")
-    proc = subprocess.run([lint, "lint"], cwd=REPO_ROOT, capture_output=True, text=True, check=False)
-    assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
+    for command in ([lint, "lint"], [lint, "lint-changelog-yaml", os.path.join("changelogs", "changelog.yaml")]):
+        proc = subprocess.run(command, cwd=REPO_ROOT, capture_output=True, text=True, check=False)
+        assert proc.returncode == 0 and not proc.stdout.strip(), proc.stdout + proc.stderr
+    with open(os.path.join(REPO_ROOT, "CHANGELOG.rst")) as handle:
+        released = handle.read()
+    version = load("galaxy.yml")["version"]
+    with open(os.path.join(REPO_ROOT, "changelogs", "changelog.yaml")) as handle:
+        releases = yaml.safe_load(handle)["releases"]
+    assert version in releases or os.listdir(os.path.join(REPO_ROOT, "changelogs", "fragments")), \
+        "galaxy.yml's version is released in the changelog, or fragments say what it will hold"
+    assert all("v%s" % name in released for name in releases), "CHANGELOG.rst is generated from changelogs/changelog.yaml"
 
 
 def test_license_file_is_the_gpl_v3_galaxy_yml_names():
