@@ -70,7 +70,7 @@ def revoke_pending(k8s, secret_ref, secret, record, confirm, revoke, accept_in_u
     if not pending:
         return record, result
     delivered = [entry for entry in pending if entry.get("replaced_at")]
-    stamp = _stamp(k8s, namespace, name, secret) if delivered else None
+    stamp = _stamp(k8s, namespace, name, secret) if delivered and not accept_in_use else None
     pods = _settled_pods(k8s, namespace, name, delivered, stamp) if delivered and not accept_in_use else []
     done = []
     for entry in pending:
