@@ -66,12 +66,10 @@ class BackgroundPlaybook(object):
         self.killed = False
 
     def kill(self):
-        """SIGKILL the play and everything it started (as the OOM killer or a lost runner would)."""
+        """SIGKILL the play and everything it started, as a lost runner would: ansible-playbook's workers
+        call setsid, so killing the play's process group would leave a module running on."""
         self.killed = True
-        try:
-            os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
+        kill_tree(self.process.pid)
 
     def wait(self, timeout=600):
         try:
@@ -93,6 +91,49 @@ class BackgroundPlaybook(object):
         run.report_dir = self.report_dir
         run.killed = self.killed
         return run
+
+
+def _children():
+    """``{parent pid: [child pids]}`` of every process, from /proc."""
+    children = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as handle:
+                parent = int(handle.read().rsplit(")", 1)[1].split()[1])
+        except (OSError, IndexError, ValueError):
+            continue  # ended meanwhile
+        children.setdefault(parent, []).append(int(entry))
+    return children
+
+
+def kill_tree(root):
+    """SIGKILL ``root`` and all its descendants, whatever session they moved to. Each is stopped first
+    (a stopped process forks no more, and a parent killed first would hand its children to init), until
+    the tree stops growing; then all are killed."""
+    stopped = set()
+    while True:
+        children = _children()
+        tree, todo = [], [root]
+        while todo:
+            pid = todo.pop()
+            tree.append(pid)
+            todo.extend(children.get(pid, []))
+        fresh = [pid for pid in tree if pid not in stopped]
+        if not fresh:
+            break
+        for pid in fresh:
+            try:
+                os.kill(pid, signal.SIGSTOP)
+            except ProcessLookupError:
+                pass
+            stopped.add(pid)
+    for pid in stopped:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
 
 
 def stamp_consumers(env, namespace, secrets=SECRETS):

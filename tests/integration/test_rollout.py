@@ -79,6 +79,9 @@ def test_modules_through_ansible(local_env, namespace, k8s_api):
     create(k8s_api, deployment(namespace, "web", {"containers": [container(env=[
         {"name": "K", "valueFrom": {"secretKeyRef": {"name": "s", "key": "k"}}}])]}))
     wait_available(k8s_api, namespace, "web")
+    # The Secret changes after its Pods started, so they hold the old value and the first run must
+    # restart them (Pods that all started after the last write would only be stamped: test_first_run_stamps).
+    k8s_client.CoreV1Api(k8s_api).patch_namespaced_secret("s", namespace, {"data": {"k": base64.b64encode(b"2").decode()}})
     tasks = [
         {"name": "consumers", "secretops.provisioning.k8s_secret_consumers": {"name": "s", "namespace": namespace}, "register": "found"},
         {"name": "check consumers", "ansible.builtin.assert": {"that": ["found.consumers | map(attribute='name') | list == ['web']",
