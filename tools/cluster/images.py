@@ -13,6 +13,8 @@ import os
 import tarfile
 
 REPOSITORY = "secretops.local"
+BUSYBOX = "/bin/busybox"  # Debian busybox-static: a shell and cat for `kubectl exec` (it has no printenv applet)
+BUSYBOX_APPLETS = ("sh", "cat", "ls", "env", "sleep")
 
 
 def _add(archive, name, data, mode=0o644):
@@ -31,9 +33,18 @@ def _add_dir(archive, name, mode=0o755):
     archive.addfile(info)
 
 
+def _add_symlink(archive, name, target):
+    info = tarfile.TarInfo(name)
+    info.type = tarfile.SYMTYPE
+    info.linkname = target
+    info.mode = 0o777
+    info.mtime = 0
+    archive.addfile(info)
+
+
 def layer_tar(files):
-    """One layer: ``files`` maps a path in the image (``bin/consumer``) to ``(bytes, mode)``; parent
-    directories and an empty ``tmp`` are added."""
+    """One layer: ``files`` maps a path in the image (``bin/consumer``) to ``(bytes, mode)``, or to a
+    string: the target of a symbolic link; parent directories and an empty ``tmp`` are added."""
     buffer = io.BytesIO()
     with tarfile.open(fileobj=buffer, mode="w", format=tarfile.USTAR_FORMAT) as archive:
         directories = {"tmp"}
@@ -43,8 +54,11 @@ def layer_tar(files):
         for directory in sorted(directories):
             _add_dir(archive, directory + "/", 0o1777 if directory == "tmp" else 0o755)
         for path in sorted(files):
-            data, mode = files[path]
-            _add(archive, path, data, mode)
+            if isinstance(files[path], str):
+                _add_symlink(archive, path, files[path])
+            else:
+                data, mode = files[path]
+                _add(archive, path, data, mode)
     return buffer.getvalue()
 
 
@@ -78,18 +92,27 @@ def image_tar(name, files, entrypoint):
     return reference, buffer.getvalue()
 
 
-def binary_image(name, binary_path, entrypoint_args=()):
-    """The image of one static binary at ``/bin/<name>``, its entrypoint."""
-    with open(binary_path, "rb") as handle:
-        data = handle.read()
-    return image_tar(name, {"bin/" + name: (data, 0o755)}, ["/bin/" + name] + list(entrypoint_args))
+def _read(path):
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def binary_image(name, binary_path, busybox=None):
+    """The image of one static binary at ``/bin/<name>``, its entrypoint; with ``busybox`` (a path)
+    also a busybox and its BUSYBOX_APPLETS."""
+    files = {"bin/" + name: (_read(binary_path), 0o755)}
+    if busybox:
+        files["bin/busybox"] = (_read(busybox), 0o755)
+        files.update(("bin/" + applet, "busybox") for applet in BUSYBOX_APPLETS)
+    return image_tar(name, files, ["/bin/" + name])
 
 
 def write_images(consumer_bin_dir, target_dir):
     """Write the pause and consumer images' tars into ``target_dir``; returns ``{name: (reference, path)}``."""
     made = {}
     for name in ("pause", "consumer"):
-        reference, data = binary_image(name, os.path.join(consumer_bin_dir, name))
+        busybox = BUSYBOX if name == "consumer" and os.path.exists(BUSYBOX) else None
+        reference, data = binary_image(name, os.path.join(consumer_bin_dir, name), busybox)
         path = os.path.join(target_dir, name + ".tar")
         with open(path, "wb") as handle:
             handle.write(data)

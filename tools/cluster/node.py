@@ -88,9 +88,12 @@ def prepare_network(layout):
 
 # ---------------------------------------------------------------- cgroups and kernel settings
 
-def _cgroup_hierarchies():
+def _cgroup_hierarchies(unified=False):
+    """The cgroup v1 hierarchies (and with ``unified`` the v2 one a hybrid machine mounts beside them,
+    where runc makes the containers' cgroups too)."""
     base = "/sys/fs/cgroup"
-    return [os.path.join(base, name) for name in sorted(os.listdir(base)) if name != "unified" and os.path.isdir(os.path.join(base, name))]
+    return [os.path.join(base, name) for name in sorted(os.listdir(base))
+            if (unified or name != "unified") and os.path.isdir(os.path.join(base, name))]
 
 
 def _make_cgroup_root(node):
@@ -107,7 +110,7 @@ def _make_cgroup_root(node):
 
 
 def _remove_cgroup_root(cgroup_root):
-    for hierarchy in _cgroup_hierarchies():
+    for hierarchy in _cgroup_hierarchies(unified=True):
         top = hierarchy + cgroup_root
         if not os.path.isdir(top):
             continue
