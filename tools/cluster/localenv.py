@@ -206,13 +206,21 @@ def _add_postgres_if_missing(layout):
 
 
 def _add_node_if_missing(layout):
-    """Start the real node beside an environment started without it (PostgreSQL then listens on
-    127.0.0.1 only: pods cannot log in until the environment restarts)."""
+    """Start the real node beside an environment started without it, rather than restarting the
+    servers other sessions use; PostgreSQL alone restarts once (a fast shutdown, its data kept) to
+    listen on the node's bridge too, so that pods can log in."""
     env = read_env(layout)
     if not node.wanted() or "node" in env:
         return
     bins = build.ensure_built(vault=False, quiet=True)
-    env["node"] = node.start(layout, node.prepare_network(layout), bins, env["api_server"], lambda *args: _start(layout, *args))
+    network = node.prepare_network(layout)
+    if not env["postgres"].get("pod_host"):
+        record = [item for item in recorded_processes(layout) if item["name"] == "postgres"]
+        state.forget(layout, record)
+        env["postgres"] = postgres.listen_for_pods(layout, env["postgres"], record[0], (network.gateway, network.subnet),
+                                                   lambda *args: _start(layout, *args))
+        state.write_json(layout.env_json, env)
+    env["node"] = node.start(layout, network, bins, env["api_server"], lambda *args: _start(layout, *args))
     state.write_json(layout.env_json, env)
 
 

@@ -9,6 +9,7 @@ the bridge and the cgroups, and leaves nothing mounted (the namespace's mounts d
 node_config.py renders the configurations and says why each setting is what it is.
 """
 
+import ipaddress
 import os
 import re
 import shutil
@@ -76,10 +77,19 @@ def _ip(*args, check=True):
     return done
 
 
+def _networks_in_use():
+    listed = _ip("-4", "-o", "addr", "show").stdout
+    return [ipaddress.ip_interface(address).network for address in re.findall(r"\sinet (\S+)", listed)]
+
+
 def prepare_network(layout):
-    """The pod bridge with the node's address (created anew); returns the NodeLayout."""
-    node = NodeLayout(layout.root)
-    _ip("link", "del", node.bridge, check=False)
+    """The pod bridge with the node's address (created anew, on a subnet no interface of the machine
+    uses: another environment's node may run); returns the NodeLayout."""
+    _ip("link", "del", NodeLayout(layout.root).bridge, check=False)
+    try:
+        node = NodeLayout(layout.root, node_config.free_subnet_index(layout.root, _networks_in_use()))
+    except ValueError as exc:
+        raise NodeError(str(exc)) from None
     _ip("link", "add", "name", node.bridge, "type", "bridge")
     _ip("addr", "add", "%s/%d" % (node.gateway, node.prefix_length), "dev", node.bridge)
     _ip("link", "set", node.bridge, "up")
@@ -175,7 +185,7 @@ def start(layout, node, bins, server, start_process):
     for path in created_dirs:
         os.makedirs(path)
     _make_cgroup_root(node)
-    record = {"cgroup_root": node.cgroup_root, "bridge": node.bridge, "created_dirs": created_dirs}
+    record = {"cgroup_root": node.cgroup_root, "bridge": node.bridge, "subnet": node.subnet, "created_dirs": created_dirs}
     node_config.write_json(node.record, record)
     with open(node.setup_script, "w", encoding="utf-8") as handle:
         handle.write(node_config.namespace_script(node, _kernel_overrides(node)))

@@ -9,6 +9,7 @@ subnet, named after the environment's state directory so that two environments n
 """
 
 import hashlib
+import ipaddress
 import json
 import os
 
@@ -33,10 +34,26 @@ def _digest(root):
     return hashlib.sha256(os.path.abspath(root).encode("utf-8")).hexdigest()
 
 
+def preferred_subnet_index(root):
+    return int(_digest(root)[:4], 16) % 200 + 20
+
+
+def free_subnet_index(root, networks_in_use):
+    """The first index from the preferred one on whose ``10.250.<index>.0/24`` no address of
+    ``networks_in_use`` (ipaddress networks of the machine's interfaces) lies."""
+    preferred = preferred_subnet_index(root)
+    for offset in range(200):
+        index = (preferred - 20 + offset) % 200 + 20
+        candidate = ipaddress.ip_network("10.250.%d.0/24" % index)
+        if not any(candidate.overlaps(network) for network in networks_in_use):
+            return index
+    raise ValueError("no free /24 in 10.250.20.0-10.250.219.255 for the pod bridge")
+
+
 class NodeLayout:
     """Where the node's files live (under ``<state root>/node``) and its private network."""
 
-    def __init__(self, root):
+    def __init__(self, root, subnet_index=None):
         self.base = os.path.join(root, "node")
         self.containerd_root = os.path.join(self.base, "containerd", "root")
         self.containerd_state = os.path.join(self.base, "containerd", "state")
@@ -50,10 +67,11 @@ class NodeLayout:
         self.images = os.path.join(self.base, "images")
         self.setup_script = os.path.join(self.base, "namespace.sh")
         self.record = os.path.join(self.base, "node.json")
-        index = int(_digest(root)[:4], 16) % 200 + 20
+        # The subnet's third octet: derived from the state directory unless prepare_network had to pick another.
+        self.subnet_index = preferred_subnet_index(root) if subnet_index is None else subnet_index
         self.bridge = "secretops%04x" % (int(_digest(root)[4:8], 16))
-        self.subnet = "10.250.%d.0/24" % index
-        self.gateway = "10.250.%d.1" % index
+        self.subnet = "10.250.%d.0/24" % self.subnet_index
+        self.gateway = "10.250.%d.1" % self.subnet_index
         self.prefix_length = 24
         self.cgroup_root = "/secretops-node-" + _digest(root)[:10]
 

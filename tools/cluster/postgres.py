@@ -190,6 +190,19 @@ def start(layout, start_process, pod_network=None):
     return description
 
 
+def listen_for_pods(layout, description, record, pod_network, start_process):
+    """Restart a running server (fast shutdown, same data, same port) listening on the pod bridge too:
+    for an environment started before the real node. Sessions drop once; clients reconnect.
+    Returns the updated description; the caller records the new process in place of ``record``."""
+    stop(record)
+    paths = {"data": description["data_dir"], "sockets": os.path.join(state_dir(layout), "sockets")}
+    allow_pods(paths, pod_network[1])
+    description = dict(description, pod_host=pod_network[0])
+    start_process("postgres", server_argv(description["bin_dir"], paths, description["port"], pod_network[0]),
+                  "PostgreSQL login on %s:%d" % (description["host"], description["port"]), lambda: answers(description), 60)
+    return description
+
+
 def problems(description):
     """Why the described server is not usable (an empty list when it is)."""
     if not description:

@@ -61,3 +61,19 @@ def test_namespace_script_makes_private_dirs_and_overlays_only_differing_setting
     assert "mount --bind %s/vm.overcommit_memory /proc/sys/vm/overcommit_memory\n" % node.kernel_dir in script
     assert "kernel/panic" not in script
     assert script.rstrip().splitlines()[-1] == "exec containerd --config " + node.containerd_config
+
+
+def test_free_subnet_index_skips_subnets_the_machine_uses():
+    preferred = node_config.preferred_subnet_index("/tmp/env")
+    assert node_config.free_subnet_index("/tmp/env", [ipaddress.ip_network("127.0.0.0/8")]) == preferred
+    taken = [ipaddress.ip_network("10.250.%d.0/24" % preferred)]
+    chosen = node_config.free_subnet_index("/tmp/env", taken)
+    assert chosen != preferred and 20 <= chosen < 220
+    assert node_config.NodeLayout("/tmp/env", chosen).gateway == "10.250.%d.1" % chosen
+    everything = [ipaddress.ip_network("10.250.0.0/16")]
+    try:
+        node_config.free_subnet_index("/tmp/env", everything)
+    except ValueError:
+        pass
+    else:
+        raise AssertionError("a machine using all of 10.250.0.0/16 leaves no subnet")
