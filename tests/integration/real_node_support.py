@@ -90,8 +90,8 @@ def run_pod(k8s_api, namespace, manifest, ready=True, timeout=60):
         if pod.status.pod_ip and pod.status.phase == "Running" and (not ready or conditions.get("Ready") == "True"):
             return pod
         time.sleep(0.2)
-    raise AssertionError("pod %s/%s did not become %s in %ds: %s" % (namespace, name, "Ready" if ready else "Running", timeout,
-                                                                  pod.status if pod else None))
+    wanted = "Ready" if ready else "Running"
+    raise AssertionError("pod %s/%s did not become %s in %ds: %s" % (namespace, name, wanted, timeout, pod.status if pod else None))
 
 
 def counters(pod):

@@ -322,8 +322,10 @@ def status(layout=None):
     vault_address = vault_server.address(env["ports"]) if vault_server.PORT in env["ports"] else "-"
     clusters = ", ".join("%s %s" % (cluster["name"], cluster["api_server"]) for cluster in state.described_clusters(env))
     real_node = env.get("node")
-    node_text = ("%s %s (kubelet %s, containerd %s)" % (real_node["name"], real_node["address"], real_node["runtime"]["kubelet"],
-                                                       real_node["runtime"]["containerd"]) if real_node else "-")
+    node_text = "-"
+    if real_node:
+        runtime = real_node["runtime"]
+        node_text = "%s %s (kubelet %s, containerd %s)" % (real_node["name"], real_node["address"], runtime["kubelet"], runtime["containerd"])
     print("status: %s  apiservers: %s  openbao %s  vault %s  postgres %s  real node %s"
           % ("healthy" if healthy else "UNHEALTHY", clusters, env["vault_addr"], vault_address, postgres_port, node_text))
     return 0 if healthy else 1

@@ -228,7 +228,7 @@ def problems(description, api_server, pki_dir):
 
 def _namespace_pids(namespace):
     pids = []
-    for pid in processes._pids():  # pylint: disable=protected-access
+    for pid in processes.pids():
         try:
             if os.readlink("/proc/%d/ns/mnt" % pid) == namespace:
                 pids.append(pid)
@@ -239,10 +239,10 @@ def _namespace_pids(namespace):
 
 def _descendants(roots):
     children = {}
-    for pid in processes._pids():  # pylint: disable=protected-access
-        fields = processes._stat_fields(pid)  # pylint: disable=protected-access
-        if fields:
-            children.setdefault(int(fields[1]), []).append(pid)
+    for pid in processes.pids():
+        parent = processes.parent_of(pid)
+        if parent is not None:
+            children.setdefault(parent, []).append(pid)
     found, queue = set(), list(roots)
     while queue:
         pid = queue.pop()

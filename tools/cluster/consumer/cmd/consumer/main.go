@@ -41,9 +41,9 @@ func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
 
 type options struct {
 	envPrefix, volume, tlsDir, dbSource, dbHost, dbName, keyEnv string
-	dbPort, httpPort, httpsPort                               int
-	interval                                                  time.Duration
-	args                                                      listFlag
+	dbPort, httpPort, httpsPort                                 int
+	interval                                                    time.Duration
+	args                                                        listFlag
 }
 
 type state struct {
@@ -314,4 +314,3 @@ func main() {
 	server := &http.Server{Addr: net.JoinHostPort("", fmt.Sprint(o.httpPort)), Handler: mux, ReadHeaderTimeout: 5 * time.Second}
 	log.Fatal(server.ListenAndServe())
 }
-
