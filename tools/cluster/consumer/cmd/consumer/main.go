@@ -95,10 +95,22 @@ func fromArgs(args []string) map[string][]byte {
 	return values
 }
 
-// fromVolume reads the regular files of a mounted Secret (the kubelet's ..data links are skipped).
+// snapshot is the directory holding one consistent version of a mounted Secret: the kubelet writes
+// each version into a directory of its own and swaps the ..data link to it, so files read through
+// the resolved link never mix two versions (a username of one with a password of the next).
+func snapshot(dir string) string {
+	resolved, err := filepath.EvalSymlinks(filepath.Join(dir, "..data"))
+	if err != nil {
+		return dir
+	}
+	return resolved
+}
+
+// fromVolume reads the files of a mounted Secret, all of one version (the kubelet's ..* entries are skipped).
 func fromVolume(dir string) (map[string][]byte, error) {
 	values := map[string][]byte{}
-	entries, err := os.ReadDir(dir)
+	version := snapshot(dir)
+	entries, err := os.ReadDir(version)
 	if err != nil {
 		return nil, err
 	}
@@ -106,7 +118,7 @@ func fromVolume(dir string) (map[string][]byte, error) {
 		if strings.HasPrefix(entry.Name(), "..") {
 			continue
 		}
-		data, err := os.ReadFile(filepath.Join(dir, entry.Name()))
+		data, err := os.ReadFile(filepath.Join(version, entry.Name()))
 		if err != nil {
 			if errors.Is(err, os.ErrNotExist) || strings.Contains(err.Error(), "is a directory") {
 				continue
@@ -202,7 +214,8 @@ func (s *state) loop(o *options, envValues, argValues map[string][]byte) {
 }
 
 func (s *state) certificate(dir string) (*tls.Certificate, error) {
-	cert, err := tls.LoadX509KeyPair(filepath.Join(dir, "tls.crt"), filepath.Join(dir, "tls.key"))
+	version := snapshot(dir)
+	cert, err := tls.LoadX509KeyPair(filepath.Join(version, "tls.crt"), filepath.Join(version, "tls.key"))
 	if err != nil {
 		return nil, errors.New("no usable tls.crt/tls.key")
 	}
