@@ -110,3 +110,31 @@ def wait_for_counters(pod, check, timeout=30, interval=0.2):
             return seen
         time.sleep(interval)
     raise AssertionError("the consumer's counters never met the condition in %ds; last: %s" % (timeout, seen))
+
+
+def consumer_deployment(name, node, secret_name, keys, digest_key, replicas=1, **ways):
+    """A Deployment whose Pods are ``consumer_pod``'s (``ways`` as there), labelled ``app=<name>``."""
+    pod = consumer_pod(name, node, secret_name, keys, digest_key, **ways)
+    return {
+        "apiVersion": "apps/v1", "kind": "Deployment",
+        "metadata": {"name": name, "labels": {"app": name}},
+        "spec": {"replicas": replicas, "selector": {"matchLabels": {"app": name}},
+                 "template": {"metadata": {"labels": pod["metadata"]["labels"]}, "spec": pod["spec"]}},
+    }
+
+
+def ready_pods(k8s_api, namespace, app, count=1, exclude=(), timeout=60):
+    """Wait until ``count`` Ready pods labelled ``app=<app>`` whose UIDs are not in ``exclude`` run (and
+    no other pod of the app is left); return them."""
+    core = k8s_client.CoreV1Api(k8s_api)
+    deadline = time.monotonic() + timeout
+    pods = []
+    while time.monotonic() < deadline:
+        pods = core.list_namespaced_pod(namespace, label_selector="app=" + app).items
+        ready = [pod for pod in pods if pod.metadata.uid not in exclude and not pod.metadata.deletion_timestamp and pod.status.pod_ip
+                 and any(c.type == "Ready" and c.status == "True" for c in pod.status.conditions or [])]
+        if len(ready) == count and len(pods) == count:
+            return ready
+        time.sleep(0.2)
+    raise AssertionError("app %s/%s never had %d fresh Ready pods alone in %ds: %s"
+                         % (namespace, app, count, timeout, [(pod.metadata.name, pod.status.phase) for pod in pods]))

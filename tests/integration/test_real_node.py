@@ -19,7 +19,7 @@ from kubernetes import client as k8s_client
 
 from tests.integration.database_it_helpers import query
 from tests.integration.real_node_support import (
-    HTTPS_PORT, consumer_pod, counters, digest, new_digest_key, run_pod, wait_for_counters)
+    HTTPS_PORT, consumer_deployment, consumer_pod, counters, digest, new_digest_key, ready_pods, run_pod, wait_for_counters)
 
 KEYS = ("username", "password")
 
@@ -91,6 +91,22 @@ def test_volume_changes_in_place_while_env_and_args_keep_the_start_value(k8s_api
     assert seen["digests"]["env"] == seen["digests"]["args"] == digest(key, old)
     pod_after = k8s_client.CoreV1Api(k8s_api).read_namespaced_pod("consumer", namespace)
     assert pod_after.metadata.uid == pod.metadata.uid and pod_after.status.container_statuses[0].restart_count == 0
+
+
+def test_a_rollout_restart_brings_the_new_value_to_env_and_args(k8s_api, namespace, real_node):
+    old = {"username": "app", "password": secrets.token_urlsafe(24)}
+    _secret(k8s_api, namespace, "creds", old)
+    key = new_digest_key()
+    k8s_client.AppsV1Api(k8s_api).create_namespaced_deployment(namespace, consumer_deployment("shop", real_node, "creds", KEYS, key))
+    (first,) = ready_pods(k8s_api, namespace, "shop")
+    assert counters(first)["digests"]["env"] == digest(key, old)
+    new = dict(old, password=secrets.token_urlsafe(24))
+    _replace_data(k8s_api, namespace, "creds", new)
+    restart = {"spec": {"template": {"metadata": {"annotations": {"kubectl.kubernetes.io/restartedAt": uuid.uuid4().hex}}}}}
+    k8s_client.AppsV1Api(k8s_api).patch_namespaced_deployment("shop", namespace, restart)
+    (second,) = ready_pods(k8s_api, namespace, "shop", exclude={first.metadata.uid})
+    seen = wait_for_counters(second, lambda c: set(c["digests"]) == {"env", "volume", "args"})
+    assert seen["digests"] == {"env": digest(key, new), "volume": digest(key, new), "args": digest(key, new)}
 
 
 @pytest.mark.parametrize("source", ["volume", "env", "args"])
