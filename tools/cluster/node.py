@@ -237,6 +237,19 @@ def _namespace_pids(namespace):
     return pids
 
 
+def _ours(node, pids):
+    """Whether a process of these runs for this node (containerd, a shim, the kubelet name its files): a
+    namespace's id is reused once it is gone, and a stale record must never point at another one."""
+    for pid in pids:
+        try:
+            with open("/proc/%d/cmdline" % pid, "rb") as handle:
+                if node.base.encode() in handle.read():
+                    return True
+        except OSError:
+            pass
+    return False
+
+
 def _descendants(roots):
     children = {}
     for pid in processes.pids():
@@ -262,10 +275,10 @@ def stop(layout, records, timeout=10.0):
         if item["name"] == KUBELET_RECORD:
             processes.stop(item)
     namespace = record.get("mnt_ns")
-    if namespace:
+    if namespace and _ours(node, _namespace_pids(namespace)):
         deadline = time.monotonic() + timeout
         while True:
-            pids = _descendants(_namespace_pids(namespace))
+            pids = set(pid for pid in _descendants(_namespace_pids(namespace)) if processes.parent_of(pid) is not None)
             if not pids:
                 break
             for pid in pids:
@@ -284,7 +297,9 @@ def stop(layout, records, timeout=10.0):
     for item in records:
         if item["name"] == CONTAINERD_RECORD:
             processes.stop(item)
-    if record.get("bridge") or os.path.isdir(node.base):
+    # The bridge's name is derived from this state directory: it is this environment's, even when an
+    # `up` failed before writing node.json.
+    if shutil.which("ip"):
         _ip("link", "del", record.get("bridge") or node.bridge, check=False)
     _remove_cgroup_root(record.get("cgroup_root") or node.cgroup_root)
     for path in record.get("created_dirs") or []:
