@@ -44,7 +44,10 @@ def test_postgres_starts_with_up_and_down_stops_it_with_sessions_open(tmp_path):
         assert described["password"] not in started.stdout + started.stderr
         assert can_log_in(described, described["superuser"], described["password"])
         assert not can_log_in(described, described["superuser"], described["password"] + "x")
-        assert query(described, "SHOW listen_addresses") == "127.0.0.1"
+        # ... and on the real node's bridge address, for its pods (tools/cluster/node.py), when the node runs.
+        node = json.loads(_localenv(state_dir, "env", "--json").stdout).get("node")
+        assert described.get("pod_host") == (node["address"] if node else None)
+        assert query(described, "SHOW listen_addresses") == ",".join(["127.0.0.1"] + ([node["address"]] if node else []))
         status = _localenv(state_dir, "status")
         assert status.returncode == 0 and "postgres" in status.stdout, status.stdout
         # A session that would hold a smart shutdown open for a minute.

@@ -1,7 +1,7 @@
 """Builds the local test environment's server binaries from the pinned Go modules.
 
 kube-apiserver, kube-controller-manager, kube-scheduler and etcd come from the module in
-``tools/cluster/kubernetes``; kwok comes from ``tools/cluster/kwok``. kubectl comes from the same
+``tools/cluster/kubernetes`` (and kubelet, for the real node); kwok comes from ``tools/cluster/kwok``. kubectl comes from the same
 Kubernetes module (so it is the server's own version) but is built only on demand (``--only kubectl``,
 ``ensure_kubectl()``): the benchmark needs it, the local environment does not. Binaries land in
 ``<cache>/bin/<key>/`` where ``<cache>`` is ``$SECRETOPS_CACHE_DIR`` or ``~/.cache/secretops`` and
@@ -19,7 +19,11 @@ this script share one compile cache. Only linker flags are added: ``-s -w`` (sma
 the Kubernetes binaries, ``-X`` stamps of the release version, which ``go build`` alone leaves at
 ``v0.0.0-master`` (clients and ``/version`` would report a meaningless version otherwise).
 
-Usage: python tools/cluster/build.py [--print-dir | --print-vault | --only kubernetes|vault|kubectl]
+The real node's kubelet comes from the Kubernetes module too; its test workload (the consumer app
+and the sandbox's pause program, ``tools/cluster/consumer``) is built static (``CGO_ENABLED=0``, so
+an image needs no libc) into ``<cache>/bin/consumer-<hash>/``, keyed by its pins and sources.
+
+Usage: python tools/cluster/build.py [--print-dir | --print-vault | --only kubernetes|vault|kubectl|consumer]
 """
 
 import argparse
@@ -38,6 +42,9 @@ KUBERNETES_MODULE_DIR = os.path.join(CLUSTER_DIR, "kubernetes")
 KWOK_MODULE_DIR = os.path.join(CLUSTER_DIR, "kwok")
 PIN_FILES = [os.path.join(module_dir, name) for module_dir in (KUBERNETES_MODULE_DIR, KWOK_MODULE_DIR) for name in ("go.mod", "go.sum")]
 VAULT_MODULE_DIR = os.path.join(CLUSTER_DIR, "vault")
+CONSUMER_MODULE_DIR = os.path.join(CLUSTER_DIR, "consumer")
+# The real node's images hold these, static (no libc in an image): binary name -> Go package.
+CONSUMER_BINARIES = {"consumer": "./cmd/consumer", "pause": "./cmd/pause"}
 VAULT_PACKAGE = "github.com/hashicorp/vault"
 # Stripping the symbol table and DWARF halves the 500 MB binary and shortens its link (see docs/local-environment.md).
 VAULT_LDFLAGS = "-s -w"
@@ -51,6 +58,7 @@ BINARIES = {
     "kube-scheduler": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kube-scheduler"),
     "kwok": (KWOK_MODULE_DIR, "sigs.k8s.io/kwok/cmd/kwok"),
     "kubectl": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kubectl"),
+    "kubelet": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kubelet"),
 }
 # Built only when asked for by name (the benchmark's peer), not by the local environment's build.
 ON_DEMAND = ("kubectl",)
@@ -117,6 +125,40 @@ def _module_hash(module_dir, *recipe):
         with open(os.path.join(module_dir, name), "rb") as handle:
             digest.update(handle.read())
     return digest.hexdigest()[:10]
+
+
+def consumer_dir():
+    """Directory of the consumer and pause binaries, keyed by a hash of their module's pins and sources."""
+    digest = hashlib.sha256()
+    for base, _dirs, files in sorted(os.walk(CONSUMER_MODULE_DIR)):
+        for name in sorted(files):
+            if (name.endswith(".go") and not name.endswith("_test.go")) or name in ("go.mod", "go.sum"):
+                path = os.path.join(base, name)
+                digest.update(os.path.relpath(path, CONSUMER_MODULE_DIR).encode() + b"\0")
+                with open(path, "rb") as handle:
+                    digest.update(handle.read())
+    return os.path.join(cache_root(), "bin", "consumer-" + digest.hexdigest()[:10])
+
+
+def ensure_consumer():
+    """Build the consumer and pause binaries (static: CGO_ENABLED=0) if missing; return their directory."""
+    target_dir = consumer_dir()
+    with _locked(target_dir):
+        for name, package in sorted(CONSUMER_BINARIES.items()):
+            target = os.path.join(target_dir, name)
+            if os.access(target, os.X_OK):
+                continue
+            partial = "%s.partial-%d" % (target, os.getpid())
+            command = ["go", "build", "-ldflags=-s -w", "-o", partial, package]
+            started = time.monotonic()
+            result = subprocess.run(command, cwd=CONSUMER_MODULE_DIR, env=dict(go_env(), CGO_ENABLED="0"), stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, check=False)
+            if result.returncode != 0:
+                raise BuildError("building %s failed (exit %d)\n  command: (cd %s && GOTOOLCHAIN=local CGO_ENABLED=0 %s)\n%s"
+                                 % (name, result.returncode, CONSUMER_MODULE_DIR, " ".join(command), result.stdout))
+            os.replace(partial, target)
+            print("build: %s done in %.0fs" % (name, time.monotonic() - started), flush=True)
+    return target_dir
 
 
 def vault_version():
@@ -284,7 +326,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--print-dir", action="store_true", help="only print the binary directory for the current pins")
     parser.add_argument("--print-vault", action="store_true", help="only print the path of the Vault binary for the current pins")
-    parser.add_argument("--only", choices=["kubernetes", "vault", "kubectl"],
+    parser.add_argument("--only", choices=["kubernetes", "vault", "kubectl", "consumer"],
                         help="build only the Kubernetes (and kwok) binaries, only Vault, or only kubectl (never built otherwise)")
     args = parser.parse_args(argv)
     if args.print_dir:
@@ -296,6 +338,9 @@ def main(argv=None):
     try:
         if args.only == "kubectl":
             print(ensure_kubectl())
+            return 0
+        if args.only == "consumer":
+            print(ensure_consumer())
             return 0
         ensure_built(kubernetes=args.only != "vault", vault=args.only != "kubernetes")
     except BuildError as exc:

@@ -86,6 +86,15 @@ class ClusterApi:
         ready = any(c["type"] == "Ready" and c["status"] == "True" for c in node.get("status", {}).get("conditions", []))
         return ready and not node.get("spec", {}).get("taints")
 
+    def node_ready(self, name, taints=()):
+        """True once the node reports Ready and carries no taint but ``taints`` (its own, wanted ones)."""
+        status, node = self.request("GET", "/api/v1/nodes/" + name)
+        if status != 200:
+            return False
+        ready = any(c["type"] == "Ready" and c["status"] == "True" for c in node.get("status", {}).get("conditions", []))
+        present = [(taint["key"], taint.get("value", ""), taint["effect"]) for taint in node.get("spec", {}).get("taints") or []]
+        return ready and all(taint in taints for taint in present)
+
     def service_account_exists(self, namespace, name):
         status, _body = self.request("GET", "/api/v1/namespaces/%s/serviceaccounts/%s" % (namespace, name))
         return status == 200

@@ -6,7 +6,7 @@
     components.py resume NAME    SIGCONT it
 
 NAME is a record of processes.json (etcd, kube-apiserver, kube-controller-manager, kube-scheduler,
-kwok, openbao, postgres). The environment is ``$SECRETOPS_ENV_DIR`` as for localenv.py. Never point this at
+kwok, openbao, postgres, node-containerd, node-kubelet). The environment is ``$SECRETOPS_ENV_DIR`` as for localenv.py. Never point this at
 the shared environment: other sessions' tests use it. OpenBao runs with ``-dev`` and keeps its data
 in memory, so it can be paused but not restarted. PostgreSQL is killed with a fast shutdown (its
 backends lead process groups of their own, so a signal to the postmaster's group would miss them and
@@ -27,7 +27,8 @@ import localenv  # noqa: E402  pylint: disable=wrong-import-position
 import postgres  # noqa: E402  pylint: disable=wrong-import-position
 import processes  # noqa: E402  pylint: disable=wrong-import-position
 
-RESTARTABLE = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "postgres")
+# node-kubelet rejoins the running containerd's mount namespace (its argv names it); node-containerd would make a new one.
+RESTARTABLE = ("kube-apiserver", "kube-controller-manager", "kube-scheduler", "kwok", "postgres", "node-kubelet")
 
 
 def record_of(layout, name):

@@ -100,6 +100,12 @@ def apiserver_argv(bins, cluster, ports):
             "--api-audiences=" + SERVICE_ACCOUNT_ISSUER,
             "--service-cluster-ip-range=" + SERVICE_CLUSTER_IP_RANGE,
             "--enable-admission-plugins=" + ",".join(ADMISSION_PLUGINS),
+            # Exec, logs and port-forward on the real node (tools/cluster/node.py): the apiserver proves itself
+            # with a client certificate, and checks the kubelet's serving certificate against the CA.
+            "--kubelet-client-certificate=" + pki.path(p, "kubelet-client", "crt"),
+            "--kubelet-client-key=" + pki.path(p, "kubelet-client", "key"),
+            "--kubelet-certificate-authority=" + pki.path(p, "ca", "crt"),
+            "--kubelet-preferred-address-types=InternalIP,Hostname",
             "--allow-privileged=true", "--profiling=false"]
 
 

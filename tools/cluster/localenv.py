@@ -1,4 +1,6 @@
-"""The local test environment: real Kubernetes control planes with a kwok fake node each, OpenBao and HashiCorp Vault dev servers, and PostgreSQL.
+"""The local test environment: real Kubernetes control planes with a kwok fake node each (cluster-1 also
+with a real node: containerd and a kubelet, tools/cluster/node.py), OpenBao and HashiCorp Vault dev servers,
+and PostgreSQL.
 
 Commands (run with the project's virtualenv Python):
 
@@ -9,7 +11,10 @@ Commands (run with the project's virtualenv Python):
     localenv.py status   report each process and the health of every apiserver, OpenBao and Vault (exit 1 if unhealthy)
     localenv.py env      print ``export KUBECONFIG=... VAULT_ADDR=... VAULT_TOKEN=...`` for ``eval`` (cluster-1's kubeconfig)
     localenv.py env --json   print env.json (kubeconfig, api_server, ca_cert, vault_addr, vault_token, vault_servers,
-                         clusters: [{name, kubeconfig, api_server, ca_cert, pki_dir}], ...)
+                         clusters: [{name, kubeconfig, api_server, ca_cert, pki_dir}], node: {name, address,
+                         images, runtime, ...}, ...)
+
+``SECRETOPS_REAL_NODE=0`` leaves the real node out (quicker, for work that needs no running pod).
 
 State (certificates, kubeconfigs, logs, pids, etcd data) lives in ``$SECRETOPS_ENV_DIR`` or
 ``~/.cache/secretops/env``. ``env.json`` there describes a healthy environment to its clients; its
@@ -29,6 +34,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import build  # noqa: E402  pylint: disable=wrong-import-position
 import cluster_api  # noqa: E402  pylint: disable=wrong-import-position
 import control_plane  # noqa: E402  pylint: disable=wrong-import-position
+import node  # noqa: E402  pylint: disable=wrong-import-position
 import postgres  # noqa: E402  pylint: disable=wrong-import-position
 import processes  # noqa: E402  pylint: disable=wrong-import-position
 import state  # noqa: E402  pylint: disable=wrong-import-position
@@ -130,6 +136,7 @@ def _endpoint_problems(env):
     except Exception as exc:  # pylint: disable=broad-except
         problems.append("OpenBao unreachable: %s" % exc)
     problems += postgres.problems(env.get("postgres"))
+    problems += node.problems(env.get("node"), env["api_server"], env["pki_dir"])
     return problems + vault_server.problems(env)
 
 
@@ -145,8 +152,9 @@ def _up(layout, clusters):
         try:
             _add_postgres_if_missing(layout)
             _add_vault_if_missing(layout)
+            _add_node_if_missing(layout)
             _add_missing_clusters(layout, clusters)
-        except (processes.StartError, postgres.PostgresError, build.BuildError, OSError) as exc:
+        except (processes.StartError, postgres.PostgresError, build.BuildError, node.NodeError, OSError) as exc:
             _report_start_failure(exc)
             return 1
         # tests/integration/conftest.py keys on "already running": keep the wording.
@@ -163,9 +171,13 @@ def _up(layout, clusters):
     for path in (layout.root, layout.logs):
         os.makedirs(path, mode=0o700, exist_ok=True)
     try:
+        network = node.prepare_network(layout) if node.wanted() else None
         env = _start_first(layout, bins)
-        env["postgres"] = postgres.start(layout, lambda *args: _start(layout, *args))
-    except (processes.StartError, postgres.PostgresError) as exc:
+        env["postgres"] = postgres.start(layout, lambda *args: _start(layout, *args),
+                                         (network.gateway, network.subnet) if network else None)
+        if network:
+            env["node"] = node.start(layout, network, bins, env["api_server"], lambda *args: _start(layout, *args))
+    except (processes.StartError, postgres.PostgresError, node.NodeError, build.BuildError) as exc:
         _report_start_failure(exc)
         _down(layout, quiet=True)
         return 1
@@ -190,6 +202,25 @@ def _add_postgres_if_missing(layout):
     if "postgres" in env:
         return
     env["postgres"] = postgres.start(layout, lambda *args: _start(layout, *args))
+    state.write_json(layout.env_json, env)
+
+
+def _add_node_if_missing(layout):
+    """Start the real node beside an environment started without it, rather than restarting the
+    servers other sessions use; PostgreSQL alone restarts once (a fast shutdown, its data kept) to
+    listen on the node's bridge too, so that pods can log in."""
+    env = read_env(layout)
+    if not node.wanted() or "node" in env:
+        return
+    bins = build.ensure_built(vault=False, quiet=True)
+    network = node.prepare_network(layout)
+    if not env["postgres"].get("pod_host"):
+        record = [item for item in recorded_processes(layout) if item["name"] == "postgres"]
+        state.forget(layout, record)
+        env["postgres"] = postgres.listen_for_pods(layout, env["postgres"], record[0], (network.gateway, network.subnet),
+                                                   lambda *args: _start(layout, *args))
+        state.write_json(layout.env_json, env)
+    env["node"] = node.start(layout, network, bins, env["api_server"], lambda *args: _start(layout, *args))
     state.write_json(layout.env_json, env)
 
 
@@ -258,6 +289,7 @@ def down(layout=None, quiet=False):
 def _down(layout, quiet=False):
     started = time.monotonic()
     records = recorded_processes(layout)
+    node.stop(layout, records)
     for record in reversed(records):
         (postgres.stop if record["name"] == "postgres" else processes.stop)(record)
     postgres.remove_state(layout)
@@ -289,8 +321,13 @@ def status(layout=None):
     postgres_port = (env.get("postgres") or {}).get("port")
     vault_address = vault_server.address(env["ports"]) if vault_server.PORT in env["ports"] else "-"
     clusters = ", ".join("%s %s" % (cluster["name"], cluster["api_server"]) for cluster in state.described_clusters(env))
-    print("status: %s  apiservers: %s  openbao %s  vault %s  postgres %s"
-          % ("healthy" if healthy else "UNHEALTHY", clusters, env["vault_addr"], vault_address, postgres_port))
+    real_node = env.get("node")
+    node_text = "-"
+    if real_node:
+        runtime = real_node["runtime"]
+        node_text = "%s %s (kubelet %s, containerd %s)" % (real_node["name"], real_node["address"], runtime["kubelet"], runtime["containerd"])
+    print("status: %s  apiservers: %s  openbao %s  vault %s  postgres %s  real node %s"
+          % ("healthy" if healthy else "UNHEALTHY", clusters, env["vault_addr"], vault_address, postgres_port, node_text))
     return 0 if healthy else 1
 
 

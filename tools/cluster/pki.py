@@ -28,6 +28,8 @@ CLIENT_IDENTITIES = {
     "admin": ("secretops-admin", "system:masters"),
     "kube-controller-manager": ("system:kube-controller-manager", None),
     "kube-scheduler": ("system:kube-scheduler", None),
+    # The apiserver's identity towards kubelets (exec, logs, port-forward), as kubeadm issued it until 1.29.
+    "kubelet-client": ("kube-apiserver-kubelet-client", "system:masters"),
 }
 
 
@@ -123,6 +125,19 @@ def ensure_pki(pki_dir):
     for stem, (common_name, organization) in CLIENT_IDENTITIES.items():
         if not os.path.exists(os.path.join(pki_dir, stem + ".crt")):
             _issue(pki_dir, stem, _name(common_name, organization), ExtendedKeyUsageOID.CLIENT_AUTH)
+
+
+def ensure_client_cert(pki_dir, stem, common_name, organization):
+    """A client certificate from the CA (e.g. a node's ``system:node:<name>``), unless already present."""
+    if not os.path.exists(os.path.join(pki_dir, stem + ".crt")):
+        _issue(pki_dir, stem, _name(common_name, organization), ExtendedKeyUsageOID.CLIENT_AUTH)
+
+
+def ensure_serving_cert(pki_dir, stem, common_name, dns_names, ips):
+    """A serving certificate from the CA for these names and addresses, unless already present."""
+    if not os.path.exists(os.path.join(pki_dir, stem + ".crt")):
+        sans = [x509.DNSName(name) for name in dns_names] + [x509.IPAddress(ipaddress.ip_address(ip)) for ip in ips]
+        _issue(pki_dir, stem, _name(common_name), ExtendedKeyUsageOID.SERVER_AUTH, sans)
 
 
 def path(pki_dir, stem, suffix):

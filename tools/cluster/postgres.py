@@ -1,5 +1,5 @@
-"""The local environment's PostgreSQL: a real server on 127.0.0.1 whose superuser Vault's database
-secrets engine manages in the tests.
+"""The local environment's PostgreSQL: a real server on 127.0.0.1 (and on the real node's bridge
+address, for its pods) whose superuser Vault's database secrets engine manages in the tests.
 
 The server is the machine's Debian PostgreSQL (``/usr/lib/postgresql/<version>/bin``); on a machine
 without it, ``apt-get install postgresql`` runs first (as root). PostgreSQL refuses to run as
@@ -135,8 +135,15 @@ def prepare(layout, bin_dir):
     return paths, password
 
 
-def server_argv(bin_dir, paths, port):
-    argv = [os.path.join(bin_dir, "postgres"), "-D", paths["data"], "-p", str(port), "-h", HOST, "-k", paths["sockets"]]
+def allow_pods(paths, pod_subnet):
+    """Let pods of the real node's subnet log in with a password (scram-sha-256), as from 127.0.0.1."""
+    with open(os.path.join(paths["data"], "pg_hba.conf"), "a", encoding="utf-8") as handle:
+        handle.write("# the real node's pods (tools/cluster/node.py)\nhost all all %s scram-sha-256\n" % pod_subnet)
+
+
+def server_argv(bin_dir, paths, port, pod_host=None):
+    hosts = HOST + ("," + pod_host if pod_host else "")
+    argv = [os.path.join(bin_dir, "postgres"), "-D", paths["data"], "-p", str(port), "-h", hosts, "-k", paths["sockets"]]
     for name, value in sorted(SERVER_SETTINGS.items()):
         argv += ["-c", "%s=%s" % (name, value)]
     return _exec_as_server_user(argv)
@@ -160,8 +167,11 @@ def answers(description):
     return done.returncode == 0 and done.stdout.strip() == "1"
 
 
-def start(layout, start_process):
+def start(layout, start_process, pod_network=None):
     """Install if needed, initialise and start the server; returns its env.json description.
+
+    ``pod_network`` is ``(address, subnet)`` of the real node's bridge: the server listens on that
+    address too (``pod_host`` in the description) and lets that subnet log in.
 
     ``start_process(name, argv, ready_description, ready_check, timeout)`` starts and records a
     process the way localenv does for every component (so ``down`` and ``status`` know it).
@@ -171,8 +181,25 @@ def start(layout, start_process):
     port = processes.free_port()
     description = {"host": HOST, "port": port, "superuser": SUPERUSER, "password": password, "database": DATABASE,
                    "bin_dir": bin_dir, "data_dir": paths["data"]}
-    start_process("postgres", server_argv(bin_dir, paths, port), "PostgreSQL login on %s:%d" % (HOST, port),
+    pod_host = None
+    if pod_network:
+        pod_host = description["pod_host"] = pod_network[0]
+        allow_pods(paths, pod_network[1])
+    start_process("postgres", server_argv(bin_dir, paths, port, pod_host), "PostgreSQL login on %s:%d" % (HOST, port),
                   lambda: answers(description), 60)
+    return description
+
+
+def listen_for_pods(layout, description, record, pod_network, start_process):
+    """Restart a running server (fast shutdown, same data, same port) listening on the pod bridge too:
+    for an environment started before the real node. Sessions drop once; clients reconnect.
+    Returns the updated description; the caller records the new process in place of ``record``."""
+    stop(record)
+    paths = {"data": description["data_dir"], "sockets": os.path.join(state_dir(layout), "sockets")}
+    allow_pods(paths, pod_network[1])
+    description = dict(description, pod_host=pod_network[0])
+    start_process("postgres", server_argv(description["bin_dir"], paths, description["port"], pod_network[0]),
+                  "PostgreSQL login on %s:%d" % (description["host"], description["port"]), lambda: answers(description), 60)
     return description
 
 

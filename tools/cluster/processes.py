@@ -81,6 +81,17 @@ def _group_alive(pgid):
     return any(_pgid_of(pid) == pgid and not _is_zombie(pid) for pid in _pids())
 
 
+def pids():
+    """Every process id on the machine right now."""
+    return _pids()
+
+
+def parent_of(pid):
+    """The parent's pid of ``pid``, or None when it is gone."""
+    fields = _stat_fields(pid)
+    return int(fields[1]) if fields else None
+
+
 def _pids():
     return [int(entry) for entry in os.listdir("/proc") if entry.isdigit()]
 
