@@ -335,7 +335,9 @@ class PrivateEnv(object):
 
     def __init__(self, flavor=VAULT_FLAVORS[0]):
         self.root = tempfile.mkdtemp(prefix="secretops-private-env-")
-        self.os_env = dict(os.environ, SECRETOPS_ENV_DIR=os.path.join(self.root, "env"))
+        # Only what these tests break: the one Vault server they use, and no real node (no Pod runs).
+        self.os_env = dict(os.environ, SECRETOPS_ENV_DIR=os.path.join(self.root, "env"), SECRETOPS_VAULT_FLAVORS=flavor,
+                           SECRETOPS_REAL_NODE="0")
         self.local_env = None
         self.flavor = flavor  # the Vault server the tests use (and break): openbao or vault
         self.vault_process = flavor  # its record in processes.json has the flavor's name
