@@ -22,6 +22,7 @@ import cluster_api
 import control_plane
 import images
 import node_config
+import packages
 import pki
 import processes
 import state
@@ -48,17 +49,12 @@ def wanted():
 
 def ensure_packages():
     """Install the Debian packages the node needs when one is missing; returns ``{package: version}``."""
-    missing = [package for package, path in sorted(PACKAGES.items()) if not os.path.exists(path)]
-    if missing:
-        if os.geteuid() != 0 or not shutil.which("apt-get"):
-            raise NodeError("the real node needs: sudo apt-get install -y --no-install-recommends " + " ".join(missing))
-        print("up: installing %s (apt-get)" % " ".join(missing), flush=True)
-        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-        install = ["apt-get", "install", "-y", "--no-install-recommends"] + missing
-        if subprocess.run(install, env=env, check=False).returncode != 0:
-            subprocess.run(["apt-get", "update"], env=env, check=False)
-            if subprocess.run(install, env=env, check=False).returncode != 0:
-                raise NodeError("apt-get install %s failed (see its output above)" % " ".join(missing))
+    def missing():
+        return [package for package, path in sorted(PACKAGES.items()) if not os.path.exists(path)]
+    try:
+        packages.apt_install(missing(), missing)
+    except packages.PackageError as error:
+        raise NodeError("the real node needs %s: %s" % (" ".join(missing()), error))
     return package_versions()
 
 

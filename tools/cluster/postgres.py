@@ -25,6 +25,7 @@ import subprocess
 import tempfile
 import time
 
+import packages
 import processes
 
 SERVER_USER = "postgres"  # the OS account the Debian package creates
@@ -56,17 +57,10 @@ def ensure_installed():
     bin_dir = find_bin_dir()
     if bin_dir:
         return bin_dir
-    if os.geteuid() != 0 or not shutil.which("apt-get"):
-        raise PostgresError("PostgreSQL is not installed (no %s/postgres): install it with: sudo apt-get install -y postgresql"
-                            % DEBIAN_BIN_GLOB)
-    print("up: installing PostgreSQL (apt-get install -y postgresql)", flush=True)
-    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
-    install = ["apt-get", "install", "-y", "--no-install-recommends", "postgresql"]
-    if subprocess.run(install, env=env, check=False).returncode != 0:
-        # A fresh image often has no package lists yet.
-        subprocess.run(["apt-get", "update"], env=env, check=False)
-        if subprocess.run(install, env=env, check=False).returncode != 0:
-            raise PostgresError("apt-get install postgresql failed (see its output above)")
+    try:
+        packages.apt_install(["postgresql"], lambda: not find_bin_dir())
+    except packages.PackageError as error:
+        raise PostgresError("PostgreSQL is not installed (no %s/postgres): %s" % (DEBIAN_BIN_GLOB, error))
     bin_dir = find_bin_dir()
     if not bin_dir:
         raise PostgresError("apt-get installed postgresql but no %s/postgres exists" % DEBIAN_BIN_GLOB)
