@@ -27,9 +27,10 @@ options:
     elements: str
     required: true
   namespace:
-    description: Namespace of the Secrets.
+    description:
+      - Namespace of the Secrets.
+      - Defaults to the namespace of the kubeconfig context in use (as C(kubectl) takes it); without one, it is required.
     type: str
-    required: true
   key:
     description: The data key whose value to return. Without it, the whole decoded map is returned.
     type: str

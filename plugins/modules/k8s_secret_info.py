@@ -27,9 +27,10 @@ options:
     description: Name of the Secret to read. Without it, the Secrets matching the selectors are listed.
     type: str
   namespace:
-    description: Namespace to read from.
+    description:
+      - Namespace to read from.
+      - Defaults to the namespace of the kubeconfig context in use (as C(kubectl) takes it); without one, it is required.
     type: str
-    required: true
   label_selector:
     description: Label selector for listing, for example C(app=web,tier!=db).
     type: str
@@ -167,7 +168,7 @@ def main():
     spec = connection_argument_spec()
     spec.update(
         name=dict(type="str"),
-        namespace=dict(type="str", required=True),
+        namespace=dict(type="str"),
         label_selector=dict(type="str"),
         field_selector=dict(type="str"),
         decode=dict(type="bool", default=False),

@@ -38,11 +38,18 @@ CONNECTION_OPTIONS = {
     "client_cert": ("path", ["K8S_AUTH_CERT_FILE"], False, None),
     "client_key": ("path", ["K8S_AUTH_KEY_FILE"], False, None),
     "validate_certs": ("bool", ["K8S_AUTH_VERIFY_SSL"], False, None),
+    "proxy": ("str", ["K8S_AUTH_PROXY"], False, None),
+    "no_proxy": ("str", ["K8S_AUTH_NO_PROXY"], False, None),
+    "impersonate_user": ("str", ["K8S_AUTH_IMPERSONATE_USER"], False, None),
+    "impersonate_groups": ("list", ["K8S_AUTH_IMPERSONATE_GROUPS"], False, None),
     "request_timeout": ("int", ["K8S_AUTH_REQUEST_TIMEOUT"], False, 30),
 }
 
+# kubernetes.core's names stay usable as they are (cert_file/key_file/ssl_ca_cert/verify_ssl)
 ALIASES = {
     "ca_cert": ["ssl_ca_cert"],
+    "client_cert": ["cert_file"],
+    "client_key": ["key_file"],
     "validate_certs": ["verify_ssl"],
     "kubeconfig": ["kubeconfig_path"],
 }
@@ -72,6 +79,8 @@ def _supplied_by(value, text):
         return value == boolean(text, strict=False)
     if isinstance(value, int):
         return str(value) == text.strip()
+    if isinstance(value, list):
+        return value == text.split(",")
     return value in (text, os.path.expanduser(os.path.expandvars(text)))
 
 
@@ -91,6 +100,8 @@ def connection_argument_spec():
             entry["no_log"] = True
         if default is not None:
             entry["default"] = default
+        if opt_type == "list":
+            entry["elements"] = "str"  # from the environment: comma-separated, as kubernetes.core reads it
         if name in ALIASES:
             entry["aliases"] = ALIASES[name]
         spec[name] = entry

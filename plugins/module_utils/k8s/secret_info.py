@@ -12,13 +12,21 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import context_namespace, k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import decode_data, decode_value, split_text_and_binary
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.reconcile import LAST_APPLIED
+
+
+def namespace_or_default(namespace, connection):
+    """``namespace``, else the kubeconfig context's; ``SecretOpsError`` when neither names one."""
+    namespace = namespace or context_namespace(connection)
+    if not namespace:
+        raise SecretOpsError("namespace is required: give namespace, or use a kubeconfig context that sets one")
+    return namespace
 
 
 def describe_secret(secret, decode=False, content_key=None):
@@ -49,7 +57,9 @@ def describe_secret(secret, decode=False, content_key=None):
 
 def read_secrets(params):
     """Result of ``k8s_secret_info``: ``secrets`` (a list) and, for a name, ``secret`` (or None)."""
-    with k8s_session(connection_params(params)) as client:
+    connection = connection_params(params)
+    params = dict(params, namespace=namespace_or_default(params.get("namespace"), connection))
+    with k8s_session(connection) as client:
         service = SecretService(client)
         if params.get("name"):
             found = service.get(params["namespace"], params["name"])
@@ -69,7 +79,9 @@ def read_secrets(params):
 
 def lookup_secret_values(params, name, namespace, key=None):
     """The decoded value of ``key`` in Secret ``namespace/name``, or the whole decoded map."""
-    with k8s_session(connection_params(params)) as client:
+    connection = connection_params(params)
+    namespace = namespace_or_default(namespace, connection)
+    with k8s_session(connection) as client:
         secret = SecretService(client).get(namespace, name)
     if secret is None:
         raise SecretOpsError("Secret %s/%s does not exist: check the name and namespace (and the kubeconfig context)" % (namespace, name))

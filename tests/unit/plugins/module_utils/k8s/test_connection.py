@@ -128,3 +128,39 @@ def test_a_lookup_names_the_environments_options_itself():
     params, warnings = resolve(values, {"host": "K8S_AUTH_HOST"})
     assert params["host"] is None and params["kubeconfig"] == "/clusters/eu-1.yml" and "K8S_AUTH_HOST" in warnings[0]
     assert resolve(values, {}) == (dict(connection_params(values, from_environment={}), **values), [])
+
+
+# --- issue 22: kubernetes.core's option names and environment variables --------------------------
+
+@pytest.mark.parametrize("alias, option", [("cert_file", "client_cert"), ("key_file", "client_key"),
+                                           ("ssl_ca_cert", "ca_cert"), ("verify_ssl", "validate_certs")])
+def test_kubernetes_core_aliases_are_accepted(alias, option, monkeypatch):
+    value = False if option == "validate_certs" else "/etc/k8s/%s.pem" % alias
+    params, _warnings = _module_connection({"host": "https://k8s.example.test", alias: value}, {}, monkeypatch)
+    assert params[option] == value
+
+
+@pytest.mark.parametrize("variable, option, text, value", [
+    ("K8S_AUTH_PROXY", "proxy", "http://proxy.example.test:3128", "http://proxy.example.test:3128"),
+    ("K8S_AUTH_NO_PROXY", "no_proxy", "localhost,.cluster.local", "localhost,.cluster.local"),
+    ("K8S_AUTH_IMPERSONATE_USER", "impersonate_user", "alice", "alice"),
+    ("K8S_AUTH_IMPERSONATE_GROUPS", "impersonate_groups", "dev,ops", ["dev", "ops"]),
+])
+def test_the_new_options_come_from_kubernetes_cores_variables(variable, option, text, value, monkeypatch):
+    env = dict(AWX_ENV, **{variable: text})
+    params, warnings = _module_connection({}, env, monkeypatch)
+    assert params[option] == value and warnings == []
+
+
+def test_an_explicit_option_wins_over_its_variable(monkeypatch):
+    env = dict(AWX_ENV, K8S_AUTH_IMPERSONATE_USER="env-user", K8S_AUTH_PROXY="http://env-proxy:3128")
+    params, _warnings = _module_connection({"impersonate_user": "task-user", "proxy": "http://task-proxy:3128"}, env, monkeypatch)
+    assert params["impersonate_user"] == "task-user" and params["proxy"] == "http://task-proxy:3128"
+    assert params["host"] == AWX_ENV["K8S_AUTH_HOST"]  # the rest of the environment's connection stays
+
+
+def test_the_environments_impersonation_is_not_mixed_into_a_tasks_own_connection(monkeypatch):
+    """A task that names its own cluster does not act as a user the job environment names for another."""
+    params, warnings = _module_connection({"kubeconfig": "/clusters/eu-1.yml"}, {"K8S_AUTH_IMPERSONATE_USER": "env-user"},
+                                          monkeypatch)
+    assert params["impersonate_user"] is None and "K8S_AUTH_IMPERSONATE_USER" in warnings[0]

@@ -22,3 +22,19 @@ def test_describe_secret_hides_values_and_last_applied():
     assert describe_secret(secret, content_key=b"k" * 32)["checksum"] == content_mac(b"k" * 32, "db", secret["data"])
     assert "hunter2" not in repr(described) and b64("hunter2") not in repr(described)
     assert describe_secret(secret, decode=True)["data"] == {"password": "hunter2"}
+
+
+def test_the_namespace_defaults_to_the_kubeconfig_contexts_and_an_explicit_one_wins(monkeypatch):
+    from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+    from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import secret_info
+
+    monkeypatch.setattr(secret_info, "context_namespace", lambda connection: "team-a")
+    assert secret_info.namespace_or_default(None, {}) == "team-a"
+    assert secret_info.namespace_or_default("demo", {}) == "demo"
+    monkeypatch.setattr(secret_info, "context_namespace", lambda connection: None)
+    try:
+        secret_info.namespace_or_default(None, {})
+    except SecretOpsError as error:
+        assert "namespace is required" in str(error)
+    else:
+        raise AssertionError("no namespace was accepted")
