@@ -12,8 +12,9 @@ short_description: Read a decoded value (or all values) of a Kubernetes Secret
 version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
-  - Returns the decoded value of O(key) in each named Secret, or, without O(key), the whole decoded
-    C(data) map (key -> text).
+  - Returns the decoded, plain-text value of O(key) in each named Secret, or, without O(key), every value
+    decoded (key -> text, what M(secretops.provisioning.k8s_secret) takes as C(string_data)); never the
+    base64 C(data) of the Secret, which M(secretops.provisioning.k8s_secret_info) returns with C(decode=true).
   - Uses the same connection options as the modules, including the C(K8S_AUTH_*) environment variables
     and, inside a pod, the in-cluster service-account configuration.
   - A missing Secret or key fails with a message naming it (never a value).

@@ -30,7 +30,9 @@ def namespace_or_default(namespace, connection):
 
 
 def describe_secret(secret, decode=False, content_key=None):
-    """The value-free description of an API Secret dict; with ``decode``, also its values.
+    """The value-free description of an API Secret dict; with ``decode``, also its values, named as
+    Kubernetes names them: ``data`` base64 as the API holds it (every key), ``string_data`` the
+    values that are UTF-8 text, decoded (what ``k8s_secret``'s ``string_data`` takes).
 
     ``checksum`` is the content MAC under the namespace's ``content_key``, None without a key.
     """
@@ -51,7 +53,8 @@ def describe_secret(secret, decode=False, content_key=None):
         "checksum": content_mac(content_key, metadata.get("name") or "", data) if content_key else None,
     }
     if decode:
-        described["data"], described["binary_data"] = split_text_and_binary(data)
+        described["data"] = dict(data)
+        described["string_data"], _binary = split_text_and_binary(data)
     return described
 
 
@@ -78,7 +81,8 @@ def read_secrets(params):
 
 
 def lookup_secret_values(params, name, namespace, key=None):
-    """The decoded value of ``key`` in Secret ``namespace/name``, or the whole decoded map."""
+    """The decoded (plain text) value of ``key`` in Secret ``namespace/name``, or the whole decoded map
+    (key -> text, a ``string_data`` map); a value that is not UTF-8 text fails naming its key."""
     connection = connection_params(params)
     namespace = namespace_or_default(namespace, connection)
     with k8s_session(connection) as client:
