@@ -85,6 +85,9 @@ def test_the_kubeconfig_contexts_namespace_is_the_default_and_an_explicit_one_wi
         {"name": "lookup", "ansible.builtin.set_fact": {
             "value": "{{ lookup('secretops.provisioning.k8s_secret', 'db', key='password') }}"}},
         {"name": "explicit", INFO: {"name": "it-explicit-" + namespace, "namespace": "default"}},
+        {"name": "consumers", "secretops.provisioning.k8s_secret_consumers": {"name": "db"}},
+        {"name": "restart", "secretops.provisioning.k8s_rollout_restart": {"secrets": ["db"]}},
+        {"name": "service account", "secretops.provisioning.k8s_service_account": {"name": "it-context-sa", "create_namespace": False}},
     ]
     try:
         result = run_tasks(tasks, env=env).assert_ok()
@@ -96,3 +99,5 @@ def test_the_kubeconfig_contexts_namespace_is_the_default_and_an_explicit_one_wi
     assert result.task("read")["secret"]["namespace"] == namespace
     assert result.task("lookup")["ansible_facts"]["value"] == "in-context"
     assert result.task("explicit")["secret"]["namespace"] == "default"
+    assert result.task("consumers")["consumers"] == [] and result.task("restart")["changed"] is False
+    assert k8s_client.CoreV1Api(k8s_api).read_namespaced_service_account("it-context-sa", namespace).metadata.namespace == namespace

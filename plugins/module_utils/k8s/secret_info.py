@@ -12,21 +12,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import context_namespace, k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session, namespace_or_default
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import decode_data, decode_value, split_text_and_binary
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.reconcile import LAST_APPLIED
-
-
-def namespace_or_default(namespace, connection):
-    """``namespace``, else the kubeconfig context's; ``SecretOpsError`` when neither names one."""
-    namespace = namespace or context_namespace(connection)
-    if not namespace:
-        raise SecretOpsError("namespace is required: give namespace, or use a kubeconfig context that sets one")
-    return namespace
 
 
 def describe_secret(secret, decode=False, content_key=None):

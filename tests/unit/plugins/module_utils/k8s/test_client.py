@@ -481,3 +481,4 @@ def test_the_context_namespace_is_the_kubeconfigs_and_none_for_an_explicit_host(
     monkeypatch.setenv("KUBECONFIG", str(path))
     assert client_module.context_namespace({}) == "team-a"
     assert client_module.context_namespace({"host": "https://127.0.0.1:1", "api_key": TOKEN}) is None
+
