@@ -95,6 +95,30 @@ options:
       - Defaults to E(K8S_AUTH_IMPERSONATE_GROUPS).
     type: list
     elements: str
+  proxy_headers:
+    description:
+      - Headers for the HTTP proxy of O(proxy) (or of the environment), made as kubernetes.core makes them.
+      - Each suboption defaults to its E(K8S_AUTH_PROXY_HEADERS_*) variable; for a lookup, from the variables
+        only when the lookup is given no O(proxy_headers).
+      - Defaults to E(K8S_AUTH_PROXY_HEADERS_PROXY_BASIC_AUTH), E(K8S_AUTH_PROXY_HEADERS_BASIC_AUTH) and
+        E(K8S_AUTH_PROXY_HEADERS_USER_AGENT).
+    type: dict
+    suboptions:
+      proxy_basic_auth:
+        description:
+          - C(user:password) for the proxy's basic authentication (C(Proxy-Authorization)).
+          - Defaults to E(K8S_AUTH_PROXY_HEADERS_PROXY_BASIC_AUTH).
+        type: str
+      basic_auth:
+        description:
+          - C(user:password) for a basic C(Authorization) header sent to the proxy.
+          - Defaults to E(K8S_AUTH_PROXY_HEADERS_BASIC_AUTH).
+        type: str
+      user_agent:
+        description:
+          - The C(User-Agent) sent to the proxy, for example V(deploy/1.0).
+          - Defaults to E(K8S_AUTH_PROXY_HEADERS_USER_AGENT).
+        type: str
   request_timeout:
     description:
       - Seconds to wait for one API request.
@@ -169,6 +193,9 @@ options:
       - name: K8S_AUTH_IMPERSONATE_GROUPS
     vars:
       - name: secretops_k8s_impersonate_groups
+  proxy_headers:
+    vars:
+      - name: secretops_k8s_proxy_headers
   request_timeout:
     env:
       - name: K8S_AUTH_REQUEST_TIMEOUT

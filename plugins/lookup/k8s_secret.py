@@ -69,7 +69,9 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import CONNECTION_OPTIONS, connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import (
+    CONNECTION_OPTIONS, connection_params, lookup_proxy_headers,
+)
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_info import lookup_secret_values
 from ansible_collections.secretops.provisioning.plugins.plugin_utils.lookup_options import environment_sources, option_getter
 
@@ -80,8 +82,8 @@ class LookupModule(LookupBase):
         namespace = self.get_option("namespace")
         key = self.get_option("key")
         try:
-            params = connection_params(option_getter(self), from_environment=environment_sources(self, CONNECTION_OPTIONS),
-                                       warn=Display().warning)
+            options, sources = lookup_proxy_headers(option_getter(self), environment_sources(self, CONNECTION_OPTIONS))
+            params = connection_params(options, from_environment=sources, warn=Display().warning)
             return [lookup_secret_values(params, term, namespace, key) for term in terms]
         except SecretOpsError as error:
             raise AnsibleError(str(error))

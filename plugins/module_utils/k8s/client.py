@@ -427,6 +427,9 @@ def _apply_explicit_options(configuration, params, token_source, library):
         configuration.proxy = params["proxy"]
     if params.get("no_proxy"):
         configuration.no_proxy = params["no_proxy"]
+    headers = transport.proxy_header_map(params.get("proxy_headers"))
+    if headers:
+        configuration.proxy_headers = headers
 
 
 def impersonation_headers(params, library=False):

@@ -45,6 +45,7 @@ class Configuration(object):
         self.refresh_api_key_hook = None
         self.proxy = None  # the proxy option: used in place of the environment's proxy variables
         self.no_proxy = None  # the no_proxy option: used in place of NO_PROXY
+        self.proxy_headers = None  # headers for the proxy (proxy_header_map), as the library's
         self.private_dir = None  # where kubeconfig certificate data was written (write_private_files)
 
 
@@ -130,7 +131,7 @@ class NativeApiClient(object):
         proxy = proxy_for(configuration.host, os.environ if environ is None else environ,
                           configuration.proxy, configuration.no_proxy)
         if proxy:
-            self.rest_client = _Rest(urllib3.ProxyManager(proxy, **pool_args))
+            self.rest_client = _Rest(urllib3.ProxyManager(proxy, proxy_headers=configuration.proxy_headers, **pool_args))
         else:
             self.rest_client = _Rest(urllib3.PoolManager(**pool_args))
         self.private_dir = configuration.private_dir
@@ -149,6 +150,16 @@ class NativeApiClient(object):
     def close(self):
         self.rest_client.pool_manager.clear()
         remove_private_dir(self.private_dir)
+
+
+def proxy_header_map(options):
+    """The headers for the proxy from the ``proxy_headers`` option (``proxy_basic_auth``, ``basic_auth``,
+    ``user_agent``: ``user:password`` and a text), made as kubernetes.core makes them (urllib3's
+    ``make_headers``), or None."""
+    given = dict((name, value) for name, value in (options or {}).items() if value)
+    if not given or not HAS_URLLIB3:
+        return None
+    return urllib3.make_headers(**given)
 
 
 def with_headers(headers, extra):

@@ -9,7 +9,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.secretops.provisioning.plugins.doc_fragments.k8s_connection import ModuleDocFragment
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import (
-    ALIASES, CONNECTION_OPTIONS, connection_argument_spec, connection_params, resolve,
+    ALIASES, CONNECTION_OPTIONS, PROXY_HEADERS, connection_argument_spec, connection_params, lookup_proxy_headers, resolve,
 )
 
 
@@ -24,6 +24,13 @@ def test_doc_fragment_matches_the_argument_spec():
         assert doc["type"] == entry["type"], name
         assert doc.get("default") == entry.get("default"), name
         assert doc.get("aliases", []) == entry.get("aliases", []), name
+        if name == "proxy_headers":  # one variable per suboption, read by the fallback (modules) and lookup_proxy_headers
+            assert "env" not in sources[name]
+            for option, (variable, no_log) in PROXY_HEADERS.items():
+                assert "Defaults to E(%s)." % variable in doc["suboptions"][option]["description"], option
+                assert bool(entry["options"][option].get("no_log")) == no_log, option
+            assert sorted(variable for variable, _no_log in PROXY_HEADERS.values()) == sorted(CONNECTION_OPTIONS[name][1])
+            continue
         assert [env["name"] for env in sources[name]["env"]] == CONNECTION_OPTIONS[name][1], name
         assert "Defaults to E(%s)." % CONNECTION_OPTIONS[name][1][0] in doc["description"], name
         assert bool(entry.get("no_log")) == CONNECTION_OPTIONS[name][2], name
@@ -164,3 +171,15 @@ def test_the_environments_impersonation_is_not_mixed_into_a_tasks_own_connection
     params, warnings = _module_connection({"kubeconfig": "/clusters/eu-1.yml"}, {"K8S_AUTH_IMPERSONATE_USER": "env-user"},
                                           monkeypatch)
     assert params["impersonate_user"] is None and "K8S_AUTH_IMPERSONATE_USER" in warnings[0]
+
+
+def test_proxy_headers_come_from_kubernetes_cores_variables_for_modules_and_lookups(monkeypatch):
+    env = dict(AWX_ENV, K8S_AUTH_PROXY_HEADERS_PROXY_BASIC_AUTH="user:proxy-pass", K8S_AUTH_PROXY_HEADERS_USER_AGENT="deploy/1.0")
+    params, warnings = _module_connection({}, env, monkeypatch)
+    assert params["proxy_headers"] == {"proxy_basic_auth": "user:proxy-pass", "basic_auth": None, "user_agent": "deploy/1.0"}
+    assert warnings == []
+    given = {"proxy_headers": {"user_agent": "task/2.0"}}
+    assert lookup_proxy_headers(given.get, {}) == (given.get, {})
+    get, sources = lookup_proxy_headers({}.get, {})
+    assert get("proxy_headers") == {"proxy_basic_auth": "user:proxy-pass", "user_agent": "deploy/1.0"} and get("host") is None
+    assert sources == {"proxy_headers": "K8S_AUTH_PROXY_HEADERS_PROXY_BASIC_AUTH"}

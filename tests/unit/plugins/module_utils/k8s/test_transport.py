@@ -292,3 +292,14 @@ def test_the_proxy_option_is_used(monkeypatch):
         assert isinstance(manager, urllib3.ProxyManager) and manager.proxy.host == "proxy.example.test"
     with client_module.k8s_session(dict(params, no_proxy="k8s.example.test")) as client:
         assert not isinstance(client.api_client.rest_client.pool_manager, urllib3.ProxyManager)
+
+
+def test_proxy_headers_go_to_the_proxy_as_kubernetes_core_makes_them(monkeypatch):
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    params = {"host": "https://k8s.example.test:6443", "api_key": "t", "proxy": "http://proxy.example.test:3128",
+              "proxy_headers": {"proxy_basic_auth": "user:pass", "basic_auth": None, "user_agent": "deploy/1.0"}}
+    with client_module.k8s_session(params) as client:
+        headers = client.api_client.rest_client.pool_manager.proxy_headers
+    assert headers == urllib3.make_headers(proxy_basic_auth="user:pass", user_agent="deploy/1.0")
+    assert transport.proxy_header_map({"basic_auth": None}) is None
