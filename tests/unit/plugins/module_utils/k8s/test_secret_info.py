@@ -33,28 +33,3 @@ def test_decode_returns_data_base64_as_the_api_and_the_text_values_as_string_dat
     assert described["string_data"] == {"password": "hunter2"}
     assert "binary_data" not in described
 
-
-def test_decode_returns_data_base64_as_the_api_and_the_text_values_as_string_data():
-    """Issue 22: ``data`` held decoded values, where in Kubernetes (and k8s_secret's option) it is base64."""
-    secret = {"metadata": {"name": "db", "namespace": "demo"}, "type": "Opaque",
-              "data": {"password": b64("hunter2"), "keystore": b64(b"\xff\x00binary")}}
-    described = describe_secret(secret, decode=True)
-    assert described["data"] == secret["data"]
-    assert described["string_data"] == {"password": "hunter2"}
-    assert "binary_data" not in described
-
-
-def test_the_namespace_defaults_to_the_kubeconfig_contexts_and_an_explicit_one_wins(monkeypatch):
-    from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-    from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import client as client_module
-
-    monkeypatch.setattr(client_module, "context_namespace", lambda connection: "team-a")
-    assert client_module.namespace_or_default(None, {}) == "team-a"
-    assert client_module.namespace_or_default("demo", {}) == "demo"
-    monkeypatch.setattr(client_module, "context_namespace", lambda connection: None)
-    try:
-        client_module.namespace_or_default(None, {})
-    except SecretOpsError as error:
-        assert "namespace is required" in str(error)
-    else:
-        raise AssertionError("no namespace was accepted")
