@@ -281,15 +281,6 @@ def _native_settings(source, params):
     return kubeconfig.resolve(_merged_kubeconfig(params), params.get("context"))
 
 
-def namespace_or_default(namespace, connection):
-    """``namespace``, else the namespace of the kubeconfig context of ``connection`` (``context_namespace``);
-    ``SecretOpsError`` when neither names one."""
-    namespace = namespace or context_namespace(connection)
-    if not namespace:
-        raise SecretOpsError("namespace is required: give namespace, or use a kubeconfig context that sets one")
-    return namespace
-
-
 def _merged_kubeconfig(params):
     """The kubeconfig files of ``params`` (or KUBECONFIG, ~/.kube/config) merged, or None when one cannot be read."""
     # only a kubeconfig needs it
@@ -316,6 +307,15 @@ def context_namespace(params):
     if not params.get("kubeconfig") and params.get("host"):
         return None
     return kubeconfig.context_namespace(_merged_kubeconfig(params), params.get("context"))
+
+
+def namespace_or_default(namespace, connection):
+    """``namespace``, else the namespace of the kubeconfig context of ``connection`` (``context_namespace``);
+    ``SecretOpsError`` when neither names one."""
+    namespace = namespace or context_namespace(connection)
+    if not namespace:
+        raise SecretOpsError("namespace is required: give namespace, or use a kubeconfig context that sets one")
+    return namespace
 
 
 def _token_cleaner(source):
