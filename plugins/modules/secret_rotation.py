@@ -264,7 +264,8 @@ rotations:
   returned: with O(secrets)
   type: list
   elements: dict
-  sample: [{"name": "db-credentials", "secret": {"name": "db-credentials", "namespace": "shop"}, "namespace": "shop", "vault_path": "secret/shop/db",
+  sample: [{"name": "db-credentials", "secret": {"name": "db-credentials", "namespace": "shop"}, "namespace": "shop",
+            "vault_path": "secret/shop/db",
             "old_version": 3, "new_version": 4, "rotated_fields": ["password"],
             "fingerprints": {"password": {"old": "hmac:1f2e3d4c5b6a", "new": "hmac:a6b5c4d3e2f1"}},
             "rotation_skipped": false, "skipped": false, "resumed": false, "reason": "rotation requested", "attempts": 1, "duration": 0.1, "changed": true}]

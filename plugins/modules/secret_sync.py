@@ -215,7 +215,8 @@ results:
   returned: with O(secrets)
   type: list
   elements: dict
-  sample: [{"name": "db-credentials", "secret": {"name": "db-credentials", "namespace": "shop"}, "namespace": "shop", "vault_path": "secret/shop/db", "vault_version": 1,
+  sample: [{"name": "db-credentials", "secret": {"name": "db-credentials", "namespace": "shop"}, "namespace": "shop",
+            "vault_path": "secret/shop/db", "vault_version": 1,
             "vault_changed": true, "written_fields": ["password"], "secret_changed": true, "data_keys": ["password", "username"],
             "changed": true}]
 """

@@ -188,7 +188,8 @@ def deliver_dynamic(vault, k8s, spec, check_mode=False, now=None):
     warnings = list(notes)
     revoke_only = spec.get("state") == "revoked"
     token_renewed = False if revoke_only else _token(vault, spec, check_mode, warnings)
-    result = {"name": name, "namespace": namespace, "secret": secret_ref(namespace, name), "vault_path": path, "data_keys": keys, "token_renewed": token_renewed,
+    result = {"name": name, "namespace": namespace, "secret": secret_ref(namespace, name), "vault_path": path, "data_keys": keys,
+              "token_renewed": token_renewed,
               "replaced_lease_id": None, "revoked_lease_ids": [], "revocation_held": [], "revocation_failed": [],
               "warnings": warnings}
 

@@ -213,7 +213,8 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     moment = now or _now()
     stored = ledger.read(namespace, name)
     book, notes = revocation_record.reconcile(stored, current["serial"] if current else None, pki.iso(moment))
-    result = {"changed": False, "name": name, "namespace": namespace, "secret": secret_ref(namespace, name), "reason": None, "issued": False, "warnings": notes, "revoked_serials": [],
+    result = {"changed": False, "name": name, "namespace": namespace, "secret": secret_ref(namespace, name), "reason": None, "issued": False,
+              "warnings": notes, "revoked_serials": [],
               "revocation_held": [], "revocation_failed": []}
     before = pki.public_facts(current)
     if request.get("state") == "revoked":

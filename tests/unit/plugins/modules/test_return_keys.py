@@ -48,12 +48,12 @@ def test_vault_pki_certificate_returns_what_it_documents():
 
 def test_vault_database_credentials_returns_what_it_documents():
     vault, server = db_cases.vault_with(), FakeApiServer()
-    assert_matches_return("vault_database_credentials", database_credentials.deliver_dynamic(vault, server, db_cases.spec(),
-                                                                                              now=db_cases.NOW))
+    dynamic = database_credentials.deliver_dynamic(vault, server, db_cases.spec(), now=db_cases.NOW)
+    assert_matches_return("vault_database_credentials", dynamic)
     body = {"data": {"username": "report", "password": "pw2", "last_vault_rotation": "T2", "ttl": 50, "rotation_period": 3600}}
     vault, server = FakeVaultApi({("GET", "database/static-creds/r"): body}), FakeApiServer()
-    static = database_credentials.deliver_static(vault, server, db_cases.spec(role="r", role_type="static", type="opaque",
-                                                                               mapping={"DB_PASSWORD": "password"}))
+    static_spec = db_cases.spec(role="r", role_type="static", type="opaque", mapping={"DB_PASSWORD": "password"})
+    static = database_credentials.deliver_static(vault, server, static_spec)
     assert_matches_return("vault_database_credentials", static)
 
 

@@ -483,7 +483,6 @@ def test_the_context_namespace_is_the_kubeconfigs_and_none_for_an_explicit_host(
     assert client_module.context_namespace({"host": "https://127.0.0.1:1", "api_key": TOKEN}) is None
 
 
-
 def test_the_namespace_defaults_to_the_kubeconfig_contexts_and_an_explicit_one_wins(monkeypatch):
     monkeypatch.setattr(client_module, "context_namespace", lambda connection: "team-a")
     assert client_module.namespace_or_default(None, {}) == "team-a"

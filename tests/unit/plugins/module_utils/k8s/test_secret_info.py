@@ -32,4 +32,3 @@ def test_decode_returns_data_base64_as_the_api_and_the_text_values_as_string_dat
     assert described["data"] == secret["data"]
     assert described["string_data"] == {"password": "hunter2"}
     assert "binary_data" not in described
-
