@@ -9,7 +9,8 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 def rotation(secret, old, new, namespace="shop", **extra):
     """A result of secret_rotation as the module returns it: ``name``, and ``secret`` a dict that names the Secret."""
     return dict({"name": secret, "secret": {"name": secret, "namespace": namespace}, "namespace": namespace,
-                 "vault_path": "secret/shop/" + secret, "old_version": old, "new_version": new, "changed": old != new, "ansible_loop_var": "rotate_secrets_target",
+                 "vault_path": "secret/shop/" + secret, "old_version": old, "new_version": new, "changed": old != new,
+                 "ansible_loop_var": "rotate_secrets_target",
                  "rotate_secrets_target": {"index": 0, "namespace": namespace, "secret": secret}}, **extra)
 
 
