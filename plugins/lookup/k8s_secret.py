@@ -12,8 +12,9 @@ short_description: Read a decoded value (or all values) of a Kubernetes Secret
 version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
-  - Returns the decoded value of O(key) in each named Secret, or, without O(key), the whole decoded
-    C(data) map (key -> text).
+  - Returns the decoded, plain-text value of O(key) in each named Secret, or, without O(key), every value
+    decoded (key -> text, what M(secretops.provisioning.k8s_secret) takes as C(string_data)); never the
+    base64 C(data) of the Secret, which M(secretops.provisioning.k8s_secret_info) returns with C(decode=true).
   - Uses the same connection options as the modules, including the C(K8S_AUTH_*) environment variables
     and, inside a pod, the in-cluster service-account configuration.
   - A missing Secret or key fails with a message naming it (never a value).
@@ -27,9 +28,10 @@ options:
     elements: str
     required: true
   namespace:
-    description: Namespace of the Secrets.
+    description:
+      - Namespace of the Secrets.
+      - Defaults to the namespace of the kubeconfig context in use (as C(kubectl) takes it); without one, it is required.
     type: str
-    required: true
   key:
     description: The data key whose value to return. Without it, the whole decoded map is returned.
     type: str
@@ -67,7 +69,9 @@ from ansible.plugins.lookup import LookupBase
 from ansible.utils.display import Display
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import CONNECTION_OPTIONS, connection_params
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import (
+    CONNECTION_OPTIONS, connection_params, lookup_proxy_headers,
+)
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_info import lookup_secret_values
 from ansible_collections.secretops.provisioning.plugins.plugin_utils.lookup_options import environment_sources, option_getter
 
@@ -78,8 +82,8 @@ class LookupModule(LookupBase):
         namespace = self.get_option("namespace")
         key = self.get_option("key")
         try:
-            params = connection_params(option_getter(self), from_environment=environment_sources(self, CONNECTION_OPTIONS),
-                                       warn=Display().warning)
+            options, sources = lookup_proxy_headers(option_getter(self), environment_sources(self, CONNECTION_OPTIONS))
+            params = connection_params(options, from_environment=sources, warn=Display().warning)
             return [lookup_secret_values(params, term, namespace, key) for term in terms]
         except SecretOpsError as error:
             raise AnsibleError(str(error))

@@ -62,9 +62,10 @@ description:
     workloads restarted.
 options:
   namespace:
-    description: Namespace of the workloads and Secrets.
+    description:
+      - Namespace of the workloads and Secrets.
+      - Defaults to the namespace of the kubeconfig context in use (as C(kubectl) takes it); without one, it is required.
     type: str
-    required: true
   workloads:
     description: Workloads to restart. Combined with the consumers of O(secrets) when both are given.
     type: list
@@ -218,7 +219,7 @@ failed_rollouts:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session, namespace_or_default
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, service
@@ -229,7 +230,7 @@ KINDS = ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod"]
 def argument_spec():
     spec = connection_argument_spec()
     spec.update(
-        namespace=dict(type="str", required=True),
+        namespace=dict(type="str"),
         workloads=dict(type="list", elements="dict", options=dict(
             kind=dict(type="str", required=True, choices=KINDS),
             name=dict(type="str", required=True),
@@ -249,8 +250,10 @@ def restart(module):
     secrets = params["secrets"] or []
     if params["checksum"] and not secrets:
         raise SecretOpsError("checksum=true needs secrets: the checksums stamped are those of the listed Secrets")
-    with k8s_session(connection_params(params)) as client:
-        results = service.restart_consumers(client, params["namespace"], params["workloads"] or [], secrets, params["checksum"],
+    connection = connection_params(params)
+    namespace = namespace_or_default(params["namespace"], connection)
+    with k8s_session(connection) as client:
+        results = service.restart_consumers(client, namespace, params["workloads"] or [], secrets, params["checksum"],
                                             params["wait"], params["wait_timeout"], module.check_mode)
     outcome = rollout.summary(results)
     problem = rollout.failure_message(results, params["fail_on_rollout_failure"])

@@ -56,6 +56,7 @@ options:
     description:
       - Namespace of the Secret. Bootstrap tokens always live in C(kube-system).
       - With O(secrets), the namespace of items that do not set one.
+      - Defaults to the namespace of the kubeconfig context in use (as C(kubectl) takes it); without one, it is required.
     type: str
   state:
     description: Whether the Secret should exist.

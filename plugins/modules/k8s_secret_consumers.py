@@ -42,9 +42,10 @@ options:
     type: str
     required: true
   namespace:
-    description: Namespace of the Secret and of the workloads searched.
+    description:
+      - Namespace of the Secret and of the workloads searched.
+      - Defaults to the namespace of the kubeconfig context in use (as C(kubectl) takes it); without one, it is required.
     type: str
-    required: true
 extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
@@ -141,7 +142,7 @@ opted_out:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session, namespace_or_default
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service
@@ -149,13 +150,15 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.workloads i
 
 def argument_spec():
     spec = connection_argument_spec()
-    spec.update(name=dict(type="str", required=True), namespace=dict(type="str", required=True))
+    spec.update(name=dict(type="str", required=True), namespace=dict(type="str"))
     return spec
 
 
 def find(module):
-    with k8s_session(connection_params(module.params)) as client:
-        consumers, opted_out = service.find_consumers(client, module.params["namespace"], [module.params["name"]])
+    connection = connection_params(module.params)
+    namespace = namespace_or_default(module.params["namespace"], connection)
+    with k8s_session(connection) as client:
+        consumers, opted_out = service.find_consumers(client, namespace, [module.params["name"]])
     return {"changed": False, "consumers": consumers, "opted_out": opted_out}
 
 

@@ -27,9 +27,10 @@ options:
     description: Name of the Secret to read. Without it, the Secrets matching the selectors are listed.
     type: str
   namespace:
-    description: Namespace to read from.
+    description:
+      - Namespace to read from.
+      - Defaults to the namespace of the kubeconfig context in use (as C(kubectl) takes it); without one, it is required.
     type: str
-    required: true
   label_selector:
     description: Label selector for listing, for example C(app=web,tier!=db).
     type: str
@@ -38,8 +39,9 @@ options:
     type: str
   decode:
     description:
-      - Also return the values, decoded, in RV(secrets[].data) (UTF-8 text) and RV(secrets[].binary_data)
-        (base64, for values that are not text).
+      - Also return the values, named as Kubernetes names them, in RV(secrets[].data) (every value, base64-encoded
+        as the API and a Secret manifest hold it) and RV(secrets[].string_data) (the values that are UTF-8 text,
+        decoded, as M(secretops.provisioning.k8s_secret) takes them in O(secretops.provisioning.k8s_secret#module:string_data)).
       - The task then returns secret values, so it B(should use) C(no_log=true) and its result should not be printed.
     type: bool
     default: false
@@ -69,7 +71,7 @@ EXAMPLES = r"""
     field_selector: type=kubernetes.io/tls
   register: web_tls
 
-- name: Read the values (keep them out of the logs)
+- name: Read the values (keep them out of the logs); db_values.secret.string_data.password is the text
   secretops.provisioning.k8s_secret_info:
     name: db
     namespace: demo
@@ -140,15 +142,18 @@ secrets:
       returned: always
       sample: hmac-sha256:3f0c5e...
     data:
-      description: The values that are UTF-8 text, decoded.
+      description:
+        - Every value, base64-encoded, as in the Secret's C(data) (key -> base64).
+        - Before 0.2.0 this held the decoded text values, now in RV(secrets[].string_data).
+      type: dict
+      returned: when O(decode=true)
+      sample: {"username": "YXBw"}
+    string_data:
+      description:
+        - The values that are UTF-8 text, decoded (key -> text). A value that is not text is only in RV(secrets[].data).
       type: dict
       returned: when O(decode=true)
       sample: {"username": "app"}
-    binary_data:
-      description: The values that are not text, base64-encoded.
-      type: dict
-      returned: when O(decode=true)
-      sample: {}
 secret:
   description: With O(name), the Secret (as an element of RV(secrets)), or null when it does not exist.
   returned: when O(name) is given
@@ -167,7 +172,7 @@ def main():
     spec = connection_argument_spec()
     spec.update(
         name=dict(type="str"),
-        namespace=dict(type="str", required=True),
+        namespace=dict(type="str"),
         label_selector=dict(type="str"),
         field_selector=dict(type="str"),
         decode=dict(type="bool", default=False),

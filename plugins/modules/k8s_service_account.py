@@ -24,9 +24,10 @@ options:
     type: str
     required: true
   namespace:
-    description: Namespace of the service account.
+    description:
+      - Namespace of the service account.
+      - Defaults to the namespace of the kubeconfig context in use (as C(kubectl) takes it); without one, it is required.
     type: str
-    required: true
   create_namespace:
     description: Create the namespace when it does not exist.
     type: bool
@@ -88,15 +89,16 @@ token:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session, namespace_or_default
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service_accounts
 
 
 def ensure(module):
-    params = module.params
-    with k8s_session(connection_params(params)) as client:
+    connection = connection_params(module.params)
+    params = dict(module.params, namespace=namespace_or_default(module.params["namespace"], connection))
+    with k8s_session(connection) as client:
         created = service_accounts.ensure_identity(client, params["namespace"], params["name"], params["create_namespace"],
                                                    params["cluster_roles"], module.check_mode)
         result = {"changed": bool(created), "created": created, "api_server": client.host, "ca_cert": service_accounts.cluster_ca_pem(client)}
@@ -111,7 +113,7 @@ def main():
     spec = connection_argument_spec()
     spec.update(
         name=dict(type="str", required=True),
-        namespace=dict(type="str", required=True),
+        namespace=dict(type="str"),
         create_namespace=dict(type="bool", default=True),
         cluster_roles=dict(type="list", elements="str", default=[]),
         read_token_secret=dict(type="str", no_log=False),

@@ -170,13 +170,22 @@ namespace:
   sample: shop
 secret:
   description:
-    - Kubernetes Secret name, the same as RV(name); kept for compatibility.
-    - A string here, while M(secretops.provisioning.k8s_secret) and M(secretops.provisioning.k8s_secret_info) return
-      C(secret) as a dict; use RV(name) to read the name the same way in every module. Deprecated, to be removed in a
-      future major release.
+    - The Kubernetes Secret, as a dict that names it (the first keys of M(secretops.provisioning.k8s_secret)'s C(secret)).
+    - Before 0.2.0 the name as a string; read RV(name) for the name.
   returned: always
-  type: str
-  sample: db-credentials
+  type: dict
+  contains:
+    name:
+      description: Name of the Secret, the same as RV(name).
+      returned: always
+      type: str
+      sample: db-credentials
+    namespace:
+      description: Namespace of the Secret, the same as RV(namespace).
+      returned: always
+      type: str
+      sample: shop
+  sample: {"name": "db-credentials", "namespace": "shop"}
 vault_path:
   description: Full KV path.
   returned: always
@@ -255,7 +264,8 @@ rotations:
   returned: with O(secrets)
   type: list
   elements: dict
-  sample: [{"name": "db-credentials", "secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db",
+  sample: [{"name": "db-credentials", "secret": {"name": "db-credentials", "namespace": "shop"}, "namespace": "shop",
+            "vault_path": "secret/shop/db",
             "old_version": 3, "new_version": 4, "rotated_fields": ["password"],
             "fingerprints": {"password": {"old": "hmac:1f2e3d4c5b6a", "new": "hmac:a6b5c4d3e2f1"}},
             "rotation_skipped": false, "skipped": false, "resumed": false, "reason": "rotation requested", "attempts": 1, "duration": 0.1, "changed": true}]

@@ -159,13 +159,22 @@ namespace:
   sample: shop
 secret:
   description:
-    - Kubernetes Secret name, the same as RV(name); kept for compatibility.
-    - A string here, while M(secretops.provisioning.k8s_secret) and M(secretops.provisioning.k8s_secret_info) return
-      C(secret) as a dict; use RV(name) to read the name the same way in every module. Deprecated, to be removed in a
-      future major release.
+    - The Kubernetes Secret, as a dict that names it (the first keys of M(secretops.provisioning.k8s_secret)'s C(secret)).
+    - Before 0.2.0 the name as a string; read RV(name) for the name.
   returned: always
-  type: str
-  sample: db-credentials
+  type: dict
+  contains:
+    name:
+      description: Name of the Secret, the same as RV(name).
+      returned: always
+      type: str
+      sample: db-credentials
+    namespace:
+      description: Namespace of the Secret, the same as RV(namespace).
+      returned: always
+      type: str
+      sample: shop
+  sample: {"name": "db-credentials", "namespace": "shop"}
 vault_path:
   description: Full KV path (mount included).
   returned: always
@@ -206,7 +215,8 @@ results:
   returned: with O(secrets)
   type: list
   elements: dict
-  sample: [{"name": "db-credentials", "secret": "db-credentials", "namespace": "shop", "vault_path": "secret/shop/db", "vault_version": 1,
+  sample: [{"name": "db-credentials", "secret": {"name": "db-credentials", "namespace": "shop"}, "namespace": "shop",
+            "vault_path": "secret/shop/db", "vault_version": 1,
             "vault_changed": true, "written_fields": ["password"], "secret_changed": true, "data_keys": ["password", "username"],
             "changed": true}]
 """

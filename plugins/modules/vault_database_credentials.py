@@ -146,11 +146,34 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-secret:
-  description: The Secret name.
+name:
+  description: Name of the Kubernetes Secret, as M(secretops.provisioning.k8s_secret) returns it.
   returned: always
   type: str
   sample: shop-db
+namespace:
+  description: Namespace of the Kubernetes Secret.
+  returned: always
+  type: str
+  sample: shop
+secret:
+  description:
+    - The Kubernetes Secret, as a dict that names it (the first keys of M(secretops.provisioning.k8s_secret)'s C(secret)).
+    - Before 0.2.0 the name as a string; read RV(name) for the name.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Name of the Secret, the same as RV(name).
+      returned: always
+      type: str
+      sample: shop-db
+    namespace:
+      description: Namespace of the Secret, the same as RV(namespace).
+      returned: always
+      type: str
+      sample: shop
+  sample: {"name": "shop-db", "namespace": "shop"}
 vault_path:
   description: Where the credentials come from.
   returned: always

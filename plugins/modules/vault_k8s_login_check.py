@@ -78,13 +78,42 @@ options:
       client_cert:
         description: Path to a client certificate (E(K8S_AUTH_CERT_FILE)).
         type: path
+        aliases: [cert_file]
       client_key:
         description: Path to the client certificate's key (E(K8S_AUTH_KEY_FILE)).
         type: path
+        aliases: [key_file]
       validate_certs:
         description: Whether to verify the API server's certificate (E(K8S_AUTH_VERIFY_SSL)).
         type: bool
         aliases: [verify_ssl]
+      proxy:
+        description: URL of an HTTP proxy to the API server (E(K8S_AUTH_PROXY)); without it, the environment's E(HTTPS_PROXY).
+        type: str
+      no_proxy:
+        description: Comma-separated hosts, domains or networks reached without the proxy (E(K8S_AUTH_NO_PROXY)).
+        type: str
+      proxy_headers:
+        description: Headers for the proxy, as in the Kubernetes modules (E(K8S_AUTH_PROXY_HEADERS_*)).
+        type: dict
+        suboptions:
+          proxy_basic_auth:
+            description: C(user:password) for the proxy (E(K8S_AUTH_PROXY_HEADERS_PROXY_BASIC_AUTH)).
+            type: str
+          basic_auth:
+            description: C(user:password) for a basic C(Authorization) header to the proxy (E(K8S_AUTH_PROXY_HEADERS_BASIC_AUTH)).
+            type: str
+          user_agent:
+            description: The C(User-Agent) sent to the proxy (E(K8S_AUTH_PROXY_HEADERS_USER_AGENT)).
+            type: str
+      impersonate_user:
+        description:
+          - Act as this user when asking for the token (E(K8S_AUTH_IMPERSONATE_USER)), as C(kubectl --as).
+        type: str
+      impersonate_groups:
+        description: Act with these groups, with O(kubernetes.impersonate_user) (E(K8S_AUTH_IMPERSONATE_GROUPS), comma-separated).
+        type: list
+        elements: str
       request_timeout:
         description: Seconds to wait for one API request (E(K8S_AUTH_REQUEST_TIMEOUT)).
         type: int

@@ -143,11 +143,34 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-secret:
-  description: Kubernetes Secret name.
+name:
+  description: Name of the Kubernetes Secret, as M(secretops.provisioning.k8s_secret) returns it.
   returned: always
   type: str
   sample: shop-tls
+namespace:
+  description: Namespace of the Kubernetes Secret.
+  returned: always
+  type: str
+  sample: shop
+secret:
+  description:
+    - The Kubernetes Secret, as a dict that names it (the first keys of M(secretops.provisioning.k8s_secret)'s C(secret)).
+    - Before 0.2.0 the name as a string; read RV(name) for the name.
+  returned: always
+  type: dict
+  contains:
+    name:
+      description: Name of the Secret, the same as RV(name).
+      returned: always
+      type: str
+      sample: shop-tls
+    namespace:
+      description: Namespace of the Secret, the same as RV(namespace).
+      returned: always
+      type: str
+      sample: shop
+  sample: {"name": "shop-tls", "namespace": "shop"}
 issued:
   description: Whether Vault issued a new certificate in this run (never in check mode).
   returned: always

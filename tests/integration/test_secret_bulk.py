@@ -43,7 +43,8 @@ def test_sync_list_seeds_and_syncs_every_item_then_changes_nothing(local_env, na
 
     run = run_tasks([sync_all(namespace, items(namespace))], env=local_env.env).assert_ok()
     results = run.task("sync")["results"]
-    assert [result["secret"] for result in results] == ["s%d" % index for index in range(COUNT)], "input order"
+    assert [result["name"] for result in results] == ["s%d" % index for index in range(COUNT)], "input order"
+    assert all(result["secret"] == {"name": result["name"], "namespace": namespace} for result in results)
     for index in range(COUNT):
         version, data = kv_current(vault_client, "it/%s/s%d" % (namespace, index))
         assert version == 1 and data["username"] == "user%d" % index
@@ -76,7 +77,7 @@ def test_rotation_list_rotates_every_item_once_and_a_rerun_skips_them(local_env,
 
     run = run_tasks([rotate_all(namespace, without_values(items(namespace)))], env=local_env.env).assert_ok()
     rotations = run.task("rotate")["rotations"]
-    assert [(entry["secret"], entry["old_version"], entry["new_version"]) for entry in rotations] == \
+    assert [(entry["name"], entry["old_version"], entry["new_version"]) for entry in rotations] == \
         [("s%d" % index, 1, 2) for index in range(COUNT)]
     for index in range(COUNT):
         version, data = kv_current(vault_client, "it/%s/s%d" % (namespace, index))

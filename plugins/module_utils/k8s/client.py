@@ -71,9 +71,11 @@ class K8sClient(object):
     library's deserializer.
     """
 
-    def __init__(self, api_client, request_timeout=30):
+    def __init__(self, api_client, request_timeout=30, impersonation=None):
         self.api_client = api_client
         self.request_timeout = request_timeout
+        # [(header, value)]: Impersonate-User, then one Impersonate-Group per group (see impersonation_headers)
+        self.impersonation = list(impersonation or [])
 
     def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON, action=None):
         """Send one request to the API server and return its JSON body as a dict ({} when empty).
@@ -88,6 +90,11 @@ class K8sClient(object):
         headers = {"Accept": JSON}
         if body is not None:
             headers["Content-Type"] = content_type
+        if self.impersonation:
+            if isinstance(self.api_client, transport.NativeApiClient):
+                headers = transport.with_headers(headers, self.impersonation)
+            else:  # the library takes a dict (one group at most, see impersonation_headers)
+                headers.update(self.impersonation)
         query = list((query or {}).items())
         action = action or "%s %s" % (method, _expand(path, path_params))
         try:
@@ -271,6 +278,11 @@ def _native_settings(source, params):
     if source == "in-cluster":
         return kubeconfig.in_cluster(os.environ, IN_CLUSTER_TOKEN, os.path.join(os.path.dirname(IN_CLUSTER_TOKEN), "ca.crt"),
                                      os.path.exists)
+    return kubeconfig.resolve(_merged_kubeconfig(params), params.get("context"))
+
+
+def _merged_kubeconfig(params):
+    """The kubeconfig files of ``params`` (or KUBECONFIG, ~/.kube/config) merged, or None when one cannot be read."""
     # only a kubeconfig needs it
     import yaml  # pylint: disable=import-outside-toplevel
 
@@ -285,7 +297,25 @@ def _native_settings(source, params):
                                   yaml.load(handle, Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))))  # nosec - a safe loader
         except (OSError, yaml.YAMLError, UnicodeDecodeError):
             return None  # the library reports what is wrong with it
-    return kubeconfig.resolve(kubeconfig.merge(documents), params.get("context"))
+    return kubeconfig.merge(documents)
+
+
+def context_namespace(params):
+    """The namespace of the kubeconfig context the connection ``params`` use, or None (an explicit
+    host without a kubeconfig, in-cluster, or a context without one): the default of a task that names
+    no namespace, as kubectl takes it. Reads the kubeconfig files only; nothing is sent."""
+    if not params.get("kubeconfig") and params.get("host"):
+        return None
+    return kubeconfig.context_namespace(_merged_kubeconfig(params), params.get("context"))
+
+
+def namespace_or_default(namespace, connection):
+    """``namespace``, else the namespace of the kubeconfig context of ``connection`` (``context_namespace``);
+    ``SecretOpsError`` when neither names one."""
+    namespace = namespace or context_namespace(connection)
+    if not namespace:
+        raise SecretOpsError("namespace is required: give namespace, or use a kubeconfig context that sets one")
+    return namespace
 
 
 def _token_cleaner(source):
@@ -392,6 +422,34 @@ def _apply_explicit_options(configuration, params, token_source, library):
         configuration.key_file = params["client_key"]
     if params.get("validate_certs") is not None:
         configuration.verify_ssl = params["validate_certs"]
+    # both Configuration classes read these names (the library's since kubernetes 19.15)
+    if params.get("proxy"):
+        configuration.proxy = params["proxy"]
+    if params.get("no_proxy"):
+        configuration.no_proxy = params["no_proxy"]
+    headers = transport.proxy_header_map(params.get("proxy_headers"))
+    if headers:
+        configuration.proxy_headers = headers
+
+
+def impersonation_headers(params, library=False):
+    """The headers that make the API server act as ``impersonate_user`` (and ``impersonate_groups``),
+    as kubectl's ``--as``/``--as-group`` and kubernetes.core send them: one Impersonate-Group header
+    per group. The identity of the connection needs the ``impersonate`` verb on those users/groups.
+
+    Raises ``SecretOpsError`` for groups without a user (the API server refuses them) and, through the
+    ``kubernetes`` library (which keeps one value per header), for more than one group.
+    """
+    user = params.get("impersonate_user")
+    groups = [group for group in (params.get("impersonate_groups") or []) if group]
+    if groups and not user:
+        raise SecretOpsError("impersonate_groups needs impersonate_user (K8S_AUTH_IMPERSONATE_USER): the API server "
+                             "impersonates groups only together with a user")
+    if library and len(groups) > 1:
+        raise SecretOpsError("impersonate_groups with more than one group cannot be sent through the kubernetes library, "
+                             "which this connection needs (a kubeconfig user with exec or auth-provider, or another setting "
+                             "the collection does not read itself): give one group")
+    return ([("Impersonate-User", user)] if user else []) + [("Impersonate-Group", group) for group in groups]
 
 
 def build_client(params, pool_size=None):
@@ -404,10 +462,12 @@ def build_client(params, pool_size=None):
     connections, for callers that send requests from several threads (bulk writes).
     """
     source, token_source = _configuration_source(params)
+    impersonation = impersonation_headers(params)  # checked before anything is read or written
     settings = _native_settings(source, params) if transport.HAS_URLLIB3 else None
     if settings is not None:
         configuration = _native_configuration(settings, token_source)
     else:
+        impersonation = impersonation_headers(params, library=True)
         k8s_client, k8s_config = _library()
         configuration = k8s_client.Configuration()
         if source:
@@ -424,7 +484,7 @@ def build_client(params, pool_size=None):
         api_client = transport.NativeApiClient(configuration)
     else:
         api_client = k8s_client.ApiClient(configuration)
-    return K8sClient(api_client, request_timeout=params.get("request_timeout") or 30)
+    return K8sClient(api_client, request_timeout=params.get("request_timeout") or 30, impersonation=impersonation)
 
 
 @contextlib.contextmanager

@@ -22,7 +22,7 @@ __metaclass__ = type
 
 import os
 
-from ansible.module_utils.basic import env_fallback
+from ansible.module_utils.basic import AnsibleFallbackNotFound, env_fallback
 from ansible.module_utils.common.warnings import warn as module_warn
 from ansible.module_utils.parsing.convert_bool import boolean
 
@@ -38,11 +38,28 @@ CONNECTION_OPTIONS = {
     "client_cert": ("path", ["K8S_AUTH_CERT_FILE"], False, None),
     "client_key": ("path", ["K8S_AUTH_KEY_FILE"], False, None),
     "validate_certs": ("bool", ["K8S_AUTH_VERIFY_SSL"], False, None),
+    "proxy": ("str", ["K8S_AUTH_PROXY"], False, None),
+    "no_proxy": ("str", ["K8S_AUTH_NO_PROXY"], False, None),
+    "impersonate_user": ("str", ["K8S_AUTH_IMPERSONATE_USER"], False, None),
+    "impersonate_groups": ("list", ["K8S_AUTH_IMPERSONATE_GROUPS"], False, None),
+    "proxy_headers": ("dict", ["K8S_AUTH_PROXY_HEADERS_PROXY_BASIC_AUTH", "K8S_AUTH_PROXY_HEADERS_BASIC_AUTH",
+                               "K8S_AUTH_PROXY_HEADERS_USER_AGENT"], False, None),
     "request_timeout": ("int", ["K8S_AUTH_REQUEST_TIMEOUT"], False, 30),
 }
 
+# proxy_headers' suboptions -> (variable, no_log): one variable each, as kubernetes.core reads them; a
+# lookup reads them through ``lookup_proxy_headers`` (Ansible's option system has no variable for a dict)
+PROXY_HEADERS = {
+    "proxy_basic_auth": ("K8S_AUTH_PROXY_HEADERS_PROXY_BASIC_AUTH", True),
+    "basic_auth": ("K8S_AUTH_PROXY_HEADERS_BASIC_AUTH", True),
+    "user_agent": ("K8S_AUTH_PROXY_HEADERS_USER_AGENT", False),
+}
+
+# kubernetes.core's names stay usable as they are (cert_file/key_file/ssl_ca_cert/verify_ssl)
 ALIASES = {
     "ca_cert": ["ssl_ca_cert"],
+    "client_cert": ["cert_file"],
+    "client_key": ["key_file"],
     "validate_certs": ["verify_ssl"],
     "kubeconfig": ["kubeconfig_path"],
 }
@@ -65,6 +82,31 @@ def _environment_fallback(name, *variables):
     return value
 
 
+def proxy_headers_from(environ):
+    """``proxy_headers`` from the ``K8S_AUTH_PROXY_HEADERS_*`` variables set (not empty) in ``environ``, or None."""
+    headers = dict((name, environ[variable]) for name, (variable, _no_log) in PROXY_HEADERS.items() if environ.get(variable))
+    return headers or None
+
+
+def _proxy_headers_fallback(name, *variables):
+    """The ``proxy_headers`` fallback: the dict the variables make, recorded as ``_environment_fallback`` does."""
+    headers = proxy_headers_from(os.environ)
+    if not headers:
+        raise AnsibleFallbackNotFound
+    _FROM_ENVIRONMENT[name] = (next(variable for variable in variables if os.environ.get(variable)), headers)
+    return headers
+
+
+def lookup_proxy_headers(get, from_environment):
+    """A lookup's option getter and sources with ``proxy_headers`` from the environment when no variable or
+    argument gives it (modules have the fallback)."""
+    headers = proxy_headers_from(os.environ) if not get("proxy_headers") else None
+    if not headers:
+        return get, from_environment
+    variable = next(variable for variable, _no_log in PROXY_HEADERS.values() if os.environ.get(variable))
+    return (lambda name: headers if name == "proxy_headers" else get(name)), dict(from_environment, proxy_headers=variable)
+
+
 def _supplied_by(value, text):
     """Whether the option's ``value`` is what the variable's ``text`` becomes (a fallback of an earlier
     validation in the same process, unit tests, is not taken for this one's)."""
@@ -72,6 +114,10 @@ def _supplied_by(value, text):
         return value == boolean(text, strict=False)
     if isinstance(value, int):
         return str(value) == text.strip()
+    if isinstance(value, list):
+        return value == text.split(",")
+    if isinstance(value, dict):
+        return dict((key, item) for key, item in value.items() if item is not None) == text
     return value in (text, os.path.expanduser(os.path.expandvars(text)))
 
 
@@ -86,11 +132,17 @@ def connection_argument_spec():
     _FROM_ENVIRONMENT.clear()
     spec = {}
     for name, (opt_type, env, no_log, default) in CONNECTION_OPTIONS.items():
-        entry = {"type": opt_type, "fallback": (_environment_fallback, [name] + env)}
+        fallback = _proxy_headers_fallback if name == "proxy_headers" else _environment_fallback
+        entry = {"type": opt_type, "fallback": (fallback, [name] + env)}
         if no_log:
             entry["no_log"] = True
         if default is not None:
             entry["default"] = default
+        if opt_type == "list":
+            entry["elements"] = "str"  # from the environment: comma-separated, as kubernetes.core reads it
+        if name == "proxy_headers":
+            entry["options"] = dict((option, dict({"type": "str"}, **({"no_log": True} if no_log_option else {})))
+                                    for option, (_variable, no_log_option) in PROXY_HEADERS.items())
         if name in ALIASES:
             entry["aliases"] = ALIASES[name]
         spec[name] = entry

@@ -135,6 +135,18 @@ def resolve(merged, context=None):
     }
 
 
+def context_namespace(merged, context=None):
+    """The ``namespace`` of ``context`` (else current-context) in a ``merge`` result, or None.
+
+    The default namespace of a task that names none, as kubectl and kubernetes.core take it.
+    """
+    if not merged:
+        return None
+    _directory, entry = merged["contexts"].get(context or merged["current-context"] or "", (None, {}))
+    namespace = entry.get("namespace")
+    return namespace if isinstance(namespace, str) and namespace else None
+
+
 def _is_base64(value):
     try:
         base64.b64decode("".join(value.split()), validate=True)  # a folded YAML scalar may carry spaces

@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session, namespace_or_default
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
@@ -22,7 +22,9 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.rec
 
 
 def describe_secret(secret, decode=False, content_key=None):
-    """The value-free description of an API Secret dict; with ``decode``, also its values.
+    """The value-free description of an API Secret dict; with ``decode``, also its values, named as
+    Kubernetes names them: ``data`` base64 as the API holds it (every key), ``string_data`` the
+    values that are UTF-8 text, decoded (what ``k8s_secret``'s ``string_data`` takes).
 
     ``checksum`` is the content MAC under the namespace's ``content_key``, None without a key.
     """
@@ -43,13 +45,16 @@ def describe_secret(secret, decode=False, content_key=None):
         "checksum": content_mac(content_key, metadata.get("name") or "", data) if content_key else None,
     }
     if decode:
-        described["data"], described["binary_data"] = split_text_and_binary(data)
+        described["data"] = dict(data)
+        described["string_data"], _binary = split_text_and_binary(data)
     return described
 
 
 def read_secrets(params):
     """Result of ``k8s_secret_info``: ``secrets`` (a list) and, for a name, ``secret`` (or None)."""
-    with k8s_session(connection_params(params)) as client:
+    connection = connection_params(params)
+    params = dict(params, namespace=namespace_or_default(params.get("namespace"), connection))
+    with k8s_session(connection) as client:
         service = SecretService(client)
         if params.get("name"):
             found = service.get(params["namespace"], params["name"])
@@ -68,8 +73,11 @@ def read_secrets(params):
 
 
 def lookup_secret_values(params, name, namespace, key=None):
-    """The decoded value of ``key`` in Secret ``namespace/name``, or the whole decoded map."""
-    with k8s_session(connection_params(params)) as client:
+    """The decoded (plain text) value of ``key`` in Secret ``namespace/name``, or the whole decoded map
+    (key -> text, a ``string_data`` map); a value that is not UTF-8 text fails naming its key."""
+    connection = connection_params(params)
+    namespace = namespace_or_default(namespace, connection)
+    with k8s_session(connection) as client:
         secret = SecretService(client).get(namespace, name)
     if secret is None:
         raise SecretOpsError("Secret %s/%s does not exist: check the name and namespace (and the kubeconfig context)" % (namespace, name))

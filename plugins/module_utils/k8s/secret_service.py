@@ -82,6 +82,12 @@ def _ref(meta):
     return {"namespace": meta["namespace"], "name": meta["name"]}
 
 
+def secret_ref(namespace, name):
+    """The ``secret`` a module returns for the Secret it wrote when it returns no summary: ``{name, namespace}``,
+    the first keys of k8s_secret's ``secret`` (every module's ``secret`` is a dict that names the Secret)."""
+    return {"name": name, "namespace": namespace}
+
+
 def _pointer(name):
     return name.replace("~", "~0").replace("/", "~1")
 

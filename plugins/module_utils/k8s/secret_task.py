@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import context_namespace, k8s_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
@@ -57,6 +57,14 @@ class _Item(object):
         if self.label:
             return "%s (%s)" % (self.label, ref) if ref else self.label
         return "Secret %s" % ref if ref else "Secret"
+
+
+def _default_namespaces(items, connection):
+    """Items that name no namespace take the kubeconfig context's (a bootstrap token its own, kube-system)."""
+    missing = [item for item in items if not item.spec.get("namespace") and not item.spec.get("bootstrap_token")]
+    namespace = context_namespace(connection) if missing else None
+    for item in missing if namespace else []:
+        item.spec = dict(item.spec, namespace=namespace)
 
 
 def _items(params):
@@ -222,10 +230,12 @@ class SecretTask(object):
         return result
 
     def run(self):
+        connection = connection_params(self.params)
         items = _items(self.params)
+        _default_namespaces(items, connection)
         self._build(items)
         concurrency = max(1, self.params.get("concurrency") or 1)
-        with k8s_session(connection_params(self.params), pool_size=concurrency) as client:
+        with k8s_session(connection, pool_size=concurrency) as client:
             self.service = SecretService(client)
             if self.params.get("content_stamp") is False:
                 self.keys = _NoKeys()

@@ -43,6 +43,9 @@ class Configuration(object):
         self.verify_ssl = True
         self.connection_pool_maxsize = (os.cpu_count() or 1) * 5  # the library's default
         self.refresh_api_key_hook = None
+        self.proxy = None  # the proxy option: used in place of the environment's proxy variables
+        self.no_proxy = None  # the no_proxy option: used in place of NO_PROXY
+        self.proxy_headers = None  # headers for the proxy (proxy_header_map), as the library's
         self.private_dir = None  # where kubeconfig certificate data was written (write_private_files)
 
 
@@ -66,19 +69,20 @@ class TokenFile(object):
             self.stamp = stamp
 
 
-def proxy_for(host, environ):
-    """The proxy URL from the environment for ``host`` (an https:// or http:// URL), or None.
+def proxy_for(host, environ, proxy=None, no_proxy=None):
+    """The proxy URL for ``host`` (an https:// or http:// URL), or None.
 
-    As the library (through urllib's getproxies): lower-case names first, then upper-case; the
-    scheme's variable, else ALL_PROXY; NO_PROXY entries match the host, host:port, a domain
-    suffix, an IP network, or ``*``.
+    ``proxy`` and ``no_proxy`` (the options) win over the environment. From the environment, as the
+    library (through urllib's getproxies): lower-case names first, then upper-case; the scheme's
+    variable, else ALL_PROXY. NO_PROXY entries (or ``no_proxy``) match the host, host:port, a
+    domain suffix, an IP network, or ``*``.
     """
     scheme, _sep, rest = host.partition("://")
 
     def env(name):
         return environ.get(name.lower()) or environ.get(name.upper())
 
-    proxy = env(scheme + "_proxy") or env("all_proxy")
+    proxy = proxy or env(scheme + "_proxy") or env("all_proxy")
     if not proxy:
         return None
     netloc = rest.split("/", 1)[0].lower()
@@ -87,7 +91,7 @@ def proxy_for(host, environ):
         address = ipaddress.ip_address(hostname)
     except ValueError:
         address = None
-    for entry in (env("no_proxy") or "").split(","):
+    for entry in ((no_proxy if no_proxy is not None else env("no_proxy")) or "").split(","):
         entry = entry.strip().lower()
         if not entry:
             continue
@@ -124,9 +128,10 @@ class NativeApiClient(object):
             "key_file": configuration.key_file,
             "maxsize": configuration.connection_pool_maxsize,
         }
-        proxy = proxy_for(configuration.host, os.environ if environ is None else environ)
+        proxy = proxy_for(configuration.host, os.environ if environ is None else environ,
+                          configuration.proxy, configuration.no_proxy)
         if proxy:
-            self.rest_client = _Rest(urllib3.ProxyManager(proxy, **pool_args))
+            self.rest_client = _Rest(urllib3.ProxyManager(proxy, proxy_headers=configuration.proxy_headers, **pool_args))
         else:
             self.rest_client = _Rest(urllib3.PoolManager(**pool_args))
         self.private_dir = configuration.private_dir
@@ -137,7 +142,7 @@ class NativeApiClient(object):
             self.configuration.refresh_api_key_hook(self.configuration)
         authorization = self.configuration.api_key.get("authorization")
         if authorization:
-            headers = dict(headers, Authorization=authorization)
+            headers = with_headers(headers, [("Authorization", authorization)])
         return self.rest_client.pool_manager.request(
             method, url, body=body, headers=headers, timeout=urllib3.Timeout(total=timeout), preload_content=False,
         )
@@ -145,6 +150,27 @@ class NativeApiClient(object):
     def close(self):
         self.rest_client.pool_manager.clear()
         remove_private_dir(self.private_dir)
+
+
+def proxy_header_map(options):
+    """The headers for the proxy from the ``proxy_headers`` option (``proxy_basic_auth``, ``basic_auth``,
+    ``user_agent``: ``user:password`` and a text), made as kubernetes.core makes them (urllib3's
+    ``make_headers``), or None."""
+    given = dict((name, value) for name, value in (options or {}).items() if value)
+    if not given or not HAS_URLLIB3:
+        return None
+    return urllib3.make_headers(**given)
+
+
+def with_headers(headers, extra):
+    """``headers`` with the ``(name, value)`` pairs of ``extra`` added, a repeated name sent once per
+    value (Impersonate-Group); a new mapping, ``headers`` is left as it is."""
+    if not HAS_URLLIB3:  # pragma: no cover - reported by client.build_client
+        return dict(headers, **dict(extra))
+    combined = urllib3.HTTPHeaderDict(headers)
+    for name, value in extra:
+        combined.add(name, value)
+    return combined
 
 
 def write_private_files(settings):

@@ -34,9 +34,15 @@ def _loop_item(result):
     return item if isinstance(item, dict) else {}
 
 
+def secret_name(result):
+    """The name of the Secret a module result is about: ``name`` (``secret`` is a dict that names it)."""
+    secret = result.get("secret")
+    return result.get("name") or (secret.get("name") if isinstance(secret, dict) else secret)
+
+
 def _key(result):
     item = _loop_item(result)
-    return (item.get("namespace") or result.get("namespace"), item.get("secret") or result.get("secret"))
+    return (item.get("namespace") or result.get("namespace"), item.get("secret") or secret_name(result))
 
 
 def _renewed(result):

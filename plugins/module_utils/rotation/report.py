@@ -54,6 +54,13 @@ def _pick(result, fields):
     return dict((field, result[field]) for field in fields if field in result)
 
 
+def _named(entry, result):
+    """A report entry's ``secret`` is the Secret's name (a module's ``secret`` is a dict that names it)."""
+    if "secret" in entry:
+        entry["secret"] = dynamic_report.secret_name(result)
+    return entry
+
+
 def _results(value):
     """Loop results (``register`` of a loop), a list, or a single result -> a list of result dicts."""
     if not value:
@@ -76,13 +83,14 @@ def _failed(result):
 def _rotation_entry(result):
     if _failed(result):
         item = _loop_item(result)
-        entry = {"secret": result.get("secret") or item.get("secret") or result.get("_ansible_item_label"), "error": result.get("msg")}
+        entry = {"secret": dynamic_report.secret_name(result) or item.get("secret") or result.get("_ansible_item_label"),
+                 "error": result.get("msg")}
         namespace = result.get("namespace") or item.get("namespace")
         if namespace:
             entry["namespace"] = namespace
         entry.update(_pick(result, ("vault_path",)))
         return entry
-    entry = _pick(result, ROTATION_FIELDS)
+    entry = _named(_pick(result, ROTATION_FIELDS), result)
     if "rotation_skipped" in result and "skipped" not in result:  # secret_rotation's single form
         entry["skipped"] = result["rotation_skipped"]
     return entry
@@ -140,7 +148,7 @@ def _rollback_entries(rollback):
             errors.append({"secret": item.get("secret"), "namespace": item.get("namespace"), "to_version": item.get("old_version"),
                            "error": result.get("msg")})
         else:
-            done.append(_pick(result, ROLLBACK_FIELDS))
+            done.append(_named(_pick(result, ROLLBACK_FIELDS), result))
     return done, errors
 
 

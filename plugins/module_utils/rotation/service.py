@@ -20,7 +20,7 @@ import datetime
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import NOT_LISTED, SecretService
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import NOT_LISTED, SecretService, secret_ref
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import age, mapping, plan
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.diff import text_fingerprints
@@ -125,7 +125,7 @@ def _provision(vault, k8s, spec, namespace, mount_point, seed, check_mode, liste
     synced = sync_secret(k8s, spec, namespace, where, data, version, check_mode, desired=desired, listed=listed, fingerprinter=fingerprinter)
     return _with_diff(synced, {
         "changed": bool(written) or synced["changed"],
-        "name": spec["name"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "vault_version": version,
+        "name": spec["name"], "secret": secret_ref(namespace, spec["name"]), "namespace": namespace, "vault_path": where.full, "vault_version": version,
         "vault_changed": bool(written), "written_fields": written, "secret_changed": synced["changed"],
         "data_keys": synced["data_keys"], "warnings": synced["warnings"],
     })
@@ -235,7 +235,7 @@ def plan_rotation(vault, spec, namespace, synced_state, mount_point=None, new_va
         raise SecretOpsError("secret %s: nothing in Vault at %s to rotate: provision it first (app_secrets role)" % (spec["name"], where.full),
                              vault_path=where.full)
     version = int(current["metadata"]["version"])
-    result = {"name": spec["name"], "secret": spec["name"], "namespace": namespace, "vault_path": where.full, "old_version": version,
+    result = {"name": spec["name"], "secret": secret_ref(namespace, spec["name"]), "namespace": namespace, "vault_path": where.full, "old_version": version,
               "new_version": version, "rotated_fields": [], "fingerprints": {}, "resumed": False, "skipped": False,
               "rotation_skipped": False}
     exists, synced = synced_state()
@@ -374,7 +374,7 @@ def _roll_back(vault, k8s, spec, namespace, to_version, mount_point, check_mode,
         new_version = version + 1 if check_mode else _write(vault, where, target["data"], version)
     outcome = sync_secret(k8s, spec, namespace, where, target["data"], new_version, check_mode, desired=desired, fingerprinter=fingerprinter)
     return _with_diff(outcome, {
-        "changed": changed or outcome["changed"], "name": spec["name"], "secret": spec["name"], "namespace": namespace,
+        "changed": changed or outcome["changed"], "name": spec["name"], "secret": secret_ref(namespace, spec["name"]), "namespace": namespace,
         "vault_path": where.full,
         "restored_version": int(to_version), "replaced_version": version, "new_version": new_version,
         "fingerprints": text_fingerprints(Fingerprinter(), target["data"]),

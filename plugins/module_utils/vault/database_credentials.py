@@ -29,7 +29,7 @@ __metaclass__ = type
 import datetime
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService, secret_ref
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import record as revocation_record
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import service as revocation
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import targets
@@ -188,7 +188,8 @@ def deliver_dynamic(vault, k8s, spec, check_mode=False, now=None):
     warnings = list(notes)
     revoke_only = spec.get("state") == "revoked"
     token_renewed = False if revoke_only else _token(vault, spec, check_mode, warnings)
-    result = {"secret": name, "namespace": namespace, "vault_path": path, "data_keys": keys, "token_renewed": token_renewed,
+    result = {"name": name, "namespace": namespace, "secret": secret_ref(namespace, name), "vault_path": path, "data_keys": keys,
+              "token_renewed": token_renewed,
               "replaced_lease_id": None, "revoked_lease_ids": [], "revocation_held": [], "revocation_failed": [],
               "warnings": warnings}
 
@@ -296,7 +297,8 @@ def deliver_static(vault, k8s, spec, check_mode=False):
                                   records.static_annotations(path, last_rotation), mapping.managed_keys(mapping_spec, vault_data), check_mode)
     rotated = bool(record and record["last_rotation"] and record["last_rotation"] != last_rotation)
     return {
-        "changed": written["changed"], "secret_changed": written["changed"], "secret": spec["name"], "namespace": spec["namespace"],
+        "changed": written["changed"], "secret_changed": written["changed"], "name": spec["name"], "namespace": spec["namespace"],
+        "secret": secret_ref(spec["namespace"], spec["name"]),
         "vault_path": path, "last_vault_rotation": last_rotation, "rotated_since_last_sync": rotated,
         "next_rotation_in": data.get("ttl"), "data_keys": sorted(desired.data), "warnings": list(desired.warnings),
         "diff": {"before": {"last_rotation": record["last_rotation"]} if record else None, "after": {"last_rotation": last_rotation}},

@@ -24,7 +24,7 @@ import base64
 import datetime
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService, secret_ref
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import record as revocation_record
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import service as revocation
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import targets
@@ -213,7 +213,8 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     moment = now or _now()
     stored = ledger.read(namespace, name)
     book, notes = revocation_record.reconcile(stored, current["serial"] if current else None, pki.iso(moment))
-    result = {"changed": False, "secret": name, "reason": None, "issued": False, "warnings": notes, "revoked_serials": [],
+    result = {"changed": False, "name": name, "namespace": namespace, "secret": secret_ref(namespace, name), "reason": None, "issued": False,
+              "warnings": notes, "revoked_serials": [],
               "revocation_held": [], "revocation_failed": []}
     before = pki.public_facts(current)
     if request.get("state") == "revoked":

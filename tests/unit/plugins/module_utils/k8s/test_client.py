@@ -410,3 +410,83 @@ def test_build_client_with_explicit_host_and_pool_size(tmp_path):
         assert configuration.verify_ssl is False and client.request_timeout == 5
     finally:
         client.close()
+
+
+# --- issue 22: impersonation and the context's namespace, as kubernetes.core ------------------------
+
+class _HeaderRecorder(http.server.BaseHTTPRequestHandler):
+    seen = []
+
+    def do_GET(self):  # noqa: N802 - http.server's naming
+        _HeaderRecorder.seen.append((self.headers.get_all("Impersonate-User"), self.headers.get_all("Impersonate-Group")))
+        self.send_response(200)
+        self.send_header("Content-Length", "2")
+        self.end_headers()
+        self.wfile.write(b"{}")
+
+    def log_message(self, *args):
+        pass
+
+
+@pytest.fixture
+def header_recorder():
+    _HeaderRecorder.seen = []
+    server = http.server.HTTPServer(("127.0.0.1", 0), _HeaderRecorder)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield "http://127.0.0.1:%d" % server.server_address[1], _HeaderRecorder.seen
+    server.shutdown()
+    server.server_close()
+
+
+def test_impersonation_sends_one_header_per_group(header_recorder):
+    url, seen = header_recorder
+    params = {"host": url, "api_key": TOKEN, "impersonate_user": "alice", "impersonate_groups": ["dev", "ops"]}
+    with k8s_session(params) as client:
+        client.request("GET", "/api")
+    with k8s_session({"host": url, "api_key": TOKEN}) as client:
+        client.request("GET", "/api")
+    assert seen == [(["alice"], ["dev", "ops"]), (None, None)]
+
+
+def test_impersonation_through_the_library_sends_the_user_and_one_group(tmp_path, header_recorder):
+    url, seen = header_recorder
+    exec_user = {"exec": {"apiVersion": "client.authentication.k8s.io/v1", "command": "true"}}
+    params = {"kubeconfig": kubeconfig(tmp_path, exec_user, server=url), "api_key": TOKEN, "impersonate_user": "alice",
+              "impersonate_groups": ["dev"]}
+    with k8s_session(params) as client:
+        assert not isinstance(client.api_client, client_module.transport.NativeApiClient)
+        client.request("GET", "/api")
+    assert seen == [(["alice"], ["dev"])]
+    with pytest.raises(SecretOpsError, match="more than one group"):
+        build_client(dict(params, impersonate_groups=["dev", "ops"]))
+
+
+def test_groups_without_a_user_are_refused_before_anything_is_sent():
+    with pytest.raises(SecretOpsError, match="impersonate_groups needs impersonate_user"):
+        build_client({"host": "https://127.0.0.1:1", "api_key": TOKEN, "impersonate_groups": ["dev"]})
+
+
+def test_the_context_namespace_is_the_kubeconfigs_and_none_for_an_explicit_host(tmp_path, monkeypatch):
+    path = tmp_path / "kubeconfig"
+    path.write_text(yaml.safe_dump({
+        "apiVersion": "v1", "kind": "Config", "current-context": "it",
+        "clusters": [{"name": "it", "cluster": {"server": "https://127.0.0.1:1"}}],
+        "users": [{"name": "it", "user": {"token": TOKEN}}],
+        "contexts": [{"name": "it", "context": {"cluster": "it", "user": "it", "namespace": "team-a"}},
+                     {"name": "bare", "context": {"cluster": "it", "user": "it"}}],
+    }))
+    assert client_module.context_namespace({"kubeconfig": str(path)}) == "team-a"
+    assert client_module.context_namespace({"kubeconfig": str(path), "context": "bare"}) is None
+    monkeypatch.setenv("KUBECONFIG", str(path))
+    assert client_module.context_namespace({}) == "team-a"
+    assert client_module.context_namespace({"host": "https://127.0.0.1:1", "api_key": TOKEN}) is None
+
+
+def test_the_namespace_defaults_to_the_kubeconfig_contexts_and_an_explicit_one_wins(monkeypatch):
+    monkeypatch.setattr(client_module, "context_namespace", lambda connection: "team-a")
+    assert client_module.namespace_or_default(None, {}) == "team-a"
+    assert client_module.namespace_or_default("demo", {}) == "demo"
+    monkeypatch.setattr(client_module, "context_namespace", lambda connection: None)
+    with pytest.raises(SecretOpsError, match="namespace is required"):
+        client_module.namespace_or_default(None, {})

@@ -9,7 +9,7 @@ from ansible.module_utils.common.arg_spec import ArgumentSpecValidator
 from ansible_collections.secretops.provisioning.plugins.doc_fragments.k8s_connection import ModuleDocFragment
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import (
-    ALIASES, CONNECTION_OPTIONS, connection_argument_spec, connection_params, resolve,
+    ALIASES, CONNECTION_OPTIONS, PROXY_HEADERS, connection_argument_spec, connection_params, lookup_proxy_headers, resolve,
 )
 
 
@@ -24,6 +24,13 @@ def test_doc_fragment_matches_the_argument_spec():
         assert doc["type"] == entry["type"], name
         assert doc.get("default") == entry.get("default"), name
         assert doc.get("aliases", []) == entry.get("aliases", []), name
+        if name == "proxy_headers":  # one variable per suboption, read by the fallback (modules) and lookup_proxy_headers
+            assert "env" not in sources[name]
+            for option, (variable, no_log) in PROXY_HEADERS.items():
+                assert "Defaults to E(%s)." % variable in doc["suboptions"][option]["description"], option
+                assert bool(entry["options"][option].get("no_log")) == no_log, option
+            assert sorted(variable for variable, _no_log in PROXY_HEADERS.values()) == sorted(CONNECTION_OPTIONS[name][1])
+            continue
         assert [env["name"] for env in sources[name]["env"]] == CONNECTION_OPTIONS[name][1], name
         assert "Defaults to E(%s)." % CONNECTION_OPTIONS[name][1][0] in doc["description"], name
         assert bool(entry.get("no_log")) == CONNECTION_OPTIONS[name][2], name
@@ -128,3 +135,51 @@ def test_a_lookup_names_the_environments_options_itself():
     params, warnings = resolve(values, {"host": "K8S_AUTH_HOST"})
     assert params["host"] is None and params["kubeconfig"] == "/clusters/eu-1.yml" and "K8S_AUTH_HOST" in warnings[0]
     assert resolve(values, {}) == (dict(connection_params(values, from_environment={}), **values), [])
+
+
+# --- issue 22: kubernetes.core's option names and environment variables --------------------------
+
+@pytest.mark.parametrize("alias, option", [("cert_file", "client_cert"), ("key_file", "client_key"),
+                                           ("ssl_ca_cert", "ca_cert"), ("verify_ssl", "validate_certs")])
+def test_kubernetes_core_aliases_are_accepted(alias, option, monkeypatch):
+    value = False if option == "validate_certs" else "/etc/k8s/%s.pem" % alias
+    params, _warnings = _module_connection({"host": "https://k8s.example.test", alias: value}, {}, monkeypatch)
+    assert params[option] == value
+
+
+@pytest.mark.parametrize("variable, option, text, value", [
+    ("K8S_AUTH_PROXY", "proxy", "http://proxy.example.test:3128", "http://proxy.example.test:3128"),
+    ("K8S_AUTH_NO_PROXY", "no_proxy", "localhost,.cluster.local", "localhost,.cluster.local"),
+    ("K8S_AUTH_IMPERSONATE_USER", "impersonate_user", "alice", "alice"),
+    ("K8S_AUTH_IMPERSONATE_GROUPS", "impersonate_groups", "dev,ops", ["dev", "ops"]),
+])
+def test_the_new_options_come_from_kubernetes_cores_variables(variable, option, text, value, monkeypatch):
+    env = dict(AWX_ENV, **{variable: text})
+    params, warnings = _module_connection({}, env, monkeypatch)
+    assert params[option] == value and warnings == []
+
+
+def test_an_explicit_option_wins_over_its_variable(monkeypatch):
+    env = dict(AWX_ENV, K8S_AUTH_IMPERSONATE_USER="env-user", K8S_AUTH_PROXY="http://env-proxy:3128")
+    params, _warnings = _module_connection({"impersonate_user": "task-user", "proxy": "http://task-proxy:3128"}, env, monkeypatch)
+    assert params["impersonate_user"] == "task-user" and params["proxy"] == "http://task-proxy:3128"
+    assert params["host"] == AWX_ENV["K8S_AUTH_HOST"]  # the rest of the environment's connection stays
+
+
+def test_the_environments_impersonation_is_not_mixed_into_a_tasks_own_connection(monkeypatch):
+    """A task that names its own cluster does not act as a user the job environment names for another."""
+    params, warnings = _module_connection({"kubeconfig": "/clusters/eu-1.yml"}, {"K8S_AUTH_IMPERSONATE_USER": "env-user"},
+                                          monkeypatch)
+    assert params["impersonate_user"] is None and "K8S_AUTH_IMPERSONATE_USER" in warnings[0]
+
+
+def test_proxy_headers_come_from_kubernetes_cores_variables_for_modules_and_lookups(monkeypatch):
+    env = dict(AWX_ENV, K8S_AUTH_PROXY_HEADERS_PROXY_BASIC_AUTH="user:proxy-pass", K8S_AUTH_PROXY_HEADERS_USER_AGENT="deploy/1.0")
+    params, warnings = _module_connection({}, env, monkeypatch)
+    assert params["proxy_headers"] == {"proxy_basic_auth": "user:proxy-pass", "basic_auth": None, "user_agent": "deploy/1.0"}
+    assert warnings == []
+    given = {"proxy_headers": {"user_agent": "task/2.0"}}
+    assert lookup_proxy_headers(given.get, {}) == (given.get, {})
+    get, sources = lookup_proxy_headers({}.get, {})
+    assert get("proxy_headers") == {"proxy_basic_auth": "user:proxy-pass", "user_agent": "deploy/1.0"} and get("host") is None
+    assert sources == {"proxy_headers": "K8S_AUTH_PROXY_HEADERS_PROXY_BASIC_AUTH"}

@@ -134,3 +134,11 @@ def test_in_cluster_needs_the_service_host_port_token_and_ca():
 ])
 def test_same_server_compares_scheme_host_port_and_path(url, other, same):
     assert kubeconfig.same_server(url, other) is same
+
+
+def test_the_namespace_of_the_context_in_use():
+    merged = kubeconfig.merge([("/etc/kube", MAIN), ("/etc/kube", document(contexts={"bare": {"cluster": "main"}}))])
+    assert kubeconfig.context_namespace(merged) == "demo"
+    assert kubeconfig.context_namespace(merged, "bare") is None
+    assert kubeconfig.context_namespace(merged, "unknown") is None
+    assert kubeconfig.context_namespace(None) is None

@@ -21,4 +21,14 @@ def test_describe_secret_hides_values_and_last_applied():
     assert described["checksum"] is None, "no key, no checksum"
     assert describe_secret(secret, content_key=b"k" * 32)["checksum"] == content_mac(b"k" * 32, "db", secret["data"])
     assert "hunter2" not in repr(described) and b64("hunter2") not in repr(described)
-    assert describe_secret(secret, decode=True)["data"] == {"password": "hunter2"}
+    assert describe_secret(secret, decode=True)["string_data"] == {"password": "hunter2"}
+
+
+def test_decode_returns_data_base64_as_the_api_and_the_text_values_as_string_data():
+    """Issue 22: ``data`` held decoded values, where in Kubernetes (and k8s_secret's option) it is base64."""
+    secret = {"metadata": {"name": "db", "namespace": "demo"}, "type": "Opaque",
+              "data": {"password": b64("hunter2"), "keystore": b64(b"\xff\x00binary")}}
+    described = describe_secret(secret, decode=True)
+    assert described["data"] == secret["data"]
+    assert described["string_data"] == {"password": "hunter2"}
+    assert "binary_data" not in described

@@ -212,3 +212,17 @@ def test_a_restore_that_fails_too_says_so(api):
     with pytest.raises(SecretOpsError, match="restoring the old Secret failed too .*: fix the cause and re-run, which creates it"):
         run({"name": "db", "namespace": "demo", "immutable": True, "string_data": {"password": PASSWORD}})
     assert ("demo", "db") not in api.secrets
+
+
+def test_without_a_namespace_the_kubeconfig_contexts_is_used_and_an_explicit_one_wins(api, monkeypatch):
+    """Issue 22: as kubectl and kubernetes.core, the context's namespace is the default; a bootstrap token keeps kube-system."""
+    monkeypatch.setattr(secret_task, "context_namespace", lambda connection: "team-a")
+    params = {"secrets": [{"name": "a", "string_data": {"k": "1"}}, {"name": "b", "namespace": "other", "string_data": {"k": "2"}}],
+              "concurrency": 1}
+    result, _warnings = run(params)
+    assert [(item["namespace"], item["name"]) for item in result["results"]] == [("team-a", "a"), ("other", "b")]
+    result, _warnings = run({"name": "c", "string_data": {"k": "3"}})
+    assert result["secret"]["namespace"] == "team-a"
+    monkeypatch.setattr(secret_task, "context_namespace", lambda connection: None)
+    with pytest.raises(SecretOpsError, match="namespace is required"):
+        run({"name": "d", "string_data": {"k": "4"}})

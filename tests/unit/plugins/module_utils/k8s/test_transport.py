@@ -273,3 +273,33 @@ def test_the_common_connections_do_not_import_the_kubernetes_library(pki, tmp_pa
             "build_client({'kubeconfig': %r}).close(); print(sorted(m for m in sys.modules if m.split('.')[0] == 'kubernetes'))" % path)
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=dict(os.environ, PYTHONPATH=os.pathsep.join(sys.path)))
     assert done.stdout.strip() == "[]"
+
+
+def test_the_proxy_options_win_over_the_environment():
+    environ = {"HTTPS_PROXY": "http://env-proxy:3128", "NO_PROXY": "k8s.example.test"}
+    assert transport.proxy_for("https://k8s.example.test:6443", environ, proxy="http://opt:3128") is None  # NO_PROXY still matches
+    assert transport.proxy_for("https://k8s.example.test:6443", environ, proxy="http://opt:3128", no_proxy="") == "http://opt:3128"
+    assert transport.proxy_for("https://k8s.example.test:6443", {}, proxy="http://opt:3128", no_proxy=".example.test") is None
+    assert transport.proxy_for("https://k8s.example.test:6443", environ, no_proxy="other.test") == "http://env-proxy:3128"
+
+
+def test_the_proxy_option_is_used(monkeypatch):
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    params = {"host": "https://k8s.example.test:6443", "api_key": "t", "proxy": "http://proxy.example.test:3128"}
+    with client_module.k8s_session(params) as client:
+        manager = client.api_client.rest_client.pool_manager
+        assert isinstance(manager, urllib3.ProxyManager) and manager.proxy.host == "proxy.example.test"
+    with client_module.k8s_session(dict(params, no_proxy="k8s.example.test")) as client:
+        assert not isinstance(client.api_client.rest_client.pool_manager, urllib3.ProxyManager)
+
+
+def test_proxy_headers_go_to_the_proxy_as_kubernetes_core_makes_them(monkeypatch):
+    for name in ("HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy", "ALL_PROXY", "all_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    params = {"host": "https://k8s.example.test:6443", "api_key": "t", "proxy": "http://proxy.example.test:3128",
+              "proxy_headers": {"proxy_basic_auth": "user:pass", "basic_auth": None, "user_agent": "deploy/1.0"}}
+    with client_module.k8s_session(params) as client:
+        headers = client.api_client.rest_client.pool_manager.proxy_headers
+    assert headers == urllib3.make_headers(proxy_basic_auth="user:pass", user_agent="deploy/1.0")
+    assert transport.proxy_header_map({"basic_auth": None}) is None

@@ -65,7 +65,9 @@ def test_sync_all_lists_each_namespace_once_and_syncs_every_item_in_input_order(
     vault, api = servers
     warnings = []
     result = bulk.sync_all(params([item("a"), item("b", namespace="other"), item("c")]), warn=warnings.append)
-    assert [entry["secret"] for entry in result["results"]] == ["a", "b", "c"] and result["changed"]
+    assert [entry["name"] for entry in result["results"]] == ["a", "b", "c"] and result["changed"]
+    assert [entry["secret"] for entry in result["results"]] == [{"name": "a", "namespace": "shop"}, {"name": "b", "namespace": "other"},
+                                                                {"name": "c", "namespace": "shop"}]
     assert sorted(call[2] for call in api.calls if call[1] == SECRETS and call[0] == "GET") == ["other", "shop"], "one LIST per namespace"
     assert secret_reads(api) == [], "no GET per Secret"
     for namespace, name in (("shop", "a"), ("other", "b"), ("shop", "c")):
@@ -118,7 +120,7 @@ def test_rotate_all_reads_every_item_before_the_first_write_then_writes_in_input
     vault.sent[:] = []
     api.calls[:] = []
     result = bulk.rotate_all(params([rotation_item(name) for name in names]))
-    assert [(entry["secret"], entry["old_version"], entry["new_version"]) for entry in result["rotations"]] == [(n, 1, 2) for n in names]
+    assert [(entry["name"], entry["old_version"], entry["new_version"]) for entry in result["rotations"]] == [(n, 1, 2) for n in names]
     calls = [(method, path) for method, path, _data in vault.sent]
     first_metadata = calls.index(("GET", "secret/metadata/app/s0"))
     assert not [call for call in calls[first_metadata:] if call[1].startswith("secret/data/") and call[0] == "GET"], \

@@ -4,7 +4,8 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 
 
 def result(secret, source, namespace="shop", **fields):
-    return dict({"secret": secret, "ansible_loop_var": "rotate_secrets_target",
+    """A result of vault_pki_certificate or vault_database_credentials as returned: ``name``, ``secret`` a dict naming the Secret."""
+    return dict({"name": secret, "namespace": namespace, "secret": {"name": secret, "namespace": namespace}, "ansible_loop_var": "rotate_secrets_target",
                  "rotate_secrets_target": {"index": 0, "namespace": namespace, "secret": secret, "source": source}}, **fields)
 
 
@@ -92,3 +93,10 @@ def test_a_revocation_that_failed_is_named_in_the_entry_and_the_summary():
                                         "failed to revoke entry: connection refused")
     assert entries[0]["revocation_failed"] == failed and entries[0]["pending_revocation"] == ["db/creds/app/OLD"]
     assert "revocation failed for db/creds/app/OLD" in "\n".join(dynamic_report.summary_lines(entries))
+
+
+def test_the_secret_is_named_by_the_results_name_without_a_loop_item():
+    """Issue 22: ``secret`` is a dict in every module's result; the report names the Secret by ``name``."""
+    bare = {"name": "web-tls", "namespace": "shop", "secret": {"name": "web-tls", "namespace": "shop"}, "issued": True, "serial": "aa:bb"}
+    assert dynamic_report.secret_name(bare) == "web-tls"
+    assert dynamic_report.secret_name({"secret": "legacy"}) == "legacy"

@@ -7,8 +7,10 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 
 
 def rotation(secret, old, new, namespace="shop", **extra):
-    return dict({"secret": secret, "namespace": namespace, "vault_path": "secret/shop/" + secret, "old_version": old,
-                 "new_version": new, "changed": old != new, "ansible_loop_var": "rotate_secrets_target",
+    """A result of secret_rotation as the module returns it: ``name``, and ``secret`` a dict that names the Secret."""
+    return dict({"name": secret, "secret": {"name": secret, "namespace": namespace}, "namespace": namespace,
+                 "vault_path": "secret/shop/" + secret, "old_version": old, "new_version": new, "changed": old != new,
+                 "ansible_loop_var": "rotate_secrets_target",
                  "rotate_secrets_target": {"index": 0, "namespace": namespace, "secret": secret}}, **extra)
 
 
@@ -105,7 +107,8 @@ def test_a_restart_error_with_nothing_to_roll_back_is_a_failure():
 
 
 def test_a_restart_error_rolled_back_reports_the_restore():
-    rollback = {"results": [{"secret": "db", "namespace": "shop", "restored_version": 1, "replaced_version": 2, "new_version": 3,
+    rollback = {"results": [{"name": "db", "secret": {"name": "db", "namespace": "shop"}, "namespace": "shop", "restored_version": 1,
+                             "replaced_version": 2, "new_version": 3,
                              "ansible_loop_var": "rotate_secrets_rotated", "rotate_secrets_rotated": {"secret": "db", "old_version": 1}}]}
     built = report.build_report({"results": [rotation("db", 1, 2)]}, restart_loop(("shop", "the API server is unreachable")), rollback,
                                 {"results": [{"results": [workload("web", ["db"], "unchanged", restarted=False)], "changed": False}]},

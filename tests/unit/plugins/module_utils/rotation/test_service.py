@@ -219,7 +219,7 @@ def test_the_single_form_reports_a_rotation_left_alone_as_ok_not_skipped():
     vault, api = rotation_setup([{"password": "old-value-1"}], secret_version=1)
     result = service.rotate(vault, api, spec(fields={"password": {"value": "old-value-1"}}), "shop")
     assert "skipped" not in result and result["rotation_skipped"] is True and not result["changed"]
-    assert result["name"] == result["secret"] == "db" and result["namespace"] == "shop"
+    assert result["name"] == "db" and result["namespace"] == "shop" and result["secret"] == {"name": "db", "namespace": "shop"}
     planned = service.plan_rotation(vault, spec(fields={"password": {"value": "old-value-1"}}), "shop", lambda: (True, 1))
     assert planned.result["skipped"] is True and planned.result["rotation_skipped"] is True  # list entries keep both
     rotated = service.rotate(vault, api, spec(fields=ROTATED), "shop")
