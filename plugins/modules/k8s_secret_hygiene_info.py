@@ -17,7 +17,7 @@ description:
   - V(unused) - a Secret no workload uses (through any of the ways M(secretops.provisioning.k8s_secret_consumers) knows);
     service-account and bootstrap tokens, Helm releases and the collection's own Secrets are left out.
   - V(not_updated_in_place) - a Secret read through C(env) or C(envFrom), or mounted with C(subPath), by the consumers
-    named: its Pods never see a new value until they restart.
+    named; its Pods never see a new value until they restart.
   - V(not_rotated) - a Secret whose content was last written more than O(max_age) ago (a database static role's recorded
     rotation time, else the newest C(managedFields) time).
   - V(expiring) - a Secret whose certificate (C(tls.crt) or the C(secretops.io/pki-not-after) annotation), lease
