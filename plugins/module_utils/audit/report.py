@@ -169,7 +169,7 @@ def _namespaces(part):
 
 
 def _readers_text(item):
-    return "; ".join("%s %s (%s)" % (reader["subject"].get("kind"), ":".join(part for part in (reader["subject"].get("namespace"),
+    return "\n".join("%s %s (%s)" % (reader["subject"].get("kind"), ":".join(part for part in (reader["subject"].get("namespace"),
                                                                                                   reader["subject"].get("name")) if part),
                                      ", ".join(sorted(set(path.get("via") or "" for path in reader["paths"]))))
                      for reader in item["readers"])
@@ -226,7 +226,7 @@ def sections(report):
 
 
 def _md_cell(value):
-    return str(value).replace("|", "\\|").replace("\n", " ")
+    return _escape(str(value), quote=False).replace("|", "\\|").replace("\n", "<br>")
 
 
 def render_markdown(report):
@@ -261,7 +261,7 @@ def render_html(report):
             parts.append("<p%s>%s</p>" % (css, _escape(str(rows[0][0]))))
         elif rows:
             parts.append("<table><thead><tr>%s</tr></thead><tbody>" % "".join("<th>%s</th>" % _escape(str(cell)) for cell in rows[0]))
-            parts.extend("<tr>%s</tr>" % "".join("<td>%s</td>" % _escape(str(cell)) for cell in row) for row in rows[1:])
+            parts.extend("<tr>%s</tr>" % "".join("<td>%s</td>" % _escape(str(cell)).replace("\n", "<br>") for cell in row) for row in rows[1:])
             parts.append("</tbody></table>")
     parts.append("</body></html>")
     return "\n".join(parts) + "\n"
