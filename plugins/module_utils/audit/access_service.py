@@ -155,9 +155,12 @@ def audit(client, vault, namespaces, secret_names=None, allowed_subjects=None):
     results = []
     for name in namespaces:
         namespace = read_namespace(client, name, with_key=False)
+        selected = secret_names or sorted(namespace.secrets)
+        if not selected:
+            continue
         grants = namespace_grants(client, name, cluster)
         shared = reviewer.confirmed(access.namespace_candidates(grants, name) + access.bind_candidates(grants, name))
-        for secret in secret_names or sorted(namespace.secrets):
+        for secret in selected:
             result = audit_secret(reviewer, grants, shared, namespace, secret, vault_roles)
             if allowed_subjects is not None:
                 result["outside_allowed"] = access.outside(result["readers"], allowed_subjects)
