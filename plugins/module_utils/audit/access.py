@@ -202,6 +202,12 @@ def namespace_candidates(all_grants, namespace):
     return found
 
 
+def _named(grant, name):
+    """``name`` when the grant's rule is limited to named objects, else None: a review without a name
+    asks for every name, which a rule without ``resourceNames`` allows, and is sent once for all."""
+    return name if grant.rule.get("resourceNames") else None
+
+
 def exec_candidates(all_grants, namespace, pod_names):
     """Candidates that ``exec`` into a Pod (of ``pod_names``) that uses the Secret."""
     found = []
@@ -210,7 +216,7 @@ def exec_candidates(all_grants, namespace, pod_names):
             if rule_allows(grant.rule, "create", "", "pods", "exec", name=pod):
                 for subject in grant.subjects():
                     found.append(Candidate(subject, INDIRECT, "exec", grant,
-                                           [attributes(namespace, "create", "", "pods", "exec", name=pod)], {"pod": pod}))
+                                           [attributes(namespace, "create", "", "pods", "exec", name=_named(grant, pod))], {"pod": pod}))
     return found
 
 
@@ -227,7 +233,7 @@ def token_candidates(all_grants, readers):
             if rule_allows(grant.rule, "create", "", "serviceaccounts", "token", name=name):
                 for subject in grant.subjects():
                     found.append(Candidate(subject, INDIRECT, "create_token", grant,
-                                           [attributes(account_namespace, "create", "", "serviceaccounts", "token", name=name)],
+                                           [attributes(account_namespace, "create", "", "serviceaccounts", "token", name=_named(grant, name))],
                                            {"service_account": "%s/%s" % (account_namespace, name)}))
     return found
 
@@ -240,7 +246,7 @@ def impersonate_candidates(all_grants, readers):
             resource = IMPERSONATE_RESOURCES.get(kind)
             if resource is None or not rule_allows(grant.rule, "impersonate", "", resource, name=name):
                 continue
-            review = attributes(reader_namespace if kind == "ServiceAccount" else None, "impersonate", "", resource, name=name)
+            review = attributes(reader_namespace if kind == "ServiceAccount" else None, "impersonate", "", resource, name=_named(grant, name))
             if review["namespace"] is None:
                 del review["namespace"]
             for subject in grant.subjects():

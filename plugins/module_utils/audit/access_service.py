@@ -121,7 +121,7 @@ class VaultRoles(object):
 
 def pods_using(namespace, secret):
     """Names of the running Pods of ``namespace`` (an ``inventory.Namespace``) that use ``secret``."""
-    return sorted(pod["metadata"]["name"] for pod in namespace.workloads
+    return sorted(pod["metadata"]["name"] for pod in namespace.candidates(secret)
                   if pod.get("kind") == "Pod" and (pod.get("status") or {}).get("phase") not in FINISHED_PHASES
                   and discovery.secret_uses(pod, secret, namespace.accounts))
 

@@ -15,7 +15,7 @@ __metaclass__ = type
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit import drift
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit.inventory import read_namespace
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv, paths
 
 UNKNOWN = "unknown"  # a Secret whose Vault side could not be read: the error says why
 
@@ -26,6 +26,7 @@ class VaultVersions(object):
     def __init__(self, vault):
         self.vault = vault
         self._seen = {}
+        self._mounts = []  # (mount, KV version) resolved so far: paths under them need no lookup
 
     def current(self, path, mount_point=None):
         key = (path, mount_point)
@@ -37,7 +38,7 @@ class VaultVersions(object):
         if self.vault is None:
             raise SecretOpsError("no Vault connection: give the vault options (or VAULT_ADDR and a token) to compare with Vault")
         try:
-            where = kv.resolve(self.vault, path, mount_point)
+            where = self._where(path, mount_point)
         except SecretOpsError as error:
             if "no secrets engine is mounted" in str(error) or "no KV mount found" in str(error):
                 return None, False, None
@@ -48,6 +49,17 @@ class VaultVersions(object):
         version, live = drift.vault_current(metadata)
         created = (((metadata or {}).get("versions") or {}).get(str(version)) or {}).get("created_time") if version else None
         return version, live, created
+
+
+    def _where(self, path, mount_point):
+        """The ``KvPath`` of ``path``: under a mount already resolved without asking Vault, else resolved (``kv.resolve``)."""
+        full = paths.clean_path("%s/%s" % (mount_point, path) if mount_point else path, "path")
+        for mount, version in self._mounts:
+            if full.startswith(mount + "/") and len(full) > len(mount) + 1:
+                return kv.KvPath(mount, full[len(mount) + 1:], version)
+        where = kv.resolve(self.vault, path, mount_point)
+        self._mounts.append((where.mount, where.version))
+        return where
 
 
 def _consumer_result(namespace, consumer, secret_name):

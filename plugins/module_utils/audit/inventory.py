@@ -34,11 +34,48 @@ class Namespace(object):
         written = dict((secret_name, stamps.last_write_time(secret)) for secret_name, secret in secrets.items())
         self.evidence = stamps.PodEvidence(workloads, accounts, written)
         self._consumers = {}
+        self._by_text = None
+
+    def _referencing(self):
+        """Text value -> the workloads whose pod spec (or whose service account) holds it, built once.
+
+        Every way a workload names a Secret is a string in its pod spec, or in its service
+        account's ``imagePullSecrets``, equal to the name: the workloads holding a Secret's name
+        are a superset of its consumers, and discovery need only look at them (and their
+        controllers). A namespace of 1,000 Secrets and 200 workloads is then audited in one pass
+        over the workloads instead of one per Secret.
+        """
+        if self._by_text is None:
+            self._by_text = {}
+            for workload in self.workloads:
+                spec = discovery.pod_spec(workload)
+                account = self.accounts.get(spec.get("serviceAccountName") or spec.get("serviceAccount") or "default") or {}
+                for text in _strings(spec) | _strings(account.get("imagePullSecrets")):
+                    self._by_text.setdefault(text, []).append(workload)
+        return self._by_text
+
+    def candidates(self, secret_name):
+        """The workloads that may use ``secret_name``, with their controllers (``consumers.top_controller`` follows them)."""
+        found, seen = [], set()
+        pending = list(self._referencing().get(secret_name) or [])
+        while pending:
+            workload = pending.pop()
+            key = (workload.get("kind"), _metadata(workload).get("name"))
+            if key in seen:
+                continue
+            seen.add(key)
+            found.append(workload)
+            reference = discovery.controller_reference(workload)
+            owner = self.index.get((reference.get("kind"), reference.get("name"))) if reference else None
+            if owner is not None:
+                pending.append(owner)
+        order = dict((id(workload), position) for position, workload in enumerate(self.workloads))
+        return sorted(found, key=lambda workload: order.get(id(workload), 0))
 
     def consumers(self, secret_name):
         """``(consumers, opted_out)`` of ``secret_name`` (``consumers.find_consumers``), found once."""
         if secret_name not in self._consumers:
-            self._consumers[secret_name] = discovery.find_consumers(secret_name, self.workloads, self.accounts)
+            self._consumers[secret_name] = discovery.find_consumers(secret_name, self.candidates(secret_name), self.accounts)
         return self._consumers[secret_name]
 
     def checksum(self, secret_name):
@@ -50,6 +87,25 @@ class Namespace(object):
 
     def workload(self, kind, name):
         return self.index.get((kind, name))
+
+
+def _metadata(item):
+    return (item or {}).get("metadata") or {}
+
+
+def _strings(value):
+    """Every string value in ``value`` (nested dicts and lists), as a set."""
+    found = set()
+    pending = [value]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, str):
+            found.add(item)
+        elif isinstance(item, dict):
+            pending.extend(item.values())
+        elif isinstance(item, list):
+            pending.extend(item)
+    return found
 
 
 def read_namespace(client, namespace, with_key=True):

@@ -67,9 +67,12 @@ def test_indirect_candidates():
     grants = access.grants([binding("b", "Role", "r", [{"kind": "User", "name": "jane"}])], [], {"r": role("r", rules)}, {})
     vias = sorted(c.via for c in access.namespace_candidates(grants, "shop"))
     assert vias == ["change_workloads", "create_pods"]
-    exec_paths = access.exec_candidates(grants, "shop", ["web-1"])
-    assert exec_paths[0].reviews == [{"namespace": "shop", "verb": "create", "group": "", "resource": "pods", "subresource": "exec",
-                                      "name": "web-1"}]
+    exec_paths = access.exec_candidates(grants, "shop", ["web-1", "web-2"])
+    # a rule for every Pod is reviewed once, without a name; a rule for named Pods by name
+    assert [c.reviews for c in exec_paths] == [[{"namespace": "shop", "verb": "create", "group": "", "resource": "pods", "subresource": "exec"}]] * 2
+    assert [c.detail["pod"] for c in exec_paths] == ["web-1", "web-2"]
+    named = access.grants([binding("b", "Role", "r", [SA])], [], {"r": role("r", [rule(["create"], ["pods/exec"], names=["web-2"])])}, {})
+    assert [c.reviews[0]["name"] for c in access.exec_candidates(named, "shop", ["web-1", "web-2"])] == ["web-2"]
     readers = [("ServiceAccount", "reader", "shop"), ("ServiceAccount", "else", "shop")]
     tokens = access.token_candidates(grants, readers)
     assert [c.detail["service_account"] for c in tokens] == ["shop/reader"]
