@@ -66,6 +66,29 @@ def rule_allows(rule, verb, group, resource, subresource=None, name=None):
     return not names or (name is not None and name in names)
 
 
+def narrow(all_grants, verbs, group, resource, subresource=None):
+    """The grants whose rule may allow one of ``verbs`` on ``resource`` for some name: the few a
+    per-Secret check need look at, picked once per namespace from the cluster's hundreds."""
+    found = []
+    for grant in all_grants:
+        unnamed = dict(grant.rule, resourceNames=None)
+        if any(rule_allows(unnamed, verb, group, resource, subresource) for verb in verbs):
+            found.append(grant)
+    return found
+
+
+class NamespaceGrants(object):
+    """A namespace's grants, and the subsets each kind of per-Secret path reads."""
+
+    def __init__(self, all_grants):
+        self.all = all_grants
+        self.secrets = narrow(all_grants, READ_VERBS, "", "secrets")
+        self.exec = narrow(all_grants, ("create",), "", "pods", "exec")
+        self.tokens = narrow(all_grants, ("create",), "", "serviceaccounts", "token")
+        self.impersonate = [grant for grant in all_grants if any(narrow([grant], ("impersonate",), "", resource)
+                                                                 for resource in IMPERSONATE_RESOURCES.values())]
+
+
 def subject_key(subject, binding_namespace):
     """``(kind, name, namespace)`` of a binding subject; a ServiceAccount's namespace defaults to the binding's."""
     kind = subject.get("kind")

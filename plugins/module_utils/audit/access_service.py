@@ -127,13 +127,14 @@ def pods_using(namespace, secret):
 
 
 def audit_secret(reviewer, grants, shared, namespace, secret, vault_roles=None):
-    """The access result of one Secret: its confirmed readers, and the Vault roles that read its path."""
-    direct = reviewer.confirmed(access.direct_candidates(grants, namespace.name, secret))
+    """The access result of one Secret (``grants`` an ``access.NamespaceGrants``): its confirmed readers, and the
+    Vault roles that read its path."""
+    direct = reviewer.confirmed(access.direct_candidates(grants.secrets, namespace.name, secret))
     readers = sorted(set(candidate.subject for candidate in direct), key=lambda subject: tuple(part or "" for part in subject))
     pods = pods_using(namespace, secret)
-    indirect = reviewer.confirmed(access.exec_candidates(grants, namespace.name, pods)
-                                  + access.token_candidates(grants, readers)
-                                  + access.impersonate_candidates(grants, readers))
+    indirect = reviewer.confirmed(access.exec_candidates(grants.exec, namespace.name, pods)
+                                  + access.token_candidates(grants.tokens, readers)
+                                  + access.impersonate_candidates(grants.impersonate, readers))
     result = {"name": secret, "namespace": namespace.name, "pods": pods,
               "readers": access.readers_of(direct + shared + indirect)}
     path = drift.recorded_path(namespace.secrets.get(secret))
@@ -158,8 +159,8 @@ def audit(client, vault, namespaces, secret_names=None, allowed_subjects=None):
         selected = secret_names or sorted(namespace.secrets)
         if not selected:
             continue
-        grants = namespace_grants(client, name, cluster)
-        shared = reviewer.confirmed(access.namespace_candidates(grants, name) + access.bind_candidates(grants, name))
+        grants = access.NamespaceGrants(namespace_grants(client, name, cluster))
+        shared = reviewer.confirmed(access.namespace_candidates(grants.all, name) + access.bind_candidates(grants.all, name))
         for secret in selected:
             result = audit_secret(reviewer, grants, shared, namespace, secret, vault_roles)
             if allowed_subjects is not None:

@@ -95,3 +95,13 @@ def test_readers_group_paths_by_subject_and_outside_the_allowed_list():
     assert [r["subject"] for r in readers] == [{"kind": "ServiceAccount", "name": "web", "namespace": "shop"}, {"kind": "User", "name": "jane"}]
     assert len(readers[0]["paths"]) == 1 and readers[0]["direct"] is True
     assert access.outside(readers, ["ServiceAccount:shop:web"]) == ["User:jane"]
+
+
+def test_namespace_grants_keep_only_the_rules_each_path_reads():
+    rules = [rule(["get"], ["secrets"], names=["db"]), rule(["get"], ["configmaps"]), rule(["create"], ["pods/exec"]),
+             rule(["*"], ["*"], group="*"), rule(["impersonate"], ["groups"])]
+    grants = access.NamespaceGrants(access.grants([binding("b", "Role", "r", [SA])], [], {"r": role("r", rules)}, {}))
+    assert [g.rule for g in grants.secrets] == [rules[0], rules[3]]
+    assert [g.rule for g in grants.exec] == [rules[2], rules[3]]
+    assert [g.rule for g in grants.tokens] == [rules[3]]
+    assert [g.rule for g in grants.impersonate] == [rules[3], rules[4]]
