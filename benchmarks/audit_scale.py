@@ -115,7 +115,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     state = json.loads(subprocess.check_output([sys.executable, LOCALENV, "env", "--json"]))
     server = state["vault_servers"][0]
-    client = build_client({"kubeconfig": state["kubeconfig"]})
+    client = build_client({"kubeconfig": state["kubeconfig"]}, pool_size=access_service.CONCURRENCY)
     vault = build_vault_client({"url": server["address"], "retries": 0})
     vault.set_token(server["token"])
     namespace = "bench-audit-" + uuid.uuid4().hex[:8]

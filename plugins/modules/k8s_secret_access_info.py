@@ -24,7 +24,7 @@ description:
     it), V(bind) and V(escalate) (bind or escalate a role, and create the binding or role, in the namespace).
   - Every path is confirmed with a SubjectAccessReview against the API server before it is reported (a service account
     is reviewed with the groups every service account has, a user without groups, a group alone), so none is invented.
-    Reviews with the same subject and attributes are sent once per task.
+    Reviews with the same subject and attributes are sent once per task, eight at a time.
   - On the Vault side (O(check_vault)), for a Secret that records the Vault path it is synced from
     (C(secretops.io/vault-path)), lists the roles of every Kubernetes auth method whose policies read that path, with the
     service accounts and namespaces they are bound to and the policy blocks that grant it. Policies are evaluated by the
@@ -173,7 +173,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.op
 def audit(module):
     params = module.params
     vault_context = vault_session(params) if params["check_vault"] else contextlib.nullcontext()
-    with vault_context as vault, k8s_session(connection_params(params)) as client:
+    with vault_context as vault, k8s_session(connection_params(params), pool_size=access_service.CONCURRENCY) as client:
         result = access_service.audit(client, vault, params["namespaces"], params["secret_names"], params["allowed_subjects"])
     return dict(result, changed=False)
 

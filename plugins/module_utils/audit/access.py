@@ -16,6 +16,8 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
+
 RBAC_GROUP = "rbac.authorization.k8s.io"
 READ_VERBS = ("get", "list", "watch")
 
@@ -129,12 +131,15 @@ class Grant(object):
         self.role = role
         self.rule = rule
         self.aggregated_from = aggregated_from or []
+        self._described = None
 
     def subjects(self):
         metadata = self.binding.get("metadata") or {}
         return [subject_key(subject, metadata.get("namespace")) for subject in self.binding.get("subjects") or []]
 
     def describe(self):
+        if self._described is not None:
+            return dict(self._described)
         metadata = self.binding.get("metadata") or {}
         described = {
             "binding": {"kind": self.binding.get("kind"), "name": metadata.get("name"), "namespace": metadata.get("namespace")},
@@ -143,7 +148,8 @@ class Grant(object):
         }
         if self.aggregated_from:
             described["aggregated_from"] = self.aggregated_from
-        return described
+        self._described = described
+        return dict(described)
 
 
 def _labels_match(selector, labels):
@@ -193,12 +199,20 @@ class Candidate(object):
         self.grant = grant
         self.reviews = reviews  # resourceAttributes dicts; every one must be allowed
         self.detail = detail or {}
+        self._described = None
 
     def describe(self):
-        path = {"how": self.how, "via": self.via}
-        path.update(self.grant.describe())
-        path.update(self.detail)
-        return path
+        """The reported path (made once: the namespace's shared candidates are reported for every Secret)."""
+        if self._described is None:
+            path = {"how": self.how, "via": self.via}
+            path.update(self.grant.describe())
+            path.update(self.detail)
+            self._described = (path, json.dumps(path, sort_keys=True))
+        return self._described[0]
+
+    def key(self):
+        self.describe()
+        return self._described[1]
 
 
 def direct_candidates(all_grants, namespace, secret):
@@ -304,12 +318,12 @@ def subject_dict(subject):
 
 def readers_of(confirmed):
     """``[{subject, paths}]`` from confirmed candidates, one entry per subject, sorted, each path once."""
-    by_subject = {}
+    by_subject, seen = {}, set()
     for candidate in confirmed:
         paths = by_subject.setdefault(candidate.subject, [])
-        described = candidate.describe()
-        if described not in paths:
-            paths.append(described)
+        if (candidate.subject, candidate.key()) not in seen:
+            seen.add((candidate.subject, candidate.key()))
+            paths.append(candidate.describe())
     return [{"subject": subject_dict(subject), "direct": any(path["how"] == DIRECT for path in paths), "paths": paths}
             for subject, paths in sorted(by_subject.items(), key=lambda item: tuple(part or "" for part in item[0]))]
 

@@ -15,6 +15,8 @@ __metaclass__ = type
 
 import json
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit import access, drift, vault_access
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit.inventory import read_namespace
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -32,25 +34,50 @@ def _listed(client, path, kind, path_params=None):
     return [dict(item, kind=kind) for item in listing.get("items") or []]
 
 
-class Reviewer(object):
-    """Sends SubjectAccessReviews, each (subject, attributes) once."""
+# SubjectAccessReviews in flight at once (the client's connection pool is made as large: see the module).
+CONCURRENCY = 8
 
-    def __init__(self, client):
+
+class Reviewer(object):
+    """Sends SubjectAccessReviews, each (subject, attributes) once, ``CONCURRENCY`` at a time."""
+
+    def __init__(self, client, concurrency=CONCURRENCY):
         self.client = client
+        self.concurrency = concurrency
         self._answers = {}
         self.sent = 0
+
+    def _review(self, subject, attributes):
+        spec = dict(access.review_identity(subject), resourceAttributes=attributes)
+        body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": spec}
+        answer = self.client.request("POST", REVIEWS, body=body, action="create a SubjectAccessReview")
+        return bool((answer.get("status") or {}).get("allowed"))
 
     def allowed(self, subject, attributes):
         key = (subject, json.dumps(attributes, sort_keys=True))
         if key not in self._answers:
-            spec = dict(access.review_identity(subject), resourceAttributes=attributes)
-            body = {"apiVersion": "authorization.k8s.io/v1", "kind": "SubjectAccessReview", "spec": spec}
-            answer = self.client.request("POST", REVIEWS, body=body, action="create a SubjectAccessReview")
+            self._answers[key] = self._review(subject, attributes)
             self.sent += 1
-            self._answers[key] = bool((answer.get("status") or {}).get("allowed"))
         return self._answers[key]
 
+    def _prefetch(self, candidates):
+        """Send the reviews ``candidates`` need that were never sent, several at a time."""
+        pending = {}
+        for candidate in candidates:
+            for review in candidate.reviews:
+                key = (candidate.subject, json.dumps(review, sort_keys=True))
+                if key not in self._answers:
+                    pending[key] = (candidate.subject, review)
+        if len(pending) < 2 or self.concurrency < 2:
+            return
+        keys = sorted(pending, key=lambda item: (tuple(part or "" for part in item[0]), item[1]))
+        with ThreadPoolExecutor(max_workers=self.concurrency) as pool:
+            answers = list(pool.map(lambda key: self._review(*pending[key]), keys))
+        self._answers.update(zip(keys, answers))
+        self.sent += len(keys)
+
     def confirmed(self, candidates):
+        self._prefetch(candidates)
         return [candidate for candidate in candidates if all(self.allowed(candidate.subject, review) for review in candidate.reviews)]
 
 
