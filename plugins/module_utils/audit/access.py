@@ -80,15 +80,38 @@ def narrow(all_grants, verbs, group, resource, subresource=None):
 
 
 class NamespaceGrants(object):
-    """A namespace's grants, and the subsets each kind of per-Secret path reads."""
+    """A namespace's grants, the subsets each kind of per-Secret path reads, and the direct
+    candidates of the rules that read every Secret (the same for each Secret, made once)."""
 
-    def __init__(self, all_grants):
+    def __init__(self, all_grants, namespace):
         self.all = all_grants
+        self.namespace = namespace
         self.secrets = narrow(all_grants, READ_VERBS, "", "secrets")
+        self.named_secrets = [grant for grant in self.secrets if grant.rule.get("resourceNames")]
+        self.every_secret = direct_candidates([grant for grant in self.secrets if not grant.rule.get("resourceNames")], namespace, None)
         self.exec = narrow(all_grants, ("create",), "", "pods", "exec")
         self.tokens = narrow(all_grants, ("create",), "", "serviceaccounts", "token")
         self.impersonate = [grant for grant in all_grants if any(narrow([grant], ("impersonate",), "", resource)
                                                                  for resource in IMPERSONATE_RESOURCES.values())]
+        self._by_reader = {}
+        self._by_pod = {}
+
+    def reader_paths(self, reader):
+        """The candidates that mint a token for, or impersonate, ``reader`` (made once per reader)."""
+        if reader not in self._by_reader:
+            self._by_reader[reader] = token_candidates(self.tokens, [reader]) + impersonate_candidates(self.impersonate, [reader])
+        return self._by_reader[reader]
+
+    def pod_paths(self, pod):
+        """The candidates that exec into ``pod`` (made once per Pod)."""
+        if pod not in self._by_pod:
+            self._by_pod[pod] = exec_candidates(self.exec, self.namespace, [pod])
+        return self._by_pod[pod]
+
+
+def direct_paths(grants, secret):
+    """The direct candidates of ``secret`` from ``grants`` (a ``NamespaceGrants``)."""
+    return grants.every_secret + direct_candidates(grants.named_secrets, grants.namespace, secret)
 
 
 def subject_key(subject, binding_namespace):
@@ -200,6 +223,13 @@ class Candidate(object):
         self.reviews = reviews  # resourceAttributes dicts; every one must be allowed
         self.detail = detail or {}
         self._described = None
+        self._review_keys = None
+
+    def review_keys(self):
+        """``(subject, attributes as JSON)`` of each review, the reviewer's cache keys (made once)."""
+        if self._review_keys is None:
+            self._review_keys = [(self.subject, json.dumps(review, sort_keys=True)) for review in self.reviews]
+        return self._review_keys
 
     def describe(self):
         """The reported path (made once: the namespace's shared candidates are reported for every Secret)."""
@@ -211,7 +241,8 @@ class Candidate(object):
         return self._described[0]
 
     def key(self):
-        self.describe()
+        if self._described is None:
+            self.describe()
         return self._described[1]
 
 

@@ -53,8 +53,8 @@ class Reviewer(object):
         answer = self.client.request("POST", REVIEWS, body=body, action="create a SubjectAccessReview")
         return bool((answer.get("status") or {}).get("allowed"))
 
-    def allowed(self, subject, attributes):
-        key = (subject, json.dumps(attributes, sort_keys=True))
+    def allowed(self, subject, attributes, key=None):
+        key = key or (subject, json.dumps(attributes, sort_keys=True))
         if key not in self._answers:
             self._answers[key] = self._review(subject, attributes)
             self.sent += 1
@@ -64,8 +64,7 @@ class Reviewer(object):
         """Send the reviews ``candidates`` need that were never sent, several at a time."""
         pending = {}
         for candidate in candidates:
-            for review in candidate.reviews:
-                key = (candidate.subject, json.dumps(review, sort_keys=True))
+            for key, review in zip(candidate.review_keys(), candidate.reviews):
                 if key not in self._answers:
                     pending[key] = (candidate.subject, review)
         if len(pending) < 2 or self.concurrency < 2:
@@ -78,7 +77,8 @@ class Reviewer(object):
 
     def confirmed(self, candidates):
         self._prefetch(candidates)
-        return [candidate for candidate in candidates if all(self.allowed(candidate.subject, review) for review in candidate.reviews)]
+        return [candidate for candidate in candidates
+                if all(self.allowed(candidate.subject, review, key) for key, review in zip(candidate.review_keys(), candidate.reviews))]
 
 
 class ClusterRbac(object):
@@ -156,12 +156,11 @@ def pods_using(namespace, secret):
 def audit_secret(reviewer, grants, shared, namespace, secret, vault_roles=None):
     """The access result of one Secret (``grants`` an ``access.NamespaceGrants``): its confirmed readers, and the
     Vault roles that read its path."""
-    direct = reviewer.confirmed(access.direct_candidates(grants.secrets, namespace.name, secret))
+    direct = reviewer.confirmed(access.direct_paths(grants, secret))
     readers = sorted(set(candidate.subject for candidate in direct), key=lambda subject: tuple(part or "" for part in subject))
     pods = pods_using(namespace, secret)
-    indirect = reviewer.confirmed(access.exec_candidates(grants.exec, namespace.name, pods)
-                                  + access.token_candidates(grants.tokens, readers)
-                                  + access.impersonate_candidates(grants.impersonate, readers))
+    indirect = reviewer.confirmed([candidate for pod in pods for candidate in grants.pod_paths(pod)]
+                                  + [candidate for reader in readers for candidate in grants.reader_paths(reader)])
     result = {"name": secret, "namespace": namespace.name, "pods": pods,
               "readers": access.readers_of(direct + shared + indirect)}
     path = drift.recorded_path(namespace.secrets.get(secret))
@@ -186,7 +185,7 @@ def audit(client, vault, namespaces, secret_names=None, allowed_subjects=None):
         selected = secret_names or sorted(namespace.secrets)
         if not selected:
             continue
-        grants = access.NamespaceGrants(namespace_grants(client, name, cluster))
+        grants = access.NamespaceGrants(namespace_grants(client, name, cluster), name)
         shared = reviewer.confirmed(access.namespace_candidates(grants.all, name) + access.bind_candidates(grants.all, name))
         for secret in selected:
             result = audit_secret(reviewer, grants, shared, namespace, secret, vault_roles)

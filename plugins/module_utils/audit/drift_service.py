@@ -12,12 +12,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from concurrent.futures import ThreadPoolExecutor
+
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit import drift
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit.inventory import read_namespace
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv, paths
 
 UNKNOWN = "unknown"  # a Secret whose Vault side could not be read: the error says why
+CONCURRENCY = 8  # KV metadata reads in flight at once
 
 
 class VaultVersions(object):
@@ -31,8 +34,34 @@ class VaultVersions(object):
     def current(self, path, mount_point=None):
         key = (path, mount_point)
         if key not in self._seen:
-            self._seen[key] = self._read(path, mount_point)
-        return self._seen[key]
+            self._seen[key] = self._outcome(key)
+        outcome, error = self._seen[key]
+        if error is not None:
+            raise error
+        return outcome
+
+    def _outcome(self, key):
+        try:
+            return self._read(*key), None
+        except SecretOpsError as error:
+            return None, error
+
+    def prefetch(self, keys, concurrency=CONCURRENCY):
+        """Read the ``(path, mount_point)`` not read yet, ``concurrency`` at a time (each mount is looked up once, first)."""
+        pending = sorted(set(key for key in keys if key not in self._seen), key=lambda key: (key[0], key[1] or ""))
+        if len(pending) < 2 or self.vault is None:
+            return
+        first = dict((self._mount_of(key), key) for key in pending)
+        for key in first.values():  # one lookup per mount, before the threads share what it found
+            self._seen[key] = self._outcome(key)
+        rest = [key for key in pending if key not in self._seen]
+        with ThreadPoolExecutor(max_workers=concurrency) as pool:
+            self._seen.update(zip(rest, pool.map(self._outcome, rest)))
+
+    @staticmethod
+    def _mount_of(key):
+        path, mount_point = key
+        return mount_point or path.strip("/").split("/", 1)[0]
 
     def _read(self, path, mount_point):
         if self.vault is None:
@@ -107,6 +136,17 @@ def selection(namespace, secret_names=None, items=None):
     return [(name, None, None) for name, secret in sorted(namespace.secrets.items()) if drift.is_managed(secret)]
 
 
+def vault_keys(namespace, chosen):
+    """The ``(path, mount_point)`` the drift of ``chosen`` reads from Vault (dynamic secrets read none)."""
+    keys = []
+    for name, path, mount_point in chosen:
+        secret = namespace.secrets.get(name)
+        path = path or drift.recorded_path(secret)
+        if path and not drift.dynamic_record(secret):
+            keys.append((path, mount_point))
+    return keys
+
+
 def audit(client, vault, namespaces, secret_names=None, items=None):
     """``{"secrets": [...], "summary": {...}, "notes": [...]}`` for the ``namespaces``.
 
@@ -123,6 +163,8 @@ def audit(client, vault, namespaces, secret_names=None, items=None):
         namespace = read_namespace(client, name)
         if namespace.key_note:
             notes.append(namespace.key_note)
-        for secret_name, path, mount_point in selection(namespace, secret_names, by_namespace.get(name)):
+        chosen = selection(namespace, secret_names, by_namespace.get(name))
+        versions.prefetch(vault_keys(namespace, chosen))
+        for secret_name, path, mount_point in chosen:
             results.append(audit_secret(namespace, secret_name, versions, path, mount_point))
     return {"secrets": results, "summary": drift.summary(results), "notes": notes}

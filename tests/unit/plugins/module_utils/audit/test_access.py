@@ -100,8 +100,11 @@ def test_readers_group_paths_by_subject_and_outside_the_allowed_list():
 def test_namespace_grants_keep_only_the_rules_each_path_reads():
     rules = [rule(["get"], ["secrets"], names=["db"]), rule(["get"], ["configmaps"]), rule(["create"], ["pods/exec"]),
              rule(["*"], ["*"], group="*"), rule(["impersonate"], ["groups"])]
-    grants = access.NamespaceGrants(access.grants([binding("b", "Role", "r", [SA])], [], {"r": role("r", rules)}, {}))
+    grants = access.NamespaceGrants(access.grants([binding("b", "Role", "r", [SA])], [], {"r": role("r", rules)}, {}), "shop")
     assert [g.rule for g in grants.secrets] == [rules[0], rules[3]]
     assert [g.rule for g in grants.exec] == [rules[2], rules[3]]
     assert [g.rule for g in grants.tokens] == [rules[3]]
     assert [g.rule for g in grants.impersonate] == [rules[3], rules[4]]
+    assert [c.via for c in access.direct_paths(grants, "db")] == ["get", "list", "watch", "get"]
+    assert [c.via for c in access.direct_paths(grants, "other")] == ["get", "list", "watch"]
+    assert access.direct_paths(grants, "db")[0] is access.direct_paths(grants, "other")[0], "made once for every Secret"

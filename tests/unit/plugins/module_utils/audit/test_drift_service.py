@@ -37,3 +37,27 @@ def test_selection_is_the_managed_secrets_unless_named():
     assert selection(namespace) == [("db", None, None)]
     assert selection(namespace, ["plain"]) == [("plain", None, None)]
     assert selection(namespace, None, [{"name": "db", "vault_path": "shop/db", "mount_point": "secret"}]) == [("db", "shop/db", "secret")]
+
+
+def test_prefetch_reads_each_path_once_and_keeps_errors_for_their_secret():
+    vault = FakeVault()
+    original = vault.read
+
+    def read(path):
+        if path == "secret/metadata/shop/denied":
+            from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+            raise SecretOpsError("permission denied on secret/metadata/shop/denied", status=403)
+        return original(path)
+
+    vault.read = read
+    versions = VaultVersions(vault)
+    versions.prefetch([("secret/shop/db", None), ("secret/shop/gone", None), ("secret/shop/denied", None), ("secret/shop/db", None)])
+    reads = list(vault.reads)
+    assert versions.current("secret/shop/db")[0] == 3 and versions.current("secret/shop/gone")[0] is None
+    try:
+        versions.current("secret/shop/denied")
+        raise AssertionError("the error was lost")
+    except Exception as error:  # pylint: disable=broad-except
+        assert "permission denied" in str(error)
+    assert vault.reads == reads, "nothing read twice"
+    assert len([path for path in reads if path.startswith("sys/")]) == 1, "one mount lookup"
