@@ -28,7 +28,7 @@ description:
   - The stamps are keyed with the namespace's content key (C(secretops-content-key)), which is read, never
     created; without it the stamps cannot be tested and those consumers are V(unknown) (a note says so).
   - Reads only; makes one LIST per kind per namespace (Secrets, the workload kinds, service accounts) and one
-    metadata read per Vault path. Runs the same in check mode. No value, and nothing derived from a value
+    metadata read per Vault path (eight at a time). Runs the same in check mode. No value, and nothing derived from a value
     without the content key, is returned.
 options:
   namespaces:
