@@ -108,7 +108,7 @@ def timed(function):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n", maxsplit=1)[0])
     parser.add_argument("--secrets", type=int, default=1000)
     parser.add_argument("--workloads", type=int, default=200)
     parser.add_argument("--repeat", type=int, default=3)

@@ -44,8 +44,8 @@ options:
   allowed_subjects:
     description:
       - Subjects expected to read the Secrets, as V(User:name), V(Group:name) or V(ServiceAccount:namespace:name). When
-        given, each result lists the readers outside it in RV(secrets[].outside_allowed), and RV(summary.outside_allowed)
-        counts the Secrets that have any.
+        given, each result lists the readers outside it in RV(secrets[].outside_allowed), and C(outside_allowed) in
+        RV(summary) counts the Secrets that have any.
     type: list
     elements: str
   check_vault:

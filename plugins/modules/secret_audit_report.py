@@ -95,7 +95,9 @@ EXAMPLES = r"""
 
 RETURN = r"""
 report:
-  description: The report - C(run_id), C(finished), C(dry_run), C(clusters) (per cluster C(drift), C(access), C(hygiene), C(errors) and C(counts)), C(totals) and C(gate).
+  description:
+    - The report - C(run_id), C(finished), C(dry_run), C(clusters) (per cluster C(drift), C(access), C(hygiene), C(errors) and
+      C(counts)), C(totals) and C(gate).
   returned: always
   type: dict
   sample: {"run_id": "audit-1", "totals": {"clusters": 1, "secrets_audited": 3}, "gate": {"failed": false, "reasons": []}}

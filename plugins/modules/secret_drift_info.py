@@ -197,7 +197,7 @@ def audit(module):
 
 
 def main():
-    spec = options.argument_spec(vault=True, secrets=dict(type="list", elements="dict", options=SECRET_ITEM))
+    spec = options.argument_spec(vault=True, secrets=dict(type="list", elements="dict", no_log=False, options=SECRET_ITEM))
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_one_of=[("namespaces", "secrets")])
     run(module, lambda: audit(module))
 

@@ -90,8 +90,8 @@ class ClusterRbac(object):
 
 
 def namespace_grants(client, namespace, cluster):
-    roles = dict((item["metadata"]["name"], item) for item in _listed(client, RBAC + "/namespaces/{namespace}/roles", "Role",
-                                                                        {"namespace": namespace}))
+    listed = _listed(client, RBAC + "/namespaces/{namespace}/roles", "Role", {"namespace": namespace})
+    roles = dict((item["metadata"]["name"], item) for item in listed)
     bindings = _listed(client, RBAC + "/namespaces/{namespace}/rolebindings", "RoleBinding", {"namespace": namespace})
     return access.grants(bindings, cluster.bindings, roles, cluster.cluster_roles)
 

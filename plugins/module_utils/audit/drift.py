@@ -129,5 +129,3 @@ def summary(results):
         counts[result["state"]] = counts.get(result["state"], 0) + 1
     counts["total"] = len(results)
     return counts
-
-

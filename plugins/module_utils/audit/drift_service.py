@@ -79,7 +79,6 @@ class VaultVersions(object):
         created = (((metadata or {}).get("versions") or {}).get(str(version)) or {}).get("created_time") if version else None
         return version, live, created
 
-
     def _where(self, path, mount_point):
         """The ``KvPath`` of ``path``: under a mount already resolved without asking Vault, else resolved (``kv.resolve``)."""
         full = paths.clean_path("%s/%s" % (mount_point, path) if mount_point else path, "path")

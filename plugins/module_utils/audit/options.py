@@ -16,7 +16,8 @@ def argument_spec(vault=False, **extra):
     spec = connection_argument_spec()
     spec.update(
         namespaces=dict(type="list", elements="str"),
-        secret_names=dict(type="list", elements="str", default=[]),
+        # names, not values
+        secret_names=dict(type="list", elements="str", default=[], no_log=False),
     )
     if vault:
         spec["vault"] = dict(type="dict", default={}, apply_defaults=True, options=vault_argument_spec())

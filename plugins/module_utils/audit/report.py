@@ -168,10 +168,12 @@ def _namespaces(part):
     return sorted(name for name in found if name)
 
 
+def _subject_text(subject):
+    return "%s %s" % (subject.get("kind"), ":".join(part for part in (subject.get("namespace"), subject.get("name")) if part))
+
+
 def _readers_text(item):
-    return "\n".join("%s %s (%s)" % (reader["subject"].get("kind"), ":".join(part for part in (reader["subject"].get("namespace"),
-                                                                                                  reader["subject"].get("name")) if part),
-                                     ", ".join(sorted(set(path.get("via") or "" for path in reader["paths"]))))
+    return "\n".join("%s (%s)" % (_subject_text(reader["subject"]), ", ".join(sorted(set(path.get("via") or "" for path in reader["paths"]))))
                      for reader in item["readers"])
 
 

@@ -17,7 +17,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.re
 
 FAIL_ON_OPTIONS = dict(
     drift_states=dict(type="list", elements="str", default=[]),
-    pods_behind_secret_older_than=dict(type="str"),
+    pods_behind_secret_older_than=dict(type="str", no_log=False),  # a duration
     readers_outside_allowed=dict(type="bool", default=False),
     hygiene_categories=dict(type="list", elements="str", default=[]),
     errors=dict(type="bool", default=True),

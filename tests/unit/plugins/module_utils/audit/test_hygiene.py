@@ -11,8 +11,8 @@ DAY = 86400
 
 
 def secret(name="db", type_="Opaque", annotations=None, data=None, managed=None):
-    return {"type": type_, "data": data or {}, "metadata": {"name": name, "namespace": "shop", "annotations": annotations or {},
-                                                          "managedFields": managed or []}}
+    metadata = {"name": name, "namespace": "shop", "annotations": annotations or {}, "managedFields": managed or []}
+    return {"type": type_, "data": data or {}, "metadata": metadata}
 
 
 def consumer(*vias, **kwargs):
@@ -52,8 +52,8 @@ def test_expiring_from_annotations_and_bootstrap_tokens():
     assert hygiene.expiring(cert, DAY, NOW) is None
     lease = secret(annotations={"secretops.io/vault-lease-end": "2026-12-06T12:00:00Z"})
     assert hygiene.expiring(lease, 0, NOW)["expired"] is True
-    token = secret(type_="bootstrap.kubernetes.io/token", data={"expiration": base64.b64encode(b"2026-12-08T00:00:00Z").decode(),
-                                                                 "token-secret": base64.b64encode(b"abcdef0123456789").decode()})
+    data = {"expiration": base64.b64encode(b"2026-12-08T00:00:00Z").decode(), "token-secret": base64.b64encode(b"abcdef0123456789").decode()}
+    token = secret(type_="bootstrap.kubernetes.io/token", data=data)
     found = hygiene.expiring(token, 7 * DAY, NOW)
     assert found["what"] == "bootstrap_token" and "abcdef0123456789" not in json.dumps(found)
 
