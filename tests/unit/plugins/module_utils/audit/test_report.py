@@ -53,3 +53,14 @@ def test_pages_escape_and_have_one_section_per_namespace():
     markdown = report.render_markdown(built)
     assert "## Summary" in markdown and "## Namespace shop" in markdown and "### Who can read" in markdown
     assert report.stats(built) == {"run_id": "audit-1", "totals": built["totals"], "gate_failed": False, "gate_reasons": 0}
+
+
+def test_a_fleet_report_sums_its_clusters_and_names_them_in_the_gate():
+    results = {"east": {"drift": DRIFT, "access": ACCESS, "hygiene": HYGIENE},
+               "west": {"drift": {"failed": True, "msg": "Vault sealed"}, "access": {"skipped": True}, "hygiene": HYGIENE}}
+    built = report.build_report(results, "audit-2", "2026-12-07T12:00:00Z", {"hygiene_categories": ["expiring"]}, now=NOW)
+    assert built["totals"]["clusters"] == 2 and built["totals"]["hygiene"]["expiring"] == 2 and built["totals"]["errors"] == 1
+    assert built["clusters"]["west"]["drift"]["secrets"] == [] and built["clusters"]["west"]["access"]["secrets"] == []
+    assert built["gate"]["reasons"] == ["east: Secret shop/tls: expiring", "west: drift: Vault sealed", "west: Secret shop/tls: expiring"]
+    markdown = report.render_markdown(built)
+    assert "## Namespace east / shop" in markdown and "## Namespace west / shop" in markdown and "## Error in west" in markdown
