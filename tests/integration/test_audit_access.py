@@ -37,7 +37,7 @@ def user(name):
 
 def crafted_rbac(k8s_api, namespace):
     """A direct reader (service account), a reader through an aggregated ClusterRole, a group, a Pod creator, an
-    exec-er, a token-minter, an impersonator, and a subject with none of these. Returns the ClusterRoles made."""
+    exec-er, a token-minter, an impersonator, a binder, and subjects with none of these. Returns the ClusterRoles made."""
     rbac = k8s_client.RbacAuthorizationV1Api(k8s_api)
     core = k8s_client.CoreV1Api(k8s_api)
     core.create_namespaced_service_account(namespace, {"metadata": {"name": "reader"}})
@@ -58,6 +58,10 @@ def crafted_rbac(k8s_api, namespace):
     bind(rbac, namespace, "mint", "Role", "mint", user("minter"))
     role(rbac, namespace, "impersonate", [rule(["impersonate"], ["serviceaccounts"], names=["reader"])])
     bind(rbac, namespace, "impersonate", "Role", "impersonate", user("imp"))
+    role(rbac, namespace, "binder", [rule(["bind"], ["clusterroles"], group=RBAC_GROUP), rule(["create"], ["rolebindings"], group=RBAC_GROUP)])
+    bind(rbac, namespace, "binder", "Role", "binder", user("binder"))
+    role(rbac, namespace, "bind-only", [rule(["bind"], ["clusterroles"], group=RBAC_GROUP)])  # cannot create the binding
+    bind(rbac, namespace, "bind-only", "Role", "bind-only", user("bind-only"))
     role(rbac, namespace, "nothing", [rule(["get"], ["configmaps"]), rule(["get"], ["secrets"], names=["other"])])
     bind(rbac, namespace, "nothing", "Role", "nothing", user("nobody"))
     deadline = time.time() + 30
@@ -115,7 +119,8 @@ def test_every_crafted_path_is_found_and_confirmed_none_invented(local_env, name
     assert found[("User", "exec-er")] == ["exec"]
     assert found[("User", "minter")] == ["create_token"]
     assert found[("User", "imp")] == ["impersonate"]
-    assert ("User", "nobody") not in found
+    assert found[("User", "binder")] == ["bind"]
+    assert ("User", "nobody") not in found and ("User", "bind-only") not in found
     aggregated = [path for reader in db["readers"] if reader["subject"]["name"] == "agg-user" for path in reader["paths"]][0]
     assert aggregated["aggregated_from"] == ["it-%s-component" % namespace] and aggregated["how"] == "direct"
     exec_path = [path for reader in db["readers"] if reader["subject"]["name"] == "exec-er" for path in reader["paths"]][0]

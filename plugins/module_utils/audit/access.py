@@ -330,10 +330,9 @@ def bind_candidates(all_grants, namespace):
         for via, verb, group, resource in BIND_PATHS:
             if rule_allows(grant.rule, verb, group, resource):
                 need_verb, need_group, need_resource = BIND_NEEDS[via]
-                reviews = [attributes(None if resource == "clusterroles" else namespace, verb, group, resource),
-                           attributes(namespace, need_verb, need_group, need_resource)]
-                if reviews[0]["namespace"] is None:
-                    del reviews[0]["namespace"]
+                # both in the namespace: creating a RoleBinding there checks bind (or escalate) on the
+                # role or ClusterRole it names in that namespace, which a RoleBinding may grant
+                reviews = [attributes(namespace, verb, group, resource), attributes(namespace, need_verb, need_group, need_resource)]
                 for subject in grant.subjects():
                     found.append(Candidate(subject, INDIRECT, via, grant, reviews, {"verb": verb, "resource": resource}))
     return found

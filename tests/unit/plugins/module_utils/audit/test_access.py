@@ -79,7 +79,7 @@ def test_indirect_candidates():
     assert access.token_candidates(grants, [("ServiceAccount", "reader", "other-ns")]) == []
     assert len(access.impersonate_candidates(grants, readers)) == 2
     bind = access.bind_candidates(grants, "shop")
-    assert [c.via for c in bind] == ["bind"] and bind[0].reviews[1]["resource"] == "rolebindings" and "namespace" not in bind[0].reviews[0]
+    assert [c.via for c in bind] == ["bind"] and bind[0].reviews[1]["resource"] == "rolebindings" and bind[0].reviews[0]["namespace"] == "shop"
 
 
 def test_review_identity():
