@@ -21,7 +21,7 @@ description:
     StatefulSets, DaemonSets, ReplicaSets, Jobs, CronJobs or ReplicationControllers in the namespace, which may mount
     any of its Secrets), V(change_workloads) (patch or update their pod templates), V(exec) (into a running Pod that uses
     the Secret), V(create_token) (mint a token for a service account that reads it), V(impersonate) (a subject that reads
-    it), V(bind) and V(escalate) (bind or escalate a role, and create the binding or role, in the namespace).
+    it), V(bind) and V(escalate) (bind a role and create a RoleBinding, or escalate and update a Role, in the namespace).
   - Every path is confirmed with a SubjectAccessReview against the API server before it is reported (a service account
     is reviewed with the groups every service account has, a user without groups, a group alone), so none is invented.
     Reviews with the same subject and attributes are sent once per task, eight at a time.

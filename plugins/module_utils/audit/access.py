@@ -38,8 +38,9 @@ BIND_PATHS = (
     ("bind", "bind", RBAC_GROUP, "roles"), ("bind", "bind", RBAC_GROUP, "clusterroles"),
     ("escalate", "escalate", RBAC_GROUP, "roles"), ("escalate", "escalate", RBAC_GROUP, "clusterroles"),
 )
-# What a bind or escalate path needs besides the verb: a binding or a role to write in the namespace.
-BIND_NEEDS = {"bind": ("create", RBAC_GROUP, "rolebindings"), "escalate": ("create", RBAC_GROUP, "roles")}
+# What a bind or escalate path needs besides the verb: a RoleBinding to create (to a role that reads
+# Secrets), or a Role to update (the one bound to the subject, given rules it does not hold).
+BIND_NEEDS = {"bind": ("create", RBAC_GROUP, "rolebindings"), "escalate": ("update", RBAC_GROUP, "roles")}
 IMPERSONATE_RESOURCES = {"User": "users", "Group": "groups", "ServiceAccount": "serviceaccounts"}
 
 
