@@ -22,7 +22,7 @@ from tests.conftest import REPO_ROOT
 
 # The files whose blocks are checked; a guide joins the list once each of its blocks has a marker.
 COVERED = ("README.md", "docs/k8s_secret.md", "docs/vault.md", "docs/roles.md", "docs/rotation.md",
-           "docs/dynamic-secrets.md", "docs/awx.md")
+           "docs/dynamic-secrets.md", "docs/awx.md", "docs/audit.md")
 
 FENCE = re.compile(r"^```yaml\s*$")
 MARKER = re.compile(r"^<!--\s*doc-test:\s*(run|vars|playbooks|skip)\b\s*(.*?)\s*-->\s*$")

@@ -8,7 +8,8 @@ PostgreSQL login made by the database engine); log in to PostgreSQL with shop-db
 the app that consumes them; rotate every secret (static ones in Vault first, then the Secrets; the
 certificate and the database credentials re-issued; one verified restart of the consumers; the
 replaced certificate and credentials revoked after the healthy rollout); show that the replaced
-credentials are refused; print what was provisioned and the rotation's audit report. No value is printed.
+credentials are refused; print what was provisioned and the rotation's audit report; end with the read-only
+audit's summary (secretops.provisioning.audit). No value is printed.
 """
 
 import base64
@@ -117,6 +118,17 @@ def list_databases(state, credentials, label):
     return False
 
 
+def audit(env):
+    """Run the read-only audit playbook on the demo namespace and print its summary (the Markdown page up to the namespaces)."""
+    before = set(glob.glob(os.path.join(REPORT_DIR, "*.audit.md")))
+    playbook("audit", env, "-e", json.dumps({"secretops_audit_namespaces": ["demo-shop"]}))
+    say("audit summary (drift, who can read, hygiene; the whole report in the files below)")
+    for path in sorted(set(glob.glob(os.path.join(REPORT_DIR, "*.audit.md"))) - before):
+        with open(path) as handle:
+            print(handle.read().split("\n## Namespace ", 1)[0])
+        print("Reports: %s, .json, .html" % os.path.relpath(path, REPO_ROOT))
+
+
 def main():
     say("starting the local environment (real kube-apiserver, controller-manager, scheduler, etcd, kwok node, OpenBao)")
     state = local_env()
@@ -163,6 +175,7 @@ def main():
         raise SystemExit("the rotated credentials in shop-db do not log in to PostgreSQL")
     if list_databases(state, before_rotation, "replaced shop-db"):
         raise SystemExit("the replaced credentials still log in after the rotation")
+    audit(env)
     say("done. The environment keeps running: `make env-down` stops it; "
         "eval \"$(.venv/bin/python tools/cluster/localenv.py env)\" to use kubectl and bao against it.")
     return 0

@@ -13,6 +13,7 @@ from tests.integration.ansible_run import run_playbook
 SECRET_OPTIONS = {
     "app_secrets": [("app_secrets_applications", "secrets", "values"), ("app_secrets_vault",)],
     "vault_k8s_auth": [("vault_k8s_auth_applications", "secrets")],
+    "secret_audit": [("secret_audit_vault",)],
 }
 
 
