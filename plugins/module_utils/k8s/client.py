@@ -111,7 +111,7 @@ class K8sClient(object):
             except ValueError:
                 failure = SecretOpsError("cannot %s: the Kubernetes API server at %s answered with a body that is not JSON: check that "
                                          "host (or the kubeconfig's server) is the API server, not a proxy or another service"
-                                         % (action, self.host))
+                                         % (action, self.host), body_not_json=True)
         # raised outside the except blocks, so no traceback chains back to the library's text
         raise failure
 
