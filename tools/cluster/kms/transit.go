@@ -26,14 +26,14 @@ type transitService struct {
 
 var _ service.Service = (*transitService)(nil)
 
-// keyID is what the apiserver stores in clear in each envelope: the key's name and its version
+// keyID is what the apiserver stores in clear in each envelope: the mount, the key and its version
 // (from Transit's "vault:vN:" ciphertext prefix).
 func (t *transitService) keyID(ciphertext string) (string, error) {
 	parts := strings.SplitN(ciphertext, ":", 3)
 	if len(parts) != 3 || parts[0] != "vault" || !strings.HasPrefix(parts[1], "v") {
 		return "", fmt.Errorf("transit returned a ciphertext without a version prefix")
 	}
-	return t.key + ":" + parts[1], nil
+	return strings.Trim(t.mount, "/") + "/" + t.key + ":" + parts[1], nil
 }
 
 func (t *transitService) path(op string) string {
