@@ -26,6 +26,14 @@ options:
     description: Name of the KMS v2 provider in the EncryptionConfiguration.
     type: str
     required: true
+  target:
+    description:
+      - V(kms) stores everything under the provider (and key id). V(identity) stores everything in plaintext again, to turn
+        encryption off safely once the configuration lists C(identity) first (P(secretops.provisioning.encryption_provider_config#module)
+        O(secretops.provisioning.encryption_provider_config#module:mode=decrypt)).
+    type: str
+    choices: [kms, identity]
+    default: kms
   key_id:
     description: Key id the objects must be under (C(<mount>/<key>:v<N>) for C(secretops-kms-plugin)); by default the one the probe shows.
     type: str
@@ -71,7 +79,7 @@ EXAMPLES = r"""
 
 RETURN = r"""
 key_id:
-  description: The key id every object is now stored under.
+  description: The key id every object is now stored under (null with O(target=identity)).
   returned: always
   type: str
   sample: transit/kubernetes-etcd:v2
@@ -105,6 +113,7 @@ def main():
     spec.update(ETCD_ARGUMENT_SPEC)
     spec.update(
         provider_name=dict(type="str", required=True),
+        target=dict(type="str", choices=["kms", "identity"], default="kms"),
         key_id=dict(type="str"),
         resources=dict(type="list", elements="str", default=["secrets"]),
         probe_namespace=dict(type="str", default="kube-system"),

@@ -31,11 +31,19 @@ def api_path(resource, name):
     return "/api/v1/%s/%s" % (resource, name)
 
 
-def pending(reader, etcd_prefix, resource, provider_name, key_id):
-    """Names of the objects of ``resource`` not stored under ``provider_name``/``key_id``, in key order."""
+def is_target(value, params, key_id):
+    """Whether a stored value is already where the migration takes it (plaintext, or the provider and key id)."""
+    if params.get("target") == "identity":
+        return envelope.describe(value)[0] == envelope.PLAINTEXT
+    return census.is_current(value, params["provider_name"], key_id)
+
+
+def pending(reader, params, resource, key_id):
+    """Names of the objects of ``resource`` not yet stored as the migration wants, in key order."""
+    etcd_prefix = params["etcd_prefix"]
     return [census.object_name(etcd_prefix, resource, key)
             for key, value in reader.items(census.resource_prefix(etcd_prefix, resource))
-            if not census.is_current(value, provider_name, key_id)]
+            if not is_target(value, params, key_id)]
 
 
 def write_probe(client, namespace, stamp):
@@ -68,15 +76,18 @@ def wait_for_provider(client, reader, params, sleep=time.sleep, clock=time.monot
     while True:
         write_probe(client, params["probe_namespace"], "%.6f" % time.time())
         seen = probe_state(reader, params["etcd_prefix"], params["probe_namespace"])
+        if seen and params.get("target") == "identity" and seen[0] == envelope.PLAINTEXT:
+            return None
         if seen and seen[0] == envelope.KMS_V2 and seen[1] == params["provider_name"] \
                 and (not params.get("key_id") or seen[2] == params["key_id"]):
             return seen[2]
         if clock() >= deadline:
-            raise SecretOpsError("after %ss the apiserver still stores new Secrets as %s, not under KMS v2 provider %s%s: check that "
+            wanted = "in plaintext" if params.get("target") == "identity" else "under KMS v2 provider %s%s" % (
+                params["provider_name"], " with key id %s" % params["key_id"] if params.get("key_id") else "")
+            raise SecretOpsError("after %ss the apiserver still stores new Secrets as %s, not %s: check that "
                                  "kube-apiserver runs with --encryption-provider-config-automatic-reload=true on this configuration and "
                                  "that the KMS plugin is healthy (/healthz/kms-providers)"
-                                 % (params["wait_timeout"], _label(seen), params["provider_name"],
-                                    " with key id %s" % params["key_id"] if params.get("key_id") else ""))
+                                 % (params["wait_timeout"], _label(seen), wanted))
         sleep(params["poll_interval"])
 
 
@@ -112,17 +123,18 @@ def migrate(client, reader, params, check_mode=False, sleep=time.sleep, clock=ti
         key_id = wait_for_provider(client, reader, params, sleep=sleep, clock=clock)
     result["key_id"] = key_id
     for resource in params["resources"]:
-        names = pending(reader, params["etcd_prefix"], resource, params["provider_name"], key_id)
+        names = pending(reader, params, resource, key_id)
         rewritten = 0
         if not check_mode:
             for name in names:
                 rewritten += 1 if rewrite(client, resource, name) else 0
-        left = pending(reader, params["etcd_prefix"], resource, params["provider_name"], key_id) if not check_mode else names
+        left = pending(reader, params, resource, key_id) if not check_mode else names
         result["resources"][resource] = {"pending": len(names), "rewritten": rewritten, "remaining": len(left)}
         result["changed"] = result["changed"] or bool(names)
         if left and not check_mode:
-            raise SecretOpsError("%d %s are still not stored under %s key id %s after the rewrite: is another apiserver of the cluster "
+            raise SecretOpsError("%d %s are still not stored as wanted (%s) after the rewrite: is another apiserver of the cluster "
                                  "still on the old configuration? Run again once every apiserver has reloaded it"
-                                 % (len(left), resource, params["provider_name"], key_id), **result)
+                                 % (len(left), resource, "plaintext" if params.get("target") == "identity"
+                                    else "%s key id %s" % (params["provider_name"], key_id)), **result)
     result["census"] = census.take_census(reader, params["etcd_prefix"], params["resources"])
     return result
