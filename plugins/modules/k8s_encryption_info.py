@@ -29,10 +29,11 @@ options:
     description:
       - Fail when a condition holds. V(plaintext), any object stored in plaintext; V(not_kms), any object not sealed by
         KMS v2; V(mixed_keys), objects of one resource under more than one key id (a migration is unfinished);
-        V(unhealthy), the apiserver reports a KMS provider unhealthy (needs O(check_health)).
+        V(unhealthy), the apiserver reports a KMS provider unhealthy (needs O(check_health)); V(encrypted), any object not
+        in plaintext (before an identity-only configuration, which could not read it).
     type: list
     elements: str
-    choices: [plaintext, not_kms, mixed_keys, unhealthy]
+    choices: [plaintext, not_kms, mixed_keys, unhealthy, encrypted]
     default: []
   check_health:
     description: Also read the apiserver's C(/healthz/kms-providers) through the Kubernetes connection options.
@@ -88,7 +89,7 @@ def main():
     spec.update(ETCD_ARGUMENT_SPEC)
     spec.update(
         resources=dict(type="list", elements="str", default=["secrets"]),
-        fail_on=dict(type="list", elements="str", default=[], choices=["plaintext", "not_kms", "mixed_keys", "unhealthy"]),
+        fail_on=dict(type="list", elements="str", default=[], choices=["plaintext", "not_kms", "mixed_keys", "unhealthy", "encrypted"]),
         check_health=dict(type="bool", default=False),
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)

@@ -66,7 +66,7 @@ def is_current(value, provider_name, key_id=None):
 
 def failures(counts, fail_on):
     """Messages for each ``fail_on`` condition a census meets: "plaintext" (any plaintext object),
-    "not_kms" (any object not under KMS v2), "mixed_keys" (more than one key id in a resource)."""
+    "not_kms" (any object not under KMS v2), "mixed_keys" (more than one key id in a resource), "encrypted" (any object not in plaintext)."""
     found = []
     for resource, numbers in sorted(counts.items()):
         kms = sum(n for label, n in numbers["providers"].items() if label.startswith(envelope.KMS_V2 + ":"))
@@ -74,6 +74,8 @@ def failures(counts, fail_on):
             found.append("%s: %d of %d objects are stored in plaintext" % (resource, numbers["plaintext"], numbers["total"]))
         if "not_kms" in fail_on and numbers["total"] - kms:
             found.append("%s: %d of %d objects are not sealed by KMS v2" % (resource, numbers["total"] - kms, numbers["total"]))
+        if "encrypted" in fail_on and numbers["total"] - numbers["plaintext"]:
+            found.append("%s: %d of %d objects are still encrypted" % (resource, numbers["total"] - numbers["plaintext"], numbers["total"]))
         if "mixed_keys" in fail_on and len(numbers["key_ids"]) > 1:
             found.append("%s: objects under %d key ids (%s)" % (resource, len(numbers["key_ids"]), ", ".join(sorted(numbers["key_ids"]))))
     return found

@@ -76,9 +76,10 @@ def wait_for_provider(client, reader, params, sleep=time.sleep, clock=time.monot
     while True:
         write_probe(client, params["probe_namespace"], "%.6f" % time.time())
         seen = probe_state(reader, params["etcd_prefix"], params["probe_namespace"])
-        if seen and params.get("target") == "identity" and seen[0] == envelope.PLAINTEXT:
-            return None
-        if seen and seen[0] == envelope.KMS_V2 and seen[1] == params["provider_name"] \
+        if params.get("target") == "identity":
+            if seen and seen[0] == envelope.PLAINTEXT:
+                return None
+        elif seen and seen[0] == envelope.KMS_V2 and seen[1] == params["provider_name"] \
                 and (not params.get("key_id") or seen[2] == params["key_id"]):
             return seen[2]
         if clock() >= deadline:
