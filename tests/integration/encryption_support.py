@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 import urllib.request
+import uuid
 
 import yaml
 
@@ -47,7 +48,8 @@ class Encryption(object):
         self.env = env
         self.plugin_dir = os.path.join(workdir, "kms")
         self.binary = plugin_binary()
-        self.key_name = "kubernetes-etcd-" + os.path.basename(workdir.rstrip("/"))[-8:].replace("_", "-")
+        # A key of its own per session: a key left rotated by an earlier run does not change what this one expects.
+        self.key_name = "kubernetes-etcd-" + uuid.uuid4().hex[:8]
         self.vars_path = os.path.join(workdir, "vars.yml")
 
     def role_vars(self, **extra):

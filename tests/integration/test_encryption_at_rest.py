@@ -25,6 +25,8 @@ from tests.integration.ansible_run import ansible_env, run_tasks
 from tests.integration.encryption_support import KMS_PREFIX, PROVIDER, Encryption, etcd_values, stored_secret
 
 VALUE = "enc-at-rest-" + uuid.uuid4().hex  # searched for in raw etcd values
+MIGRATE = ("secretops.provisioning.encryption_at_rest : Wait for the apiserver to load it, then store every object under the current key "
+           "(or in plaintext when turning off)")
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +59,7 @@ def test_playbook_seals_secrets_before_and_after_the_switch(encryption, namespac
     assert VALUE.encode() in stored_secret(encryption.etcd_url, namespace, "before")  # plaintext before
 
     run = encryption.run().assert_ok()
-    assert run.task("Wait for the apiserver to load it, then store every object under the current key (or in plaintext when "
-                    "turning off)")["key_id"] == encryption.key_id(1)
+    assert run.task(MIGRATE)["key_id"] == encryption.key_id(1)
     make_secret(core, namespace, "after")
     for name in ("before", "after"):
         raw = stored_secret(encryption.etcd_url, namespace, name)
@@ -109,7 +110,7 @@ def test_plugin_down_never_stores_plaintext_and_is_reported_unhealthy(encryption
         assert "KMS provider unhealthy" in report.task("info")["msg"]
     finally:
         encryption.run().assert_ok()  # starts the plugin again
-    assert read_value(core, namespace, "before") == VALUE
+    assert read_value(core, namespace, "while-down") == VALUE
 
 
 def test_a_migration_killed_half_way_is_finished_by_the_next_run(encryption, namespace, k8s_api, local_env):
