@@ -48,8 +48,22 @@ options:
     description: Keep a timestamped copy of the file being replaced.
     type: bool
     default: true
+  wait_for_reload:
+    description:
+      - Wait until kube-apiserver reports this configuration loaded (its metric
+        C(apiserver_encryption_config_controller_last_config_info) carries the sha256 of the file content), through the
+        Kubernetes connection options. With several apiservers behind one address, run it on each control-plane host
+        against its own apiserver.
+    type: bool
+    default: false
+  reload_timeout:
+    description: Seconds to wait for the reload.
+    type: int
+    default: 120
 extends_documentation_fragment:
+  - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
+  - secretops.provisioning.attributes.action_group_k8s
 attributes:
   check_mode:
     support: full
@@ -79,23 +93,26 @@ backup_file:
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.config import ensure
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type="path", required=True),
-            mode=dict(type="str", choices=["kms", "decrypt", "identity"], default="kms"),
-            resources=dict(type="list", elements="str", default=["secrets"]),
-            kms_name=dict(type="str"),
-            kms_endpoint=dict(type="str"),
-            kms_timeout=dict(type="str", default="3s"),
-            backup=dict(type="bool", default=True),
-        ),
-        supports_check_mode=True,
+    spec = connection_argument_spec()
+    spec.update(
+        path=dict(type="path", required=True),
+        mode=dict(type="str", choices=["kms", "decrypt", "identity"], default="kms"),
+        resources=dict(type="list", elements="str", default=["secrets"]),
+        kms_name=dict(type="str"),
+        kms_endpoint=dict(type="str"),
+        kms_timeout=dict(type="str", default="3s"),
+        backup=dict(type="bool", default=True),
+        wait_for_reload=dict(type="bool", default=False),
+        reload_timeout=dict(type="int", default=120),
     )
-    run(module, lambda: ensure(module.params, check_mode=module.check_mode))
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    run(module, lambda: ensure(module.params, check_mode=module.check_mode, session=k8s_session))
 
 
 if __name__ == "__main__":

@@ -19,6 +19,7 @@ import time
 
 import yaml
 
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import reload
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
 MODES = ("kms", "identity", "decrypt")
@@ -80,7 +81,10 @@ def write(path, text, backup=True):
     return backup_path
 
 
-def ensure(params, check_mode=False):
+def ensure(params, check_mode=False, session=None):
+    """Write the configuration; with ``wait_for_reload``, wait until the apiserver (reached through
+    ``session``, a k8s_session factory) reports it loaded, also when the file was already right
+    (a run killed after the write is finished here)."""
     config = build(params["mode"], params["resources"], params.get("kms_name"), params.get("kms_endpoint"), params["kms_timeout"])
     text = render(config)
     current = read_text(params["path"])
@@ -90,4 +94,7 @@ def ensure(params, check_mode=False):
         backup_path = write(params["path"], text, backup=params["backup"])
         if backup_path:
             result["backup_file"] = backup_path
+    if params.get("wait_for_reload") and not check_mode:
+        with session(params) as client:
+            reload.wait_until_loaded(client, text, params["reload_timeout"])
     return result

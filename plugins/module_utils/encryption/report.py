@@ -16,10 +16,8 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client 
 def kms_healthy(client):
     """Whether ``/healthz/kms-providers`` answers ok (an unhealthy plugin makes it fail)."""
     try:
-        client.request("GET", "/healthz/kms-providers", action="read /healthz/kms-providers")
+        client.request("GET", "/healthz/kms-providers", action="read /healthz/kms-providers", text=True)
     except SecretOpsError as exc:
-        if exc.details.get("body_not_json"):
-            return True  # a 2xx answer with the plain text "ok"
         if exc.details.get("status"):
             return False
         raise

@@ -75,8 +75,9 @@ class K8sClient(object):
         self.api_client = api_client
         self.request_timeout = request_timeout
 
-    def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON, action=None):
-        """Send one request to the API server and return its JSON body as a dict ({} when empty).
+    def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON, action=None, text=False):
+        """Send one request to the API server and return its JSON body as a dict ({} when empty);
+        with ``text`` the body as text (``/metrics``, ``/healthz/...``).
 
         ``action`` names what is done for the error message ("read Secret demo/db"; by default the
         method and path). Every failure raises ``SecretOpsError``: a non-2xx answer with ``status``
@@ -85,7 +86,7 @@ class K8sClient(object):
         that cannot be built (a token with a character a header cannot carry) without any of the
         request's text. The library's exceptions are never chained to these errors.
         """
-        headers = {"Accept": JSON}
+        headers = {"Accept": "text/plain" if text else JSON}
         if body is not None:
             headers["Content-Type"] = content_type
         query = list((query or {}).items())
@@ -106,12 +107,14 @@ class K8sClient(object):
         except TransportError as exc:
             failure = unreachable_error(exc, self.host, action)
         else:
+            if text:
+                return data.decode("utf-8", "replace") if isinstance(data, bytes) else (data or "")
             try:
                 return json.loads(data) if data else {}
             except ValueError:
                 failure = SecretOpsError("cannot %s: the Kubernetes API server at %s answered with a body that is not JSON: check that "
                                          "host (or the kubeconfig's server) is the API server, not a proxy or another service"
-                                         % (action, self.host), body_not_json=True)
+                                         % (action, self.host))
         # raised outside the except blocks, so no traceback chains back to the library's text
         raise failure
 

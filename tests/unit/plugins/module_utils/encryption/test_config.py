@@ -45,3 +45,13 @@ def test_ensure_writes_once_with_a_backup(tmp_path):
     result = config.ensure(params)
     assert result["changed"] and os.path.exists(result["backup_file"])
     assert yaml.safe_load(open(path))["resources"][0]["providers"][0]["kms"]["name"] == "vault-transit"
+
+
+def test_the_loaded_configuration_is_recognised_by_its_hash():
+    from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import reload
+    text = config.render(config.build("identity", ["secrets"]))
+    metrics = ('# TYPE apiserver_encryption_config_controller_last_config_info gauge\n'
+               'apiserver_encryption_config_controller_last_config_info{apiserver_id_hash="sha256:ab",hash="sha256:%s"} 1\n'
+               % reload.config_hash(text))
+    assert reload.loaded_hashes(metrics) == {reload.config_hash(text)}
+    assert reload.loaded_hashes("other_metric 1\n") == set()
