@@ -136,7 +136,8 @@ def test_a_migration_killed_half_way_is_finished_by_the_next_run(encryption, nam
             os.killpg(process.pid, signal.SIGKILL)
             break
         time.sleep(0.05)
-    process.wait()
+    returncode = process.wait()
+    assert returncode == -signal.SIGKILL, "the playbook ended by itself (rc=%s) before the kill" % returncode
     values = etcd_values(encryption.etcd_url, prefix).values()
     assert 10 <= sum(1 for value in values if value.startswith(KMS_PREFIX)) < len(values), "the kill did not land mid-migration"
 
