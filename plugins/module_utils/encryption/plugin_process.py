@@ -59,7 +59,7 @@ def stop(pid, timeout=10):
     os.kill(pid, signal.SIGKILL)
 
 
-def _log_tail(path, lines=5):
+def _log_tail(path, lines=10):
     try:
         with open(path, encoding="utf-8", errors="replace") as handle:
             return "".join(handle.readlines()[-lines:]).strip()
