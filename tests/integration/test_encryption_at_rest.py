@@ -53,15 +53,39 @@ def read_value(core, namespace, name):
     return base64.b64decode(core.read_namespaced_secret(name, namespace).data["v"]).decode()
 
 
-def test_playbook_seals_secrets_before_and_after_the_switch(encryption, namespace, k8s_api):
+def run_killed_mid_migration(encryption, env, prefix, sealed_at_least=10):
+    """Run the playbook and SIGKILL it (with its module processes) once etcd shows part of ``prefix`` sealed."""
+    with open(encryption.vars_path, "w") as handle:
+        yaml.safe_dump(encryption.role_vars(), handle)
+    process = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+                                "secretops.provisioning.encryption_at_rest", "-e", "@" + encryption.vars_path],
+                               env=ansible_env(env), cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                               start_new_session=True)
+    deadline = time.monotonic() + 240
+    while process.poll() is None and time.monotonic() < deadline:
+        if sum(1 for value in etcd_values(encryption.etcd_url, prefix).values() if value.startswith(KMS_PREFIX)) >= sealed_at_least:
+            os.killpg(process.pid, signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    returncode = process.wait()
+    assert returncode == -signal.SIGKILL, "the playbook ended by itself (rc=%s) before the kill" % returncode
+
+
+def test_a_run_killed_mid_migration_is_finished_by_the_next_and_every_secret_is_sealed(encryption, namespace, k8s_api, local_env):
     core = k8s_client.CoreV1Api(k8s_api)
-    make_secret(core, namespace, "before")
-    assert VALUE.encode() in stored_secret(encryption.etcd_url, namespace, "before")  # plaintext before
+    for index in range(150):
+        make_secret(core, namespace, "bulk-%03d" % index)
+    assert VALUE.encode() in stored_secret(encryption.etcd_url, namespace, "bulk-000")  # plaintext before
+
+    prefix = ("/registry/secrets/%s/bulk-" % namespace).encode()
+    run_killed_mid_migration(encryption, local_env.env, prefix)
+    values = etcd_values(encryption.etcd_url, prefix).values()
+    assert 10 <= sum(1 for value in values if value.startswith(KMS_PREFIX)) < len(values), "the kill did not land mid-migration"
 
     run = encryption.run().assert_ok()
     assert run.task(MIGRATE)["key_id"] == encryption.key_id(1)
     make_secret(core, namespace, "after")
-    for name in ("before", "after"):
+    for name in ("bulk-000", "bulk-149", "after"):
         raw = stored_secret(encryption.etcd_url, namespace, name)
         assert raw.startswith(KMS_PREFIX + PROVIDER.encode() + b":") and VALUE.encode() not in raw
         assert encryption.key_id(1).encode() in raw
@@ -111,37 +135,3 @@ def test_plugin_down_never_stores_plaintext_and_is_reported_unhealthy(encryption
     finally:
         encryption.run().assert_ok()  # starts the plugin again
     assert read_value(core, namespace, "while-down") == VALUE
-
-
-def test_a_migration_killed_half_way_is_finished_by_the_next_run(encryption, namespace, k8s_api, local_env):
-    core = k8s_client.CoreV1Api(k8s_api)
-    for index in range(150):
-        make_secret(core, namespace, "bulk-%03d" % index)
-    # Back to plaintext writes (identity first) and every Secret rewritten in plaintext...
-    encryption.run(encryption_at_rest_mode="decrypt").assert_ok()
-    assert not any(value.startswith(KMS_PREFIX) for value in etcd_values(encryption.etcd_url, b"/registry/secrets/").values())
-    # ...then encrypt again, killing the playbook once etcd shows the migration under way.
-    with open(encryption.vars_path, "w") as handle:
-        yaml.safe_dump(encryption.role_vars(), handle)
-    process = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
-                                "secretops.provisioning.encryption_at_rest", "-e", "@" + encryption.vars_path],
-                               env=ansible_env(local_env.env), cwd=REPO_ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                               start_new_session=True)
-    prefix = ("/registry/secrets/%s/bulk-" % namespace).encode()
-    sealed = 0
-    deadline = time.monotonic() + 120
-    while process.poll() is None and time.monotonic() < deadline:
-        sealed = sum(1 for value in etcd_values(encryption.etcd_url, prefix).values() if value.startswith(KMS_PREFIX))
-        if sealed >= 10:
-            os.killpg(process.pid, signal.SIGKILL)
-            break
-        time.sleep(0.05)
-    returncode = process.wait()
-    assert returncode == -signal.SIGKILL, "the playbook ended by itself (rc=%s) before the kill" % returncode
-    values = etcd_values(encryption.etcd_url, prefix).values()
-    assert 10 <= sum(1 for value in values if value.startswith(KMS_PREFIX)) < len(values), "the kill did not land mid-migration"
-
-    encryption.run().assert_ok()
-    values = etcd_values(encryption.etcd_url, b"/registry/secrets/").values()
-    assert values and all(value.startswith(KMS_PREFIX) for value in values)
-    assert read_value(core, namespace, "bulk-149") == VALUE
