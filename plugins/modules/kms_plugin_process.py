@@ -47,7 +47,6 @@ options:
     description: Name of the Transit key.
     type: str
     required: true
-    no_log: false
   token_file:
     description: File holding the plugin's token. Mutually exclusive with O(role_id_file).
     type: path

@@ -83,5 +83,5 @@ def failures(counts, fail_on):
 
 def take_census(reader, etcd_prefix, resources):
     """{resource: counts} read from etcd."""
-    return dict((resource, count(value for _, value in reader.items(resource_prefix(etcd_prefix, resource))))
+    return dict((resource, count(value for _key, value in reader.items(resource_prefix(etcd_prefix, resource))))
                 for resource in resources)

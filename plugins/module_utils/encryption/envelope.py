@@ -42,7 +42,7 @@ def kms_v2_key_id(payload):
             tag, offset = _varint(payload, offset)
             field, wire = tag >> 3, tag & 7
             if wire == 0:
-                _, offset = _varint(payload, offset)
+                offset = _varint(payload, offset)[1]
             elif wire == 2:
                 length, offset = _varint(payload, offset)
                 if offset + length > len(payload):
