@@ -9,7 +9,7 @@ Commands (run with the project's virtualenv Python):
     localenv.py status   report each process and the health of every apiserver, OpenBao and Vault (exit 1 if unhealthy)
     localenv.py env      print ``export KUBECONFIG=... VAULT_ADDR=... VAULT_TOKEN=...`` for ``eval`` (cluster-1's kubeconfig)
     localenv.py env --json   print env.json (kubeconfig, api_server, ca_cert, vault_addr, vault_token, vault_servers,
-                         clusters: [{name, kubeconfig, api_server, ca_cert, pki_dir}], ...)
+                         clusters: [{name, kubeconfig, api_server, ca_cert, pki_dir, encryption_config, etcd_url}], ...)
 
 State (certificates, kubeconfigs, logs, pids, etcd data) lives in ``$SECRETOPS_ENV_DIR`` or
 ``~/.cache/secretops/env``. ``env.json`` there describes a healthy environment to its clients; its
