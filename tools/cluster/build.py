@@ -8,6 +8,10 @@ Kubernetes module (so it is the server's own version) but is built only on deman
 ``<key>`` is the Kubernetes version plus a short hash of the go.mod/go.sum pins, so changing a pin
 builds a fresh set and an unchanged pin reuses what is there.
 
+The KMS v2 plugin (``secretops-kms-plugin``, the collection's own Go code in ``tools/cluster/kms``)
+is built with the Kubernetes set into ``<cache>/bin/kms-<hash>/``, keyed by its source and pins, so
+the encryption-at-rest role and tests find it (``--print-kms``); it compiles in seconds.
+
 HashiCorp Vault comes from ``tools/cluster/vault`` into ``<cache>/bin/vault-<version>-<hash>/``,
 keyed the same way by its own pins. Its ~1.5 GB of modules are fetched by ``go mod download`` in the
 background while the Kubernetes binaries compile (the download waits on the network, the compile on
@@ -23,7 +27,7 @@ The real node's kubelet comes from the Kubernetes module too; its test workload 
 and the sandbox's pause program, ``tools/cluster/consumer``) is built static (``CGO_ENABLED=0``, so
 an image needs no libc) into ``<cache>/bin/consumer-<hash>/``, keyed by its pins and sources.
 
-Usage: python tools/cluster/build.py [--print-dir | --print-vault | --only kubernetes|vault|kubectl|consumer]
+Usage: python tools/cluster/build.py [--print-dir | --print-vault | --print-kms | --only kubernetes|vault|kubectl|consumer|kms]
 """
 
 import argparse
@@ -46,6 +50,8 @@ CONSUMER_MODULE_DIR = os.path.join(CLUSTER_DIR, "consumer")
 # The real node's images hold these, static (no libc in an image): binary name -> Go package.
 CONSUMER_BINARIES = {"consumer": "./cmd/consumer", "pause": "./cmd/pause"}
 VAULT_PACKAGE = "github.com/hashicorp/vault"
+KMS_MODULE_DIR = os.path.join(CLUSTER_DIR, "kms")
+KMS_BINARY = "secretops-kms-plugin"
 # Stripping the symbol table and DWARF halves the 500 MB binary and shortens its link (see docs/local-environment.md).
 VAULT_LDFLAGS = "-s -w"
 PROGRESS_INTERVAL = 30.0
@@ -175,6 +181,33 @@ def vault_binary():
     return os.path.join(cache_root(), "bin", key, "vault")
 
 
+def kms_binary():
+    """Path of the KMS v2 plugin for the current source and pins (it may not exist yet)."""
+    digest = hashlib.sha256()
+    for name in sorted(os.listdir(KMS_MODULE_DIR)):
+        if name.endswith(".go") or name in ("go.mod", "go.sum"):
+            with open(os.path.join(KMS_MODULE_DIR, name), "rb") as handle:
+                digest.update(name.encode() + b"\0" + handle.read())
+    return os.path.join(cache_root(), "bin", "kms-%s" % digest.hexdigest()[:10], KMS_BINARY)
+
+
+def ensure_kms():
+    """Build the KMS v2 plugin if it is missing; return its path."""
+    target = kms_binary()
+    with _locked(os.path.dirname(target)):
+        if not os.access(target, os.X_OK):
+            partial = "%s.partial-%d" % (target, os.getpid())
+            command = ["go", "build", "-ldflags=-s -w", "-o", partial, "."]
+            result = subprocess.run(command, cwd=KMS_MODULE_DIR, env=go_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                    text=True, check=False)
+            if result.returncode != 0:
+                raise BuildError("building %s failed (exit %d)\n  command: (cd %s && GOTOOLCHAIN=local %s)\n%s"
+                                 % (KMS_BINARY, result.returncode, KMS_MODULE_DIR, " ".join(command), result.stdout))
+            os.replace(partial, target)
+            print("build: %s built" % KMS_BINARY, flush=True)
+    return target
+
+
 class GoProgress(object):
     """Runs a long ``go`` command, printing every PROGRESS_INTERVAL seconds how many of its output
     lines matched ``pattern`` (downloaded modules, compiled packages) and keeping the last lines for
@@ -302,6 +335,7 @@ def ensure_built(names=None, quiet=False, kubernetes=True, vault=True):
                 for name in missing:
                     build_binary(name, target_dir)
                 built += len(missing)
+            ensure_kms()
         if vault:
             with _locked(os.path.dirname(vault_binary())):
                 if not os.access(vault_binary(), os.X_OK):
@@ -326,7 +360,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--print-dir", action="store_true", help="only print the binary directory for the current pins")
     parser.add_argument("--print-vault", action="store_true", help="only print the path of the Vault binary for the current pins")
-    parser.add_argument("--only", choices=["kubernetes", "vault", "kubectl", "consumer"],
+    parser.add_argument("--print-kms", action="store_true", help="only print the path of the KMS v2 plugin for the current source")
+    parser.add_argument("--only", choices=["kubernetes", "vault", "kubectl", "consumer", "kms"],
                         help="build only the Kubernetes (and kwok) binaries, only Vault, or only kubectl (never built otherwise)")
     args = parser.parse_args(argv)
     if args.print_dir:
@@ -335,12 +370,18 @@ def main(argv=None):
     if args.print_vault:
         print(vault_binary())
         return 0
+    if args.print_kms:
+        print(kms_binary())
+        return 0
     try:
         if args.only == "kubectl":
             print(ensure_kubectl())
             return 0
         if args.only == "consumer":
             print(ensure_consumer())
+            return 0
+        if args.only == "kms":
+            print(ensure_kms())
             return 0
         ensure_built(kubernetes=args.only != "vault", vault=args.only != "kubernetes")
     except BuildError as exc:

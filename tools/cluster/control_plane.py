@@ -29,6 +29,17 @@ ADMISSION_PLUGINS = [
 KUBECONFIG_USERS = {"admin": "admin", "kube-controller-manager": "kube-controller-manager",
                     "kube-scheduler": "kube-scheduler", "kwok": "admin"}
 PORT_NAMES = ("etcd", "etcd_peer", "apiserver", "controller_manager", "scheduler")
+# The apiserver's EncryptionConfiguration (in the cluster's directory): identity only when first
+# written, then the encryption_at_rest role's to change; reloaded without a restart.
+ENCRYPTION_CONFIG = "encryption-config.yaml"
+IDENTITY_ONLY = """# Written by tools/cluster/control_plane.py: plaintext until the encryption_at_rest role switches it.
+apiVersion: apiserver.config.k8s.io/v1
+kind: EncryptionConfiguration
+resources:
+- resources: [secrets]
+  providers:
+  - identity: {}
+"""
 
 
 def allocate_ports():
@@ -106,7 +117,24 @@ def apiserver_argv(bins, cluster, ports):
             "--kubelet-client-key=" + pki.path(p, "kubelet-client", "key"),
             "--kubelet-certificate-authority=" + pki.path(p, "ca", "crt"),
             "--kubelet-preferred-address-types=InternalIP,Hostname",
-            "--allow-privileged=true", "--profiling=false"]
+            "--allow-privileged=true", "--profiling=false"] + encryption_argv(cluster)
+
+
+def encryption_config_path(cluster):
+    return os.path.join(cluster.base, ENCRYPTION_CONFIG)
+
+
+def encryption_argv(cluster):
+    return ["--encryption-provider-config=" + encryption_config_path(cluster), "--encryption-provider-config-automatic-reload=true"]
+
+
+def write_initial_encryption_config(cluster):
+    """An identity-only configuration, unless one is there (the role's, kept across restarts)."""
+    path = encryption_config_path(cluster)
+    if not os.path.exists(path):
+        with open(path, "w", encoding="utf-8") as handle:
+            handle.write(IDENTITY_ONLY)
+        os.chmod(path, 0o600)
 
 
 def controller_manager_argv(bins, cluster, ports):
@@ -154,6 +182,7 @@ def prepare(cluster, ports):
         os.makedirs(path, mode=0o700, exist_ok=True)
     pki.ensure_pki(cluster.pki)
     write_kubeconfigs(cluster, api_server(ports))
+    write_initial_encryption_config(cluster)
 
 
 def start(cluster, bins, ports, start_process):
@@ -178,13 +207,14 @@ def start(cluster, bins, ports, start_process):
                   lambda: api.node_schedulable(NODE_NAME), 90)
     processes.wait_for("ServiceAccount default/default in %s" % cluster.name,
                        lambda: api.service_account_exists("default", "default"), timeout=60)
-    return description(cluster, server)
+    return description(cluster, server, ports)
 
 
-def description(cluster, server):
+def description(cluster, server, ports):
     """The cluster's entry of env.json's ``clusters``."""
     return {"name": cluster.name, "kubeconfig": cluster.kubeconfig("admin"), "api_server": server,
-            "ca_cert": pki.path(cluster.pki, "ca", "crt"), "pki_dir": cluster.pki}
+            "ca_cert": pki.path(cluster.pki, "ca", "crt"), "pki_dir": cluster.pki,
+            "encryption_config": encryption_config_path(cluster), "etcd_url": "http://127.0.0.1:%d" % ports["etcd"]}
 
 
 def problems(description_of_cluster):

@@ -16,7 +16,7 @@ import os
 CLUSTER_PREFIX = "cluster-"
 FIRST_CLUSTER = CLUSTER_PREFIX + "1"
 # The keys of one entry of env.json's ``clusters``.
-CLUSTER_KEYS = ("name", "kubeconfig", "api_server", "ca_cert", "pki_dir")
+CLUSTER_KEYS = ("name", "kubeconfig", "api_server", "ca_cert", "pki_dir", "encryption_config", "etcd_url")
 
 
 def cluster_names(count):

@@ -77,8 +77,9 @@ class K8sClient(object):
         # [(header, value)]: Impersonate-User, then one Impersonate-Group per group (see impersonation_headers)
         self.impersonation = list(impersonation or [])
 
-    def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON, action=None):
-        """Send one request to the API server and return its JSON body as a dict ({} when empty).
+    def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON, action=None, text=False):
+        """Send one request to the API server and return its JSON body as a dict ({} when empty);
+        with ``text`` the body as text (``/metrics``, ``/healthz/...``).
 
         ``action`` names what is done for the error message ("read Secret demo/db"; by default the
         method and path). Every failure raises ``SecretOpsError``: a non-2xx answer with ``status``
@@ -87,7 +88,7 @@ class K8sClient(object):
         that cannot be built (a token with a character a header cannot carry) without any of the
         request's text. The library's exceptions are never chained to these errors.
         """
-        headers = {"Accept": JSON}
+        headers = {"Accept": "text/plain" if text else JSON}
         if body is not None:
             headers["Content-Type"] = content_type
         if self.impersonation:
@@ -113,6 +114,8 @@ class K8sClient(object):
         except TransportError as exc:
             failure = unreachable_error(exc, self.host, action)
         else:
+            if text:
+                return data.decode("utf-8", "replace") if isinstance(data, bytes) else (data or "")
             try:
                 return json.loads(data) if data else {}
             except ValueError:

@@ -1,6 +1,9 @@
 """tools/cluster/control_plane.py: each cluster's command lines and kubeconfigs use that cluster's own files."""
 
 import json
+import os
+
+import yaml
 
 import control_plane  # pylint: disable=import-error  # tools/cluster, put on sys.path by conftest.py
 import pki  # pylint: disable=import-error
@@ -49,6 +52,24 @@ def test_kubeconfig_names_its_cluster_and_embeds_the_clusters_ca(tmp_path):
 
 def test_description_is_an_entry_of_env_json_clusters(tmp_path):
     cluster = state.Layout(str(tmp_path)).cluster("cluster-3")
-    described = control_plane.description(cluster, "https://127.0.0.1:3")
+    described = control_plane.description(cluster, "https://127.0.0.1:3", PORTS)
     assert set(described) == set(state.CLUSTER_KEYS)
     assert described["ca_cert"] == str(tmp_path / "clusters" / "cluster-3" / "pki" / "ca.crt")
+
+
+def test_the_apiserver_reloads_an_encryption_config_that_starts_identity_only(tmp_path):
+    cluster = state.Layout(str(tmp_path)).cluster("cluster-2")
+    os.makedirs(cluster.base)
+    apiserver = control_plane.apiserver_argv("/bin", cluster, PORTS)
+    assert "--encryption-provider-config=" + control_plane.encryption_config_path(cluster) in apiserver
+    assert "--encryption-provider-config-automatic-reload=true" in apiserver
+    control_plane.write_initial_encryption_config(cluster)
+    with open(control_plane.encryption_config_path(cluster), encoding="utf-8") as handle:
+        assert yaml.safe_load(handle)["resources"][0]["providers"] == [{"identity": {}}]
+    # A restart keeps the configuration the role wrote.
+    with open(control_plane.encryption_config_path(cluster), "w", encoding="utf-8") as handle:
+        handle.write("role's\n")
+    control_plane.write_initial_encryption_config(cluster)
+    with open(control_plane.encryption_config_path(cluster), encoding="utf-8") as handle:
+        assert handle.read() == "role's\n"
+    assert control_plane.description(cluster, "https://127.0.0.1:3", PORTS)["etcd_url"] == "http://127.0.0.1:1"

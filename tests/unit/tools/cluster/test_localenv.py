@@ -35,7 +35,7 @@ def _fake_start(fail_in=None):
         if cluster.name == fail_in:
             raise processes.StartError("kube-apiserver of %s did not start" % cluster.name)
         start_process(cluster.record_name("kube-apiserver"), SLEEP, "apiserver", lambda: True, 5)
-        return control_plane.description(cluster, "https://127.0.0.1:%d" % ports["apiserver"])
+        return control_plane.description(cluster, "https://127.0.0.1:%d" % ports["apiserver"], ports)
     return start
 
 

@@ -1,0 +1,87 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Counts how a resource's objects are stored in etcd: plaintext, under which provider and which
+KMS key id. Value-free: only counts, provider names and key ids (which etcd stores in clear).
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import re
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import envelope
+
+_VERSION = re.compile(r"^(?P<key>.+):v(?P<version>\d+)$")
+
+
+def resource_prefix(etcd_prefix, resource):
+    return ("%s/%s/" % (etcd_prefix.rstrip("/"), resource)).encode("utf-8")
+
+
+def object_name(etcd_prefix, resource, key):
+    """"<namespace>/<name>" (or "<name>") of an etcd key under the resource's prefix."""
+    return key[len(resource_prefix(etcd_prefix, resource)):].decode("utf-8", "replace")
+
+
+def count(values):
+    """Counts of an iterable of stored values: total, plaintext, per provider, per key id."""
+    result = {"total": 0, "plaintext": 0, "providers": {}, "key_ids": {}}
+    for value in values:
+        kind, name, key_id = envelope.describe(value)
+        result["total"] += 1
+        if kind == envelope.PLAINTEXT:
+            result["plaintext"] += 1
+            continue
+        label = "%s:%s" % (kind, name)
+        result["providers"][label] = result["providers"].get(label, 0) + 1
+        if key_id is not None:
+            result["key_ids"][key_id] = result["key_ids"].get(key_id, 0) + 1
+    return result
+
+
+def key_version(key_id):
+    """(key, version) of a plugin key id "<mount>/<key>:v<N>", or None for another format."""
+    match = _VERSION.match(key_id or "")
+    return (match.group("key"), int(match.group("version"))) if match else None
+
+
+def older_versions(counts, key, version):
+    """{key_id: count} of the objects in ``counts`` (a census) sealed by ``key`` below ``version``."""
+    older = {}
+    for resource_counts in counts.values():
+        for key_id, number in resource_counts["key_ids"].items():
+            parsed = key_version(key_id)
+            if parsed and parsed[0] == key and parsed[1] < version:
+                older[key_id] = older.get(key_id, 0) + number
+    return older
+
+
+def is_current(value, provider_name, key_id=None):
+    """Whether one stored value is a KMS v2 envelope of ``provider_name`` (and ``key_id`` when given)."""
+    kind, name, stored_key_id = envelope.describe(value)
+    return kind == envelope.KMS_V2 and name == provider_name and (key_id is None or stored_key_id == key_id)
+
+
+def failures(counts, fail_on):
+    """Messages for each ``fail_on`` condition a census meets: "plaintext" (any plaintext object),
+    "not_kms" (any object not under KMS v2), "mixed_keys" (more than one key id in a resource), "encrypted" (any object not in plaintext)."""
+    found = []
+    for resource, numbers in sorted(counts.items()):
+        kms = sum(n for label, n in numbers["providers"].items() if label.startswith(envelope.KMS_V2 + ":"))
+        if "plaintext" in fail_on and numbers["plaintext"]:
+            found.append("%s: %d of %d objects are stored in plaintext" % (resource, numbers["plaintext"], numbers["total"]))
+        if "not_kms" in fail_on and numbers["total"] - kms:
+            found.append("%s: %d of %d objects are not sealed by KMS v2" % (resource, numbers["total"] - kms, numbers["total"]))
+        if "encrypted" in fail_on and numbers["total"] - numbers["plaintext"]:
+            found.append("%s: %d of %d objects are still encrypted" % (resource, numbers["total"] - numbers["plaintext"], numbers["total"]))
+        if "mixed_keys" in fail_on and len(numbers["key_ids"]) > 1:
+            found.append("%s: objects under %d key ids (%s)" % (resource, len(numbers["key_ids"]), ", ".join(sorted(numbers["key_ids"]))))
+    return found
+
+
+def take_census(reader, etcd_prefix, resources):
+    """{resource: counts} read from etcd."""
+    return dict((resource, count(value for _key, value in reader.items(resource_prefix(etcd_prefix, resource))))
+                for resource in resources)

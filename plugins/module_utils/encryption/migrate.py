@@ -1,0 +1,141 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""Rewrites every object that etcd does not yet hold under the wanted KMS v2 provider and key id,
+so it is stored again under the current key. Resumable by construction: each run asks etcd what is
+left, so a run killed half-way is finished by the next one.
+
+Before rewriting, a probe Secret is written until etcd shows it under the wanted provider (and key
+id): that proves the apiserver loaded the configuration (and noticed a key rotation), so a rewrite
+is not wasted on the old one.
+"""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+import time
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import census, envelope
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+
+PROBE_NAME = "secretops-encryption-probe"
+PROBE_ANNOTATION = "secretops.io/encryption-probe"
+
+
+def api_path(resource, name):
+    """API path of a core v1 object from its etcd name ("<namespace>/<name>" or "<name>")."""
+    if "/" in name:
+        namespace, short = name.split("/", 1)
+        return "/api/v1/namespaces/%s/%s/%s" % (namespace, resource, short)
+    return "/api/v1/%s/%s" % (resource, name)
+
+
+def is_target(value, params, key_id):
+    """Whether a stored value is already where the migration takes it (plaintext, or the provider and key id)."""
+    if params.get("target") == "identity":
+        return envelope.describe(value)[0] == envelope.PLAINTEXT
+    return census.is_current(value, params["provider_name"], key_id)
+
+
+def pending(reader, params, resource, key_id):
+    """Names of the objects of ``resource`` not yet stored as the migration wants, in key order."""
+    etcd_prefix = params["etcd_prefix"]
+    return [census.object_name(etcd_prefix, resource, key)
+            for key, value in reader.items(census.resource_prefix(etcd_prefix, resource))
+            if not is_target(value, params, key_id)]
+
+
+def write_probe(client, namespace, stamp):
+    """Create or touch the probe Secret (its value is a timestamp, nothing secret)."""
+    path = "/api/v1/namespaces/%s/secrets/%s" % (namespace, PROBE_NAME)
+    body = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": PROBE_NAME, "namespace": namespace,
+            "annotations": {PROBE_ANNOTATION: stamp}}, "type": "Opaque"}
+    try:
+        client.request("PUT", path, body=body, action="write the encryption probe Secret %s/%s" % (namespace, PROBE_NAME))
+    except SecretOpsError as exc:
+        if exc.details.get("status") != 404:
+            raise
+        client.request("POST", "/api/v1/namespaces/%s/secrets" % namespace, body=body,
+                       action="create the encryption probe Secret %s/%s" % (namespace, PROBE_NAME))
+
+
+def probe_state(reader, etcd_prefix, namespace):
+    key = census.resource_prefix(etcd_prefix, "secrets") + ("%s/%s" % (namespace, PROBE_NAME)).encode("utf-8")
+    for found, value in reader.items(key):
+        if found == key:
+            return envelope.describe(value)
+    return None
+
+
+def wait_for_provider(client, reader, params, sleep=time.sleep, clock=time.monotonic):
+    """Write the probe until etcd stores it under the wanted provider and key id; return the key id
+    it is stored under. Fails after ``wait_timeout`` seconds, naming what etcd shows instead."""
+    deadline = clock() + params["wait_timeout"]
+    seen = None
+    while True:
+        write_probe(client, params["probe_namespace"], "%.6f" % time.time())
+        seen = probe_state(reader, params["etcd_prefix"], params["probe_namespace"])
+        if params.get("target") == "identity":
+            if seen and seen[0] == envelope.PLAINTEXT:
+                return None
+        elif seen and seen[0] == envelope.KMS_V2 and seen[1] == params["provider_name"] \
+                and (not params.get("key_id") or seen[2] == params["key_id"]):
+            return seen[2]
+        if clock() >= deadline:
+            wanted = "in plaintext" if params.get("target") == "identity" else "under KMS v2 provider %s%s" % (
+                params["provider_name"], " with key id %s" % params["key_id"] if params.get("key_id") else "")
+            raise SecretOpsError("after %ss the apiserver still stores new Secrets as %s, not %s: check that "
+                                 "kube-apiserver runs with --encryption-provider-config-automatic-reload=true on this configuration and "
+                                 "that the KMS plugin is healthy (/healthz/kms-providers)"
+                                 % (params["wait_timeout"], _label(seen), wanted))
+        sleep(params["poll_interval"])
+
+
+def _label(seen):
+    if not seen:
+        return "nothing (the probe is not in etcd)"
+    return "%s%s%s" % (seen[0], " provider %s" % seen[1] if seen[1] else "", " key id %s" % seen[2] if seen[2] else "")
+
+
+def rewrite(client, resource, name):
+    """Read the object and write it back unchanged: the apiserver stores it under its current key.
+    Returns False when it vanished meanwhile; a conflict (someone wrote it first) is a success,
+    since that write stored it anew."""
+    path = api_path(resource, name)
+    try:
+        current = client.request("GET", path, action="read %s %s" % (resource, name))
+        client.request("PUT", path, body=current, action="rewrite %s %s" % (resource, name))
+    except SecretOpsError as exc:
+        if exc.details.get("status") == 404:
+            return False
+        if exc.details.get("status") == 409:
+            return True
+        raise
+    return True
+
+
+def migrate(client, reader, params, check_mode=False, sleep=time.sleep, clock=time.monotonic):
+    """Wait for the provider, rewrite what is pending, verify from etcd; return the module result."""
+    result = {"changed": False, "provider_name": params["provider_name"], "resources": {}}
+    if check_mode:
+        key_id = params.get("key_id")
+    else:
+        key_id = wait_for_provider(client, reader, params, sleep=sleep, clock=clock)
+    result["key_id"] = key_id
+    for resource in params["resources"]:
+        names = pending(reader, params, resource, key_id)
+        rewritten = 0
+        if not check_mode:
+            for name in names:
+                rewritten += 1 if rewrite(client, resource, name) else 0
+        left = pending(reader, params, resource, key_id) if not check_mode else names
+        result["resources"][resource] = {"pending": len(names), "rewritten": rewritten, "remaining": len(left)}
+        result["changed"] = result["changed"] or bool(names)
+        if left and not check_mode:
+            raise SecretOpsError("%d %s are still not stored as wanted (%s) after the rewrite: is another apiserver of the cluster "
+                                 "still on the old configuration? Run again once every apiserver has reloaded it"
+                                 % (len(left), resource, "plaintext" if params.get("target") == "identity"
+                                    else "%s key id %s" % (params["provider_name"], key_id)), **result)
+    result["census"] = census.take_census(reader, params["etcd_prefix"], params["resources"])
+    return result

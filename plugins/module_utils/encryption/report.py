@@ -1,0 +1,41 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The k8s_encryption_info report: the etcd census, the apiserver's KMS health, the fail_on gate."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import census
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.etcd import etcd_reader
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+
+
+def kms_healthy(client):
+    """Whether ``/healthz/kms-providers`` answers ok (an unhealthy plugin makes it fail)."""
+    try:
+        client.request("GET", "/healthz/kms-providers", action="read /healthz/kms-providers", text=True)
+    except SecretOpsError as exc:
+        if exc.details.get("status"):
+            return False
+        raise
+    return True
+
+
+def report(params):
+    counts = census.take_census(etcd_reader(params), params["etcd_prefix"], params["resources"])
+    result = {"changed": False, "resources": counts}
+    found = census.failures(counts, params["fail_on"])
+    if params["check_health"]:
+        with k8s_session(params) as client:
+            result["kms_healthy"] = kms_healthy(client)
+        if "unhealthy" in params["fail_on"] and not result["kms_healthy"]:
+            found.append("the apiserver reports a KMS provider unhealthy (/healthz/kms-providers)")
+    elif "unhealthy" in params["fail_on"]:
+        raise SecretOpsError("fail_on: unhealthy needs check_health: true")
+    result["failures"] = found
+    if found:
+        raise SecretOpsError("; ".join(found), **result)
+    return result

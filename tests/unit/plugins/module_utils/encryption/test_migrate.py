@@ -1,0 +1,60 @@
+"""The migration (encryption/migrate.py) against fakes of etcd and the API: it waits for the probe to be
+sealed under the wanted key, rewrites only what etcd holds otherwise, and asks etcd again."""
+
+import pytest
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import migrate
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+
+from .test_envelope_census import kms_v2
+
+PROBE_KEY = b"/registry/secrets/kube-system/" + migrate.PROBE_NAME.encode()
+
+
+class FakeCluster(object):
+    """etcd as a dict; a PUT through the API stores the object under the apiserver's current key."""
+
+    def __init__(self, stored, current_key="t/k:v2", probe_lag=0):
+        self.stored = dict(stored)
+        self.current_key = current_key
+        self.probe_lag = probe_lag  # probes stored under the old key before the apiserver notices
+        self.sent = []
+
+    def items(self, prefix):
+        return sorted((key, value) for key, value in self.stored.items() if key.startswith(prefix))
+
+    def request(self, method, path, body=None, action=None, **_):
+        self.sent.append((method, path))
+        key = ("/registry/secrets/" + path.split("/namespaces/", 1)[1].replace("/secrets/", "/")).encode()
+        if method == "GET":
+            return {"metadata": {"name": path.rsplit("/", 1)[1]}}
+        if key == PROBE_KEY and self.probe_lag:
+            self.probe_lag -= 1
+            self.stored[key] = kms_v2("p", "t/k:v1")
+        else:
+            self.stored[key] = kms_v2("p", self.current_key)
+        return {}
+
+
+def params(**extra):
+    base = dict(provider_name="p", key_id="t/k:v2", target="kms", resources=["secrets"], etcd_prefix="/registry",
+                probe_namespace="kube-system", wait_timeout=30, poll_interval=1)
+    base.update(extra)
+    return base
+
+
+def test_only_what_is_not_under_the_key_is_rewritten():
+    cluster = FakeCluster({b"/registry/secrets/a/old": kms_v2("p", "t/k:v1"), b"/registry/secrets/a/plain": b"k8s\x00x",
+                           b"/registry/secrets/a/new": kms_v2("p", "t/k:v2")}, probe_lag=2)
+    result = migrate.migrate(cluster, cluster, params(), sleep=lambda _: None)
+    assert result["resources"]["secrets"] == {"pending": 2, "rewritten": 2, "remaining": 0}
+    assert ("PUT", "/api/v1/namespaces/a/secrets/new") not in cluster.sent
+    again = migrate.migrate(cluster, cluster, params(), sleep=lambda _: None)
+    assert not again["changed"] and again["resources"]["secrets"]["rewritten"] == 0
+
+
+def test_the_wait_fails_naming_what_etcd_shows():
+    cluster = FakeCluster({}, probe_lag=1000)
+    clock = iter(range(0, 1000, 10))
+    with pytest.raises(SecretOpsError, match="key id t/k:v1, not under KMS v2 provider p with key id t/k:v2"):
+        migrate.migrate(cluster, cluster, params(), sleep=lambda _: None, clock=lambda: next(clock))
