@@ -13,7 +13,8 @@ class FakeModule(object):
 
     def __init__(self, **params):
         self.params = dict({"namespace": "shop", "workloads": None, "secrets": ["db"], "checksum": False, "wait": True,
-                            "wait_timeout": 30, "fail_on_rollout_failure": True}, **params)
+                            "wait_timeout": 30, "fail_on_rollout_failure": True, "restart": "all",
+                            "max_concurrent_restarts": 10}, **params)
 
 
 def result(kind, name, outcome, restarted=True, reason="why"):
