@@ -5,18 +5,14 @@ the replaced certificate is revoked only after it was last served, and the repla
 valid while a paused consumer's pod holds it, revoked by the next run once that pod is replaced.
 """
 
-import socket
-import ssl
-import threading
 import time
 
 import pytest
-from cryptography import x509
 from kubernetes import client as k8s_client
 
 from tests.integration.database_it_helpers import can_log_in
 from tests.integration.dynamic_roles_support import dynamic_app, read_secret, run_playbook_with
-from tests.integration.real_node_support import HTTPS_PORT, consumer_deployment, counters, new_digest_key, ready_pods
+from tests.integration.real_node_support import HTTPS_PORT, Watch, consumer_deployment, counters, new_digest_key, ready_pods, serial_number
 from tests.integration.test_roles_support import report_of
 
 KEYS = ("username", "password")
@@ -28,72 +24,6 @@ def real_node(local_env_description):
     if not node:
         pytest.fail("the local environment has no real node: restart it with this tree's localenv.py", pytrace=False)
     return node
-
-
-def served_serial(address):
-    context = ssl.create_default_context()
-    context.check_hostname = False
-    context.verify_mode = ssl.CERT_NONE
-    with socket.create_connection((address, HTTPS_PORT), timeout=2) as sock:
-        with context.wrap_socket(sock) as tls:
-            return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True)).serial_number
-
-
-def serial_number(text):
-    """Vault's ``aa:bb:...`` serial as an integer."""
-    return int(text.replace(":", "").replace("-", ""), 16)
-
-
-class Watch(object):
-    """Every 200 ms: the counters of every running consumer pod (last seen per pod UID), and one TLS handshake
-    with each ready endpoint of the Service ``web``. A handshake that fails counts unless the endpoint stopped
-    being ready meanwhile (a load balancer would have sent the connection elsewhere)."""
-
-    def __init__(self, k8s_api, namespace):
-        self.core = k8s_client.CoreV1Api(k8s_api)
-        self.discovery = k8s_client.DiscoveryV1Api(k8s_api)
-        self.namespace = namespace
-        self.pods = {}  # uid -> (app, last counters)
-        self.serials = {}  # serial -> last time served
-        self.handshakes, self.handshake_failures = 0, []
-        self.stop = threading.Event()
-        self.thread = threading.Thread(target=self._run, daemon=True)
-
-    def _ready_endpoints(self):
-        slices = self.discovery.list_namespaced_endpoint_slice(self.namespace, label_selector="kubernetes.io/service-name=web").items
-        return set(address for item in slices for endpoint in item.endpoints or []
-                   if endpoint.conditions.ready and not endpoint.conditions.terminating for address in endpoint.addresses)
-
-    def _run(self):
-        while not self.stop.is_set():
-            for pod in self.core.list_namespaced_pod(self.namespace).items:
-                if pod.status.phase == "Running" and pod.status.pod_ip and not pod.metadata.deletion_timestamp:
-                    try:
-                        self.pods[pod.metadata.uid] = (pod.metadata.labels.get("app"), counters(pod))
-                    except OSError:
-                        pass  # not listening yet, or stopping
-            for address in self._ready_endpoints():
-                try:
-                    self.serials[served_serial(address)] = time.time()
-                    self.handshakes += 1
-                except (OSError, ssl.SSLError) as error:
-                    if address in self._ready_endpoints():
-                        self.handshake_failures.append("%s: %s" % (address, error))
-            time.sleep(0.2)
-
-    def __enter__(self):
-        self.thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stop.set()
-        self.thread.join()
-
-    def failed_logins(self):
-        return dict((uid, seen["logins_failed"]) for uid, (_app, seen) in self.pods.items() if seen["logins_failed"])
-
-    def logins(self):
-        return sum(seen["logins_ok"] for _app, seen in self.pods.values())
 
 
 def web_service(namespace):
@@ -123,7 +53,7 @@ def test_dynamic_rotation_is_zero_downtime_and_revokes_only_what_no_running_pod_
     old_serial_text = read_secret(k8s_api, namespace, "web-tls")[0].metadata.annotations["secretops.io/pki-serial"]
     old_serial = serial_number(old_serial_text)
 
-    with Watch(k8s_api, namespace) as watch:
+    with Watch(k8s_api, namespace, service="web") as watch:
         time.sleep(1)
         run = run_playbook_with("rotate", dict(app, secretops_rotate=["db", "web-tls"]), local_env.env).assert_ok()
         new_serial = serial_number(read_secret(k8s_api, namespace, "web-tls")[0].metadata.annotations["secretops.io/pki-serial"])
@@ -148,7 +78,7 @@ def test_dynamic_rotation_is_zero_downtime_and_revokes_only_what_no_running_pod_
 
     # Resumed, the next run (nothing due) restarts the stale paused consumer, then revokes the lease its old pod held.
     apps.patch_namespaced_deployment("paused", namespace, {"spec": {"paused": False}})
-    with Watch(k8s_api, namespace) as watch:
+    with Watch(k8s_api, namespace, service="web") as watch:
         run_playbook_with("rotate", app, local_env.env).assert_ok()
     assert watch.failed_logins() == {}
     ready_pods(k8s_api, namespace, "paused", exclude={paused.metadata.uid})

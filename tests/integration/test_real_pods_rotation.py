@@ -5,13 +5,16 @@ brings the new value to every consumer's new pods and leaves the other workloads
 counted from the Deployments' status as the API server reports it.
 """
 
+import secrets
 import threading
 import time
+import uuid
 
 import pytest
 from kubernetes import client as k8s_client
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout
+from tests.integration.database_it_helpers import query
 from tests.integration.dynamic_roles_support import read_secret
 from tests.integration.real_node_support import VOLUME_PATH, consumer_deployment, counters, digest, new_digest_key, ready_pods, wait_for_counters
 from tests.integration.test_roles_support import report_of, run_collection_playbook, sample_app
@@ -152,3 +155,35 @@ def test_restarts_roll_in_batches_of_max_concurrent_restarts(local_env, namespac
     assert all(item["outcome"] == "complete" for item in report["restarts"]), report["restarts"]
     assert watch.rolled == set(names)
     assert 1 <= watch.most <= 2, "up to %d Deployments rolled at once" % watch.most
+
+
+def test_a_rollout_that_fails_on_the_new_value_rolls_back_to_a_value_that_works(local_env, namespace, k8s_api, real_node):
+    """The consumer is Ready only while it logs in to PostgreSQL: PostgreSQL does not know the rotated password."""
+    postgres = local_env.postgres
+    user, password = "rb_" + uuid.uuid4().hex[:10], secrets.token_urlsafe(18)
+    query(postgres, "CREATE ROLE %s WITH LOGIN PASSWORD '%s'" % (user, password))
+    try:
+        app = sample_app(namespace)
+        database = app["secretops_applications"][0]["secrets"][0]
+        run_collection_playbook("provision", dict(app, app_secrets_vault_access=False, secretops_applications=[dict(
+            app["secretops_applications"][0], secrets=[dict(database, values={"username": user, "password": password}, generate={})])]),
+            local_env.env).assert_ok()
+        body = consumer_deployment("db-client", real_node, "db", KEYS, new_digest_key(), volume=False, args=False, postgres=postgres,
+                                   db_credentials="env")
+        body["spec"]["progressDeadlineSeconds"] = 8
+        k8s_client.AppsV1Api(k8s_api).create_namespaced_deployment(namespace, body)
+        (before,) = ready_pods(k8s_api, namespace, "db-client")
+
+        run = run_collection_playbook("rotate", dict(app, secretops_rotate=["db"], secretops_wait_timeout=60), local_env.env)
+        assert run.returncode != 0
+        report = report_of(run)
+        assert report["outcome"] == "rolled_back", report["outcome"]
+        assert report["restarts"][0]["outcome"] == "failed" and "ProgressDeadlineExceeded" in report["restarts"][0]["reason"]
+        assert read_secret(k8s_api, namespace, "db")[1]["password"] == password
+        assert [item["name"] for item in report["rollback"]["restarts"]] == ["db-client"], "the consumers restart on the restored value"
+        (after,) = ready_pods(k8s_api, namespace, "db-client", exclude={before.metadata.uid}, timeout=90)
+        seen = wait_for_counters(after, lambda c: c["logins_ok"] >= 3)
+        assert seen["logins_failed"] == 0 and seen["last_login_error"] == ""
+        assert password not in run.output
+    finally:
+        query(postgres, "DROP ROLE IF EXISTS %s" % user)
