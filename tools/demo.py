@@ -163,8 +163,8 @@ def rotate_watched(state, env):
     say("during the rotation (%d pods watched every 200 ms, old and new): %d logins ok, %d logins failed"
         % (len(watch.pods), watch.logins(), sum(watch.failed_logins().values())))
     serials_after = show_pods(api, "after: ")
-    print("    certificate serial served before: %s; after: %s" % (", ".join(sorted(s for s in serials_before if s)),
-                                                                 ", ".join(sorted(s for s in serials_after if s))))
+    before, after = (", ".join(sorted(serial for serial in serials if serial)) for serials in (serials_before, serials_after))
+    print("    certificate serial served before: %s; after: %s" % (before, after))
     api.close()
     if watch.failed_logins():
         raise SystemExit("logins failed during the rotation: %s" % watch.failed_logins())
