@@ -141,12 +141,14 @@ def shop_pods(api):
 
 
 def show_pods(api, label):
-    """Print each Ready shop-web pod's logins with shop-db and the serial it serves; return the serials."""
+    """Print each Ready shop-web pod's logins with shop-db and the serial it serves (a TLS handshake); return the serials."""
+    from tests.integration.real_node_support import served_serial  # pylint: disable=import-outside-toplevel
     serials = set()
     for pod, seen in shop_pods(api):
-        serials.add(seen.get("served_serial"))
+        serial = ":".join("%02x" % byte for byte in served_serial(pod.status.pod_ip).to_bytes(20, "big").lstrip(b"\0"))
+        serials.add(serial)
         print("    %s %s: %d logins to PostgreSQL with shop-db ok, %d failed; serves certificate serial %s"
-              % (label, pod.metadata.name, seen["logins_ok"], seen["logins_failed"], seen.get("served_serial")))
+              % (label, pod.metadata.name, seen["logins_ok"], seen["logins_failed"], serial))
     return serials
 
 
