@@ -204,7 +204,7 @@ def test_a_workload_stamped_without_a_restart_is_a_change_but_not_a_restart():
     stamped = {"kind": "Deployment", "name": "web", "restarted": False, "outcome": "stamped"}
     unchanged = {"kind": "Deployment", "name": "api", "restarted": False, "outcome": "unchanged"}
     assert rollout.summary([stamped, unchanged]) == {"changed": True, "results": [stamped, unchanged], "restarted": [], "failed_rollouts": [],
-                                                         "in_place": []}
+                                                     "in_place": []}
     assert rollout.summary([unchanged])["changed"] is False
 
 
