@@ -294,7 +294,10 @@ def parse_args(argv):
                         help="subset of %s (floor runs beside bulk)" % ",".join(tool for tool, _label in report.TOOLS))
     parser.add_argument("--vault-count", type=int, default=200, help="policies and roles in the Vault benchmark (default 200 each; 0 skips it)")
     parser.add_argument("--keep-workdir", action="store_true", help="keep playbooks, manifests and logs (their path is printed)")
+    parser.add_argument("--real-pods", default="",
+                        help="run only the real-pod rotation latency benchmark for these consumer counts, e.g. 1,10,50 (benchmarks/real_pods.py)")
     args = parser.parse_args(argv)
+    args.real_pods = [int(size) for size in args.real_pods.split(",") if size]
     args.sizes = [int(size) for size in args.sizes.split(",") if size]
     args.tools = [tool for tool in args.tools.split(",") if tool]
     unknown = set(args.tools) - set(dict(report.TOOLS))
@@ -305,6 +308,10 @@ def parse_args(argv):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.real_pods:
+        import real_pods  # noqa: E402  pylint: disable=import-outside-toplevel
+        real_pods.run(args.real_pods, os.path.join(PROJECT_BIN, "python"))
+        return 0
     started = time.monotonic()
     env = cluster.ensure_local_env(os.path.join(PROJECT_BIN, "python"), REPO_ROOT, log)
     bench_venv = ensure_bench_venv() if "kcore" in args.tools else BENCH_VENV

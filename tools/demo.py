@@ -5,17 +5,22 @@ Steps: start (or reuse) the real local control plane, OpenBao and PostgreSQL; bo
 Kubernetes auth; configure Vault's PKI and database engines (examples/demo/engines.yml); provision
 the demo app's secrets (Vault KV -> typed Kubernetes Secrets, shop-tls issued by PKI, shop-db a
 PostgreSQL login made by the database engine); log in to PostgreSQL with shop-db's values; deploy
-the app that consumes them; rotate every secret (static ones in Vault first, then the Secrets; the
-certificate and the database credentials re-issued; one verified restart of the consumers; the
-replaced certificate and credentials revoked after the healthy rollout); show that the replaced
-credentials are refused; print what was provisioned and the rotation's audit report; end with the read-only
-audit's summary (secretops.provisioning.audit). No value is printed.
+the app that consumes them on the real node (the consumer app: it logs in to PostgreSQL with
+shop-db every 200 ms and serves HTTPS with shop-tls); rotate every secret (static ones in Vault
+first, then the Secrets; the certificate and the database credentials re-issued; one verified
+restart of the consumers; the replaced certificate and credentials revoked after the healthy
+rollout) while watching every pod's logins; show how many logins failed during the rotation, the
+certificate serial served before and after, and that the replaced credentials are refused; print
+what was provisioned and the rotation's audit report; end with the read-only audit's summary
+(secretops.provisioning.audit). No value is printed.
 """
 
 import base64
 import glob
 import json
 import os
+import secrets
+import string
 import subprocess
 import sys
 import time
@@ -129,8 +134,58 @@ def audit(env):
         print("Reports: %s, .json, .html" % os.path.relpath(path, REPO_ROOT))
 
 
+def app_manifest(state):
+    """examples/demo/app.yml with the real node's consumer image and PostgreSQL's address on the node's bridge."""
+    with open(os.path.join(DEMO, "app.yml")) as handle:
+        template = string.Template(handle.read())
+    postgres = state["postgres"]
+    return template.substitute(consumer_image=state["node"]["images"]["consumer"], pg_host=postgres["pod_host"],
+                               pg_port=postgres["port"], pg_database=postgres["database"], digest_key=secrets.token_hex(16))
+
+
+def shop_pods(api):
+    """The Ready pods of shop-web and their counters (logins, the serial served; never a value)."""
+    from kubernetes import client as k8s_client  # pylint: disable=import-outside-toplevel
+    from tests.integration.real_node_support import counters  # pylint: disable=import-outside-toplevel
+    pods = k8s_client.CoreV1Api(api).list_namespaced_pod("demo-shop", label_selector="app=shop-web").items
+    return [(pod, counters(pod)) for pod in pods if pod.status.pod_ip and not pod.metadata.deletion_timestamp
+            and any(c.type == "Ready" and c.status == "True" for c in pod.status.conditions or [])]
+
+
+def show_pods(api, label):
+    """Print each Ready shop-web pod's logins with shop-db and the serial it serves (a TLS handshake); return the serials."""
+    from tests.integration.real_node_support import served_serial  # pylint: disable=import-outside-toplevel
+    serials = set()
+    for pod, seen in shop_pods(api):
+        serial = ":".join("%02x" % byte for byte in served_serial(pod.status.pod_ip).to_bytes(20, "big").lstrip(b"\0"))
+        serials.add(serial)
+        print("    %s %s: %d logins to PostgreSQL with shop-db ok, %d failed; serves certificate serial %s"
+              % (label, pod.metadata.name, seen["logins_ok"], seen["logins_failed"], serial))
+    return serials
+
+
+def rotate_watched(state, env):
+    """Rotate (dynamic secrets forced) while every shop-web pod's logins are read every 200 ms; print the counts."""
+    from kubernetes import config as k8s_config  # pylint: disable=import-outside-toplevel
+    from tests.integration.real_node_support import Watch  # pylint: disable=import-outside-toplevel
+    api = k8s_config.new_client_from_config(config_file=state["kubeconfig"])
+    serials_before = show_pods(api, "before:")
+    with Watch(api, "demo-shop") as watch:
+        # Forced: the certificate and the database credentials are re-issued although not yet due.
+        playbook("rotate", env, "-e", "secretops_force_dynamic=true")
+    kubectl(env, "-n", "demo-shop", "rollout", "status", "deployment/shop-web", "--timeout=120s")
+    say("during the rotation (%d pods watched every 200 ms, old and new): %d logins ok, %d logins failed"
+        % (len(watch.pods), watch.logins(), sum(watch.failed_logins().values())))
+    serials_after = show_pods(api, "after: ")
+    before, after = (", ".join(sorted(serial for serial in serials if serial)) for serials in (serials_before, serials_after))
+    print("    certificate serial served before: %s; after: %s" % (before, after))
+    api.close()
+    if watch.failed_logins():
+        raise SystemExit("logins failed during the rotation: %s" % watch.failed_logins())
+
+
 def main():
-    say("starting the local environment (real kube-apiserver, controller-manager, scheduler, etcd, kwok node, OpenBao)")
+    say("starting the local environment (real kube-apiserver, controller-manager, scheduler, etcd, kwok node, a real node, OpenBao)")
     state = local_env()
     env = environment(state)
     print("    apiserver %s, OpenBao %s" % (state["api_server"], state["vault_addr"]))
@@ -144,8 +199,9 @@ def main():
     if not list_databases(state, before_rotation, "shop-db"):
         raise SystemExit("the credentials in shop-db do not log in to PostgreSQL")
 
-    say("deploying the sample app that consumes the four Secrets (env, envFrom, volume, imagePullSecrets)")
-    kubectl(env, "apply", "-f", os.path.join(DEMO, "app.yml"))
+    say("deploying the sample app on the real node: it consumes the four Secrets (env, envFrom, volume, imagePullSecrets), "
+        "logs in to PostgreSQL with shop-db every 200 ms and serves HTTPS with shop-tls")
+    subprocess.run(["kubectl", "apply", "-f", "-"], input=app_manifest(state), env=env, text=True, check=True, stdout=subprocess.DEVNULL)
     kubectl(env, "-n", "demo-shop", "rollout", "status", "deployment/shop-web", "--timeout=120s")
 
     say("what was provisioned (Secret types and their Vault sources; values are never printed)")
@@ -156,8 +212,7 @@ def main():
 
     os.makedirs(REPORT_DIR, exist_ok=True)
     before = set(glob.glob(os.path.join(REPORT_DIR, "*")))
-    # Forced: the certificate and the database credentials are re-issued although not yet due.
-    playbook("rotate", env, "-e", "secretops_force_dynamic=true")
+    rotate_watched(state, env)
 
     say("rotation audit report")
     new_reports = sorted(set(glob.glob(os.path.join(REPORT_DIR, "*"))) - before)

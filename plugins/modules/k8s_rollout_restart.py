@@ -43,6 +43,16 @@ description:
     test a guessed value against a stamp. This needs C(get) and, once, C(create) on that Secret.
     Stamps of older versions (plain SHA-256) are never current; each such workload restarts once.
   - A paused Deployment is not restarted; it is reported with outcome V(paused).
+  - With O(restart=not_in_place), a consumer of O(secrets) whose every use of them is a mounted Secret volume
+    (or a projected volume's Secret source) without C(subPath) is not restarted - the kubelet updates those
+    files in the running Pods at its sync period (about a minute by default) - and is reported with outcome
+    V(in_place) and the reason. Environment variables (C(env), C(envFrom)), arguments built from them, C(subPath)
+    mounts and volume plugins' mount credentials never change in running Pods; their consumers are restarted.
+    The application must re-read the files. For a dynamic secret (a certificate or database lease), the
+    revocation gate counts the Pods of a consumer left in place as holding the replaced credential until
+    they are replaced, so it is revoked by a later run (see docs/dynamic-secrets.md).
+  - With O(wait=true), the workloads are patched in batches of at most O(max_concurrent_restarts); each batch
+    is waited for before the next is patched, so no more than that many roll at once.
   - With O(wait=true), waits until each rollout is complete, failed, or O(wait_timeout) passes, judged
     as C(kubectl rollout status) judges it. Deployment - the controller has observed the new generation
     (only then does a C(ProgressDeadlineExceeded) condition count as a failure), then updated, no old and
@@ -100,6 +110,22 @@ options:
     description: Seconds to wait for all rollouts together.
     type: int
     default: 300
+  restart:
+    description:
+      - Which consumers of O(secrets) to restart. V(all) restarts every consumer. V(not_in_place) restarts
+        only those that cannot see the change in the running Pods, and reports the others with outcome
+        V(in_place) (see the description). Workloads in O(workloads) are restarted either way, unless they
+        also consume O(secrets) only through mounted volumes.
+    type: str
+    choices: [all, not_in_place]
+    default: all
+  max_concurrent_restarts:
+    description:
+      - With O(wait=true), how many workloads roll at once - patched as one batch and waited for before the
+        next batch is patched, within O(wait_timeout) for all. V(0) patches every workload at once.
+        With O(wait=false) every workload is patched at once.
+    type: int
+    default: 10
   fail_on_rollout_failure:
     description:
       - Fail when a rollout failed or timed out (O(wait=true)). With V(false) the module succeeds and
@@ -129,6 +155,15 @@ EXAMPLES = r"""
     checksum: true
     wait: true
     wait_timeout: 600
+
+- name: Restart only the consumers that read the rotated Secret from env vars, args or subPath mounts, 5 at a time
+  secretops.provisioning.k8s_rollout_restart:
+    namespace: shop
+    secrets: [shop-tls]
+    checksum: true
+    restart: not_in_place
+    max_concurrent_restarts: 5
+    wait: true
 
 - name: Restart one Deployment
   secretops.provisioning.k8s_rollout_restart:
@@ -173,6 +208,8 @@ results:
         - V(on_delete) - patched, but its C(updateStrategy) is V(OnDelete), so the pods pick the change up
           when each is deleted.
         - V(deleted) - the workload was deleted before its patch or while waited for.
+        - V(in_place) - with O(restart=not_in_place), every use of the Secrets is a mounted volume the kubelet
+          updates in the running Pods; not restarted.
         - V(forbidden) - the patch was refused (403); the task fails after the other workloads.
         - V(unknown) - the wait was cut short (API server unreachable); only in a failure result.
         - Only V(failed) and V(timeout) are failed rollouts (RV(failed_rollouts)).
@@ -214,6 +251,13 @@ failed_rollouts:
   type: list
   elements: str
   sample: []
+in_place:
+  description:
+    - C(Kind/name) of each consumer left to see the change in place (outcome V(in_place), O(restart=not_in_place)).
+  returned: always
+  type: list
+  elements: str
+  sample: [Deployment/static-site]
 """
 
 from ansible.module_utils.basic import AnsibleModule
@@ -222,7 +266,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session, namespace_or_default
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
-from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, service
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import in_place, rollout, service
 
 KINDS = ["Deployment", "StatefulSet", "DaemonSet", "CronJob", "Job", "Pod"]
 
@@ -240,6 +284,8 @@ def argument_spec():
         checksum=dict(type="bool", default=False),
         wait=dict(type="bool", default=False),
         wait_timeout=dict(type="int", default=300),
+        restart=dict(type="str", default=in_place.RESTART_ALL, choices=list(in_place.RESTART_CHOICES)),
+        max_concurrent_restarts=dict(type="int", default=rollout.DEFAULT_MAX_CONCURRENT),
         fail_on_rollout_failure=dict(type="bool", default=True),
     )
     return spec
@@ -250,11 +296,14 @@ def restart(module):
     secrets = params["secrets"] or []
     if params["checksum"] and not secrets:
         raise SecretOpsError("checksum=true needs secrets: the checksums stamped are those of the listed Secrets")
+    if params["max_concurrent_restarts"] < 0:
+        raise SecretOpsError("max_concurrent_restarts must be 0 (no limit) or more, not %d" % params["max_concurrent_restarts"])
     connection = connection_params(params)
     namespace = namespace_or_default(params["namespace"], connection)
     with k8s_session(connection) as client:
         results = service.restart_consumers(client, namespace, params["workloads"] or [], secrets, params["checksum"],
-                                            params["wait"], params["wait_timeout"], module.check_mode)
+                                            params["wait"], params["wait_timeout"], module.check_mode,
+                                            restart_mode=params["restart"], max_concurrent=params["max_concurrent_restarts"])
     outcome = rollout.summary(results)
     problem = rollout.failure_message(results, params["fail_on_rollout_failure"])
     if problem:

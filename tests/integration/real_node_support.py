@@ -10,9 +10,13 @@ import hashlib
 import hmac
 import json
 import secrets
+import socket
+import ssl
+import threading
 import time
 import urllib.request
 
+from cryptography import x509
 from kubernetes import client as k8s_client
 
 COUNTERS_PORT = 8080
@@ -138,3 +142,72 @@ def ready_pods(k8s_api, namespace, app, count=1, exclude=(), timeout=60):
         time.sleep(0.2)
     raise AssertionError("app %s/%s never had %d fresh Ready pods alone in %ds: %s"
                          % (namespace, app, count, timeout, [(pod.metadata.name, pod.status.phase) for pod in pods]))
+
+
+def served_serial(address):
+    context = ssl.create_default_context()
+    context.check_hostname = False
+    context.verify_mode = ssl.CERT_NONE
+    with socket.create_connection((address, HTTPS_PORT), timeout=2) as sock:
+        with context.wrap_socket(sock) as tls:
+            return x509.load_der_x509_certificate(tls.getpeercert(binary_form=True)).serial_number
+
+
+def serial_number(text):
+    """Vault's ``aa:bb:...`` serial as an integer."""
+    return int(text.replace(":", "").replace("-", ""), 16)
+
+
+class Watch(object):
+    """Every 200 ms: the counters of every running consumer pod of ``namespace`` (last seen per pod UID), and
+    one TLS handshake with each ready endpoint of the Service ``service`` (when given). A handshake that fails
+    counts unless the endpoint stopped being ready meanwhile (a load balancer would have sent the connection
+    elsewhere). Use it as a context manager around what it watches."""
+
+    def __init__(self, k8s_api, namespace, service=None):
+        self.core = k8s_client.CoreV1Api(k8s_api)
+        self.discovery = k8s_client.DiscoveryV1Api(k8s_api)
+        self.namespace, self.service = namespace, service
+        self.pods = {}  # uid -> (app, last counters)
+        self.serials = {}  # serial -> last time served
+        self.handshakes, self.handshake_failures = 0, []
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, daemon=True)
+
+    def _ready_endpoints(self):
+        if not self.service:
+            return set()
+        slices = self.discovery.list_namespaced_endpoint_slice(self.namespace, label_selector="kubernetes.io/service-name=" + self.service).items
+        return set(address for item in slices for endpoint in item.endpoints or []
+                   if endpoint.conditions.ready and not endpoint.conditions.terminating for address in endpoint.addresses)
+
+    def _run(self):
+        while not self.stop.is_set():
+            for pod in self.core.list_namespaced_pod(self.namespace).items:
+                if pod.status.phase == "Running" and pod.status.pod_ip and not pod.metadata.deletion_timestamp:
+                    try:
+                        self.pods[pod.metadata.uid] = (pod.metadata.labels.get("app"), counters(pod))
+                    except OSError:
+                        pass  # not listening yet, or stopping
+            for address in self._ready_endpoints():
+                try:
+                    self.serials[served_serial(address)] = time.time()
+                    self.handshakes += 1
+                except (OSError, ssl.SSLError) as error:
+                    if address in self._ready_endpoints():
+                        self.handshake_failures.append("%s: %s" % (address, error))
+            time.sleep(0.2)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.stop.set()
+        self.thread.join()
+
+    def failed_logins(self):
+        return dict((uid, seen["logins_failed"]) for uid, (_app, seen) in self.pods.items() if seen["logins_failed"])
+
+    def logins(self):
+        return sum(seen["logins_ok"] for _app, seen in self.pods.values())

@@ -38,7 +38,9 @@ FAILED_ROLLOUTS = ("failed", "timeout")
 UP_TO_DATE = "unchanged"
 # A consumer never stamped whose Pods all started after its Secrets' last writes: stamped, not restarted.
 STAMPED = ("stamped", "would_stamp")
-NOT_RESTARTS = (UP_TO_DATE,) + STAMPED
+# Consumers left to see the change in place (restart: not_in_place): listed apart, with their reason.
+IN_PLACE = ("in_place",)
+NOT_RESTARTS = (UP_TO_DATE,) + STAMPED + IN_PLACE
 RUN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,127}\Z")
 
 
@@ -199,6 +201,8 @@ def build_report(rotations, restart=None, rollback=None, rollback_restart=None, 
         "restarts": [workload for workload in workloads if workload.get("outcome") not in NOT_RESTARTS],
         "up_to_date": _names(workloads, (UP_TO_DATE,)),
         "stamped": _names(workloads, STAMPED),
+        "in_place": [dict((key, workload.get(key)) for key in ("kind", "name", "namespace", "secrets", "reason"))
+                     for workload in workloads if workload.get("outcome") in IN_PLACE],
         "restart_errors": restart_errors,
         "rollback": {
             "performed": bool(rolled_back or rollback_errors),
@@ -274,6 +278,9 @@ def render_summary(report):
     if report.get("stamped"):
         lines.append("Stamped without restart (never stamped; its Pods started after the Secret's current content was written): %s"
                      % ", ".join(report["stamped"]))
+    if report.get("in_place"):
+        lines.append("Left to update in place (mounted volumes the kubelet rewrites; restart: not_in_place): %s"
+                     % ", ".join("%s/%s" % (item["kind"], item["name"]) for item in report["in_place"]))
     if report.get("up_to_date"):
         lines.append("Up to date (stamps current, not restarted): %s" % ", ".join(report["up_to_date"]))
     if report["rollback"]["performed"]:

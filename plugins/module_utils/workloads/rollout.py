@@ -68,10 +68,25 @@ def plan_restarts(consumers):
     return targets
 
 
+# How many workloads roll at once by default (k8s_rollout_restart max_concurrent_restarts).
+DEFAULT_MAX_CONCURRENT = 10
+
+
+def batches(targets, size):
+    """``targets`` in order, cut into batches of at most ``size`` (0 or None: one batch): the restart pacing,
+    where each batch is waited for before the next is patched. Always at least one batch, empty when
+    there is no target, so a caller's restart runs (and reports) once."""
+    if not size or size < 1:
+        return [list(targets)]
+    return [list(targets[start:start + size]) for start in range(0, len(targets), size)] or [[]]
+
+
 # Outcomes that are failed rollouts (``failed_rollouts``); on_delete, deleted, skipped and paused are not.
 FAILED_OUTCOMES = ("failed", "timeout")
 # A workload stamped on its own metadata, not restarted (workloads/stamps.py): a change, but no rollout.
 STAMPED_OUTCOMES = ("stamped", "would_stamp")
+# A consumer that sees the Secrets change in place, left alone with restart: not_in_place (workloads/in_place.py).
+IN_PLACE_OUTCOMES = ("in_place",)
 
 
 def workload_names(results, outcomes=None):
@@ -86,6 +101,7 @@ def summary(results):
         "results": results,
         "restarted": workload_names(results),
         "failed_rollouts": workload_names(results, FAILED_OUTCOMES),
+        "in_place": workload_names(results, IN_PLACE_OUTCOMES),
     }
 
 

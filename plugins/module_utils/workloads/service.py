@@ -19,7 +19,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import consumers as discovery
-from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, stamps
+from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import in_place, rollout, stamps
 
 # The collection path of each kind discovery lists; objects are the API's JSON (camelCase keys).
 COLLECTIONS = {
@@ -193,7 +193,7 @@ def wait_for_rollouts(client, namespace, pending, timeout, poll_interval=1.0, cl
             sleep(poll_interval)
 
 
-def restart(client, namespace, targets, restarted_at, checksums=None, check_mode=False, evidence=None):
+def restart(client, namespace, targets, restarted_at, checksums=None, check_mode=False, evidence=None, restart_mode=in_place.RESTART_ALL):
     """Patch the pod template of each target once. Returns one result dict per target.
 
     ``targets`` come from ``rollout.plan_restarts`` (``{kind, name, secrets}``, plus ``reason`` for
@@ -201,14 +201,16 @@ def restart(client, namespace, targets, restarted_at, checksums=None, check_mode
     workload whose stamps are all current is left alone, so a re-run with no Secret change restarts
     nothing; with ``evidence`` too (``stamps.PodEvidence``), one never stamped whose Pods all
     started after the Secret's last write is stamped on its own metadata, not restarted
-    (``stamps.decide``). A patch refused with 403 gives outcome ``forbidden`` and the
+    (``stamps.decide``). With ``restart_mode`` ``not_in_place``, a consumer that sees its Secrets
+    change in place (``in_place.restart_reason``) is left alone with outcome ``in_place``. A patch
+    refused with 403 gives outcome ``forbidden`` and the
     other targets are still restarted (the caller fails afterwards); any other API
     error raises at once, with the results so far in its ``results`` detail.
     """
     results = []
     try:
         for target in targets:
-            results.append(_restart_one(client, namespace, target, restarted_at, checksums, check_mode, evidence))
+            results.append(_restart_one(client, namespace, target, restarted_at, checksums, check_mode, evidence, restart_mode))
     except SecretOpsError as error:
         error.details.setdefault("results", public_results(results))
         raise
@@ -246,7 +248,7 @@ def _record(client, namespace, result, states, checksums, check_mode):
     return result
 
 
-def _restart_one(client, namespace, target, restarted_at, checksums, check_mode, evidence=None):
+def _restart_one(client, namespace, target, restarted_at, checksums, check_mode, evidence=None, restart_mode=in_place.RESTART_ALL):
     kind, name = target["kind"], target["name"]
     result = {"kind": kind, "name": name, "namespace": namespace, "secrets": list(target.get("secrets") or []), "restarted": False}
     if target.get("api_version"):
@@ -262,6 +264,9 @@ def _restart_one(client, namespace, target, restarted_at, checksums, check_mode,
         return result
     if action == stamps.RECORD:
         return _record(client, namespace, result, states, checksums, check_mode)
+    if restart_mode == in_place.RESTART_NOT_IN_PLACE and target.get("secrets") and in_place.restart_reason(workload, result["secrets"]) is None:
+        result.update(outcome="in_place", reason=in_place.in_place_reason(workload, result["secrets"]))
+        return result
     cause = stamps.restart_cause(states)
     if cause:
         result["cause"] = cause
@@ -288,15 +293,21 @@ def _restart_one(client, namespace, target, restarted_at, checksums, check_mode,
     return result
 
 
-def restart_consumers(client, namespace, workloads, secret_names, checksum=False, wait=False, wait_timeout=300, check_mode=False):
+def restart_consumers(client, namespace, workloads, secret_names, checksum=False, wait=False, wait_timeout=300, check_mode=False,
+                      restart_mode=in_place.RESTART_ALL, max_concurrent=0, clock=time.monotonic):
     """Restart ``workloads`` (``{kind, name}`` dicts) and the consumers of ``secret_names``, once each,
     optionally stamping the Secrets' checksums and waiting. Returns the results, ready to return.
 
     With ``checksum``, a consumer never stamped whose Pods all started after the Secret's last write
-    is stamped without a restart (``stamps``). A ``SecretOpsError`` raised on the way carries
-    ``results`` and ``restarted`` in its details, so the caller knows which workloads were patched before it.
+    is stamped without a restart (``stamps``). With ``restart_mode`` ``not_in_place``, a consumer of
+    ``secret_names`` that sees them change in place is not restarted (``in_place``). With ``wait`` and
+    ``max_concurrent`` (0: no limit), the workloads are patched in batches of at most that many
+    (``rollout.batches``), each waited for before the next is patched, all within ``wait_timeout``.
+    A ``SecretOpsError`` raised on the way carries ``results`` and ``restarted`` in its details, so
+    the caller knows which workloads were patched before it.
     """
     results = []
+    deadline = clock() + wait_timeout
     try:
         consumers = [dict(item, secret=None) for item in workloads]
         # The Secrets are read before the Pods are listed: see stamps.PodEvidence.
@@ -307,12 +318,16 @@ def restart_consumers(client, namespace, workloads, secret_names, checksum=False
             consumers.extend(_consumers_in(listed, accounts, secret_names)[0])
         evidence = stamps.PodEvidence(listed, accounts, written_at) if checksum else None
         restarted_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-        results = restart(client, namespace, rollout.plan_restarts(consumers), restarted_at, checksums, check_mode, evidence)
-        patched = [result for result in results if result["outcome"] == "restarted"]
-        if wait and patched:
-            wait_for_rollouts(client, namespace, patched, wait_timeout)
+        for batch in rollout.batches(rollout.plan_restarts(consumers), max_concurrent if wait else 0):
+            done = restart(client, namespace, batch, restarted_at, checksums, check_mode, evidence, restart_mode)
+            results.extend(done)
+            patched = [result for result in done if result["outcome"] == "restarted"]
+            if wait and patched:
+                wait_for_rollouts(client, namespace, patched, max(0, deadline - clock()))
     except SecretOpsError as error:
-        partial = error.details.setdefault("results", public_results(results))
+        # A patch that failed in a batch carries that batch's results; the earlier batches are in ``results``.
+        partial = public_results(results) + (error.details.pop("results", None) or [])
+        error.details["results"] = partial
         error.details.setdefault("restarted", rollout.workload_names(partial))
         raise
     return public_results(results)

@@ -13,7 +13,8 @@ class FakeModule(object):
 
     def __init__(self, **params):
         self.params = dict({"namespace": "shop", "workloads": None, "secrets": ["db"], "checksum": False, "wait": True,
-                            "wait_timeout": 30, "fail_on_rollout_failure": True}, **params)
+                            "wait_timeout": 30, "fail_on_rollout_failure": True, "restart": "all",
+                            "max_concurrent_restarts": 10}, **params)
 
 
 def result(kind, name, outcome, restarted=True, reason="why"):
@@ -81,3 +82,20 @@ def test_failed_rollout_fails_unless_the_caller_handles_it(fake_service):
         module_file.restart(FakeModule())
     fake_service["results"] = [result("Deployment", "web", "restarted")]
     assert module_file.restart(FakeModule(fail_on_rollout_failure=False))["failed_rollouts"] == ["Deployment/web"]
+
+
+def test_a_negative_max_concurrent_restarts_is_refused(fake_service):
+    with pytest.raises(SecretOpsError, match="max_concurrent_restarts must be 0 .no limit. or more, not -1"):
+        module_file.restart(FakeModule(max_concurrent_restarts=-1))
+
+
+def test_the_restart_choice_and_pacing_reach_the_service(monkeypatch, fake_service):
+    seen = {}
+
+    def restart_consumers(*args, **kwargs):
+        seen.update(kwargs)
+        return []
+
+    monkeypatch.setattr(module_file.service, "restart_consumers", restart_consumers)
+    outcome = module_file.restart(FakeModule(restart="not_in_place", max_concurrent_restarts=3))
+    assert seen == {"restart_mode": "not_in_place", "max_concurrent": 3} and outcome["in_place"] == []

@@ -188,3 +188,13 @@ def test_a_single_form_result_left_alone_is_reported_as_skipped():
               "resumed": False, "reason": "not due", "changed": False}
     built = report.build_report(single)
     assert built["secrets"][0]["skipped"] is True and built["outcome"] == "nothing_rotated"
+
+
+def test_consumers_left_to_update_in_place_are_listed_apart_with_their_reason():
+    rotations = {"results": [rotation("db", 1, 2)]}
+    restart = restart_loop(("shop", [workload("web", ["db"], "complete"), workload("files", ["db"], "in_place", restarted=False)]))
+    built = report.build_report(rotations, restart, run_id="r")
+    assert built["outcome"] == "rotated"
+    assert [item["name"] for item in built["restarts"]] == ["web"]
+    assert built["in_place"] == [{"kind": "Deployment", "name": "files", "namespace": "shop", "secrets": ["db"], "reason": "why"}]
+    assert "Left to update in place (mounted volumes the kubelet rewrites; restart: not_in_place): Deployment/files" in report.render_summary(built)

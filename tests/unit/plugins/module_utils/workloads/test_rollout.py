@@ -1,5 +1,7 @@
 """Rollout verdicts as kubectl rollout status gives them (k8s.io/kubectl/pkg/polymorphichelpers/rollout_status.go)."""
 
+import pytest
+
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import rollout, stamps
 
 
@@ -201,5 +203,21 @@ def test_kinds_without_rollout_are_complete():
 def test_a_workload_stamped_without_a_restart_is_a_change_but_not_a_restart():
     stamped = {"kind": "Deployment", "name": "web", "restarted": False, "outcome": "stamped"}
     unchanged = {"kind": "Deployment", "name": "api", "restarted": False, "outcome": "unchanged"}
-    assert rollout.summary([stamped, unchanged]) == {"changed": True, "results": [stamped, unchanged], "restarted": [], "failed_rollouts": []}
+    assert rollout.summary([stamped, unchanged]) == {"changed": True, "results": [stamped, unchanged], "restarted": [], "failed_rollouts": [],
+                                                     "in_place": []}
     assert rollout.summary([unchanged])["changed"] is False
+
+
+@pytest.mark.parametrize("size, expected", [
+    (2, [["a", "b"], ["c", "d"], ["e"]]),
+    (5, [["a", "b", "c", "d", "e"]]),
+    (0, [["a", "b", "c", "d", "e"]]),
+    (None, [["a", "b", "c", "d", "e"]]),
+])
+def test_restarts_are_cut_into_batches_in_order(size, expected):
+    assert rollout.batches(["a", "b", "c", "d", "e"], size) == expected
+
+
+def test_no_target_is_one_empty_batch():
+    assert rollout.batches([], 3) == [[]]
+    assert rollout.batches([], 0) == [[]]

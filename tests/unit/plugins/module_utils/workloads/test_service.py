@@ -305,3 +305,77 @@ def test_secret_checksums_are_keyed_per_namespace_and_need_the_secret():
     assert "aHVudGVyMg" not in repr(checksums)
     with pytest.raises(SecretOpsError, match="Secret shop/nope does not exist: cannot stamp its checksum; create it first or set checksum=false"):
         service.secret_checksums(api, "shop", ["nope"])
+
+
+# restart pacing (max_concurrent) and restart: not_in_place
+def rolls_at_once(cluster):
+    """Replay the calls: the most workloads patched and not yet read back (complete, in ``completing_cluster``) at any moment."""
+    rolling, most = set(), 0
+    for verb, _kind, name in cluster.calls:
+        if verb == "patch":
+            rolling.add(name)
+            most = max(most, len(rolling))
+        elif verb == "read" and name in rolling:
+            rolling.discard(name)
+    return most
+
+
+def completing_cluster(*names):
+    """Deployments whose controller observes a patch at the next read: each rollout completes when read after its patch."""
+    cluster = FakeCluster(*[deployment(name) for name in names])
+
+    def observe(current):
+        current["status"]["observedGeneration"] = current["metadata"]["generation"]
+
+    cluster.on_read = observe
+    return cluster
+
+
+def test_restarts_are_paced_in_batches_each_waited_for_before_the_next_patch():
+    names = ["a", "b", "c", "d", "e"]
+    cluster = completing_cluster(*names)
+    workloads = [{"kind": "Deployment", "name": name} for name in names]
+    results = service.restart_consumers(FakeClient(cluster), "shop", workloads, [], wait=True, max_concurrent=2)
+    assert [(r["name"], r["outcome"]) for r in results] == [(name, "complete") for name in names]
+    patches = [name for verb, _kind, name in cluster.calls if verb == "patch"]
+    assert patches == names
+    assert rolls_at_once(cluster) == 2
+
+
+def test_without_a_limit_or_without_wait_every_workload_is_patched_at_once():
+    for wait_for, limit in ((True, 0), (False, 2)):
+        cluster = completing_cluster("a", "b", "c")
+        workloads = [{"kind": "Deployment", "name": name} for name in ("a", "b", "c")]
+        service.restart_consumers(FakeClient(cluster), "shop", workloads, [], wait=wait_for, max_concurrent=limit)
+        assert rolls_at_once(cluster) == 3
+
+
+def test_a_failure_in_a_later_batch_keeps_the_results_of_the_earlier_ones():
+    cluster = completing_cluster("a", "b", "c")
+    cluster.failures[("patch", "Deployment", "c")] = [ProtocolError("connection refused")]
+    workloads = [{"kind": "Deployment", "name": name} for name in ("a", "b", "c")]
+    with pytest.raises(SecretOpsError, match="unreachable") as raised:
+        service.restart_consumers(FakeClient(cluster), "shop", workloads, [], wait=True, max_concurrent=2)
+    assert [(r["name"], r["outcome"]) for r in raised.value.details["results"]] == [("a", "complete"), ("b", "complete")]
+    assert raised.value.details["restarted"] == ["Deployment/a", "Deployment/b"]
+
+
+def consumer(name, container, volumes=None):
+    workload = deployment(name)
+    workload["spec"]["template"]["spec"] = {"containers": [dict(container, name="app")], "volumes": volumes or []}
+    return workload
+
+
+def test_not_in_place_restarts_only_the_consumers_that_cannot_see_the_change():
+    volume = [{"name": "creds", "secret": {"secretName": "db"}}]
+    cluster = FakeCluster(
+        consumer("files", {"volumeMounts": [{"name": "creds", "mountPath": "/creds"}]}, volume),
+        consumer("subpath", {"volumeMounts": [{"name": "creds", "mountPath": "/creds/password", "subPath": "password"}]}, volume),
+        consumer("env", {"envFrom": [{"secretRef": {"name": "db"}}]}))
+    results = service.restart_consumers(FakeClient(cluster), "shop", [], ["db"], restart_mode="not_in_place")
+    assert [(r["name"], r["outcome"], r["restarted"]) for r in results] == [
+        ("env", "restarted", True), ("files", "in_place", False), ("subpath", "restarted", True)]
+    assert "kubelet updates the files" in results[1]["reason"]
+    assert sorted(name for verb, _kind, name in cluster.calls if verb == "patch") == ["env", "subpath"]
+    everything = service.restart_consumers(FakeClient(cluster), "shop", [], ["db"])
+    assert [r["outcome"] for r in everything] == ["restarted"] * 3
