@@ -83,6 +83,17 @@ def batches(targets, size):
 
 # Outcomes that are failed rollouts (``failed_rollouts``); on_delete, deleted, skipped and paused are not.
 FAILED_OUTCOMES = ("failed", "timeout")
+# A workload of a later batch, not patched because a rollout of an earlier batch failed (``held_back``).
+HELD_BACK = "held_back"
+def held_back(targets, namespace, failed):
+    """Results for ``targets`` (``{kind, name, secrets}``) of a batch not patched because the rollouts of
+    ``failed`` (``Kind/name``) failed in an earlier batch: they keep running their current pods."""
+    reason = "not restarted: the rollout of %s failed in an earlier batch, so no more workloads were put on the new content" \
+        % ", ".join(failed)
+    return [{"kind": target["kind"], "name": target["name"], "namespace": namespace, "secrets": list(target.get("secrets") or []),
+             "restarted": False, "outcome": HELD_BACK, "reason": reason} for target in targets]
+
+
 # A workload stamped on its own metadata, not restarted (workloads/stamps.py): a change, but no rollout.
 STAMPED_OUTCOMES = ("stamped", "would_stamp")
 # A consumer that sees the Secrets change in place, left alone with restart: not_in_place (workloads/in_place.py).

@@ -302,7 +302,8 @@ def restart_consumers(client, namespace, workloads, secret_names, checksum=False
     is stamped without a restart (``stamps``). With ``restart_mode`` ``not_in_place``, a consumer of
     ``secret_names`` that sees them change in place is not restarted (``in_place``). With ``wait`` and
     ``max_concurrent`` (0: no limit), the workloads are patched in batches of at most that many
-    (``rollout.batches``), each waited for before the next is patched, all within ``wait_timeout``.
+    (``rollout.batches``), each waited for before the next is patched, all within ``wait_timeout``;
+    once a batch has a failed rollout, the later batches are not patched (outcome ``held_back``).
     A ``SecretOpsError`` raised on the way carries ``results`` and ``restarted`` in its details, so
     the caller knows which workloads were patched before it.
     """
@@ -318,12 +319,18 @@ def restart_consumers(client, namespace, workloads, secret_names, checksum=False
             consumers.extend(_consumers_in(listed, accounts, secret_names)[0])
         evidence = stamps.PodEvidence(listed, accounts, written_at) if checksum else None
         restarted_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        failed = []
         for batch in rollout.batches(rollout.plan_restarts(consumers), max_concurrent if wait else 0):
+            if failed:
+                # A rollout failed in an earlier batch: the new content breaks the workloads, so no more are put on it.
+                results.extend(rollout.held_back(batch, namespace, failed))
+                continue
             done = restart(client, namespace, batch, restarted_at, checksums, check_mode, evidence, restart_mode)
             results.extend(done)
             patched = [result for result in done if result["outcome"] == "restarted"]
             if wait and patched:
                 wait_for_rollouts(client, namespace, patched, max(0, deadline - clock()))
+                failed = rollout.workload_names(patched, rollout.FAILED_OUTCOMES)
     except SecretOpsError as error:
         # A patch that failed in a batch carries that batch's results; the earlier batches are in ``results``.
         partial = public_results(results) + (error.details.pop("results", None) or [])

@@ -360,6 +360,26 @@ def test_a_failure_in_a_later_batch_keeps_the_results_of_the_earlier_ones():
     assert raised.value.details["restarted"] == ["Deployment/a", "Deployment/b"]
 
 
+def test_a_failed_rollout_holds_back_the_later_batches():
+    names = ["a", "b", "c", "d", "e"]
+    cluster = completing_cluster(*names)
+    complete = cluster.on_read
+
+    def observe(current):
+        complete(current)
+        if current["metadata"]["name"] == "b":
+            current["status"]["conditions"] = [{"type": "Progressing", "status": "False", "reason": "ProgressDeadlineExceeded",
+                                                "message": "ReplicaSet b-2 has timed out progressing."}]
+    cluster.on_read = observe
+    workloads = [{"kind": "Deployment", "name": name} for name in names]
+    results = service.restart_consumers(FakeClient(cluster), "shop", workloads, [], wait=True, max_concurrent=2)
+    assert [(r["name"], r["outcome"], r["restarted"]) for r in results] == [
+        ("a", "complete", True), ("b", "failed", True), ("c", "held_back", False), ("d", "held_back", False), ("e", "held_back", False)]
+    assert [name for verb, _kind, name in cluster.calls if verb == "patch"] == ["a", "b"]
+    assert results[2]["reason"] == ("not restarted: the rollout of Deployment/b failed in an earlier batch, "
+                                    "so no more workloads were put on the new content")
+
+
 def consumer(name, container, volumes=None):
     workload = deployment(name)
     workload["spec"]["template"]["spec"] = {"containers": [dict(container, name="app")], "volumes": volumes or []}
