@@ -53,7 +53,7 @@ description:
     they are replaced, so it is revoked by a later run (see docs/dynamic-secrets.md).
   - With O(wait=true), the workloads are patched in batches of at most O(max_concurrent_restarts); each batch
     is waited for before the next is patched, so no more than that many roll at once. Once a batch has a
-    failed rollout, the later batches are not patched (outcome V(held_back)): a value that breaks one
+    failed rollout, the later batches are not patched (outcome V(held_back)), so a value that breaks one
     workload is not put on the others.
   - With O(wait=true), waits until each rollout is complete, failed, or O(wait_timeout) passes, judged
     as C(kubectl rollout status) judges it. Deployment - the controller has observed the new generation
@@ -213,7 +213,7 @@ results:
         - V(in_place) - with O(restart=not_in_place), every use of the Secrets is a mounted volume the kubelet
           updates in the running Pods; not restarted.
         - V(held_back) - with O(max_concurrent_restarts), a rollout of an earlier batch failed, so this
-          workload was not patched: it keeps running its current Pods.
+          workload was not patched and keeps running its current Pods.
         - V(forbidden) - the patch was refused (403); the task fails after the other workloads.
         - V(unknown) - the wait was cut short (API server unreachable); only in a failure result.
         - Only V(failed) and V(timeout) are failed rollouts (RV(failed_rollouts)).
