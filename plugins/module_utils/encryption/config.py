@@ -13,11 +13,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import json
 import os
 import tempfile
 import time
-
-import yaml
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import reload
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -46,8 +45,10 @@ def build(mode, resources, kms_name=None, kms_endpoint=None, kms_timeout="3s"):
 
 
 def render(config):
+    """The file's text: YAML in its JSON form (the apiserver reads either), so no YAML library is needed
+    on the host that runs the module."""
     return "# Managed by secretops.provisioning (encryption_at_rest); edit the role's variables instead.\n" + \
-        yaml.safe_dump(config, default_flow_style=False, sort_keys=False)
+        json.dumps(config, indent=2) + "\n"
 
 
 def read_text(path):
