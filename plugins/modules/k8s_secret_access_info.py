@@ -43,11 +43,19 @@ options:
     default: []
   allowed_subjects:
     description:
-      - Subjects expected to read the Secrets, as V(User:name), V(Group:name) or V(ServiceAccount:namespace:name). When
-        given, each result lists the readers outside it in RV(secrets[].outside_allowed), and C(outside_allowed) in
-        RV(summary) counts the Secrets that have any.
+      - Subjects expected to read the Secrets, as V(User:name), V(Group:name) or V(ServiceAccount:namespace:name),
+        where V(*) matches any text (V(ServiceAccount:shop:*)). When given, each result lists the readers outside it
+        in RV(secrets[].outside_allowed), and C(outside_allowed) in RV(summary) counts the Secrets that have any.
     type: list
     elements: str
+  allow_control_plane:
+    description:
+      - With O(allowed_subjects), also count as expected the subjects that read every Secret by Kubernetes' design
+        (V(Group:system:masters), V(User:system:apiserver), V(User:system:kube-controller-manager) and every
+        service account of C(kube-system)), so an allowed list names only the application's readers. V(false)
+        reports them outside the list unless it names them.
+    type: bool
+    default: true
   check_vault:
     description: Also list the Vault Kubernetes auth roles that read each Secret's Vault path (needs the O(vault) connection).
     type: bool
@@ -174,12 +182,14 @@ def audit(module):
     params = module.params
     vault_context = vault_session(params) if params["check_vault"] else contextlib.nullcontext()
     with vault_context as vault, k8s_session(connection_params(params), pool_size=access_service.CONCURRENCY) as client:
-        result = access_service.audit(client, vault, params["namespaces"], params["secret_names"], params["allowed_subjects"])
+        result = access_service.audit(client, vault, params["namespaces"], params["secret_names"], params["allowed_subjects"],
+                                     params["allow_control_plane"])
     return dict(result, changed=False)
 
 
 def main():
     spec = options.argument_spec(vault=True, allowed_subjects=dict(type="list", elements="str"),
+                                 allow_control_plane=dict(type="bool", default=True),
                                  check_vault=dict(type="bool", default=True))
     spec["namespaces"]["required"] = True
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)

@@ -128,6 +128,9 @@ def test_every_crafted_path_is_found_and_confirmed_none_invented(local_env, name
     assert db["pods"] == ["user"]
     outside = set(db["outside_allowed"])
     assert "ServiceAccount:%s:reader" % namespace not in outside and "User:pod-maker" in outside
+    # The cluster's administrators read every Secret by design: listed among the readers, allowed by default.
+    assert {"kind": "Group", "name": "system:masters"} in [reader["subject"] for reader in db["readers"]]
+    assert not [key for key in outside if key == "Group:system:masters" or key.startswith("ServiceAccount:kube-system:")]
     assert [(r["auth_mount"], r["role"], r["binds_secret_namespace"]) for r in db["vault_roles"]] == [(mount, "reads", True)]
     assert db["vault_roles"][0]["policies"][0]["path"] == "secret/data/it/%s/*" % namespace
 

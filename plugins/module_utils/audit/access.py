@@ -16,6 +16,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import fnmatch
 import json
 
 RBAC_GROUP = "rbac.authorization.k8s.io"
@@ -359,13 +360,21 @@ def readers_of(confirmed):
             for subject, paths in sorted(by_subject.items(), key=lambda item: tuple(part or "" for part in item[0]))]
 
 
-def outside(readers, allowed):
-    """The readers whose subject is not in ``allowed`` (``Kind:name`` or ``ServiceAccount:namespace:name`` strings)."""
-    allowed = set(allowed or [])
+# Subjects that read every Secret by Kubernetes' own design: cluster administrators, the control plane,
+# and the controllers' service accounts in kube-system (whoever may act as one of those already rules the cluster).
+CONTROL_PLANE_SUBJECTS = ("Group:system:masters", "User:system:apiserver", "User:system:kube-controller-manager",
+                          "ServiceAccount:kube-system:*")
+
+
+def outside(readers, allowed, control_plane_allowed=True):
+    """The readers whose subject matches no pattern of ``allowed`` (``Kind:name`` or
+    ``ServiceAccount:namespace:name``, ``*`` matching any text), nor, with ``control_plane_allowed``,
+    one of ``CONTROL_PLANE_SUBJECTS``."""
+    patterns = list(allowed or []) + (list(CONTROL_PLANE_SUBJECTS) if control_plane_allowed else [])
     found = []
     for reader in readers:
         subject = reader["subject"]
         key = ":".join(part for part in (subject["kind"], subject.get("namespace"), subject["name"]) if part)
-        if key not in allowed:
+        if not any(fnmatch.fnmatchcase(key, pattern) for pattern in patterns):
             found.append(key)
     return found

@@ -173,7 +173,7 @@ def audit_secret(reviewer, grants, shared, namespace, secret, vault_roles=None):
     return result
 
 
-def audit(client, vault, namespaces, secret_names=None, allowed_subjects=None):
+def audit(client, vault, namespaces, secret_names=None, allowed_subjects=None, control_plane_allowed=True):
     """``{"secrets": [...], "summary": {...}, "notes": [...]}``: who may read each Secret of ``namespaces``
     (only ``secret_names`` when given), confirmed by the API server; ``vault`` None leaves Vault out."""
     reviewer = Reviewer(client)
@@ -190,7 +190,7 @@ def audit(client, vault, namespaces, secret_names=None, allowed_subjects=None):
         for secret in selected:
             result = audit_secret(reviewer, grants, shared, namespace, secret, vault_roles)
             if allowed_subjects is not None:
-                result["outside_allowed"] = access.outside(result["readers"], allowed_subjects)
+                result["outside_allowed"] = access.outside(result["readers"], allowed_subjects, control_plane_allowed)
             results.append(result)
     summary = {"secrets": len(results), "reviews": reviewer.sent,
                "readers": len(set(json.dumps(reader["subject"], sort_keys=True) for result in results for reader in result["readers"]))}

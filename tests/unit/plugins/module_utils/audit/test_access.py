@@ -97,6 +97,20 @@ def test_readers_group_paths_by_subject_and_outside_the_allowed_list():
     assert access.outside(readers, ["ServiceAccount:shop:web"]) == ["User:jane"]
 
 
+def test_the_control_plane_counts_as_allowed_unless_turned_off_and_patterns_match_any_text():
+    subjects = [{"kind": "Group", "name": "system:masters"}, {"kind": "User", "name": "system:kube-controller-manager"},
+                {"kind": "ServiceAccount", "name": "namespace-controller", "namespace": "kube-system"},
+                {"kind": "ServiceAccount", "name": "web", "namespace": "shop"}, {"kind": "ServiceAccount", "name": "batch", "namespace": "shop"},
+                {"kind": "User", "name": "jane"}, {"kind": "User", "name": "system:kube-controller-manager-evil"}]
+    readers = [{"subject": subject} for subject in subjects]
+    assert access.outside(readers, ["ServiceAccount:shop:web"]) == [
+        "ServiceAccount:shop:batch", "User:jane", "User:system:kube-controller-manager-evil"]
+    assert access.outside(readers, ["ServiceAccount:shop:*"]) == ["User:jane", "User:system:kube-controller-manager-evil"]
+    assert access.outside(readers, ["ServiceAccount:shop:*"], control_plane_allowed=False) == [
+        "Group:system:masters", "User:system:kube-controller-manager", "ServiceAccount:kube-system:namespace-controller",
+        "User:jane", "User:system:kube-controller-manager-evil"]
+
+
 def test_namespace_grants_keep_only_the_rules_each_path_reads():
     rules = [rule(["get"], ["secrets"], names=["db"]), rule(["get"], ["configmaps"]), rule(["create"], ["pods/exec"]),
              rule(["*"], ["*"], group="*"), rule(["impersonate"], ["groups"])]
