@@ -12,7 +12,6 @@ __metaclass__ = type
 
 import os
 import signal
-import subprocess
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -67,23 +66,52 @@ def _log_tail(path, lines=10):
         return ""
 
 
+def spawn(argv, log_path):
+    """Start ``argv`` detached - its own session, stdin from /dev/null, output appended to ``log_path`` -
+    and return its pid. A fork and exec, because AnsibleModule.run_command waits for its command and a
+    plugin never ends; the module exits and leaves it running."""
+    log = os.open(log_path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    null = os.open(os.devnull, os.O_RDONLY)
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        try:
+            os.setsid()
+            os.dup2(null, 0)
+            os.dup2(log, 1)
+            os.dup2(log, 2)
+            os.closerange(3, 65536)
+            os.execvp(argv[0], argv)
+        finally:
+            os._exit(127)  # exec failed
+    os.close(log)
+    os.close(null)
+    return pid
+
+
+def exit_code(pid):
+    """The exit code of child ``pid`` once it ended (minus the signal when killed), or None while it runs."""
+    done, status = os.waitpid(pid, os.WNOHANG)
+    if done == 0:
+        return None
+    return -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+
+
 def start(argv, params):
     for path in (params["socket"], params["pid_file"], params["log_file"]):
         os.makedirs(os.path.dirname(os.path.abspath(path)), mode=0o700, exist_ok=True)
-    with open(params["log_file"], "a", encoding="utf-8") as log:
-        process = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
-                                   close_fds=True)
+    pid = spawn(argv, params["log_file"])
     with open(params["pid_file"], "w", encoding="utf-8") as handle:
-        handle.write("%d\n" % process.pid)
+        handle.write("%d\n" % pid)
     deadline = time.monotonic() + params["start_timeout"]
     while time.monotonic() < deadline:
-        if process.poll() is not None:
+        code = exit_code(pid)
+        if code is not None:
             # The plugin probes encrypt and decrypt at startup: a token without them fails here, loudly.
-            raise SecretOpsError("the KMS plugin exited at startup (exit %d): %s" % (process.returncode, _log_tail(params["log_file"])))
+            raise SecretOpsError("the KMS plugin exited at startup (exit %d): %s" % (code, _log_tail(params["log_file"])))
         if os.path.exists(params["socket"]):
-            return process.pid
+            return pid
         time.sleep(0.1)
-    stop(process.pid)
+    stop(pid)
     raise SecretOpsError("the KMS plugin did not open %s within %ss: %s" % (params["socket"], params["start_timeout"], _log_tail(params["log_file"])))
 
 
