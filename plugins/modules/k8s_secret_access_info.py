@@ -182,8 +182,9 @@ def audit(module):
     params = module.params
     vault_context = vault_session(params) if params["check_vault"] else contextlib.nullcontext()
     with vault_context as vault, k8s_session(connection_params(params), pool_size=access_service.CONCURRENCY) as client:
-        result = access_service.audit(client, vault, params["namespaces"], params["secret_names"], params["allowed_subjects"],
-                                     params["allow_control_plane"])
+        result = access_service.audit(
+            client, vault, params["namespaces"], params["secret_names"], params["allowed_subjects"], params["allow_control_plane"]
+        )
     return dict(result, changed=False)
 
 

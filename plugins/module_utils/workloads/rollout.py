@@ -85,6 +85,8 @@ def batches(targets, size):
 FAILED_OUTCOMES = ("failed", "timeout")
 # A workload of a later batch, not patched because a rollout of an earlier batch failed (``held_back``).
 HELD_BACK = "held_back"
+
+
 def held_back(targets, namespace, failed):
     """Results for ``targets`` (``{kind, name, secrets}``) of a batch not patched because the rollouts of
     ``failed`` (``Kind/name``) failed in an earlier batch: they keep running their current pods."""
