@@ -1,7 +1,12 @@
 """Builds the local test environment's server binaries from the pinned Go modules.
 
-kube-apiserver, kube-controller-manager, kube-scheduler and etcd come from the module in
-``tools/cluster/kubernetes`` (and kubelet, for the real node); kwok comes from ``tools/cluster/kwok``. kubectl comes from the same
+kube-apiserver, kube-controller-manager, kube-scheduler, etcd and kwok come from the module in
+``tools/cluster/kubernetes`` (and kubelet, for the real node): kwok is built against the server's own
+k8s.io libraries, so it compiles none of its own (a separate module compiled a second set, about 4 min
+of a cold build). kube-apiserver is built from ``tools/cluster/kubernetes/cmd/kube-apiserver``:
+upstream's main plus one flag, ``--encryption-provider-config-poll-interval`` (the poll period
+k8s.io/apiserver exports for integration tests; upstream's is a minute), so the encryption-at-rest
+tests see a new configuration in force within seconds. kubectl comes from the same
 Kubernetes module (so it is the server's own version) but is built only on demand (``--only kubectl``,
 ``ensure_kubectl()``): the benchmark needs it, the local environment does not. Binaries land in
 ``<cache>/bin/<key>/`` where ``<cache>`` is ``$SECRETOPS_CACHE_DIR`` or ``~/.cache/secretops`` and
@@ -43,8 +48,6 @@ import time
 
 CLUSTER_DIR = os.path.dirname(os.path.abspath(__file__))
 KUBERNETES_MODULE_DIR = os.path.join(CLUSTER_DIR, "kubernetes")
-KWOK_MODULE_DIR = os.path.join(CLUSTER_DIR, "kwok")
-PIN_FILES = [os.path.join(module_dir, name) for module_dir in (KUBERNETES_MODULE_DIR, KWOK_MODULE_DIR) for name in ("go.mod", "go.sum")]
 VAULT_MODULE_DIR = os.path.join(CLUSTER_DIR, "vault")
 CONSUMER_MODULE_DIR = os.path.join(CLUSTER_DIR, "consumer")
 # The real node's images hold these, static (no libc in an image): binary name -> Go package.
@@ -59,13 +62,15 @@ PROGRESS_INTERVAL = 30.0
 # binary name -> (module directory to build from, Go package)
 BINARIES = {
     "etcd": (KUBERNETES_MODULE_DIR, "go.etcd.io/etcd/server/v3"),
-    "kube-apiserver": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kube-apiserver"),
+    "kube-apiserver": (KUBERNETES_MODULE_DIR, "./cmd/kube-apiserver"),
     "kube-controller-manager": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kube-controller-manager"),
     "kube-scheduler": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kube-scheduler"),
-    "kwok": (KWOK_MODULE_DIR, "sigs.k8s.io/kwok/cmd/kwok"),
+    "kwok": (KUBERNETES_MODULE_DIR, "sigs.k8s.io/kwok/cmd/kwok"),
     "kubectl": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kubectl"),
     "kubelet": (KUBERNETES_MODULE_DIR, "k8s.io/kubernetes/cmd/kubelet"),
 }
+# Not Kubernetes releases: their own version stamps are kept.
+UNSTAMPED = ("etcd", "kwok")
 # Built only when asked for by name (the benchmark's peer), not by the local environment's build.
 ON_DEMAND = ("kubectl",)
 
@@ -98,7 +103,7 @@ def version_ldflags():
 
 def ldflags(name):
     flags = "-s -w"
-    if BINARIES[name][0] == KUBERNETES_MODULE_DIR and name != "etcd":
+    if name not in UNSTAMPED:
         flags += " " + version_ldflags()
     return flags
 
@@ -107,10 +112,21 @@ def pins_hash():
     """Short hash of the pins and the build recipe: changing either builds into a fresh directory."""
     digest = hashlib.sha256()
     digest.update(" ".join(ldflags(name) for name in sorted(BINARIES)).encode())
-    for path in PIN_FILES:
+    update_with_files(digest, KUBERNETES_MODULE_DIR, module_files(KUBERNETES_MODULE_DIR))
+    return digest.hexdigest()[:10]
+
+
+def module_files(module_dir):
+    """A Go module's pins and its own non-test Go files, in a stable order: what its builds depend on."""
+    return [os.path.join(base, name) for base, _dirs, files in sorted(os.walk(module_dir)) for name in sorted(files)
+            if (name.endswith(".go") and not name.endswith("_test.go")) or name in ("go.mod", "go.sum")]
+
+
+def update_with_files(digest, root, paths):
+    for path in paths:
+        digest.update(os.path.relpath(path, root).encode() + b"\0")
         with open(path, "rb") as handle:
             digest.update(handle.read())
-    return digest.hexdigest()[:10]
 
 
 def bin_dir():
@@ -136,13 +152,7 @@ def _module_hash(module_dir, *recipe):
 def consumer_dir():
     """Directory of the consumer and pause binaries, keyed by a hash of their module's pins and sources."""
     digest = hashlib.sha256()
-    for base, _dirs, files in sorted(os.walk(CONSUMER_MODULE_DIR)):
-        for name in sorted(files):
-            if (name.endswith(".go") and not name.endswith("_test.go")) or name in ("go.mod", "go.sum"):
-                path = os.path.join(base, name)
-                digest.update(os.path.relpath(path, CONSUMER_MODULE_DIR).encode() + b"\0")
-                with open(path, "rb") as handle:
-                    digest.update(handle.read())
+    update_with_files(digest, CONSUMER_MODULE_DIR, module_files(CONSUMER_MODULE_DIR))
     return os.path.join(cache_root(), "bin", "consumer-" + digest.hexdigest()[:10])
 
 
