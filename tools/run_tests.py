@@ -13,10 +13,12 @@ modules must handle) are all exercised, in about two thirds of the time the full
 Each test session prints its slowest tests at the end (``--durations``).
 
 The stages form lanes that run at the same time, because each lane alone leaves a core idle on a
-2-core machine (a test session runs one ansible-playbook at a time; the network-bound module
-download does not need the CPU): the Kubernetes build, the Vault build, the checks then the
-newest leg's tests (once the Kubernetes binaries exist), and the oldest leg's tests (once both
-builds are done). Each stage's output goes to .build/test-logs/ and is printed whole when the stage
+2-core machine (a test session waits on rollouts, servers and one ansible-playbook at a time; the
+network-bound module download does not need the CPU): the Kubernetes build; the Vault build; the
+newest leg's tests (once the Kubernetes binaries exist); the oldest leg's tests that need no Vault
+server (once the Kubernetes binaries exist), then its HashiCorp Vault tests (once Vault is built,
+the end of the longest path); and the checks (sanity on both legs, the ecosystem's checks), which
+feed no other stage and so run at a lower CPU priority. Each stage's output goes to .build/test-logs/ and is printed whole when the stage
 ends, so lanes never interleave lines. Every stage runs even when an unrelated one failed, so one CI
 run reports everything; the exit status is non-zero if any stage failed.
 """
@@ -34,8 +36,11 @@ from tools.core_legs import LEGS  # noqa: E402  pylint: disable=wrong-import-pos
 
 PYTEST = ["-m", "pytest", "-ra", "-p", "no:cacheprovider", "--durations=25"]
 LOG_DIR = os.path.join(REPO_ROOT, ".build", "test-logs")
-# The newest leg's own environment (a second control plane and OpenBao), torn down when its tests end.
+# Each leg's own environment (a control plane, the real node, its Vault server), torn down when its
+# session ends: the oldest leg's second session starts a fresh one with HashiCorp Vault.
 NEWEST_ENV_DIR = os.path.join(REPO_ROOT, ".build", "env-newest")
+OLDEST_ENV_DIR = os.path.join(REPO_ROOT, ".build", "env-oldest")
+NICE = ["nice", "-n", "10"]
 HEARTBEAT_SECONDS = 300
 
 
@@ -55,25 +60,36 @@ def stages():
     oldest, newest = LEGS["oldest"], LEGS["newest"]
     kubernetes = Stage("build Kubernetes binaries", [python, "tools/cluster/build.py", "--only", "kubernetes"])
     vault = Stage("build HashiCorp Vault", [python, "tools/cluster/build.py", "--only", "vault"])
-    sanity_oldest = Stage("sanity [%s]" % oldest.label, [python, "tools/sanity.py"])
-    ecosystem = Stage("ecosystem checks", [python, "tools/ecosystem_checks.py"])
     newest_venv = Stage("virtualenv [%s]" % newest.label, [python, "tools/core_legs.py", "setup", "newest"])
-    sanity_newest = Stage("sanity [%s]" % newest.label, [newest.python, "tools/sanity.py"], needs=[newest_venv])
+    # The checks are on no path to a test: they yield the CPU to the builds and tests (nice), and fill its gaps.
+    sanity_oldest = Stage("sanity [%s]" % oldest.label, NICE + [python, "tools/sanity.py"])
+    ecosystem = Stage("ecosystem checks", NICE + [python, "tools/ecosystem_checks.py"])
+    sanity_newest = Stage("sanity [%s]" % newest.label, NICE + [newest.python, "tools/sanity.py"], needs=[newest_venv])
     tests_newest = Stage(
         "unit and integration tests [%s; OpenBao]" % newest.label,
         [newest.python] + PYTEST + ["tests/unit", "tests/integration"], needs=[newest_venv, kubernetes],
         env={"SECRETOPS_ENV_DIR": NEWEST_ENV_DIR, "SECRETOPS_VAULT_FLAVORS": "openbao", "SECRETOPS_KEEP_ENV": ""},
     )
+    # The oldest leg in two sessions: what needs no Vault server starts with the Kubernetes binaries
+    # (against OpenBao, which needs no build), the HashiCorp Vault tests once Vault is built.
     tests_oldest = Stage(
-        "unit and integration tests [%s; HashiCorp Vault]" % oldest.label,
-        [python] + PYTEST + ["tests/unit", "benchmarks/tests", "tests/integration"], needs=[kubernetes, vault],
-        env={"SECRETOPS_VAULT_FLAVORS": "vault"},
+        "unit and integration tests [%s; no Vault server]" % oldest.label,
+        [python] + PYTEST + ["tests/unit", "benchmarks/tests", "tests/integration"], needs=[kubernetes],
+        env={"SECRETOPS_ENV_DIR": OLDEST_ENV_DIR, "SECRETOPS_VAULT_FLAVORS": "openbao", "SECRETOPS_TEST_SELECTION": "no-vault-server",
+             "SECRETOPS_KEEP_ENV": ""},
+    )
+    tests_oldest_vault = Stage(
+        "integration tests [%s; HashiCorp Vault]" % oldest.label,
+        [python] + PYTEST + ["tests/integration"], needs=[kubernetes, vault],
+        env={"SECRETOPS_ENV_DIR": OLDEST_ENV_DIR, "SECRETOPS_VAULT_FLAVORS": "vault", "SECRETOPS_TEST_SELECTION": "vault-server",
+             "SECRETOPS_KEEP_ENV": ""},
     )
     lanes = [
         [kubernetes],
         [vault],
-        [sanity_oldest, ecosystem, newest_venv, sanity_newest, tests_newest],
-        [tests_oldest],
+        [newest_venv, tests_newest],
+        [tests_oldest, tests_oldest_vault],
+        [sanity_oldest, ecosystem, sanity_newest],
     ]
     return lanes
 

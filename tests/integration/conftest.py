@@ -82,10 +82,31 @@ def pytest_generate_tests(metafunc):
         metafunc.parametrize("vault_flavor", VAULT_FLAVORS, indirect=True, scope="session")
 
 
-def pytest_collection_modifyitems(items):
+# SECRETOPS_TEST_SELECTION narrows a session to the tests that run against a Vault server
+# ("vault-server": the ones parametrized by vault_flavor) or to every other test ("no-vault-server",
+# unit tests included): make test runs the oldest leg's two halves at different times, the second once
+# HashiCorp Vault is built (tools/run_tests.py).
+TEST_SELECTIONS = ("vault-server", "no-vault-server")
+
+
+def uses_vault_server(item):
+    return "vault_flavor" in getattr(getattr(item, "callspec", None), "params", {})
+
+
+def pytest_collection_modifyitems(config, items):
     for item in items:
         if str(item.fspath).startswith(INTEGRATION_DIR + os.sep):
             item.add_marker(pytest.mark.integration)
+    selection = os.environ.get("SECRETOPS_TEST_SELECTION")
+    if not selection:
+        return
+    if selection not in TEST_SELECTIONS:
+        raise pytest.UsageError("SECRETOPS_TEST_SELECTION is %r; it may be %s" % (selection, " or ".join(TEST_SELECTIONS)))
+    wanted = selection == "vault-server"
+    deselected = [item for item in items if uses_vault_server(item) != wanted]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = [item for item in items if uses_vault_server(item) == wanted]
 
 
 @pytest.fixture(scope="session")
