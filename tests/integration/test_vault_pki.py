@@ -344,7 +344,6 @@ def test_the_key_never_appears_in_vvvv_output(local_env, k8s_api, namespace, pki
             assert line not in run.output
 
 
-
 def test_a_certificate_cut_below_renew_before_by_a_role_the_token_may_not_read_is_revoked_and_not_delivered(
         local_env, vault_client, k8s_api, namespace):
     """The role gives at most 10 minutes; the token may issue and revoke but not read the role, so the module cannot refuse

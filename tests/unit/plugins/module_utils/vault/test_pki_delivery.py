@@ -175,7 +175,6 @@ def test_a_certificate_due_for_its_whole_life_is_refused_rather_than_re_issued_e
         ensure_certificate(vault, k8s, _request(ttl=None, renew_before="%dh" % (400 * 24)), now=_now())
 
 
-
 def test_a_role_max_ttl_that_leaves_no_room_for_renew_before_is_refused_before_anything_is_issued():
     role = {"data": {"ttl": 0, "max_ttl": 600, "generate_lease": False}}
     vault, k8s = FakeVaultApi({ISSUE: _issued(), ("GET", "pki/roles/web"): role}), FakeApiServer()
@@ -204,6 +203,7 @@ def test_a_certificate_issued_shorter_than_renew_before_is_revoked_and_not_deliv
     assert ("shop", "web-tls") not in k8s.secrets
     record = json.loads(base64.b64decode(k8s.secrets[("secretops-system", record_name("shop", "web-tls"))]["data"]["record"]))
     assert record["issued"] == [] and record["current"] is None, record
+
 
 def test_a_leased_certificate_is_refused_with_a_login_token():
     vault = FakeVaultApi({ISSUE: _issued(), ("GET", "pki/roles/web"): {"data": {"generate_lease": True}}})
