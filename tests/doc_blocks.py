@@ -78,3 +78,15 @@ def unmarked(paths=COVERED):
             elif block.status == "skip" and not block.reason.strip("() "):
                 problems.append(block.where + ": a skip marker must say why (and what runs the shape instead)")
     return problems
+
+
+def heredoc(path, command):
+    """The text of the shell here-document that follows ``command`` (``... <<'EOF'``) in ``path``, so a test runs
+    exactly what a guide tells operators to write (a Vault policy, say)."""
+    with open(os.path.join(REPO_ROOT, path)) as handle:
+        lines = handle.read().split("\n")
+    for index, line in enumerate(lines):
+        if command in line and line.rstrip().endswith("<<'EOF'"):
+            end = lines.index("EOF", index + 1)
+            return "\n".join(lines[index + 1:end]) + "\n"
+    raise AssertionError("%s has no here-document after %r" % (path, command))

@@ -150,3 +150,61 @@ def test_a_failed_rollout_revokes_nothing_and_the_report_says_so(local_env, name
     for entry in report["dynamic"]:
         assert entry["revocation"].startswith("not revoked"), entry
     assert "not revoked: the rollouts were not all healthy" in summary_of(run)
+
+
+def certificates_of(vault_client, engines):
+    return sorted(((vault_client.list("%s/certs" % engines["pki"]) or {}).get("data") or {}).get("keys") or [])
+
+
+def with_pki(app, **pki):
+    """``app`` with its certificate's ``pki`` settings changed."""
+    changed = json.loads(json.dumps(app))
+    for secret in changed["secretops_applications"][0]["secrets"]:
+        if "pki" in secret:
+            secret["pki"].update(pki)
+    return changed
+
+
+def test_a_rotation_with_renew_before_not_shorter_than_the_ttl_is_refused_naming_both_before_anything_is_issued(
+        local_env, namespace, k8s_api, vault_client, engines):
+    app = provision_with_consumer(local_env, namespace, k8s_api, engines)
+    old_serial = current(k8s_api, namespace)[0]
+    certificates = certificates_of(vault_client, engines)
+    run = run_playbook_with("rotate", dict(with_pki(app, ttl="1h", renew_before="2h"), secretops_rotate=["web-tls"]), local_env.env)
+    assert run.returncode != 0
+    error = dict((entry["secret"], entry) for entry in report_of(run)["dynamic"])["web-tls"]["error"]
+    assert "renew_before (2h) is not shorter than ttl (1h)" in error, error
+    assert "renew_before (2h) is not shorter than ttl (1h)" in summary_of(run)
+    assert certificates_of(vault_client, engines) == certificates, "a certificate was issued"
+    assert current(k8s_api, namespace)[0] == old_serial and revocation_time(vault_client, engines, old_serial) == 0
+
+
+def test_a_pki_role_whose_max_ttl_cuts_the_ttl_below_renew_before_is_refused_by_the_first_run_without_a_certificate(
+        local_env, namespace, k8s_api, vault_client, engines):
+    """ttl 1h asked, the role gives at most 10 minutes, renew_before 30m: every run would re-issue. The first run that
+    would issue refuses, naming both values; no certificate is issued (a rotation) or delivered (a provision)."""
+    role = "short-" + namespace
+    vault_client.write("%s/roles/%s" % (engines["pki"], role), allowed_domains="dyn.test", allow_subdomains=True, key_type="ec",
+                       key_bits=256, ttl="5m", max_ttl="10m")
+    app = provision_with_consumer(local_env, namespace, k8s_api, engines)
+    old_serial = current(k8s_api, namespace)[0]
+    short = with_pki(app, role=role, ttl="1h", renew_before="30m")
+    certificates = certificates_of(vault_client, engines)
+
+    rotated = run_playbook_with("rotate", dict(short, secretops_rotate=["web-tls"]), local_env.env)
+    assert rotated.returncode != 0
+    error = dict((entry["secret"], entry) for entry in report_of(rotated)["dynamic"])["web-tls"]["error"]
+    assert "renew_before (30m)" in error and "600 s" in error and "max_ttl" in error, error
+    assert certificates_of(vault_client, engines) == certificates, "a certificate was issued"
+    assert current(k8s_api, namespace)[0] == old_serial and revocation_time(vault_client, engines, old_serial) == 0
+
+    # A first delivery is refused alike: no Secret with a certificate that every later run would replace.
+    other = with_pki(dynamic_app(namespace + "-b", engines), role=role, ttl="1h", renew_before="30m")
+    k8s_client.CoreV1Api(k8s_api).create_namespace({"metadata": {"name": namespace + "-b"}})
+    try:
+        provisioned = run_playbook_with("provision", dict(other, app_secrets_vault_access=False), local_env.env)
+        assert provisioned.returncode != 0 and "renew_before (30m)" in provisioned.output and "600 s" in provisioned.output
+        assert read_secret(k8s_api, namespace + "-b", "web-tls")[0] is None
+        assert certificates_of(vault_client, engines) == certificates, "a certificate was issued"
+    finally:
+        k8s_client.CoreV1Api(k8s_api).delete_namespace(namespace + "-b")

@@ -15,9 +15,11 @@ import pytest
 from kubernetes import client as k8s_client
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import Ledger, record_name
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import check_tls
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
 
 from tests.integration.database_it_helpers import can_log_in
-from tests.integration.dynamic_roles_support import dynamic_app, make_engines, read_secret, run_playbook_with
+from tests.integration.dynamic_roles_support import dynamic_app, make_engines, openssl_verify, read_secret, run_playbook_with
 from tests.integration.conftest import VAULT_FLAVORS
 from tests.integration.rotation_faults_support import (
     AdmissionHook, BackgroundPlaybook, is_data_write_of, is_restart_of, make_namespace, private_environment,
@@ -62,9 +64,9 @@ def descendants(pid):
     return found
 
 
-def killed_at(local_env, k8s_api, namespace, app, should_kill, let_the_write_through=False):
-    """The rotate play SIGKILLed at the write ``should_kill`` picks: before it is stored, or (``let_the_write_through``)
-    while the API server stores it, so the play dies right after that step."""
+def killed_at(local_env, k8s_api, namespace, app, should_kill, let_the_write_through=False, rotate="db"):
+    """The rotate play (forcing Secret ``rotate``) SIGKILLed at the write ``should_kill`` picks: before it is stored, or
+    (``let_the_write_through``) while the API server stores it, so the play dies right after that step."""
     holder = {}
 
     def decide(request):
@@ -79,7 +81,7 @@ def killed_at(local_env, k8s_api, namespace, app, should_kill, let_the_write_thr
             return None if let_the_write_through else "the test killed the play before this write"
         return None
     with AdmissionHook(k8s_api, local_env, namespace, decide):
-        holder["play"] = BackgroundPlaybook("rotate", dict(app, secretops_rotate=["db"]), local_env.env)
+        holder["play"] = BackgroundPlaybook("rotate", dict(app, secretops_rotate=[rotate]), local_env.env)
         killed = holder["play"].wait()
     assert killed.killed and killed.returncode == -9
     return killed
@@ -93,11 +95,16 @@ def lease_alive(vault_client, lease_id):
         return False
 
 
-def recorded(k8s_api, namespace, which="issued"):
-    """The leases the revocation record of Secret ``db`` holds as ``issued`` (not yet delivered) or ``pending`` (replaced)."""
-    name = Ledger(None).namespace, record_name(namespace, "db")
+def revocation_record(k8s_api, namespace, secret="db"):
+    """The revocation record of Secret ``secret``, as the automation stored it (where tenants cannot write)."""
+    name = Ledger(None).namespace, record_name(namespace, secret)
     stored = k8s_client.CoreV1Api(k8s_api).read_namespaced_secret(name[1], name[0])
-    return [entry["id"] for entry in json.loads(base64.b64decode(stored.data["record"]))[which]]
+    return json.loads(base64.b64decode(stored.data["record"]))
+
+
+def recorded(k8s_api, namespace, which="issued", secret="db"):
+    """The credentials the revocation record of ``secret`` holds as ``issued`` (not yet delivered) or ``pending`` (replaced)."""
+    return [entry["id"] for entry in revocation_record(k8s_api, namespace, secret)[which]]
 
 
 def db_entry(run):
@@ -131,8 +138,62 @@ def test_play_killed_between_issuing_and_writing_the_secret_leaks_no_lease(local
     assert not lease_alive(vault_client, orphan), "the lease issued by the killed run was left alive"
     assert credentials(k8s_api, namespace)[0] == old_lease and can_log_in(local_env.postgres, old_values["username"], old_values["password"])
     assert "stopped before writing it to the Secret" in rerun.output
-    for value in (old_values["password"],):
-        assert value not in killed.output + rerun.output
+    assert old_values["password"] not in shown(killed, rerun)
+
+
+def tls_secret(k8s_api, namespace):
+    """(serial, {key: text}) of Secret ``web-tls``."""
+    secret, values = read_secret(k8s_api, namespace, "web-tls")
+    return pki.current_certificate(secret.to_dict())["serial"], values
+
+
+def certificate_in_vault(vault_client, mount, serial):
+    """Vault's record of certificate ``serial``: ``certificate``, ``revocation_time`` (0: not revoked)."""
+    return vault_client.read("%s/cert/%s" % (mount, serial))["data"]
+
+
+def assert_valid_certificate(vault_client, mount, serial, values):
+    """The Secret's certificate chains to the mount's CA, matches its key, is not revoked and has not ended."""
+    ca_pem = vault_client.read("%s/cert/ca" % mount)["data"]["certificate"]
+    verified = openssl_verify(ca_pem, values["tls.crt"])
+    assert verified.returncode == 0, verified.stdout + verified.stderr
+    check_tls(values["tls.crt"], values["tls.key"], values.get("ca.crt"))
+    assert certificate_in_vault(vault_client, mount, serial)["revocation_time"] == 0, "the pods' certificate was revoked"
+
+
+@pytest.mark.usefixtures("vault_server")
+def test_play_killed_between_issuing_and_writing_the_certificate_leaks_no_certificate(
+        local_env, namespace, k8s_api, vault_client, engines):
+    app = dynamic_app(namespace, engines)
+    run_playbook_with("provision", dict(app, app_secrets_vault_access=False), local_env.env).assert_ok()
+    create(k8s_api, deployment(namespace, "web", {
+        "containers": [container(volumeMounts=[{"name": "tls", "mountPath": "/tls", "readOnly": True}])],
+        "volumes": [{"name": "tls", "secret": {"secretName": "web-tls"}}]}, replicas=1))
+    wait_available(k8s_api, namespace, "web")
+    old_serial, old_values = tls_secret(k8s_api, namespace)
+
+    killed = killed_at(local_env, k8s_api, namespace, app, lambda request: is_data_write_of(request, "web-tls"), rotate="web-tls")
+    orphans = recorded(k8s_api, namespace, secret="web-tls")
+    assert len(orphans) == 1 and orphans[0] != old_serial, "one certificate was issued and recorded before the kill"
+    orphan = orphans[0]
+    assert certificate_in_vault(vault_client, engines["pki"], orphan)["revocation_time"] == 0, "issued, not yet revoked"
+    assert tls_secret(k8s_api, namespace) == (old_serial, old_values), "the Secret was not written"
+    assert_valid_certificate(vault_client, engines["pki"], old_serial, old_values)
+
+    rerun = run_playbook_with("rotate", app, local_env.env).assert_ok()
+    assert "an earlier run issued %s and stopped before writing it to the Secret" % orphan in rerun.output
+    entry = dict((item["secret"], item) for item in report_of(rerun)["dynamic"])["web-tls"]
+    assert entry["issued"] is False and entry["serial"] == old_serial, entry
+    assert entry["revoked_serials"] == [orphan] and entry["revocation"] == "revoked", entry
+    assert orphan in summary_of(rerun), "the report names the certificate it revoked"
+    assert certificate_in_vault(vault_client, engines["pki"], orphan)["revocation_time"] > 0, "the orphaned certificate was leaked"
+    # Converged: the Secret keeps the certificate the pods hold, and the record holds it alone, nothing issued or pending.
+    assert tls_secret(k8s_api, namespace) == (old_serial, old_values)
+    assert_valid_certificate(vault_client, engines["pki"], old_serial, old_values)
+    record = revocation_record(k8s_api, namespace, "web-tls")
+    assert (record["current"]["id"], record["issued"], record["pending"]) == (old_serial, [], []), record
+    text = shown(killed, rerun)
+    assert old_values["tls.key"] not in text and "PRIVATE KEY" not in text, "key material was shown"
 
 
 @pytest.mark.usefixtures("vault_server")
@@ -155,7 +216,7 @@ def test_play_killed_between_the_secret_write_and_the_restart_revokes_only_after
     assert entry["revoked_lease_ids"] == [old_lease]
     assert not lease_alive(vault_client, old_lease) and lease_alive(vault_client, lease)
     for value in (values["password"], old_values["password"]):
-        assert value not in killed.output + rerun.output
+        assert value not in shown(killed, rerun)
 
 
 # ---------------------------------------------------------------- servers down (a private environment)
@@ -262,4 +323,4 @@ def test_play_killed_between_the_restart_and_the_revocation_is_finished_by_the_n
     assert not can_log_in(local_env.postgres, old_values["username"], old_values["password"])
     assert can_log_in(local_env.postgres, values["username"], values["password"])
     for value in (values["password"], old_values["password"]):
-        assert value not in killed.output + rerun.output
+        assert value not in shown(killed, rerun)

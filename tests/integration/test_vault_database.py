@@ -6,9 +6,11 @@ as is (never rotated); root rotation uses an admin user the test makes.
 
 import time
 
+import hvac
 import pytest
 from kubernetes import client as k8s_client
 
+from tests import doc_blocks
 from tests.integration.ansible_run import run_tasks
 from tests.integration.database_it_helpers import (
     can_log_in, connection_task, connection_url, credentials_task, enable_engine, psql, query, role_count, role_task, secret_values,
@@ -269,6 +271,62 @@ path "sys/leases/revoke" { capabilities = ["update"] }
     while can_log_in(postgres, values["username"], values["password"]):
         assert time.monotonic() < deadline, "revoking the token did not revoke its leases"
         time.sleep(1)
+
+
+def _documented_lease_policy(mount, role):
+    """The lease token policy of docs/dynamic-secrets.md, word for word, for ``<mount>/creds/<role>`` instead of the
+    guide's ``database/creds/shop-app``."""
+    text = doc_blocks.heredoc("docs/dynamic-secrets.md", "policy write shop-db-leases")
+    assert text.count("database/creds/shop-app") == 4, "the guide's policy names the role's path in 4 places"
+    return text.replace("database/creds/shop-app", "%s/creds/%s" % (mount, role))
+
+
+def _forbidden(call):
+    try:
+        call()
+    except hvac.exceptions.Forbidden:
+        return True
+    return False
+
+
+def test_the_documented_lease_token_policy_rotates_and_revokes_its_role_and_no_other(local_env, vault_client, k8s_api, namespace, postgres):
+    mount = enable_engine(vault_client)
+    # "app-admin" shares the prefix "app" with the role the token serves: the policy's trailing "/" keeps it out.
+    run_tasks([connection_task(postgres, mount), role_task(mount, "app"), role_task(mount, "app-admin")], env=local_env.env).assert_ok()
+    policy = unique("shop-db-leases")
+    vault_client.sys.create_or_update_policy(policy, _documented_lease_policy(mount, "app"))
+    token = vault_client.auth.token.create_orphan(policies=[policy], period="1h")["auth"]["client_token"]
+    env = dict(local_env.env, VAULT_TOKEN=token)
+
+    issued = run_tasks([credentials_task("creds", namespace, mount, "app")], env=env).assert_ok().task("creds")
+    assert issued["action"] == "issue" and issued["token_renewed"], issued
+    renewed = run_tasks([credentials_task("creds", namespace, mount, "app", renew_before="99%")], env=env).assert_ok().task("creds")
+    assert renewed["action"] == "renew" and renewed["lease_id"] == issued["lease_id"], renewed
+    old = secret_values(k8s_api, namespace, "db")[1]
+    # A renewal cannot reach past 20 minutes (the role's max_ttl is 10): the credentials are re-issued.
+    reissued = run_tasks([credentials_task("creds", namespace, mount, "app", renew_before="20m")], env=env).assert_ok().task("creds")
+    assert reissued["action"] == "issue" and reissued["replaced_lease_id"] == issued["lease_id"], reissued
+    new = secret_values(k8s_api, namespace, "db")[1]
+    assert can_log_in(postgres, old["username"], old["password"]), "the replaced credentials live until they are revoked"
+    revoked = run_tasks([credentials_task("creds", namespace, mount, "app", state="revoked")], env=env).assert_ok().task("creds")
+    assert revoked["revoked_lease_ids"] == [issued["lease_id"]] and revoked["pending_revocation"] == [], revoked
+    assert not can_log_in(postgres, old["username"], old["password"]), "the revoked lease's user was not dropped"
+    assert can_log_in(postgres, new["username"], new["password"])
+
+    # Another role's lease (issued by someone else): the same token may not look it up, renew it or revoke it, in any form.
+    other = vault_client.read("%s/creds/app-admin" % mount)
+    lease_token = hvac.Client(url=local_env.vault_addr, token=token)
+    assert _forbidden(lambda: lease_token.sys.revoke_lease(other["lease_id"]))
+    assert _forbidden(lambda: lease_token.write("sys/leases/revoke", lease_id=other["lease_id"], sync=True))
+    assert _forbidden(lambda: lease_token.write("sys/leases/revoke/%s" % other["lease_id"]))
+    assert _forbidden(lambda: lease_token.write("sys/leases/revoke-prefix/%s/creds/app-admin" % mount))
+    assert _forbidden(lambda: lease_token.write("sys/revoke/%s" % other["lease_id"]))
+    assert _forbidden(lambda: lease_token.sys.renew_lease(other["lease_id"]))
+    assert _forbidden(lambda: lease_token.sys.read_lease(other["lease_id"]))
+    assert vault_client.sys.read_lease(other["lease_id"])["data"]["id"] == other["lease_id"], "the other role's lease was revoked"
+    assert can_log_in(postgres, other["data"]["username"], other["data"]["password"])
+    # ...while its own role's leases it may: the prefix is the policy's only grant.
+    assert lease_token.sys.read_lease(reissued["lease_id"])["data"]["id"] == reissued["lease_id"]
 
 
 def test_static_role_sync_reports_vault_rotations(local_env, vault_client, k8s_api, namespace, postgres):

@@ -342,3 +342,32 @@ def test_the_key_never_appears_in_vvvv_output(local_env, k8s_api, namespace, pki
         assert "PRIVATE KEY" not in run.output
         for line in _key_body(first_key) + _key_body(second_key):
             assert line not in run.output
+
+
+def test_a_certificate_cut_below_renew_before_by_a_role_the_token_may_not_read_is_revoked_and_not_delivered(
+        local_env, vault_client, k8s_api, namespace):
+    """The role gives at most 10 minutes; the token may issue and revoke but not read the role, so the module cannot refuse
+    before it issues: the certificate Vault issues is revoked at once and not delivered (every later run would re-issue
+    it), and the task names both values."""
+    mount = unique("pki-cap")
+    _mount(vault_client, mount, "87600h")
+    try:
+        run_tasks([task("root", "vault_pki_ca", mount_point=mount, common_name="Cap Root " + mount, ttl="8760h", key_type="ec", key_bits=256),
+                   task("role", "vault_pki_role", mount_point=mount, name="web", allowed_domains=["pki.test"], allow_subdomains=True,
+                        key_type="ec", key_bits=256, ttl="5m", max_ttl="10m")], env=vault_env(local_env)).assert_ok()
+        policy = unique("issue-only")
+        vault_client.sys.create_or_update_policy(policy, 'path "%s/issue/web" { capabilities = ["create", "update"] }\n'
+                                                         'path "%s/revoke" { capabilities = ["update"] }\n' % (mount, mount))
+        token = vault_client.auth.token.create(policies=[policy], ttl="1h")["auth"]["client_token"]
+        before = _certs(vault_client, mount)
+        refused = run_tasks([task("issue", "vault_pki_certificate", name="cap-tls", namespace=namespace, mount_point=mount, role="web",
+                                  common_name="web.pki.test", ttl="1h", renew_before="30m")], env=vault_env(local_env, VAULT_TOKEN=token))
+        assert refused.returncode != 0
+        message = refused.task("issue")["msg"]
+        assert "renew_before (30m) is not shorter than the lifetime Vault gave the certificate (630 s" in message, message
+        assert "revoked and not delivered" in message and "ttl 1h" in message, message
+        issued = [serial for serial in _certs(vault_client, mount) if serial not in before]
+        assert len(issued) == 1 and vault_client.read("%s/cert/%s" % (mount, issued[0]))["data"]["revocation_time"] > 0
+        assert _secret(k8s_api, namespace, "cap-tls") is None
+    finally:
+        vault_client.sys.disable_secrets_engine(mount)

@@ -134,7 +134,10 @@ def _line(entry):
         text = "%s: lease %s ends %s" % (entry.get("action"), entry.get("lease_id"), entry.get("lease_end"))
         if entry.get("replaced_lease_id"):
             text += ", replaced lease %s" % entry["replaced_lease_id"]
-    if entry.get("revocation"):
+    if entry.get("revocation") == "revoked":
+        # Name what went: "serial X; revoked" alone would read as if the Secret's own certificate was revoked.
+        text += "; revoked %s" % ", ".join(_revoked_ids(entry))
+    elif entry.get("revocation"):
         text += "; %s" % entry["revocation"]
     return name + text
 

@@ -6,7 +6,10 @@
 Order: read the Secret and the revocation record (``revocation/``, kept where tenants cannot
 write), decide (``pki_certificate.renewal_reason``), issue, record the serial as issued, check the
 key against the certificate, write the Secret, record the serial as current and the one it
-replaced as pending. Only a certificate the record holds is ever replaced-and-revoked: a serial
+replaced as pending. A ``renew_before`` (a duration) the lifetime cannot exceed (``ttl``, or the role's
+``max_ttl`` that cuts it) is refused before anything is issued; a certificate Vault issued shorter
+than it anyway (a cap this token could not read) is revoked and never written, since every later run
+would re-issue it. Only a certificate the record holds is ever replaced-and-revoked: a serial
 planted in the Secret (any TLS handshake shows one) is re-issued over and never revoked. A run that
 dies after issuing and before the write leaves the new serial recorded: the next run revokes it
 (no Pod ever held it). Revocation (``revoke_replaced``, or ``state: revoked``, which issues
@@ -63,19 +66,51 @@ def _names(request):
     return targets.certificate_names(request["common_name"], pki.clean_names(request["alt_names"]), pki.clean_names(request["ip_sans"]))
 
 
-def _refuse_leased_login(vault, mount, request):
-    """A login token is revoked when the task ends, and with it every lease it made: a role that gives
-    certificates a lease (``generate_lease``) would have the one just delivered revoked."""
-    if not getattr(vault, "revoke_on_close", False):
-        return
+def _role_settings(vault, mount, request):
+    """The PKI role's settings, read only when they decide something before the issue: whether its certificates get
+    a lease (with a login token), and its ``max_ttl`` (with ``renew_before`` a duration). ``{}`` when this token may
+    not read the role: the issued certificate is checked instead (``_issue``, ``_refuse_short_issued``)."""
+    if not getattr(vault, "revoke_on_close", False) and pki.parse_renew_before(request["renew_before"])[0] != "seconds":
+        return {}
     try:
-        role = (vault.read("%s/roles/%s" % (mount, request["role"])) or {}).get("data") or {}
+        return (vault.read("%s/roles/%s" % (mount, request["role"])) or {}).get("data") or {}
     except SecretOpsError as error:
         if error.details.get("status") != 403:
             raise
-        return  # a token that may not read the role: _issue refuses a leased certificate instead
-    if role.get("generate_lease"):
+        return {}
+
+
+def _refuse_leased_login(vault, mount, request, role):
+    """A login token is revoked when the task ends, and with it every lease it made: a role that gives
+    certificates a lease (``generate_lease``) would have the one just delivered revoked."""
+    if getattr(vault, "revoke_on_close", False) and role.get("generate_lease"):
         raise SecretOpsError(_LEASED_LOGIN % (mount, request["role"]))
+
+
+_CUT_BY_ROLE = ("renew_before (%s) is not shorter than the certificate's lifetime (%d s: the PKI role %s/roles/%s's max_ttl cuts the "
+                "ttl asked, %s): every run would re-issue it; lower renew_before or raise the role's max_ttl")
+_CUT_ISSUED = ("renew_before (%s) is not shorter than the lifetime Vault gave the certificate (%d s; the PKI role's max_ttl or the "
+               "mount's max_lease_ttl cuts ttl %s): every run would re-issue it, so it was revoked and not delivered; lower "
+               "renew_before or raise the max TTL")
+
+
+def _refuse_cut_by_role(mount, request, role):
+    """Refuse, before anything is issued, a ``renew_before`` (a duration) the role's ``max_ttl`` leaves no room for."""
+    kind, amount = pki.parse_renew_before(request["renew_before"])
+    cap = to_seconds(role.get("max_ttl") or 0, "max_ttl")
+    asked = to_seconds(request["ttl"], "ttl") if request["ttl"] is not None else to_seconds(role.get("ttl") or 0, "ttl")
+    if kind != "seconds" or not cap or (asked and asked <= cap) or amount < cap:
+        return
+    raise SecretOpsError(_CUT_BY_ROLE % (request["renew_before"], cap, mount, request["role"], request["ttl"] or "the role's ttl"))
+
+
+def _refuse_short_issued(facts, request):
+    """The error for a certificate Vault issued shorter than ``renew_before`` (a duration), or None."""
+    kind, amount = pki.parse_renew_before(request["renew_before"])
+    lifetime = int((facts["not_after"] - facts["not_before"]).total_seconds())
+    if kind == "seconds" and amount >= lifetime:
+        return SecretOpsError(_CUT_ISSUED % (request["renew_before"], lifetime, request["ttl"] or "(the role's)"))
+    return None
 
 
 _LEASED_LOGIN = ("the PKI role %s/roles/%s gives certificates a lease (generate_lease), and the Vault token of this task comes from a "
@@ -238,6 +273,8 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
             book = _revoke_recorded(vault, k8s, request, secret, book, check_mode, result)
         return _finish(ledger, book, stored, check_mode, result)
 
+    role = _role_settings(vault, mount, request)
+    _refuse_cut_by_role(mount, request, role)
     result["changed"] = True
     replaced = book["current"]["id"] if book["current"] else None
     if check_mode:
@@ -247,7 +284,7 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
         result["pending_revocation"] = revocation_record.pending_ids(book) + ([replaced] if replaced else [])
         return result
 
-    _refuse_leased_login(vault, mount, request)
+    _refuse_leased_login(vault, mount, request, role)
     issued = _issue(vault, mount, request)
     tls_crt, ca_crt, leaf = pki.assemble_chain(issued["certificate"], issued.get("ca_chain"), issued.get("issuing_ca"))
     facts = pki.certificate_facts(leaf)
@@ -261,6 +298,10 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     except SecretOpsError:
         _revoke_quietly(vault, issued_entry)
         raise
+    too_short = _refuse_short_issued(facts, request)
+    if too_short is not None:  # a cap this token could not read (the mount's, or a role it may not read)
+        _abandon(vault, ledger, book, issued_entry)
+        raise too_short
     try:
         data = {pki.TLS_CRT: _b64(tls_crt), pki.TLS_KEY: _b64(issued["private_key"])}
         if request["include_ca"]:

@@ -29,6 +29,17 @@ def test_replaced_certificate_and_lease_are_revoked_after_healthy_rollouts():
     assert entries[1]["revocation"] == "revoked"
 
 
+def test_the_summary_names_what_was_revoked_not_only_the_secrets_current_serial():
+    # The next run revokes a certificate an earlier, killed run issued: the Secret's certificate stands.
+    kept = result("web-tls", "pki", changed=True, issued=False, serial="aa:bb", not_after="2026-12-01T00:00:00Z")
+    revocations = [result("web-tls", "pki", changed=True, issued=False, revoked_serial="cc:dd", revoked_serials=["cc:dd"]),
+                   result("db", "database", changed=True, action="keep", revoked_lease_ids=["db/creds/app/OLD", "db/creds/app/OLDER"])]
+    entries = dynamic_report.dynamic_entries([kept, result("db", "database", action="keep", lease_id="db/creds/app/NEW")], revocations)
+    lines = dynamic_report.summary_lines(entries)
+    assert lines[1].endswith("serial aa:bb, valid until 2026-12-01T00:00:00Z; revoked cc:dd"), lines[1]
+    assert lines[2].endswith("; revoked db/creds/app/OLD, db/creds/app/OLDER"), lines[2]
+
+
 def test_without_a_revocation_run_the_replaced_ones_are_reported_still_valid():
     entries = dynamic_report.dynamic_entries([reissued_certificate(), reissued_credentials()], None)
     assert entries[0]["revocation"].startswith("not revoked") and "certificate keeps working" in entries[0]["revocation"]

@@ -9,6 +9,7 @@ import json
 import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import record_name
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_delivery import ensure_certificate
 from tests.pki_material import load_pki
@@ -172,6 +173,36 @@ def test_a_certificate_due_for_its_whole_life_is_refused_rather_than_re_issued_e
     ensure_certificate(vault, k8s, _request(ttl=None, renew_before="24h"), now=_now())
     with pytest.raises(SecretOpsError, match="not shorter than the certificate's lifetime"):
         ensure_certificate(vault, k8s, _request(ttl=None, renew_before="%dh" % (400 * 24)), now=_now())
+
+
+def test_a_role_max_ttl_that_leaves_no_room_for_renew_before_is_refused_before_anything_is_issued():
+    role = {"data": {"ttl": 0, "max_ttl": 600, "generate_lease": False}}
+    vault, k8s = FakeVaultApi({ISSUE: _issued(), ("GET", "pki/roles/web"): role}), FakeApiServer()
+    with pytest.raises(SecretOpsError, match=r"renew_before \(30m\) is not shorter than the certificate's lifetime \(600 s: the PKI "
+                                             r"role pki/roles/web's max_ttl cuts the ttl asked, 1h\)"):
+        ensure_certificate(vault, k8s, _request(renew_before="30m"), now=_now())
+    with pytest.raises(SecretOpsError, match="max_ttl"):
+        ensure_certificate(vault, k8s, _request(renew_before="30m"), check_mode=True, now=_now())
+    assert ISSUE not in [entry[:2] for entry in vault.sent] and ("shop", "web-tls") not in k8s.secrets
+    # Room left under the cap, or a percentage (which never needs the role): issued as asked.
+    assert ensure_certificate(vault, k8s, _request(renew_before="5m"), now=_now())["issued"] is True
+    percent = FakeVaultApi({ISSUE: _issued()})
+    assert ensure_certificate(percent, FakeApiServer(), _request(renew_before="30%"), now=_now())["issued"] is True
+    assert ("GET", "pki/roles/web") not in [entry[:2] for entry in percent.sent]
+
+
+def test_a_certificate_issued_shorter_than_renew_before_is_revoked_and_not_delivered():
+    # The token may not read the role (or the mount's max_lease_ttl cut it): the issued certificate (366 days) tells.
+    vault = FakeVaultApi({ISSUE: _issued(), ("GET", "pki/roles/web"): SecretOpsError("permission denied", status=403)})
+    k8s = FakeApiServer()
+    with pytest.raises(SecretOpsError, match=r"renew_before \(8800h\) is not shorter than the lifetime Vault gave the certificate "
+                                             r"\(31622400 s;.*revoked and not delivered"):
+        ensure_certificate(vault, k8s, _request(ttl="9600h", renew_before="8800h"), now=_now())
+    serial = pki.vault_serial(MATERIAL.leaf.serial_number)
+    assert ("POST", "pki/revoke", {"serial_number": serial}) in vault.sent
+    assert ("shop", "web-tls") not in k8s.secrets
+    record = json.loads(base64.b64decode(k8s.secrets[("secretops-system", record_name("shop", "web-tls"))]["data"]["record"]))
+    assert record["issued"] == [] and record["current"] is None, record
 
 
 def test_a_leased_certificate_is_refused_with_a_login_token():
