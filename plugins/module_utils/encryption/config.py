@@ -67,12 +67,17 @@ def read_text(path):
         return None
 
 
-def write(path, text, backup=True):
-    """Replace ``path`` with ``text`` atomically (mode 0600); return the backup's path or None."""
+def write(path, text, backup=True, backup_dir=None):
+    """Replace ``path`` with ``text`` atomically (mode 0600); return the backup's path or None. The
+    backup goes beside the file, or into ``backup_dir`` (a kubelet reads every file of its manifest
+    directory but dotfiles, so a backup of a static Pod must live elsewhere)."""
     directory = os.path.dirname(os.path.abspath(path))
     backup_path = None
     if backup and os.path.exists(path):
-        backup_path = "%s.%s.bak" % (path, time.strftime("%Y%m%dT%H%M%S", time.gmtime()))
+        if backup_dir:
+            os.makedirs(backup_dir, mode=0o700, exist_ok=True)
+        backup_path = "%s.%s.bak" % (os.path.join(backup_dir, os.path.basename(path)) if backup_dir else path,
+                                     time.strftime("%Y%m%dT%H%M%S", time.gmtime()))
         with open(path, "rb") as source, open(backup_path, "wb") as target:
             target.write(source.read())
         os.chmod(backup_path, 0o600)
