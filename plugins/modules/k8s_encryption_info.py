@@ -31,7 +31,7 @@ options:
     description:
       - Fail when a condition holds. V(plaintext), any object stored in plaintext; V(not_kms), any object not sealed by
         KMS v2; V(mixed_keys), objects of one resource under more than one key (KMS v2 key ids, aescbc or secretbox key
-        names: a migration is unfinished);
+        names), which means a migration is unfinished;
         V(unhealthy), the apiserver reports a KMS provider unhealthy (needs O(check_health)); V(encrypted), any object not
         in plaintext (before an identity-only configuration, which could not read it).
     type: list
