@@ -10,8 +10,10 @@ import yaml
 
 from tests.integration.ansible_run import run_tasks
 
-FIXTURE = os.path.join(os.path.dirname(__file__), os.pardir, "unit", "plugins", "module_utils", "encryption", "fixtures", "kube-apiserver.yaml")
-KUBEADM = "secretops.provisioning.encryption_at_rest : kube-apiserver manifest with the encryption flags and mounts (backup kept, result checked), plugin static Pod"
+FIXTURE = os.path.join(os.path.dirname(__file__), os.pardir, "unit", "plugins", "module_utils", "encryption", "fixtures",
+                       "kube-apiserver.yaml")
+KUBEADM = ("secretops.provisioning.encryption_at_rest : The kube-apiserver manifest with the encryption flags and mounts "
+           "(backup kept, result checked), plugin static Pod")
 
 
 def role_run(tmp_path, **extra):

@@ -89,8 +89,9 @@ def wait_for_provider(client, reader, params, sleep=time.sleep, clock=time.monot
                 and (not params.get("key_id") or seen[2] == params["key_id"]):
             return seen[2]
         if clock() >= deadline:
+            kind = "KMS v2" if wanted_kind(params) == envelope.KMS_V2 else wanted_kind(params)
             wanted = "in plaintext" if params.get("target") == "identity" else "under %s provider %s%s" % (
-                "KMS v2" if wanted_kind(params) == envelope.KMS_V2 else wanted_kind(params), params["provider_name"], " with key id %s" % params["key_id"] if params.get("key_id") else "")
+                kind, params["provider_name"], " with key id %s" % params["key_id"] if params.get("key_id") else "")
             raise SecretOpsError("after %ss the apiserver still stores new Secrets as %s, not %s: check that "
                                  "kube-apiserver runs with --encryption-provider-config-automatic-reload=true on this configuration and "
                                  "that the KMS plugin is healthy (/healthz/kms-providers)"
