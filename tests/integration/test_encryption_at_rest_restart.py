@@ -39,7 +39,8 @@ def read_outcome(core, name):
     except k8s_client.ApiException as exc:
         assert VALUE not in (exc.body or "")
         return "refused", exc.status
-    except Exception as exc:  # pylint: disable=broad-except - the apiserver not answering at all
+    # The apiserver not answering at all.
+    except Exception as exc:  # pylint: disable=broad-except
         return "refused", exc.__class__.__name__
     return "served", base64.b64decode(secret.data["v"]).decode()
 
