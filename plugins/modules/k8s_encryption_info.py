@@ -16,6 +16,8 @@ description:
   - Reads etcd directly and counts, per resource, the objects stored in plaintext, under each encryption provider,
     and under each KMS v2 key id (the envelope header holds them in clear). Nothing is decrypted; the result holds
     counts, provider names and key ids only.
+  - Objects under the simpler mode's keys (P(secretops.provisioning.vault_encryption_key#module)) count under
+    C(providers) as C(aescbc:<key name>) or C(secretbox:<key name>), read from their prefix C(k8s:enc:<type>:v1:<key name>:).
   - With O(check_health=true) it also asks the apiserver for C(/healthz/kms-providers), so a KMS plugin that is down
     shows as RV(kms_healthy=false).
   - O(fail_on) turns the report into a gate for CI or AWX.
@@ -28,7 +30,8 @@ options:
   fail_on:
     description:
       - Fail when a condition holds. V(plaintext), any object stored in plaintext; V(not_kms), any object not sealed by
-        KMS v2; V(mixed_keys), objects of one resource under more than one key id (a migration is unfinished);
+        KMS v2; V(mixed_keys), objects of one resource under more than one key (KMS v2 key ids, aescbc or secretbox key
+        names), which means a migration is unfinished;
         V(unhealthy), the apiserver reports a KMS provider unhealthy (needs O(check_health)); V(encrypted), any object not
         in plaintext (before an identity-only configuration, which could not read it).
     type: list
@@ -62,7 +65,8 @@ resources:
   description: Per resource, C(total), C(plaintext), C(providers) (C(<type>:<name>) to count) and C(key_ids) (key id to count).
   returned: always
   type: dict
-  sample: {"secrets": {"total": 12, "plaintext": 0, "providers": {"kms-v2:vault-transit": 12}, "key_ids": {"transit/k8s:v1": 12}}}
+  sample: {"secrets": {"total": 12, "plaintext": 0, "providers": {"kms-v2:vault-transit": 10, "secretbox:key-20260101T120000Z": 2},
+           "key_ids": {"transit/k8s:v1": 10}}}
 kms_healthy:
   description: Whether the apiserver reports its KMS providers healthy.
   returned: when O(check_health=true)

@@ -9,7 +9,7 @@ __metaclass__ = type
 
 DOCUMENTATION = r"""
 module: k8s_encryption_migrate
-short_description: Rewrite every object etcd does not yet hold under the current KMS v2 provider and key
+short_description: Rewrite every object etcd does not yet hold under the current encryption provider and key
 version_added: 0.2.0
 author: secretops maintainers (@secretops)
 description:
@@ -23,9 +23,19 @@ description:
   - O(resources) are core (C(v1)) resources, namespaced or not.
 options:
   provider_name:
-    description: Name of the KMS v2 provider in the EncryptionConfiguration.
+    description:
+      - Name of the KMS v2 provider in the EncryptionConfiguration; with O(provider_type=aescbc) or
+        O(provider_type=secretbox), the name of the key new writes use
+        (RV(secretops.provisioning.vault_encryption_key#module:current_key)).
     type: str
     required: true
+  provider_type:
+    description:
+      - V(kms) (KMS v2, the default) or the simpler mode's V(aescbc) or V(secretbox)
+        (P(secretops.provisioning.vault_encryption_key#module)); etcd then shows C(k8s:enc:<type>:v1:<provider_name>:).
+    type: str
+    choices: [kms, aescbc, secretbox]
+    default: kms
   target:
     description:
       - V(kms) stores everything under the provider (and key id). V(identity) stores everything in plaintext again, to turn
@@ -113,6 +123,7 @@ def main():
     spec.update(ETCD_ARGUMENT_SPEC)
     spec.update(
         provider_name=dict(type="str", required=True),
+        provider_type=dict(type="str", choices=["kms", "aescbc", "secretbox"], default="kms"),
         target=dict(type="str", choices=["kms", "identity"], default="kms"),
         key_id=dict(type="str"),
         resources=dict(type="list", elements="str", default=["secrets"]),

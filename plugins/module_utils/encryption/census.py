@@ -58,15 +58,22 @@ def older_versions(counts, key, version):
     return older
 
 
-def is_current(value, provider_name, key_id=None):
-    """Whether one stored value is a KMS v2 envelope of ``provider_name`` (and ``key_id`` when given)."""
+def is_current(value, provider_name, key_id=None, wanted_kind=envelope.KMS_V2):
+    """Whether one stored value is an envelope of kind ``wanted_kind`` (KMS v2 unless told) named
+    ``provider_name`` (for aescbc / secretbox the key name), and under ``key_id`` when given."""
     kind, name, stored_key_id = envelope.describe(value)
-    return kind == envelope.KMS_V2 and name == provider_name and (key_id is None or stored_key_id == key_id)
+    return kind == wanted_kind and name == provider_name and (key_id is None or stored_key_id == key_id)
+
+
+def keys_in_use(numbers):
+    """The keys one resource's objects are under: KMS v2 key ids, and "<type>:<name>" of the other providers."""
+    return sorted(set(numbers["key_ids"]) | set(label for label in numbers["providers"] if not label.startswith(envelope.KMS_V2 + ":")))
 
 
 def failures(counts, fail_on):
     """Messages for each ``fail_on`` condition a census meets: "plaintext" (any plaintext object),
-    "not_kms" (any object not under KMS v2), "mixed_keys" (more than one key id in a resource), "encrypted" (any object not in plaintext)."""
+    "not_kms" (any object not under KMS v2), "mixed_keys" (more than one key in a resource: KMS v2 key ids, aescbc /
+    secretbox key names), "encrypted" (any object not in plaintext)."""
     found = []
     for resource, numbers in sorted(counts.items()):
         kms = sum(n for label, n in numbers["providers"].items() if label.startswith(envelope.KMS_V2 + ":"))
@@ -76,8 +83,9 @@ def failures(counts, fail_on):
             found.append("%s: %d of %d objects are not sealed by KMS v2" % (resource, numbers["total"] - kms, numbers["total"]))
         if "encrypted" in fail_on and numbers["total"] - numbers["plaintext"]:
             found.append("%s: %d of %d objects are still encrypted" % (resource, numbers["total"] - numbers["plaintext"], numbers["total"]))
-        if "mixed_keys" in fail_on and len(numbers["key_ids"]) > 1:
-            found.append("%s: objects under %d key ids (%s)" % (resource, len(numbers["key_ids"]), ", ".join(sorted(numbers["key_ids"]))))
+        keys = keys_in_use(numbers)
+        if "mixed_keys" in fail_on and len(keys) > 1:
+            found.append("%s: objects under %d keys (%s)" % (resource, len(keys), ", ".join(keys)))
     return found
 
 

@@ -5,8 +5,9 @@
 it differs, with a backup of what it replaces.
 
 Modes: ``kms`` seals new writes with the KMS v2 plugin and reads plaintext (``identity`` last) until
-the migration rewrote it; ``identity`` stores plaintext only; ``decrypt`` (turning encryption off)
-writes plaintext but still reads KMS envelopes, until a migration rewrote them all in plaintext.
+the migration rewrote it; ``static`` does the same with aescbc / secretbox keys (the simpler mode,
+keys from Vault KV); ``identity`` stores plaintext only; ``decrypt`` (turning encryption off) writes
+plaintext but still reads KMS envelopes (and static keys), until a migration rewrote them all in plaintext.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -21,25 +22,32 @@ import time
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import reload
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
-MODES = ("kms", "identity", "decrypt")
+MODES = ("kms", "identity", "decrypt", "static")
 
 
-def build(mode, resources, kms_name=None, kms_endpoint=None, kms_timeout="3s"):
-    """The EncryptionConfiguration for ``mode`` as a dict."""
+def kms_provider(kms_name, kms_endpoint, kms_timeout):
+    if not kms_name or not kms_endpoint:
+        raise SecretOpsError("the KMS v2 provider needs kms_name and kms_endpoint (unix:///path/to/socket)")
+    if not kms_endpoint.startswith("unix://"):
+        raise SecretOpsError("kms_endpoint must be a unix socket URL (unix:///path/to/socket), got %r" % kms_endpoint)
+    return {"kms": {"apiVersion": "v2", "name": kms_name, "endpoint": kms_endpoint, "timeout": kms_timeout}}
+
+
+def build(mode, resources, kms_name=None, kms_endpoint=None, kms_timeout="3s", static=None):
+    """The EncryptionConfiguration for ``mode`` as a dict. ``static`` holds the provider entries of
+    the simpler mode (``static_keys.providers``: aescbc / secretbox keys, the one for writes first)."""
     if mode not in MODES:
         raise SecretOpsError("mode must be one of %s, got %r" % (", ".join(MODES), mode))
-    identity = {"identity": {}}
-    providers = [identity]
-    if mode != "identity":
-        if not kms_name or not kms_endpoint:
-            raise SecretOpsError("mode %s needs kms_name and kms_endpoint (unix:///path/to/socket)" % mode)
-        if not kms_endpoint.startswith("unix://"):
-            raise SecretOpsError("kms_endpoint must be a unix socket URL (unix:///path/to/socket), got %r" % kms_endpoint)
-        kms = {"kms": {"apiVersion": "v2", "name": kms_name, "endpoint": kms_endpoint, "timeout": kms_timeout}}
-        # The first provider seals new writes; the others only read what is already stored.
-        providers = [kms, identity] if mode == "kms" else [identity, kms]
     if not resources:
         raise SecretOpsError("resources must list at least one resource (for example secrets)")
+    identity = {"identity": {}}
+    sealed = list(static or [])
+    if mode == "kms" or (mode == "decrypt" and (kms_name or kms_endpoint or not sealed)):
+        sealed = [kms_provider(kms_name, kms_endpoint, kms_timeout)] + sealed
+    if mode == "static" and not sealed:
+        raise SecretOpsError("mode static needs at least one aescbc or secretbox key")
+    # The first provider seals new writes; the others only read what is already stored.
+    providers = [identity] if mode == "identity" else [identity] + sealed if mode == "decrypt" else sealed + [identity]
     return {"apiVersion": "apiserver.config.k8s.io/v1", "kind": "EncryptionConfiguration",
             "resources": [{"resources": list(resources), "providers": providers}]}
 
@@ -59,12 +67,17 @@ def read_text(path):
         return None
 
 
-def write(path, text, backup=True):
-    """Replace ``path`` with ``text`` atomically (mode 0600); return the backup's path or None."""
+def write(path, text, backup=True, backup_dir=None):
+    """Replace ``path`` with ``text`` atomically (mode 0600); return the backup's path or None. The
+    backup goes beside the file, or into ``backup_dir`` (a kubelet reads every file of its manifest
+    directory but dotfiles, so a backup of a static Pod must live elsewhere)."""
     directory = os.path.dirname(os.path.abspath(path))
     backup_path = None
     if backup and os.path.exists(path):
-        backup_path = "%s.%s.bak" % (path, time.strftime("%Y%m%dT%H%M%S", time.gmtime()))
+        if backup_dir:
+            os.makedirs(backup_dir, mode=0o700, exist_ok=True)
+        backup_path = "%s.%s.bak" % (os.path.join(backup_dir, os.path.basename(path)) if backup_dir else path,
+                                     time.strftime("%Y%m%dT%H%M%S", time.gmtime()))
         with open(path, "rb") as source, open(backup_path, "wb") as target:
             target.write(source.read())
         os.chmod(backup_path, 0o600)

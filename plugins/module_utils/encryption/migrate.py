@@ -35,7 +35,13 @@ def is_target(value, params, key_id):
     """Whether a stored value is already where the migration takes it (plaintext, or the provider and key id)."""
     if params.get("target") == "identity":
         return envelope.describe(value)[0] == envelope.PLAINTEXT
-    return census.is_current(value, params["provider_name"], key_id)
+    return census.is_current(value, params["provider_name"], key_id, wanted_kind(params))
+
+
+def wanted_kind(params):
+    """The envelope kind the migration stores under: KMS v2, or the aescbc / secretbox of the simpler mode."""
+    provider_type = params.get("provider_type") or "kms"
+    return envelope.KMS_V2 if provider_type == "kms" else provider_type
 
 
 def pending(reader, params, resource, key_id):
@@ -79,12 +85,13 @@ def wait_for_provider(client, reader, params, sleep=time.sleep, clock=time.monot
         if params.get("target") == "identity":
             if seen and seen[0] == envelope.PLAINTEXT:
                 return None
-        elif seen and seen[0] == envelope.KMS_V2 and seen[1] == params["provider_name"] \
+        elif seen and seen[0] == wanted_kind(params) and seen[1] == params["provider_name"] \
                 and (not params.get("key_id") or seen[2] == params["key_id"]):
             return seen[2]
         if clock() >= deadline:
-            wanted = "in plaintext" if params.get("target") == "identity" else "under KMS v2 provider %s%s" % (
-                params["provider_name"], " with key id %s" % params["key_id"] if params.get("key_id") else "")
+            kind = "KMS v2" if wanted_kind(params) == envelope.KMS_V2 else wanted_kind(params)
+            wanted = "in plaintext" if params.get("target") == "identity" else "under %s provider %s%s" % (
+                kind, params["provider_name"], " with key id %s" % params["key_id"] if params.get("key_id") else "")
             raise SecretOpsError("after %ss the apiserver still stores new Secrets as %s, not %s: check that "
                                  "kube-apiserver runs with --encryption-provider-config-automatic-reload=true on this configuration and "
                                  "that the KMS plugin is healthy (/healthz/kms-providers)"
