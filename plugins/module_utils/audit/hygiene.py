@@ -23,7 +23,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import KEY_SECRET_NAME
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import RECORD_TYPE
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.age import parse_time as parse_rfc3339
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.database_annotations import LAST_ROTATION, LEASE_END
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery.database_annotations import LAST_ROTATION, LEASE_END
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_certificate import NOT_AFTER_ANNOTATION
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import consumers as discovery
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import stamps

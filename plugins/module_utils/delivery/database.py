@@ -35,7 +35,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.revocation 
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import targets
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import Ledger
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import mapping
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_annotations as records
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery import database_annotations as records
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import leases
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.database_roles import clean_mount, clean_name
 
