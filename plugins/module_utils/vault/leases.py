@@ -62,11 +62,6 @@ def parse_time(text):
     return (moment - offset).replace(tzinfo=datetime.timezone.utc)
 
 
-def format_time(moment):
-    """``2026-11-24T00:15:00Z``: seconds precision, UTC."""
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def lifetime(lease):
     """Seconds from the lease's issue or last renewal to its end, as Vault reports them (0 when unknown)."""
     start = parse_time(lease.get("last_renewal")) or parse_time(lease.get("issue_time"))
