@@ -14,20 +14,9 @@ version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
 - 'Each C(<cluster>: <rollout>), the cluster a host''s C(rotate_secrets_cluster) or else its name.'
-options:
-  _input:
-    description: 'Ansible''s C(hostvars) (a mapping of host -> its variables).'
-    type: dict
-    required: true
-  hosts:
-    description: 'The play''s hosts (C(ansible_play_hosts_all)).'
-    type: list
-    elements: str
-    required: true
-  this_host:
-    description: 'This host (C(inventory_hostname)).'
-    type: str
-    required: true
+extends_documentation_fragment:
+  - secretops.provisioning.rotation_play
+  - secretops.provisioning.rotation_play.THIS_HOST
 """
 
 EXAMPLES = r"""

@@ -14,16 +14,8 @@ version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
 - 'C({cluster: registered report task}) over the play''s hosts.'
-options:
-  _input:
-    description: 'Ansible''s C(hostvars) (a mapping of host -> its variables).'
-    type: dict
-    required: true
-  hosts:
-    description: 'The play''s hosts (C(ansible_play_hosts_all)).'
-    type: list
-    elements: str
-    required: true
+extends_documentation_fragment:
+  - secretops.provisioning.rotation_play
 """
 
 EXAMPLES = r"""

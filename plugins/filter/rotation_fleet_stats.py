@@ -16,19 +16,12 @@ description:
 - 'C(dry_run) (any host''s), the worst C(outcome) (a host without one counts as failed) and the secret C(totals)
   summed over the hosts'' C(rotate_secrets_stats).'
 options:
-  _input:
-    description: 'Ansible''s C(hostvars) (a mapping of host -> its variables).'
-    type: dict
-    required: true
-  hosts:
-    description: 'The play''s hosts (C(ansible_play_hosts_all)).'
-    type: list
-    elements: str
-    required: true
   check_mode:
     description: 'Whether the run is in check mode.'
     type: bool
     required: true
+extends_documentation_fragment:
+  - secretops.provisioning.rotation_play
 """
 
 EXAMPLES = r"""

@@ -17,32 +17,22 @@ description:
 - 'A fleet (O(scope=fleet)) restores each Vault path to the newest version any of its clusters had before the
   run; otherwise each secret goes back to its own C(old_version).'
 options:
-  _input:
-    description: 'This host''s changed secrets.'
+  changed:
+    description: 'This host''s changed secrets (P(secretops.provisioning.rotation_changed#filter)).'
     type: list
     elements: dict
-    required: true
-  hostvars:
-    description: 'Ansible''s C(hostvars) (a mapping of host -> its variables).'
-    type: dict
-    required: true
-  hosts:
-    description: 'The play''s hosts (C(ansible_play_hosts_all)).'
-    type: list
-    elements: str
-    required: true
-  this_host:
-    description: 'This host (C(inventory_hostname)).'
-    type: str
     required: true
   scope:
     description: 'C(fleet) or C(cluster) (C(rotate_secrets_rollback_scope)).'
     type: str
     required: true
+extends_documentation_fragment:
+  - secretops.provisioning.rotation_play
+  - secretops.provisioning.rotation_play.THIS_HOST
 """
 
 EXAMPLES = r"""
-loop: "{{ rotate_secrets_changed | secretops.provisioning.rotation_restore_targets(hostvars, ansible_play_hosts_all, inventory_hostname, 'fleet') }}"
+loop: "{{ hostvars | secretops.provisioning.rotation_restore_targets(ansible_play_hosts_all, inventory_hostname, rotate_secrets_changed, 'fleet') }}"
 """
 
 RETURN = r"""
@@ -57,7 +47,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import fleet
 
 
-def rotation_restore_targets(changed, hostvars, hosts, this_host, scope):
+def rotation_restore_targets(hostvars, hosts, this_host, changed, scope):
     """The secrets a roll-back restores, each with the version to restore."""
     try:
         return fleet.restore_targets(changed, hostvars, hosts, this_host, scope)

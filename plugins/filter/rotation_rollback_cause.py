@@ -16,21 +16,13 @@ description:
 - 'This cluster''s failed rollouts, or, in a fleet, another cluster''s when this cluster received a new value;
   empty when nothing rolls back.'
 options:
-  _input:
-    description: 'This cluster''s failed rollouts.'
-    type: list
-    elements: str
-    required: true
-  fleet_failed_rollouts:
-    description: 'The other clusters'' failed rollouts.'
-    type: list
-    elements: str
-    required: true
   changed:
     description: 'The secrets that changed in this run (P(secretops.provisioning.rotation_changed#filter)).'
     type: list
     elements: dict
     required: true
+extends_documentation_fragment:
+  - secretops.provisioning.rotation_play.ROLLOUTS
 """
 
 EXAMPLES = r"""

@@ -15,16 +15,6 @@ author: secretops maintainers (@secretops)
 description:
 - 'The failed rollouts (of this cluster, else of the fleet), else the task that failed and its messages.'
 options:
-  _input:
-    description: 'This cluster''s failed rollouts.'
-    type: list
-    elements: str
-    required: true
-  fleet_failed_rollouts:
-    description: 'The other clusters'' failed rollouts.'
-    type: list
-    elements: str
-    required: true
   failed_task:
     description: 'The name of the task that failed.'
     type: str
@@ -33,6 +23,8 @@ options:
     description: 'Its result.'
     type: dict
     required: true
+extends_documentation_fragment:
+  - secretops.provisioning.rotation_play.ROLLOUTS
 """
 
 EXAMPLES = r"""

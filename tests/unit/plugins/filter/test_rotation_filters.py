@@ -28,7 +28,7 @@ def test_the_filters_call_the_tested_functions():
     results = rotation_filter("rotation_results")({"rotations": [{"changed": True, "old_version": 1, "new_version": 2, "vault_path": "p"}]}, selected)
     assert rotation_filter("rotation_groups")(results, "rotate_secrets_target") == [{"namespace": "shop", "secrets": ["db"]}]
     changed = rotation_filter("rotation_changed")(results)
-    assert rotation_filter("rotation_restore_targets")(changed, {}, ["h"], "h", "cluster")[0]["to_version"] == 1
+    assert rotation_filter("rotation_restore_targets")({}, ["h"], "h", changed, "cluster")[0]["to_version"] == 1
     assert rotation_filter("rotation_rollback_cause")([], ["eu: Deployment/web"], changed) == ["eu: Deployment/web"]
 
 
