@@ -25,7 +25,9 @@ __metaclass__ = type
 import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import issued_by, load_certificates, load_private_key, public_key_der, self_signed
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import (
+    issued_by, load_certificates, load_private_key, public_key_der, self_signed,
+)
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.durations import to_seconds

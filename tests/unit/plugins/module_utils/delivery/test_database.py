@@ -291,7 +291,7 @@ def test_static_credentials_report_a_rotation_since_the_last_sync():
     body = {"data": {"username": "report", "password": "pw2", "last_vault_rotation": "T2", "ttl": 50, "rotation_period": 3600}}
     vault, server = FakeVaultApi({("GET", "database/static-creds/r"): body}), FakeApiServer(stored)
     result = database_delivery.deliver_static(vault, server, spec(role="r", role_type="static", type="opaque",
-                                                                     mapping={"DB_PASSWORD": "password"}))
+                                                                  mapping={"DB_PASSWORD": "password"}))
     assert result["rotated_since_last_sync"] and result["secret_changed"] and result["data_keys"] == ["DB_PASSWORD"]
     assert server.secrets[("shop", "db")]["metadata"]["annotations"][records.LAST_ROTATION] == "T2"
 

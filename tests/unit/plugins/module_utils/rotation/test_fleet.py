@@ -5,7 +5,8 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.rotation im
 HOSTVARS = {
     "h1": {"rotate_secrets_cluster": "eu", "rotate_secrets_failed_rollouts": ["Deployment/web"], "rotate_secrets_report": {"report": 1},
            "rotate_secrets_changed": [{"secret": "db", "vault_path": "shop/db", "old_version": 3}]},
-    "h2": {"rotate_secrets_changed": [{"secret": "db", "vault_path": "shop/db", "old_version": 4}, {"secret": "api", "vault_path": "shop/api", "old_version": 1}]},
+    "h2": {"rotate_secrets_changed": [{"secret": "db", "vault_path": "shop/db", "old_version": 4},
+                                      {"secret": "api", "vault_path": "shop/api", "old_version": 1}]},
     "h3": {"rotate_secrets_cluster": ""},
 }
 HOSTS = ["h1", "h2", "h3"]

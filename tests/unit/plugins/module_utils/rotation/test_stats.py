@@ -27,8 +27,8 @@ def test_a_host_without_a_report_counts_as_failed():
 
 
 def test_the_fleet_publishes_the_worst_outcome_and_the_totals():
-    hostvars = {"h1": {"rotate_secrets_stats": stats.host_stats(REPORT, False, "r")}, "h2": {"rotate_secrets_stats": {"outcome": "nothing_rotated",
-                                                                                                                    "dry_run": "yes"}}, "h3": {}}
+    hostvars = {"h1": {"rotate_secrets_stats": stats.host_stats(REPORT, False, "r")},
+                "h2": {"rotate_secrets_stats": {"outcome": "nothing_rotated", "dry_run": "yes"}}, "h3": {}}
     assert stats.fleet_stats(hostvars, ["h1"], False) == {
         "dry_run": False, "outcome": "rolled_back", "totals": {"selected": 4, "rotated": 1, "resumed": 1, "skipped": 1, "failed": 1}}
     assert stats.fleet_stats(hostvars, ["h2"], False)["dry_run"] is True
