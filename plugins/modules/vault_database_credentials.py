@@ -297,7 +297,8 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client 
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import options as revocation_options
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_credentials, leases
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery import database as database_delivery
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import leases
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec, vault_params
 
@@ -310,9 +311,9 @@ def deliver(module):
     spec["renew_before"] = leases.parse_renew_before(params["renew_before"])
     with vault_session(vault_params(params["vault"] or {})) as vault, k8s_session(connection_params(params)) as k8s:
         if spec["role_type"] == "static":
-            result = database_credentials.deliver_static(vault, k8s, spec, module.check_mode)
+            result = database_delivery.deliver_static(vault, k8s, spec, module.check_mode)
         else:
-            result = database_credentials.deliver_dynamic(vault, k8s, spec, module.check_mode)
+            result = database_delivery.deliver_dynamic(vault, k8s, spec, module.check_mode)
     for warning in result.pop("warnings"):
         module.warn("secret %s: %s" % (params["name"], warning))
     return result
@@ -323,7 +324,7 @@ def main():
     spec.update(
         name=dict(type="str", required=True),
         namespace=dict(type="str", required=True),
-        type=dict(type="str", default="basic-auth", choices=list(database_credentials.SECRET_TYPES)),
+        type=dict(type="str", default="basic-auth", choices=list(database_delivery.SECRET_TYPES)),
         mapping=dict(type="dict", default={}),
         mount_point=dict(type="str", default="database"),
         role=dict(type="str", required=True),

@@ -275,7 +275,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.module_runn
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import options as revocation_options
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import options
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.options import vault_argument_spec
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_delivery import ensure_certificate
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery.pki import ensure_certificate
 
 REQUEST_OPTIONS = ("name", "namespace", "mount_point", "role", "common_name", "alt_names", "ip_sans", "ttl", "renew_before", "force",
                    "include_ca", "revoke_replaced") + revocation_options.NAMES

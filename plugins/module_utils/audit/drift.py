@@ -17,7 +17,8 @@ __metaclass__ = type
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.service import (
     VAULT_PATH_ANNOTATION, synced_version_of,
 )
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_annotations, kv
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery import database_annotations
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_certificate import NOT_AFTER_ANNOTATION, SERIAL_ANNOTATION
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import stamps
 

@@ -23,10 +23,11 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import KEY_SECRET_NAME
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import RECORD_TYPE
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.age import parse_time as parse_rfc3339
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.database_annotations import LAST_ROTATION, LEASE_END
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery.database_annotations import LAST_ROTATION, LEASE_END
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_certificate import NOT_AFTER_ANNOTATION
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import consumers as discovery
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import stamps
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_text
 
 UNUSED = "unused"
 NOT_UPDATED_IN_PLACE = "not_updated_in_place"
@@ -186,7 +187,7 @@ def expiring(secret, window_seconds, now):
     left = (moment - now).total_seconds()
     if left > window_seconds:
         return None
-    return finding(EXPIRING, "Secret", secret, expires=moment.strftime("%Y-%m-%dT%H:%M:%SZ"), what=what,
+    return finding(EXPIRING, "Secret", secret, expires=utc_text(moment), what=what,
                    expired=left <= 0, days_left=int(left // 86400))
 
 

@@ -7,10 +7,10 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
 import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import parse_rfc3339
 
 _UNITS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 604800}
 _PART = re.compile(r"(\d+)([smhdw])")
@@ -33,16 +33,10 @@ def parse_age(value, option="only_if_older_than"):
 
 def parse_time(text):
     """A timezone-aware datetime from Vault's RFC 3339 timestamps (nanoseconds allowed)."""
-    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})", text or "")
-    if not match:
+    moment = parse_rfc3339(text or "")
+    if moment is None:
         raise SecretOpsError("cannot read the timestamp %r" % text)
-    moment = datetime.datetime.strptime(match.group(1), "%Y-%m-%dT%H:%M:%S")
-    zone = match.group(3)
-    offset = datetime.timedelta(0)
-    if zone != "Z":
-        sign = 1 if zone[0] == "+" else -1
-        offset = sign * datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6]))
-    return moment.replace(tzinfo=datetime.timezone.utc) - offset
+    return moment
 
 
 def age_seconds(created_time, now):

@@ -16,32 +16,15 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.task_results import loop_item, results, secret_name
+
 CERTIFICATE_FIELDS = ("issued", "reason", "serial", "not_after", "replaced_serial")
 LEASE_FIELDS = ("action", "reason", "lease_id", "lease_end", "replaced_lease_id", "last_vault_rotation")
 NOT_REVOKED = "not revoked: the rollouts were not all healthy, so the replaced %s"
 
 
-def _results(value):
-    if not value:
-        return []
-    if isinstance(value, dict):
-        return value.get("results", [value]) if "results" in value else [value]
-    return list(value)
-
-
-def _loop_item(result):
-    item = result.get(result.get("ansible_loop_var") or "item")
-    return item if isinstance(item, dict) else {}
-
-
-def secret_name(result):
-    """The name of the Secret a module result is about: ``name`` (``secret`` is a dict that names it)."""
-    secret = result.get("secret")
-    return result.get("name") or (secret.get("name") if isinstance(secret, dict) else secret)
-
-
 def _key(result):
-    item = _loop_item(result)
+    item = loop_item(result)
     return (item.get("namespace") or result.get("namespace"), item.get("secret") or secret_name(result))
 
 
@@ -51,7 +34,7 @@ def _renewed(result):
 
 
 def _entry(result):
-    item = _loop_item(result)
+    item = loop_item(result)
     namespace, secret = _key(result)
     entry = {"secret": secret, "namespace": namespace, "source": item.get("source") or ("pki" if "issued" in result else "database")}
     if result.get("failed"):
@@ -99,9 +82,9 @@ def _revocation_happened(revocation):
 def dynamic_entries(renewals, revocations=None):
     """One value-free entry per dynamic secret of the run, with ``revocation`` for those that replaced something
     or whose revocation step revoked or held back something."""
-    revoked = dict((_key(result), result) for result in _results(revocations) if not result.get("skipped"))
+    revoked = dict((_key(result), result) for result in results(revocations) if not result.get("skipped"))
     entries = []
-    for result in _results(renewals):
+    for result in results(renewals):
         if result.get("skipped"):
             continue
         entry = _entry(result)

@@ -29,6 +29,7 @@ import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import dynamic_report
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.task_results import loop_item, results, secret_name
 
 ROTATION_FIELDS = ("secret", "namespace", "vault_path", "old_version", "new_version", "rotated_fields", "fingerprints",
                    "skipped", "resumed", "reason", "attempts", "duration")
@@ -59,23 +60,8 @@ def _pick(result, fields):
 def _named(entry, result):
     """A report entry's ``secret`` is the Secret's name (a module's ``secret`` is a dict that names it)."""
     if "secret" in entry:
-        entry["secret"] = dynamic_report.secret_name(result)
+        entry["secret"] = secret_name(result)
     return entry
-
-
-def _results(value):
-    """Loop results (``register`` of a loop), a list, or a single result -> a list of result dicts."""
-    if not value:
-        return []
-    if isinstance(value, dict):
-        return value.get("results", [value]) if "results" in value else [value]
-    return list(value)
-
-
-def _loop_item(result):
-    """The loop item of a registered loop result (the role loops over value-free dicts), or ``{}``."""
-    item = result.get(result.get("ansible_loop_var") or "item")
-    return item if isinstance(item, dict) else {}
 
 
 def _failed(result):
@@ -84,8 +70,8 @@ def _failed(result):
 
 def _rotation_entry(result):
     if _failed(result):
-        item = _loop_item(result)
-        entry = {"secret": dynamic_report.secret_name(result) or item.get("secret") or result.get("_ansible_item_label"),
+        item = loop_item(result)
+        entry = {"secret": secret_name(result) or item.get("secret") or result.get("_ansible_item_label"),
                  "error": result.get("msg")}
         namespace = result.get("namespace") or item.get("namespace")
         if namespace:
@@ -101,9 +87,9 @@ def _rotation_entry(result):
 def _errors(value):
     """``[{namespace, error}]`` of the failed items of a k8s_rollout_restart loop (or of the task itself)."""
     errors = []
-    for result in _results(value):
+    for result in results(value):
         if _failed(result):
-            errors.append({"namespace": _loop_item(result).get("namespace"), "error": result.get("msg")})
+            errors.append({"namespace": loop_item(result).get("namespace"), "error": result.get("msg")})
     return errors
 
 
@@ -142,11 +128,11 @@ def _names(workloads, outcomes):
 
 def _rollback_entries(rollback):
     done, errors = [], []
-    for result in _results(rollback):
+    for result in results(rollback):
         if result.get("skipped"):
             continue
         if _failed(result):
-            item = _loop_item(result)
+            item = loop_item(result)
             errors.append({"secret": item.get("secret"), "namespace": item.get("namespace"), "to_version": item.get("old_version"),
                            "error": result.get("msg")})
         else:
@@ -182,7 +168,7 @@ def build_report(rotations, restart=None, rollback=None, rollback_restart=None, 
     """The report dict from the registered results of the rotation, restart, roll-back and dynamic secrets tasks
     (``dry_run``: the tasks ran in check mode)."""
     dynamic_entries = dynamic_report.dynamic_entries(dynamic, dynamic_revocations)
-    rotated = [_rotation_entry(result) for result in _results(rotations)]
+    rotated = [_rotation_entry(result) for result in results(rotations)]
     changed = changed_in_run(rotated)
     workloads = [_with_cause(workload, changed) for workload in _restarts(restart)]
     restart_errors = _errors(restart)

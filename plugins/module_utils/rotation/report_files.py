@@ -14,18 +14,18 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
 import os
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.report import check_run_id, to_json
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_now_text
 
 FLEET_SUFFIX = ".fleet"
 
 
 def utc_now():
     """The time a report is finished, as the reports write it."""
-    return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_now_text()
 
 
 def report_paths(dest, run_id, fleet=False):

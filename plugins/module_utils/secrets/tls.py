@@ -14,6 +14,7 @@ __metaclass__ = type
 import datetime
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_text
 
 try:
     from cryptography import x509
@@ -76,11 +77,15 @@ def load_private_key(pem, field):
         raise SecretOpsError("%s is not a readable PEM private key: check that the whole PEM block was copied" % field)
 
 
-def _public_der(public_key):
+def public_key_der(public_key):
+    """A public key as DER SubjectPublicKeyInfo bytes, to compare keys."""
     return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
 
 
-def _issued_by(certificate, issuer):
+def issued_by(certificate, issuer):
+    """Whether ``issuer`` names and signed ``certificate``."""
+    if certificate.issuer != issuer.subject:
+        return False
     try:
         certificate.verify_directly_issued_by(issuer)
         return True
@@ -88,15 +93,16 @@ def _issued_by(certificate, issuer):
         return False
 
 
-def _utc(certificate, attribute):
+def self_signed(certificate):
+    return issued_by(certificate, certificate)
+
+
+def validity_time(certificate, attribute):
+    """``not_valid_before`` or ``not_valid_after`` as an aware UTC datetime, on any cryptography version."""
     value = getattr(certificate, attribute + "_utc", None)  # cryptography >= 42
     if value is None:
         value = getattr(certificate, attribute).replace(tzinfo=datetime.timezone.utc)
     return value
-
-
-def _iso(moment):
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _sans(certificate):
@@ -134,12 +140,12 @@ def check_tls(cert_pem, key_pem, ca_pem=None, now=None):
     chain = load_certificates(cert_pem, "tls.crt")
     key = load_private_key(key_pem, "tls.key")
     leaf = chain[0]
-    if _public_der(key.public_key()) != _public_der(leaf.public_key()):
-        if any(_public_der(key.public_key()) == _public_der(other.public_key()) for other in chain[1:]):
+    if public_key_der(key.public_key()) != public_key_der(leaf.public_key()):
+        if any(public_key_der(key.public_key()) == public_key_der(other.public_key()) for other in chain[1:]):
             raise SecretOpsError("tls.crt is in the wrong order: put the certificate that matches tls.key first, then its issuers")
         raise SecretOpsError("tls.key does not match the certificate in tls.crt: give the private key of that certificate")
     for position in range(len(chain) - 1):
-        if not _issued_by(chain[position], chain[position + 1]):
+        if not issued_by(chain[position], chain[position + 1]):
             raise SecretOpsError(
                 "tls.crt is in the wrong order: certificate %d is not issued by certificate %d; put the leaf first, "
                 "then each issuer in turn (leave the root CA out or last)" % (position + 1, position + 2)
@@ -148,18 +154,18 @@ def check_tls(cert_pem, key_pem, ca_pem=None, now=None):
     if ca_pem:
         authorities = load_certificates(ca_pem, "ca.crt")
         top = chain[-1]
-        if not any(_issued_by(top, authority) or top == authority for authority in authorities):
+        if not any(issued_by(top, authority) or top == authority for authority in authorities):
             warnings.append("ca.crt does not sign the last certificate of tls.crt: clients that trust only ca.crt will reject it")
-    not_after = _utc(leaf, "not_valid_after")
-    not_before = _utc(leaf, "not_valid_before")
+    not_after = validity_time(leaf, "not_valid_after")
+    not_before = validity_time(leaf, "not_valid_before")
     if not_before > now:
-        warnings.append("the certificate in tls.crt is not valid before %s" % _iso(not_before))
+        warnings.append("the certificate in tls.crt is not valid before %s" % utc_text(not_before))
     return {
         "subject": leaf.subject.rfc4514_string(),
         "issuer": leaf.issuer.rfc4514_string(),
         "sans": _sans(leaf),
-        "not_before": _iso(not_before),
-        "not_after": _iso(not_after),
+        "not_before": utc_text(not_before),
+        "not_after": utc_text(not_after),
         "expires_in_days": expires_in_days(not_after, now),
         "chain_length": len(chain),
         "warnings": warnings,

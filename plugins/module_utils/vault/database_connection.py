@@ -85,7 +85,7 @@ def payload(settings, password, verify_connection):
     for name, value in settings.items():
         if value is None:
             continue
-        body[name] = "%ds" % diff.normalized(value, "duration", name) if CONNECTION_KINDS[name] == "duration" else value
+        body[name] = diff.sent(value, CONNECTION_KINDS[name], name)
     if password is not None:
         body["password"] = password
     body["verify_connection"] = verify_connection

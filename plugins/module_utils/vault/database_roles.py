@@ -113,7 +113,7 @@ def ensure_role(client, mount_point, name, settings, kind=DYNAMIC, state="presen
         body = {}
         for option, value in wanted.items():
             if value is not None:
-                body[option] = "%ds" % diff.normalized(value, "duration", option) if kinds[option] == "duration" else value
+                body[option] = diff.sent(value, kinds[option], option)
         client.write(path, body, action="write " + what)
     return result
 
@@ -125,6 +125,5 @@ def argument_spec(kind):
         "name": {"type": "str", "required": True},
         "state": {"type": "str", "default": "present", "choices": ["present", "absent"]},
     }
-    for option, option_kind in ROLE_KINDS[kind].items():
-        spec[option] = {"type": "raw" if option_kind in ("plain", "duration") else "str"}
+    spec.update(diff.option_specs(ROLE_KINDS[kind], plain="raw"))
     return spec

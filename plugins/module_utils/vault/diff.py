@@ -63,3 +63,17 @@ def before_after(current, desired, kinds, names=None):
     )
     after = dict((name, wanted.get(name)) for name in names)
     return {"before": before, "after": after}
+
+
+def sent(value, kind, name="value"):
+    """A setting as it is written to Vault: a duration as ``<seconds>s``, anything else as given."""
+    return "%ds" % normalized(value, "duration", name) if kind == "duration" else value
+
+
+# The module option each kind of setting is; a ``plain`` setting's type differs per API.
+_OPTION_TYPES = {"set": {"type": "list", "elements": "str"}, "duration": {"type": "raw"}, "int": {"type": "int"}, "str": {"type": "str"}}
+
+
+def option_specs(kinds, plain="bool"):
+    """Settings of these ``kinds`` as module options (``None`` default: not managed); ``plain`` settings are of type ``plain``."""
+    return dict((name, dict(_OPTION_TYPES.get(kind) or {"type": plain})) for name, kind in kinds.items())

@@ -16,6 +16,8 @@ import base64
 import datetime
 import json
 
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_text
+
 _YEAR_10000 = 253402300800  # seconds since the epoch
 
 
@@ -38,4 +40,4 @@ def expiry(token):
 def as_text(exp):
     """``exp`` (seconds since the epoch) as ISO 8601 UTC text, such as ``2026-12-07T10:32:27Z``."""
     moment = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=exp)
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_text(moment)

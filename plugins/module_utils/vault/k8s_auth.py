@@ -221,25 +221,15 @@ def ensure_role(client, mount_path, name, settings, state="present", check_mode=
             payload = {}
             for field in changed_names if current is not None else [k for k, v in settings.items() if v is not None]:
                 value = settings[field]
-                payload[field] = "%ds" % diff.normalized(value, "duration", field) if ROLE_KINDS[field] == "duration" else value
+                payload[field] = diff.sent(value, ROLE_KINDS[field], field)
             client.write(path, payload, action="write role %s" % path)
     return result
 
 
 def role_argument_spec():
     """The managed role settings as module options (``None`` default: not managed)."""
-    spec = {}
-    for name, kind in ROLE_KINDS.items():
-        if kind == "set":
-            spec[name] = {"type": "list", "elements": "str"}
-        elif kind == "duration":
-            spec[name] = {"type": "raw"}
-        elif kind == "int":
-            spec[name] = {"type": "int"}
-        elif name == "token_no_default_policy":
-            spec[name] = {"type": "bool"}
-        else:
-            spec[name] = {"type": "str"}
+    spec = diff.option_specs(ROLE_KINDS)
+    for name in spec:
         if name.startswith("token_"):
             spec[name]["no_log"] = False  # settings of the tokens Vault issues, not tokens
     return spec

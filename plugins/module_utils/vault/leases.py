@@ -19,11 +19,11 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
 import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.durations import to_seconds
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import parse_rfc3339
 
 KEEP = "keep"
 RENEW = "renew"
@@ -53,18 +53,7 @@ def parse_time(text):
     """A Vault timestamp (RFC 3339, nanoseconds allowed) as an aware UTC datetime, or None."""
     if not text:
         return None
-    match = re.match(r"^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2})(\.\d+)?(Z|[+-]\d{2}:\d{2})$", str(text).strip())
-    if not match:
-        return None
-    moment = datetime.datetime.strptime(match.group(1), "%Y-%m-%dT%H:%M:%S")
-    zone = match.group(3)
-    offset = datetime.timedelta(0) if zone == "Z" else datetime.timedelta(hours=int(zone[1:3]), minutes=int(zone[4:6])) * (1 if zone[0] == "+" else -1)
-    return (moment - offset).replace(tzinfo=datetime.timezone.utc)
-
-
-def format_time(moment):
-    """``2026-11-24T00:15:00Z``: seconds precision, UTC."""
-    return moment.astimezone(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return parse_rfc3339(str(text).strip())
 
 
 def lifetime(lease):

@@ -57,7 +57,7 @@ def _config_payload(settings):
     for name, value in settings.items():
         if value is None or name in ("description", "options"):
             continue
-        payload[name] = "%ds" % diff.normalized(value, "duration", name) if TUNE_KINDS[name] == "duration" else value
+        payload[name] = diff.sent(value, TUNE_KINDS[name], name)
     return payload
 
 

@@ -25,7 +25,9 @@ __metaclass__ = type
 import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import load_certificates, load_private_key
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import (
+    issued_by, load_certificates, load_private_key, public_key_der, self_signed,
+)
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import diff
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.durations import to_seconds
@@ -60,7 +62,7 @@ def describe(certificate):
     if certificate is None:
         return None
     facts = pki.public_facts(pki.certificate_facts(certificate))
-    facts["type"] = "root" if pki.self_signed(certificate) else "intermediate"
+    facts["type"] = "root" if self_signed(certificate) else "intermediate"
     facts["common_name"] = pki.common_name(certificate)
     return facts
 
@@ -84,7 +86,7 @@ def bundle_certificate(pem_bundle):
         raise SecretOpsError("pem_bundle has no certificate: give the CA certificate and its key in one PEM text")
     certificate = _first_certificate(certificates[0], "the certificate in pem_bundle")
     key = load_private_key(keys[0], "the private key in pem_bundle")
-    if pki.public_key_der(key.public_key()) != pki.public_key_der(certificate.public_key()):
+    if public_key_der(key.public_key()) != public_key_der(certificate.public_key()):
         raise SecretOpsError("the private key in pem_bundle does not belong to its first certificate: put the CA certificate first")
     if not _has_subject_key_identifier(certificate):
         # HashiCorp Vault imports such a CA, then fails to build its CRL (HTTP 500, the CA left half set
@@ -122,7 +124,7 @@ def _check_existing(mount, certificate, settings, issuer):
         return current
     if settings.get("common_name") and settings["common_name"] != current["common_name"]:
         _refuse_other_ca(mount, current, "common name %s" % settings["common_name"])
-    if issuer is not None and not pki.issued_by(certificate, issuer):
+    if issuer is not None and not issued_by(certificate, issuer):
         _refuse_other_ca(mount, current, "an intermediate signed by %s" % issuer.subject.rfc4514_string())
     return current
 

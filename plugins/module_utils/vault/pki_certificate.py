@@ -21,21 +21,15 @@ import hashlib
 import json
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import load_certificates
+from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import issued_by, load_certificates, self_signed, validity_time
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.durations import to_seconds
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_text
 
 try:
-    from cryptography.exceptions import InvalidSignature, UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.x509.oid import NameOID
 except ImportError:  # pragma: no cover - load_certificates reports the missing library first
     serialization = NameOID = None
-
-    class InvalidSignature(Exception):  # noqa: N818
-        pass
-
-    class UnsupportedAlgorithm(Exception):  # noqa: N818
-        pass
 
 REQUEST_ANNOTATION = "secretops.io/pki-request"
 SERIAL_ANNOTATION = "secretops.io/pki-serial"
@@ -104,25 +98,14 @@ def vault_serial(number):
     return ":".join(hex_text[index:index + 2] for index in range(0, len(hex_text), 2))
 
 
-def iso(moment):
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-def _utc(certificate, attribute):
-    value = getattr(certificate, attribute + "_utc", None)  # cryptography >= 42
-    if value is None:
-        value = getattr(certificate, attribute).replace(tzinfo=datetime.timezone.utc)
-    return value
-
-
 def certificate_facts(certificate):
     """Value-free facts about one certificate (``cryptography`` object)."""
     return {
         "serial": vault_serial(certificate.serial_number),
         "subject": certificate.subject.rfc4514_string(),
         "issuer": certificate.issuer.rfc4514_string(),
-        "not_before": _utc(certificate, "not_valid_before"),
-        "not_after": _utc(certificate, "not_valid_after"),
+        "not_before": validity_time(certificate, "not_valid_before"),
+        "not_after": validity_time(certificate, "not_valid_after"),
     }
 
 
@@ -130,24 +113,6 @@ def common_name(certificate):
     """The certificate's subject common name, or ``""``."""
     names = certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(names[0].value) if names else ""
-
-
-def issued_by(certificate, issuer):
-    if certificate.issuer != issuer.subject:
-        return False
-    try:
-        certificate.verify_directly_issued_by(issuer)
-        return True
-    except (ValueError, TypeError, InvalidSignature, UnsupportedAlgorithm):
-        return False
-
-
-def public_key_der(public_key):
-    return public_key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
-
-
-def self_signed(certificate):
-    return issued_by(certificate, certificate)
 
 
 def _pem(certificate):
@@ -241,10 +206,10 @@ def renewal_reason(secret, fingerprint, renew_before, now):
             return "the Secret records no request (not issued by this module)"
         return "the request changed (mount, role, names or TTL)"
     if now >= facts["not_after"]:
-        return "the certificate expired at %s" % iso(facts["not_after"])
+        return "the certificate expired at %s" % utc_text(facts["not_after"])
     due = renew_at(facts["not_before"], facts["not_after"], renew_before)
     if now >= due:
-        return "the certificate expires at %s, within renew_before (%s) of its end" % (iso(facts["not_after"]), renew_before)
+        return "the certificate expires at %s, within renew_before (%s) of its end" % (utc_text(facts["not_after"]), renew_before)
     return None
 
 
@@ -253,7 +218,7 @@ def annotations(fingerprint, facts, issued_by, replaced_serial=None):
     result = {
         REQUEST_ANNOTATION: fingerprint,
         SERIAL_ANNOTATION: facts["serial"],
-        NOT_AFTER_ANNOTATION: iso(facts["not_after"]),
+        NOT_AFTER_ANNOTATION: utc_text(facts["not_after"]),
         ISSUED_BY_ANNOTATION: issued_by,
     }
     if replaced_serial and replaced_serial != facts["serial"]:
@@ -265,7 +230,7 @@ def public_facts(facts):
     """``facts`` with the times as ISO text, for results and diffs."""
     if facts is None:
         return None
-    return dict(facts, not_before=iso(facts["not_before"]), not_after=iso(facts["not_after"]))
+    return dict(facts, not_before=utc_text(facts["not_before"]), not_after=utc_text(facts["not_after"]))
 
 
 def lifetime_warning(facts, ttl):

@@ -43,10 +43,6 @@ def role_path(mount_point, name):
     return "%s/roles/%s" % (clean_path(mount_point, "mount_point"), clean_name(name, "name (the PKI role name)"))
 
 
-def _payload_value(name, value):
-    return "%ds" % diff.normalized(value, "duration", name) if ROLE_KINDS.get(name) == "duration" else value
-
-
 def ensure_role(client, mount_point, name, settings, state="present", check_mode=False):
     """Create, update or delete a PKI role; return ``{"changed", "diff", "name", "mount_point", "changed_settings"}``."""
     path = role_path(mount_point, name)
@@ -67,25 +63,14 @@ def ensure_role(client, mount_point, name, settings, state="present", check_mode
     result.update(changed=True, changed_settings=changed_names)
     if not check_mode:
         payload = dict(current or {})
-        payload.update((field, _payload_value(field, value)) for field, value in settings.items() if value is not None)
+        payload.update((field, diff.sent(value, ROLE_KINDS.get(field), field)) for field, value in settings.items() if value is not None)
         client.write(path, payload, action="write PKI role %s" % path)
     return result
 
 
 def role_argument_spec():
     """The managed role settings as module options (``None`` default: not managed)."""
-    spec = {}
-    for name, kind in ROLE_KINDS.items():
-        if kind == "set":
-            spec[name] = {"type": "list", "elements": "str"}
-        elif kind == "duration":
-            spec[name] = {"type": "raw"}
-        elif kind == "int":
-            spec[name] = {"type": "int"}
-        elif kind == "str":
-            spec[name] = {"type": "str"}
-        else:
-            spec[name] = {"type": "bool"}
+    spec = diff.option_specs(ROLE_KINDS)
     spec["key_type"]["choices"] = ["rsa", "ec", "ed25519", "any"]
     spec["key_type"]["no_log"] = False  # the kind of key certificates get, not a key
     spec["key_bits"]["no_log"] = False

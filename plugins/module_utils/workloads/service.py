@@ -11,7 +11,6 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-import datetime
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -20,6 +19,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import consumers as discovery
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import in_place, rollout, stamps
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_now_text
 
 # The collection path of each kind discovery lists; objects are the API's JSON (camelCase keys).
 COLLECTIONS = {
@@ -318,7 +318,7 @@ def restart_consumers(client, namespace, workloads, secret_names, checksum=False
             listed, accounts = list_workloads(client, namespace), list_service_accounts(client, namespace)
             consumers.extend(_consumers_in(listed, accounts, secret_names)[0])
         evidence = stamps.PodEvidence(listed, accounts, written_at) if checksum else None
-        restarted_at = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        restarted_at = utc_now_text()
         failed = []
         for batch in rollout.batches(rollout.plan_restarts(consumers), max_concurrent if wait else 0):
             if failed:

@@ -12,13 +12,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import IN_CLUSTER_TOKEN
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth.jwt_source import jwt_from
 
 NAME = "kubernetes"
 DEFAULT_MOUNT = "kubernetes"
 LOGIN_MAKES_TOKEN = True  # the token is ours to revoke when the run ends
 OPTIONS = ("auth_role", "auth_mount_path", "jwt", "jwt_file")
-IN_CLUSTER_TOKEN = "/var/run/secrets/kubernetes.io/serviceaccount/token"
 
 
 def validate(params):

@@ -12,11 +12,11 @@ import importlib
 import yaml
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import bulk, options
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_credentials
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_delivery import ensure_certificate
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery import database as database_delivery
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery.pki import ensure_certificate
 from tests.unit.plugins.module_utils.k8s.fakes import FakeApiServer, session_of
 from tests.unit.plugins.module_utils.rotation import test_bulk as cases
-from tests.unit.plugins.module_utils.vault import test_database_credentials as db_cases, test_pki_delivery as pki_cases
+from tests.unit.plugins.module_utils.delivery import test_database as db_cases, test_pki as pki_cases
 from tests.unit.plugins.module_utils.vault.fakes import FakeKv2, FakeVaultApi
 
 ANSIBLE_KEYS = {"changed", "diff", "warnings"}
@@ -48,12 +48,12 @@ def test_vault_pki_certificate_returns_what_it_documents():
 
 def test_vault_database_credentials_returns_what_it_documents():
     vault, server = db_cases.vault_with(), FakeApiServer()
-    dynamic = database_credentials.deliver_dynamic(vault, server, db_cases.spec(), now=db_cases.NOW)
+    dynamic = database_delivery.deliver_dynamic(vault, server, db_cases.spec(), now=db_cases.NOW)
     assert_matches_return("vault_database_credentials", dynamic)
     body = {"data": {"username": "report", "password": "pw2", "last_vault_rotation": "T2", "ttl": 50, "rotation_period": 3600}}
     vault, server = FakeVaultApi({("GET", "database/static-creds/r"): body}), FakeApiServer()
     static_spec = db_cases.spec(role="r", role_type="static", type="opaque", mapping={"DB_PASSWORD": "password"})
-    static = database_credentials.deliver_static(vault, server, static_spec)
+    static = database_delivery.deliver_static(vault, server, static_spec)
     assert_matches_return("vault_database_credentials", static)
 
 

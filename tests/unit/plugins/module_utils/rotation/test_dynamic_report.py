@@ -1,6 +1,6 @@
 """rotation/dynamic_report.py: serials and lease ends in the report, revocation only after healthy rollouts, never a value."""
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import dynamic_report, report
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import dynamic_report, report, task_results
 
 
 def result(secret, source, namespace="shop", **fields):
@@ -109,5 +109,5 @@ def test_a_revocation_that_failed_is_named_in_the_entry_and_the_summary():
 def test_the_secret_is_named_by_the_results_name_without_a_loop_item():
     """Issue 22: ``secret`` is a dict in every module's result; the report names the Secret by ``name``."""
     bare = {"name": "web-tls", "namespace": "shop", "secret": {"name": "web-tls", "namespace": "shop"}, "issued": True, "serial": "aa:bb"}
-    assert dynamic_report.secret_name(bare) == "web-tls"
-    assert dynamic_report.secret_name({"secret": "legacy"}) == "legacy"
+    assert task_results.secret_name(bare) == "web-tls"
+    assert task_results.secret_name({"secret": "legacy"}) == "legacy"

@@ -23,3 +23,18 @@ def test_absent_object_differs_in_every_managed_field():
 
 def test_fields_vault_leaves_out_read_as_empty():
     assert diff.differences({}, {"token_bound_cidrs": [], "token_ttl": 0}, k8s_auth.ROLE_KINDS) == []
+
+
+def test_settings_are_sent_with_durations_in_seconds():
+    assert diff.sent("1h", "duration", "ttl") == "3600s" and diff.sent(90, "duration") == "90s"
+    assert diff.sent(["a"], "set") == ["a"] and diff.sent(True, "plain") is True
+
+
+def test_each_kind_is_one_module_option_type():
+    kinds = {"names": "set", "ttl": "duration", "bits": "int", "type": "str", "flag": "plain"}
+    assert diff.option_specs(kinds) == {"names": {"type": "list", "elements": "str"}, "ttl": {"type": "raw"}, "bits": {"type": "int"},
+                                        "type": {"type": "str"}, "flag": {"type": "bool"}}
+    assert diff.option_specs({"statements": "plain"}, plain="raw") == {"statements": {"type": "raw"}}
+    first = diff.option_specs(kinds)
+    first["names"]["no_log"] = False
+    assert "no_log" not in diff.option_specs(kinds)["names"]

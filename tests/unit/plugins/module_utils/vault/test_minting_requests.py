@@ -2,9 +2,10 @@
 
 import datetime
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_credentials, leases, pki_ca
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery import database as database_delivery
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import leases, pki_ca
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_delivery import ensure_certificate
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery.pki import ensure_certificate
 from tests.pki_material import load_pki
 
 from ..k8s.fakes import FakeApiServer
@@ -22,7 +23,7 @@ def test_database_credentials_are_issued_once():
     spec = {"name": "db", "namespace": "shop", "type": "basic-auth", "mapping": {}, "mount_point": "database", "role": "app",
             "role_type": "dynamic", "ttl": None, "revoke_replaced": False, "renew_token": True,
             "renew_before": leases.parse_renew_before("33%")}
-    database_credentials.deliver_dynamic(vault, FakeApiServer(), spec, now=NOW)
+    database_delivery.deliver_dynamic(vault, FakeApiServer(), spec, now=NOW)
     assert vault.sent_once == [("GET", "database/creds/app")]
 
 

@@ -3,10 +3,11 @@
 import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery import database as database_delivery
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import (
-    database_credentials, database_roles, k8s_auth, kv, leases, mounts, pki_ca, pki_role,
+    database_roles, k8s_auth, kv, leases, mounts, pki_ca, pki_role,
 )
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_delivery import ensure_certificate
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery.pki import ensure_certificate
 
 from ..k8s.fakes import FakeApiServer
 from .fakes import FakeVaultApi
@@ -33,9 +34,9 @@ CALLS = [
     ("role", lambda vault, k8s: ensure_certificate(vault, k8s, _pki_request(role=ESCAPE))),
     ("role", lambda vault, k8s: ensure_certificate(vault, k8s, _pki_request(role=".."))),
     ("mount_point", lambda vault, k8s: ensure_certificate(vault, k8s, _pki_request(mount_point="pki/../database"))),
-    ("role", lambda vault, k8s: database_credentials.deliver_dynamic(vault, k8s, _db_spec(role=".."))),
-    ("mount_point", lambda vault, k8s: database_credentials.deliver_dynamic(vault, k8s, _db_spec(mount_point="database//x"))),
-    ("role", lambda vault, k8s: database_credentials.deliver_static(vault, k8s, _db_spec(role=".", role_type="static"))),
+    ("role", lambda vault, k8s: database_delivery.deliver_dynamic(vault, k8s, _db_spec(role=".."))),
+    ("mount_point", lambda vault, k8s: database_delivery.deliver_dynamic(vault, k8s, _db_spec(mount_point="database//x"))),
+    ("role", lambda vault, k8s: database_delivery.deliver_static(vault, k8s, _db_spec(role=".", role_type="static"))),
     ("name", lambda vault, k8s: database_roles.ensure_role(vault, "database", "..", {})),
     ("mount_path", lambda vault, k8s: k8s_auth.ensure_role(vault, "kubernetes/..", "app", {})),
     ("name (the role name)", lambda vault, k8s: k8s_auth.ensure_role(vault, "kubernetes", "..", {})),

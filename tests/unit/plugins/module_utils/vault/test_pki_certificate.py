@@ -7,6 +7,7 @@ import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_text
 from tests.pki_material import load_pki
 
 MATERIAL = load_pki()
@@ -97,9 +98,9 @@ def test_renewal_window_and_expiry():
     due = pki.renew_at(not_before, not_after, "30%")
     assert pki.renewal_reason(secret, FINGERPRINT, "30%", due - datetime.timedelta(seconds=1)) is None
     reason = pki.renewal_reason(secret, FINGERPRINT, "30%", due)
-    assert reason.startswith("the certificate expires at %s" % pki.iso(not_after)) and "within renew_before (30%)" in reason
+    assert reason.startswith("the certificate expires at %s" % utc_text(not_after)) and "within renew_before (30%)" in reason
     assert pki.renewal_reason(secret, FINGERPRINT, "1h", not_after - datetime.timedelta(minutes=59)).endswith("within renew_before (1h) of its end")
-    assert pki.renewal_reason(secret, FINGERPRINT, "1h", not_after) == "the certificate expired at %s" % pki.iso(not_after)
+    assert pki.renewal_reason(secret, FINGERPRINT, "1h", not_after) == "the certificate expired at %s" % utc_text(not_after)
 
 
 def test_chain_drops_the_root_from_tls_crt_and_gives_it_as_ca():
@@ -143,7 +144,7 @@ def test_annotations_record_the_request_and_the_replaced_serial_only():
     facts = pki.certificate_facts(MATERIAL.leaf)
     recorded = pki.annotations(FINGERPRINT, facts, "pki/issue/web", replaced_serial="0a:0b")
     assert recorded == {
-        pki.REQUEST_ANNOTATION: FINGERPRINT, pki.SERIAL_ANNOTATION: facts["serial"], pki.NOT_AFTER_ANNOTATION: pki.iso(facts["not_after"]),
+        pki.REQUEST_ANNOTATION: FINGERPRINT, pki.SERIAL_ANNOTATION: facts["serial"], pki.NOT_AFTER_ANNOTATION: utc_text(facts["not_after"]),
         pki.ISSUED_BY_ANNOTATION: "pki/issue/web", pki.REPLACED_SERIAL_ANNOTATION: "0a:0b",
     }
     assert pki.REPLACED_SERIAL_ANNOTATION not in pki.annotations(FINGERPRINT, facts, "pki/issue/web", replaced_serial=facts["serial"])

@@ -35,9 +35,10 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.revocation 
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import targets
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import Ledger
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import mapping
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_annotations as records
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery import database_annotations as records
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import leases
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.database_roles import clean_mount, clean_name
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_text
 
 CREDENTIAL_FIELDS = ("username", "password")
 SECRET_TYPES = ("basic-auth", "opaque")
@@ -182,7 +183,7 @@ def deliver_dynamic(vault, k8s, spec, check_mode=False, now=None):
     secret = service.get(namespace, name)
     record = records.read_record(secret) or records.read_record({})
     stored = ledger.read(namespace, name)
-    book, notes = revocation_record.reconcile(stored, record["lease_id"] if secret is not None else None, leases.format_time(now))
+    book, notes = revocation_record.reconcile(stored, record["lease_id"] if secret is not None else None, utc_text(now))
     mapping_spec = _mapping_spec(spec, path)
     keys = sorted(mapping.effective_mapping(mapping_spec, dict((field, "") for field in CREDENTIAL_FIELDS)))
     warnings = list(notes)
@@ -212,7 +213,7 @@ def deliver_dynamic(vault, k8s, spec, check_mode=False, now=None):
         else:
             ttl = leases.renew(vault, lease_id, spec.get("ttl"))
             if leases.renewal_suffices(lease, ttl, spec["renew_before"]):
-                lease_end = leases.format_time(now + datetime.timedelta(seconds=ttl))
+                lease_end = utc_text(now + datetime.timedelta(seconds=ttl))
                 reason += ": renewed for %ds" % ttl
             else:
                 action, reason = leases.ISSUE, "the renewal reached only %ds, within renew_before (the role's max TTL): re-issued" % ttl
@@ -231,7 +232,7 @@ def deliver_dynamic(vault, k8s, spec, check_mode=False, now=None):
             return result
         body, book = _issue_recorded(vault, spec, path, ledger, book)
         lease_id, renewable, ttl = body["lease_id"], bool(body.get("renewable")), int(body.get("lease_duration") or 0)
-        lease_end = leases.format_time(now + datetime.timedelta(seconds=ttl))
+        lease_end = utc_text(now + datetime.timedelta(seconds=ttl))
         try:
             data = mapping.desired_secret(mapping_spec, namespace, dict((field, body["data"][field]) for field in CREDENTIAL_FIELDS)).data
         except SecretOpsError:
@@ -249,7 +250,7 @@ def deliver_dynamic(vault, k8s, spec, check_mode=False, now=None):
             _abandon(vault, ledger, book, lease_id)  # the Secret keeps the credentials its consumers use; the new ones go
         raise
     if action == leases.ISSUE:
-        book = revocation_record.delivered(book, lease_id, written.get("written_at") or leases.format_time(_now()))
+        book = revocation_record.delivered(book, lease_id, written.get("written_at") or utc_text(_now()))
     if book != stored and not check_mode:
         ledger.write(book)
     # A renewal changes the lease in Vault even when its end, to the second, is what the Secret already records.

@@ -1,6 +1,6 @@
 """The annotations a Secret of database credentials carries, and reading them back."""
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import database_annotations as records
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery import database_annotations as records
 
 
 def test_lease_annotations_round_trip():

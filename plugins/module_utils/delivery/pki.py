@@ -37,6 +37,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.durations import to_seconds
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.paths import clean_name, clean_path
+from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_text
 
 
 def _now():
@@ -247,7 +248,7 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     current = pki.current_certificate(secret) if secret is not None else None
     moment = now or _now()
     stored = ledger.read(namespace, name)
-    book, notes = revocation_record.reconcile(stored, current["serial"] if current else None, pki.iso(moment))
+    book, notes = revocation_record.reconcile(stored, current["serial"] if current else None, utc_text(moment))
     result = {"changed": False, "name": name, "namespace": namespace, "secret": secret_ref(namespace, name), "reason": None, "issued": False,
               "warnings": notes, "revoked_serials": [],
               "revocation_held": [], "revocation_failed": []}
@@ -314,7 +315,7 @@ def ensure_certificate(vault, k8s, request, check_mode=False, now=None):
     except SecretOpsError:
         _abandon(vault, ledger, book, issued_entry)
         raise
-    book = revocation_record.delivered(book, facts["serial"], written.get("written_at") or pki.iso(_now()))
+    book = revocation_record.delivered(book, facts["serial"], written.get("written_at") or utc_text(_now()))
     result["issued"] = True
     result.update(pki.public_facts(facts))
     result["diff"] = {"before": before, "after": pki.public_facts(facts)}

@@ -11,7 +11,7 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import record_name
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault.pki_delivery import ensure_certificate
+from ansible_collections.secretops.provisioning.plugins.module_utils.delivery.pki import ensure_certificate
 from tests.pki_material import load_pki
 from tests.unit.plugins.module_utils.k8s.fakes import FakeApiServer
 from tests.unit.plugins.module_utils.vault.fakes import FakeVaultApi

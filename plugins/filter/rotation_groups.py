@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, secretops maintainers
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+"""The rotation_groups filter: the secrets of the results that went well, per namespace (rotation/outcomes.py; the rotate_secrets role)."""
+
+from __future__ import absolute_import, division, print_function
+
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+name: rotation_groups
+short_description: The secrets of the results that went well, per namespace
+version_added: 0.1.0
+author: secretops maintainers (@secretops)
+description:
+- 'C([{namespace, secrets}]) over the results that neither failed nor were skipped, each secret read from the
+  result''s O(loop_var).'
+- 'Without O(add_to) the namespaces are sorted; with it, the secrets are added to its groups (new namespaces
+  after).'
+options:
+  _input:
+    description: 'A registered task''s item results.'
+    type: list
+    elements: dict
+    required: true
+  loop_var:
+    description: 'The loop variable holding each result''s target.'
+    type: str
+    required: true
+  add_to:
+    description: 'Groups to add to.'
+    type: list
+    elements: dict
+"""
+
+EXAMPLES = r"""
+rotate_secrets_checked: "{{ rotate_secrets_rotations.results | secretops.provisioning.rotation_groups('rotate_secrets_target') }}"
+"""
+
+RETURN = r"""
+_value:
+  description: The groups.
+  type: list
+"""
+
+from ansible.errors import AnsibleFilterError
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import outcomes
+
+
+def rotation_groups(task_results, loop_var, add_to=None):
+    """The secrets of the results that went well, per namespace."""
+    try:
+        return outcomes.groups(task_results, loop_var, add_to)
+    except SecretOpsError as error:
+        raise AnsibleFilterError("rotation_groups: %s" % error)
+
+
+class FilterModule(object):
+    def filters(self):
+        return {"rotation_groups": rotation_groups}
