@@ -5,11 +5,14 @@ Sanity and the unit and integration tests run on two legs (tools/core_legs.py): 
 ansible-core the collection claims (2.19, Python 3.11, the main virtualenv that runs this script)
 and the newest (2.21, Python 3.12, a virtualenv made here from requirements-core-newest.txt).
 The tests that involve a Vault server are split pairwise across the legs: the newest leg runs them
-against OpenBao (in a private environment of its own), the oldest against HashiCorp Vault; every
-other integration test runs on both legs. So each ansible-core meets each Vault server, each server
-meets an ansible-core, and the differences between the two servers (server-side behaviour the
-modules must handle) are all exercised, in about two thirds of the time the full cross product took
-(which kept a cold run over its hour). ``make integration`` still runs both servers on one leg.
+against OpenBao, the oldest against HashiCorp Vault. So each ansible-core meets each Vault server,
+each server meets an ansible-core, and the differences between the two servers (server-side
+behaviour the modules must handle) are all exercised. The other integration tests (Kubernetes only,
+a few minutes of playbooks each file) are sharded by file, half on each leg
+(``SECRETOPS_INTEGRATION_SHARD``): the roles, the playbooks and the modules that talk to Vault still
+run on both ansible-cores through the Vault tests, and the unit tests and sanity run whole on both. Running
+everything on both legs kept a run over CI's hour. ``make integration`` still runs everything,
+both servers, on one leg.
 Each test session prints its slowest tests at the end (``--durations``).
 
 The stages form lanes that run at the same time, because each lane alone leaves a core idle on a
@@ -68,7 +71,8 @@ def stages():
     tests_newest = Stage(
         "unit and integration tests [%s; OpenBao]" % newest.label,
         [newest.python] + PYTEST + ["tests/unit", "tests/integration"], needs=[newest_venv, kubernetes],
-        env={"SECRETOPS_ENV_DIR": NEWEST_ENV_DIR, "SECRETOPS_VAULT_FLAVORS": "openbao", "SECRETOPS_KEEP_ENV": ""},
+        env={"SECRETOPS_ENV_DIR": NEWEST_ENV_DIR, "SECRETOPS_VAULT_FLAVORS": "openbao", "SECRETOPS_INTEGRATION_SHARD": "0/2",
+             "SECRETOPS_KEEP_ENV": ""},
     )
     # The oldest leg in two sessions: what needs no Vault server starts with the Kubernetes binaries
     # (against OpenBao, which needs no build), the HashiCorp Vault tests once Vault is built.
@@ -76,7 +80,7 @@ def stages():
         "unit and integration tests [%s; no Vault server]" % oldest.label,
         [python] + PYTEST + ["tests/unit", "benchmarks/tests", "tests/integration"], needs=[kubernetes],
         env={"SECRETOPS_ENV_DIR": OLDEST_ENV_DIR, "SECRETOPS_VAULT_FLAVORS": "openbao", "SECRETOPS_TEST_SELECTION": "no-vault-server",
-             "SECRETOPS_KEEP_ENV": ""},
+             "SECRETOPS_INTEGRATION_SHARD": "1/2", "SECRETOPS_KEEP_ENV": ""},
     )
     tests_oldest_vault = Stage(
         "integration tests [%s; HashiCorp Vault]" % oldest.label,

@@ -86,6 +86,9 @@ def pytest_generate_tests(metafunc):
 # ("vault-server": the ones parametrized by vault_flavor) or to every other test ("no-vault-server",
 # unit tests included): make test runs the oldest leg's two halves at different times, the second once
 # HashiCorp Vault is built (tools/run_tests.py).
+# SECRETOPS_INTEGRATION_SHARD=K/N keeps, of the integration tests that run against no Vault server, the
+# files whose place in the sorted list of such files is K modulo N (tests against a Vault server and
+# unit tests are all kept): make test's two legs each run one half of them (tools/run_tests.py).
 TEST_SELECTIONS = ("vault-server", "no-vault-server")
 
 
@@ -93,20 +96,39 @@ def uses_vault_server(item):
     return "vault_flavor" in getattr(getattr(item, "callspec", None), "params", {})
 
 
+def is_integration(item):
+    return str(item.fspath).startswith(INTEGRATION_DIR + os.sep)
+
+
+def selected(items):
+    """The items SECRETOPS_TEST_SELECTION and SECRETOPS_INTEGRATION_SHARD keep, in their order."""
+    selection = os.environ.get("SECRETOPS_TEST_SELECTION")
+    if selection and selection not in TEST_SELECTIONS:
+        raise pytest.UsageError("SECRETOPS_TEST_SELECTION is %r; it may be %s" % (selection, " or ".join(TEST_SELECTIONS)))
+    if selection:
+        items = [item for item in items if uses_vault_server(item) == (selection == "vault-server")]
+    shard = os.environ.get("SECRETOPS_INTEGRATION_SHARD")
+    if shard:
+        try:
+            index, count = (int(part) for part in shard.split("/"))
+            assert 0 <= index < count
+        except (ValueError, AssertionError):
+            raise pytest.UsageError("SECRETOPS_INTEGRATION_SHARD is %r; it must be K/N with 0 <= K < N" % shard)
+        sharded = sorted(set(str(item.fspath) for item in items if is_integration(item) and not uses_vault_server(item)))
+        kept = set(path for place, path in enumerate(sharded) if place % count == index)
+        items = [item for item in items if not is_integration(item) or uses_vault_server(item) or str(item.fspath) in kept]
+    return items
+
+
 def pytest_collection_modifyitems(config, items):
     for item in items:
-        if str(item.fspath).startswith(INTEGRATION_DIR + os.sep):
+        if is_integration(item):
             item.add_marker(pytest.mark.integration)
-    selection = os.environ.get("SECRETOPS_TEST_SELECTION")
-    if not selection:
-        return
-    if selection not in TEST_SELECTIONS:
-        raise pytest.UsageError("SECRETOPS_TEST_SELECTION is %r; it may be %s" % (selection, " or ".join(TEST_SELECTIONS)))
-    wanted = selection == "vault-server"
-    deselected = [item for item in items if uses_vault_server(item) != wanted]
-    if deselected:
-        config.hook.pytest_deselected(items=deselected)
-        items[:] = [item for item in items if uses_vault_server(item) == wanted]
+    kept = selected(items)
+    if len(kept) != len(items):
+        kept_ids = set(id(item) for item in kept)
+        config.hook.pytest_deselected(items=[item for item in items if id(item) not in kept_ids])
+        items[:] = kept
 
 
 @pytest.fixture(scope="session")
