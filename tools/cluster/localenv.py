@@ -23,8 +23,10 @@ where each cluster's files live, tools/cluster/control_plane.py how a cluster st
 """
 
 import argparse
+import glob
 import json
 import os
+import signal
 import shutil
 import sys
 import time
@@ -289,6 +291,7 @@ def down(layout=None, quiet=False):
 def _down(layout, quiet=False):
     started = time.monotonic()
     records = recorded_processes(layout)
+    _stop_kms_plugins(layout)
     node.stop(layout, records)
     for record in reversed(records):
         (postgres.stop if record["name"] == "postgres" else processes.stop)(record)
@@ -298,6 +301,20 @@ def _down(layout, quiet=False):
     if not quiet:
         print("down: stopped %d processes and removed %s in %.1fs" % (len(records), layout.root, time.monotonic() - started))
     return 0
+
+
+def _stop_kms_plugins(layout):
+    """Stop the KMS v2 plugins the encryption_at_rest role started inside the environment (make demo's
+    kms-demo/): the role records each in <its directory>/plugin.pid; only a process that is the plugin is signalled."""
+    for pid_file in glob.glob(os.path.join(layout.root, "*", "plugin.pid")):
+        try:
+            with open(pid_file, encoding="utf-8") as handle:
+                pid = int(handle.read().strip())
+            with open("/proc/%d/cmdline" % pid, "rb") as handle:
+                if build.KMS_BINARY.encode() in handle.read():
+                    os.kill(pid, signal.SIGTERM)
+        except (OSError, ValueError):
+            continue
 
 
 def _looks_like_state_dir(layout):
