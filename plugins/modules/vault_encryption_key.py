@@ -75,7 +75,7 @@ attributes:
     support: full
   diff_mode:
     support: none
-    details: A diff would show the key; RV(keys) and RV(config_changed) say what changes.
+    details: A diff would show the key; RV(key_set) and RV(config_changed) say what changes.
 """
 
 EXAMPLES = r"""
@@ -105,7 +105,7 @@ EXAMPLES = r"""
 """
 
 RETURN = r"""
-keys:
+key_set:
   description: Names and types of the keys, the one for writes first (no key material).
   returned: always
   type: list

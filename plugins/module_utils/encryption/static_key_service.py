@@ -62,6 +62,6 @@ def ensure(client, params, census=None, check_mode=False):
         _write_config(params, final, result, check_mode)
     if final is not wanted and not check_mode:
         _store(client, where, current, final, created=False)
-    result["keys"] = static_keys.names(final)
+    result["key_set"] = static_keys.names(final)
     result["current_key"] = final[0]["name"]
     return result

@@ -126,7 +126,7 @@ def test_service_rotates_then_retires_config_before_kv(tmp_path):
     vault.data["keys"][0]["name"] = "key-old"  # a key made at another time
     static_key_service.ensure(vault, params(tmp_path))
     rotated = static_key_service.ensure(vault, params(tmp_path, rotate=True))
-    assert rotated["rotated"] and [key["name"] for key in rotated["keys"]][1:] == ["key-old"] and first
+    assert rotated["rotated"] and [key["name"] for key in rotated["key_set"]][1:] == ["key-old"] and first
     assert vault.writes[-1]["options"] == {"cas": 1}
     providers = yaml.safe_load(open(str(tmp_path / "enc.yaml")))["resources"][0]["providers"]
     assert [key["name"] for key in providers[0]["secretbox"]["keys"]] == [rotated["current_key"], "key-old"]
