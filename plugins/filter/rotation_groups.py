@@ -13,8 +13,8 @@ short_description: The secrets of the results that went well, per namespace
 version_added: 0.1.0
 author: secretops maintainers (@secretops)
 description:
-- 'C([{namespace, secrets}]) over the results that neither failed nor were skipped, each secret read from the
-  result''s O(loop_var).'
+- 'C([{namespace, secrets}]) over the results that did not fail (nor were skipped, with O(skipped=false)), each
+  secret read from the result''s O(loop_var).'
 - 'Without O(add_to) the namespaces are sorted; with it, the secrets are added to its groups (new namespaces
   after).'
 options:
@@ -31,6 +31,10 @@ options:
     description: 'Groups to add to.'
     type: list
     elements: dict
+  skipped:
+    description: 'Whether skipped results count (a secret not due still has consumers to check).'
+    type: bool
+    default: true
 """
 
 EXAMPLES = r"""
@@ -49,10 +53,10 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import outcomes
 
 
-def rotation_groups(task_results, loop_var, add_to=None):
+def rotation_groups(task_results, loop_var, add_to=None, skipped=True):
     """The secrets of the results that went well, per namespace."""
     try:
-        return outcomes.groups(task_results, loop_var, add_to)
+        return outcomes.groups(task_results, loop_var, add_to, skipped)
     except SecretOpsError as error:
         raise AnsibleFilterError("rotation_groups: %s" % error)
 

@@ -14,10 +14,6 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 
-def _ok(result):
-    return not result.get("failed", False) and not result.get("skipped", False)
-
-
 def _unique(items):
     found = []
     for item in items:
@@ -59,14 +55,17 @@ def changed(rotation_results):
     return found
 
 
-def groups(task_results, loop_var, add_to=None):
-    """The secrets of the results that neither failed nor were skipped, as ``[{"namespace",
-    "secrets"}]`` (names unique, in result order), read from each result's ``loop_var``.
+def groups(task_results, loop_var, add_to=None, skipped=True):
+    """The secrets of the results that did not fail (nor were skipped, with ``skipped=False``), as
+    ``[{"namespace", "secrets"}]`` (names unique, in result order), read from each result's ``loop_var``.
+    A secret skipped as not due still counts by default: its consumers may run an older content
+    (a run killed before the restart), so they are checked too.
 
     Without ``add_to``, namespaces are sorted; with it, they are added to those groups (theirs
     first, new namespaces after, in result order).
     """
-    refs = [result[loop_var] for result in task_results or [] if _ok(result)]
+    refs = [result[loop_var] for result in task_results or []
+            if not result.get("failed", False) and (skipped or not result.get("skipped", False))]
     if add_to is None:
         namespaces = sorted(_unique([ref["namespace"] for ref in refs]))
         base = []

@@ -30,12 +30,20 @@ def test_changed_secrets_are_those_with_a_new_version():
     assert outcomes.changed(outcomes.results({}, SELECTED)) == [] and outcomes.changed(None) == []
 
 
-def test_groups_sort_the_namespaces_and_leave_out_failed_and_skipped_results():
+def test_groups_sort_the_namespaces_and_leave_out_failed_results_and_skipped_ones_when_asked():
     results = [{"failed": False, "t": target("shop", "db")}, {"failed": True, "t": target("blog", "db")},
                {"skipped": True, "t": target("api", "x")}, {"t": target("api", "token")}, {"t": target("shop", "db")},
                {"t": target("shop", "api")}]
-    assert outcomes.groups(results, "t") == [{"namespace": "api", "secrets": ["token"]}, {"namespace": "shop", "secrets": ["db", "api"]}]
+    assert outcomes.groups(results, "t", skipped=False) == [{"namespace": "api", "secrets": ["token"]},
+                                                            {"namespace": "shop", "secrets": ["db", "api"]}]
     assert outcomes.groups(None, "t") == []
+
+
+def test_a_secret_skipped_as_not_due_still_has_its_consumers_checked():
+    # A run killed between the Secret write and the restart: the re-run finds nothing due, and the
+    # consumers that still run the older content must be restarted all the same.
+    results = [{"skipped": True, "t": target("shop", "db")}, {"failed": True, "t": target("shop", "config")}]
+    assert outcomes.groups(results, "t") == [{"namespace": "shop", "secrets": ["db"]}]
 
 
 def test_groups_add_dynamic_secrets_after_the_checked_ones():
