@@ -80,7 +80,15 @@ def wait_for_provider(client, reader, params, sleep=time.sleep, clock=time.monot
     deadline = clock() + params["wait_timeout"]
     seen = None
     while True:
-        write_probe(client, params["probe_namespace"], "%.6f" % time.time())
+        try:
+            write_probe(client, params["probe_namespace"], "%.6f" % time.time())
+        except SecretOpsError as exc:
+            # An apiserver restarted while its KMS plugin was down refuses writes (HTTP 500, "not
+            # transformable") until it has a data key again, a few seconds after the plugin is back.
+            if (exc.details.get("status") or 0) < 500 or clock() >= deadline:
+                raise
+            sleep(params["poll_interval"])
+            continue
         seen = probe_state(reader, params["etcd_prefix"], params["probe_namespace"])
         if params.get("target") == "identity":
             if seen and seen[0] == envelope.PLAINTEXT:

@@ -14,10 +14,12 @@ PROBE_KEY = b"/registry/secrets/kube-system/" + migrate.PROBE_NAME.encode()
 class FakeCluster(object):
     """etcd as a dict; a PUT through the API stores the object under the apiserver's current key."""
 
-    def __init__(self, stored, current_key="t/k:v2", probe_lag=0):
+    def __init__(self, stored, current_key="t/k:v2", probe_lag=0, refusals=0, refusal_status=500):
         self.stored = dict(stored)
         self.current_key = current_key
         self.probe_lag = probe_lag  # probes stored under the old key before the apiserver notices
+        self.refusals = refusals  # writes refused first (an apiserver without a data key yet)
+        self.refusal_status = refusal_status
         self.sent = []
 
     def items(self, prefix):
@@ -28,6 +30,9 @@ class FakeCluster(object):
         key = ("/registry/secrets/" + path.split("/namespaces/", 1)[1].replace("/secrets/", "/")).encode()
         if method == "GET":
             return {"metadata": {"name": path.rsplit("/", 1)[1]}}
+        if self.refusals:
+            self.refusals -= 1
+            raise SecretOpsError("cannot %s: data from the storage is not transformable" % action, status=self.refusal_status)
         if key == PROBE_KEY and self.probe_lag:
             self.probe_lag -= 1
             self.stored[key] = kms_v2("p", "t/k:v1")
@@ -58,3 +63,18 @@ def test_the_wait_fails_naming_what_etcd_shows():
     clock = iter(range(0, 1000, 10))
     with pytest.raises(SecretOpsError, match="key id t/k:v1, not under KMS v2 provider p with key id t/k:v2"):
         migrate.migrate(cluster, cluster, params(), sleep=lambda _: None, clock=lambda: next(clock))
+
+
+def test_the_wait_outlasts_an_apiserver_that_has_no_data_key_yet():
+    # Restarted while the plugin was down: writes fail with HTTP 500 for a few seconds after it is back.
+    cluster = FakeCluster({b"/registry/secrets/a/old": kms_v2("p", "t/k:v1")}, refusals=3)
+    result = migrate.migrate(cluster, cluster, params(), sleep=lambda _: None)
+    assert result["resources"]["secrets"]["remaining"] == 0
+
+
+def test_a_refusal_that_outlasts_the_wait_or_is_not_a_server_error_is_raised():
+    clock = iter(range(0, 1000, 10))
+    with pytest.raises(SecretOpsError, match="not transformable"):
+        migrate.migrate(FakeCluster({}, refusals=1000), FakeCluster({}), params(), sleep=lambda _: None, clock=lambda: next(clock))
+    with pytest.raises(SecretOpsError, match="not transformable"):
+        migrate.migrate(FakeCluster({}, refusals=1, refusal_status=403), FakeCluster({}), params(), sleep=lambda _: None)
