@@ -78,7 +78,8 @@ def write(path, text, backup=True, backup_dir=None):
             os.makedirs(backup_dir, mode=0o700, exist_ok=True)
         backup_path = "%s.%s.bak" % (os.path.join(backup_dir, os.path.basename(path)) if backup_dir else path,
                                      time.strftime("%Y%m%dT%H%M%S", time.gmtime()))
-        with open(path, "rb") as source, open(backup_path, "wb") as target:
+        # Created 0600 (it may hold keys), never readable by others, not even until a chmod.
+        with open(path, "rb") as source, os.fdopen(os.open(backup_path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as target:
             target.write(source.read())
         os.chmod(backup_path, 0o600)
     handle, partial = tempfile.mkstemp(dir=directory, prefix=".encryption-config.")

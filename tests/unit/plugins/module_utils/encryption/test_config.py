@@ -55,3 +55,22 @@ def test_the_loaded_configuration_is_recognised_by_its_hash():
                % reload.config_hash(text))
     assert reload.loaded_hashes(metrics) == {reload.config_hash(text)}
     assert reload.loaded_hashes("other_metric 1\n") == set()
+
+
+def test_the_backup_is_created_0600_not_chmodded_after_the_key_is_in_it(tmp_path, monkeypatch):
+    # A configuration may hold aescbc or secretbox keys: its backup is never readable by others, not
+    # even between its creation and a later chmod.
+    path = str(tmp_path / "enc.yaml")
+    with open(path, "w") as handle:
+        handle.write("old")
+    created = []
+    real_open = os.open
+
+    def recording_open(name, flags, mode=0o777, *args, **kwargs):
+        if str(name).endswith(".bak"):
+            created.append(mode)
+        return real_open(name, flags, mode, *args, **kwargs)
+
+    monkeypatch.setattr(config.os, "open", recording_open)
+    backup = config.write(path, "new")
+    assert created == [0o600] and stat.S_IMODE(os.stat(backup).st_mode) == 0o600
