@@ -20,7 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import context_namespace, k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.configuration import context_namespace
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
