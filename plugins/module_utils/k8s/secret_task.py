@@ -56,7 +56,7 @@ class _Item(object):
     def describe(self):
         ref = self.desired.ref if self.desired else "/".join(p for p in (self.spec.get("namespace"), self.spec.get("name")) if p)
         if self.label:
-            return "%s (%s)" % (self.label, ref) if ref else self.label
+            return list_form.label("secrets", self.index, ref) if ref else self.label
         return "Secret %s" % ref if ref else "Secret"
 
 
@@ -287,8 +287,6 @@ class SecretTask(object):
         if diffs:
             summary["diff"] = diffs
         if failures:
-            raise SecretOpsError(
-                "%d of %d Secrets failed: %s" % (len(failures), len(results), "; ".join(f["msg"] for f in failures[:5])),
-                results=results, changed=summary["changed"],
-            )
+            raise list_form.failure([failure["msg"] for failure in failures], len(results), "Secrets",
+                                    results=results, changed=summary["changed"])
         return summary
