@@ -87,7 +87,7 @@ class FakeApiServer(K8sClient):
         params = path_params or {}
         namespace, name = params.get("namespace"), params.get("name")
         if method == "POST" and path != TOKEN_REQUEST:
-            name = body["metadata"].get("name")  # None for a create with generateName
+            name = (body.get("metadata") or {}).get("name")  # None for a create with generateName or of a review
         self.calls.append((method, path, namespace, name, content_type if body is not None else None))
         self.requests.append((method, _expand(path, params)))
         if body is not None:
