@@ -1,7 +1,7 @@
 """secret_rotation's main(): what the argument spec refuses before anything is read."""
 
 from ansible_collections.secretops.provisioning.plugins.modules import secret_rotation as module_file
-from tests.unit.plugins.modules.harness import run_module, session_of
+from tests.unit.plugins.modules.harness import run_module
 
 CONNECTION = {"host": "https://k8s.example.test:6443", "api_key": "TOKEN"}
 

@@ -3,7 +3,7 @@
 from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import bulk
 from ansible_collections.secretops.provisioning.plugins.modules import secret_sync as module_file
-from tests.unit.plugins.modules.harness import run_module, session_of
+from tests.unit.plugins.modules.harness import run_module
 
 CONNECTION = {"host": "https://k8s.example.test:6443", "api_key": "TOKEN"}
 
