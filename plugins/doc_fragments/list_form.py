@@ -11,6 +11,7 @@ class ModuleDocFragment(object):
     # The one list-form rule of the modules that take a list of items (secrets:, policies:, roles:);
     # plugins/module_utils/list_form.py implements it.
     DOCUMENTATION = r"""
+options: {}
 notes:
   - "List form: a task-level option given beside the list either applies to every item that does not set it itself,
     or, when it cannot mean the same for every item, fails the task before anything is written, naming it."

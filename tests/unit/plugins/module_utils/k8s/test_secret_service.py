@@ -65,7 +65,7 @@ def test_update_keys_rereads_and_writes_again_after_a_concurrent_write_keeping_t
     outcome = SecretService(server).update_keys("demo", "db", "Opaque", {"password": "bmV3"}, {}, ["password"], before_write=another_writer)
     assert outcome["changed"] is True and outcome["attempts"] == 2
     assert server.secrets[("demo", "db")]["data"] == {"password": "bmV3", "theirs": "eA=="}
-    assert [method for method in server.methods()] == ["GET", "PUT", "GET", "PUT"]
+    assert server.methods() == ["GET", "PUT", "GET", "PUT"]
 
 
 def test_update_keys_gives_up_after_as_many_conflicts_as_attempts():
