@@ -1,7 +1,8 @@
 # -*- coding: utf-8 -*-
 # Copyright: (c) 2026, secretops maintainers
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
-"""The one rule for a module's list form (``secrets:``, ``policies:``, ``roles:``).
+"""The one rule for a module's list form (``secrets:``, ``policies:``, ``roles:``), and the one
+builder of its argument spec (``argument_spec``).
 
 A task-level option given beside the list either applies to every item that does not set it
 itself (``inherited``), or is refused with a message that names it (``refused``): nothing a user
@@ -10,13 +11,62 @@ the two (``unclassified`` finds the ones it forgot; a unit test per module check
 
 Inheritance needs the item's own option to have no default (``None`` means "not set"), so the
 task-level value, or the task-level default, fills it in.
+
+An item that fails does not stop the others: every item is tried, each has its own result in
+input order (a failed one with ``failed`` and ``msg``), and the task then fails with ``failure``:
+how many failed, and the first messages, each naming its item as ``label`` does
+(``policies[3] (policy team-c): ...``). What fails before any item is tried (a refused task-level
+option; ``k8s_secret``'s checks of every item before it writes any) fails the task with nothing
+written. The ``list_form`` doc fragment says this to users.
 """
 
 from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+import copy
+
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+
+
+# How many failed items the task's message names (every one is in the results).
+SHOWN_FAILURES = 5
+
+
+def argument_spec(list_option, item_options, task_defaults=None, item_only=()):
+    """The options of a module with a list form: each item option at task level too, with its
+    ``task_defaults`` (an item's own option has none: ``None`` means "not set"), and ``list_option``,
+    a list of items taking ``item_options``.
+
+    ``item_only`` options identify an item (``name``, ``path``): required in an item, optional at
+    task level (the single form gives them; the module keeps them apart from the list). The list
+    itself is not ``no_log``, so names stay readable; item options that carry values are.
+    """
+    task_defaults = task_defaults or {}
+    spec = {}
+    for name, option in item_options.items():
+        option = dict(option)
+        if name in item_only:
+            option.pop("required", None)
+        if name in task_defaults:
+            option["default"] = copy.deepcopy(task_defaults[name])
+        spec[name] = option
+    spec[list_option] = {"type": "list", "elements": "dict", "options": item_options, "no_log": False}
+    return spec
+
+
+def label(list_option, index, name):
+    """How messages name an item of the list: ``secrets[3] (demo/db)``."""
+    return "%s[%d] (%s)" % (list_option, index, name)
+
+
+def failure(messages, total, noun, **details):
+    """The task's error when items failed: ``2 of 5 policies failed: <message>; <message>``.
+
+    ``messages`` are the failed items' messages, each starting with its ``label``; ``details``
+    carry every item's result, so nothing but the first few messages is left out.
+    """
+    return SecretOpsError("%d of %d %s failed: %s" % (len(messages), total, noun, "; ".join(messages[:SHOWN_FAILURES])), **details)
 
 
 def refuse_task_level(params, list_option, refused):

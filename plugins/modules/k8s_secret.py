@@ -37,6 +37,7 @@ extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_k8s
+  - secretops.provisioning.list_form
 attributes:
   check_mode:
     support: full
@@ -622,6 +623,7 @@ results:
                        "resource_version": "4711", "immutable": false, "checksum": "hmac-sha256:9b1e..."}}]
 """
 
+from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_task import SecretTask
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import ListFormModule, masked_warn, run
@@ -687,13 +689,7 @@ CONTENT_OPTIONS = ["name", "data", "string_data", "binary_data", "files", "env_f
 
 def argument_spec():
     spec = connection_argument_spec()
-    for option, entry in ITEM_OPTIONS.items():
-        entry = dict(entry)
-        if option in TASK_DEFAULTS:
-            entry["default"] = TASK_DEFAULTS[option]
-        spec[option] = entry
-    # not no_log itself (names and namespaces must stay readable); its value suboptions are
-    spec["secrets"] = dict(type="list", elements="dict", options=ITEM_OPTIONS, no_log=False)
+    spec.update(list_form.argument_spec("secrets", ITEM_OPTIONS, TASK_DEFAULTS))
     spec["concurrency"] = dict(type="int", default=8)
     spec["content_stamp"] = dict(type="bool", default=True)
     return spec

@@ -89,7 +89,8 @@ token:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session, namespace_or_default
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.configuration import namespace_or_default
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service_accounts

@@ -59,7 +59,7 @@ options:
         Every item is read and decided first, O(concurrency) at a time, writing nothing; then the writes go one secret
         at a time in input order, Vault first, then its Secret, so a run that dies leaves at most one secret between
         the two writes (the next run resumes it) and the later ones untouched.
-      - An item that fails does not stop the others; the task then fails naming it, with every item's result in RV(rotations).
+      - An item that fails does not stop the others (see the notes); every item's result is in RV(rotations).
       - Mutually exclusive with O(name) and O(vault_path).
     type: list
     elements: dict
@@ -103,6 +103,7 @@ extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_k8s
+  - secretops.provisioning.list_form
 attributes:
   check_mode:
     support: full

@@ -50,7 +50,7 @@ options:
         not set them.
       - One Vault session and one Kubernetes client for the whole list, one LIST per namespace reads the Secrets, and
         O(concurrency) secrets are synced at a time, each Vault first, then its Secret. An item that fails does not
-        stop the others; the task then fails naming it, with every item's result in RV(results).
+        stop the others (see the notes); every item's result is in RV(results).
       - Mutually exclusive with O(name) and O(vault_path).
     type: list
     elements: dict
@@ -94,6 +94,7 @@ extends_documentation_fragment:
   - secretops.provisioning.k8s_connection
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_k8s
+  - secretops.provisioning.list_form
 attributes:
   check_mode:
     support: full

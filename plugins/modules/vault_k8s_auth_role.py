@@ -153,6 +153,7 @@ extends_documentation_fragment:
   - secretops.provisioning.vault_connection.auth
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_vault
+  - secretops.provisioning.list_form
 attributes:
   check_mode:
     support: full
@@ -204,6 +205,7 @@ results:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import k8s_auth
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
@@ -212,6 +214,18 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.optio
 
 # Beside roles:, every task-level option applies to every item that does not set it (list_form.py).
 INHERITED = ("mount_path", "state") + tuple(k8s_auth.ROLE_KINDS)
+TASK_DEFAULTS = {"mount_path": "kubernetes", "state": "present"}
+
+
+def item_argument_spec():
+    """An item's options (without defaults: an item that does not set one takes the task's)."""
+    options = k8s_auth.role_argument_spec()
+    options.update(
+        name={"type": "str", "required": True},
+        mount_path={"type": "str"},
+        state={"type": "str", "choices": ["present", "absent"]},
+    )
+    return options
 
 
 def apply(module):
@@ -228,20 +242,7 @@ def apply(module):
 
 
 def main():
-    role_options = k8s_auth.role_argument_spec()
-    item_options = dict(role_options)
-    item_options.update(
-        name={"type": "str", "required": True},
-        mount_path={"type": "str"},
-        state={"type": "str", "choices": ["present", "absent"]},
-    )
-    spec = vault_argument_spec(
-        mount_path={"type": "str", "default": "kubernetes"},
-        name={"type": "str"},
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
-        roles={"type": "list", "elements": "dict", "options": item_options},
-        **role_options
-    )
+    spec = vault_argument_spec(**list_form.argument_spec("roles", item_argument_spec(), TASK_DEFAULTS, item_only=("name",)))
     module = AnsibleModule(
         argument_spec=spec, supports_check_mode=True,
         mutually_exclusive=[("name", "roles")], required_one_of=[("name", "roles")],

@@ -119,6 +119,7 @@ extends_documentation_fragment:
   - secretops.provisioning.vault_connection.auth
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_vault
+  - secretops.provisioning.list_form
 attributes:
   check_mode:
     support: full
@@ -199,6 +200,7 @@ results:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
@@ -245,12 +247,7 @@ def apply(module):
 
 
 def main():
-    top = dict((name, dict(option)) for name, option in ITEM_OPTIONS.items())
-    for name, default in TASK_DEFAULTS.items():
-        top[name]["default"] = default
-    top["path"] = {"type": "str"}
-    # The list itself is not secret; each item's data is no_log through ITEM_OPTIONS.
-    spec = vault_argument_spec(secrets={"type": "list", "elements": "dict", "options": ITEM_OPTIONS, "no_log": False}, **top)
+    spec = vault_argument_spec(**list_form.argument_spec("secrets", ITEM_OPTIONS, TASK_DEFAULTS, item_only=("path",)))
     module = AnsibleModule(
         argument_spec=spec, supports_check_mode=True,
         mutually_exclusive=[("path", "secrets")], required_one_of=[("path", "secrets")],

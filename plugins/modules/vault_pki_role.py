@@ -182,6 +182,7 @@ extends_documentation_fragment:
   - secretops.provisioning.vault_connection.auth
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_vault
+  - secretops.provisioning.list_form
 attributes:
   check_mode:
     support: full
@@ -243,6 +244,7 @@ results:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_role
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
@@ -251,9 +253,11 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.optio
 
 # Beside roles:, every task-level option applies to every item that does not set it (list_form.py).
 INHERITED = ("mount_point", "state") + tuple(pki_role.ROLE_KINDS)
+TASK_DEFAULTS = {"mount_point": "pki", "state": "present"}
 
 
 def item_argument_spec():
+    """An item's options (without defaults: an item that does not set one takes the task's)."""
     options = pki_role.role_argument_spec()
     options.update(
         name={"type": "str", "required": True},
@@ -275,13 +279,7 @@ def apply(module):
 
 
 def main():
-    spec = vault_argument_spec(
-        mount_point={"type": "str", "default": "pki"},
-        name={"type": "str"},
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
-        roles={"type": "list", "elements": "dict", "options": item_argument_spec()},
-        **pki_role.role_argument_spec()
-    )
+    spec = vault_argument_spec(**list_form.argument_spec("roles", item_argument_spec(), TASK_DEFAULTS, item_only=("name",)))
     module = AnsibleModule(
         argument_spec=spec, supports_check_mode=True,
         mutually_exclusive=[("name", "roles")], required_one_of=[("name", "roles")],

@@ -68,6 +68,7 @@ extends_documentation_fragment:
   - secretops.provisioning.vault_connection.auth
   - secretops.provisioning.attributes
   - secretops.provisioning.attributes.action_group_vault
+  - secretops.provisioning.list_form
 attributes:
   check_mode:
     support: full
@@ -121,6 +122,7 @@ results:
 
 from ansible.module_utils.basic import AnsibleModule
 
+from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.batch import apply_single_or_list
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
@@ -154,13 +156,8 @@ def apply(module):
 
 
 def main():
-    spec = vault_argument_spec(
-        name={"type": "str"},
-        state={"type": "str", "choices": ["present", "absent"], "default": "present"},
-        policy={"type": "str"},
-        rules={"type": "list", "elements": "dict"},
-        policies={"type": "list", "elements": "dict", "options": ITEM_OPTIONS, "mutually_exclusive": [("policy", "rules")]},
-    )
+    spec = vault_argument_spec(**list_form.argument_spec("policies", ITEM_OPTIONS, {"state": "present"}, item_only=("name",)))
+    spec["policies"]["mutually_exclusive"] = [("policy", "rules")]
     module = AnsibleModule(
         argument_spec=spec, supports_check_mode=True,
         mutually_exclusive=[("name", "policies"), ("policy", "rules")], required_one_of=[("name", "policies")],

@@ -132,6 +132,20 @@ def test_policy_list_form_task_level_state_absent_deletes_every_item_and_refuses
     assert run_tasks([removal], env=vault_env(local_env)).assert_ok().task("bulk")["changed"] is False
 
 
+def test_policy_list_form_applies_the_items_after_a_failed_one_and_names_it(local_env, vault_client):
+    # Regression (issue 21): the first failed item stopped vault_policy's list, unlike every other list form.
+    names = [unique("pol") for count in range(3)]
+    items = [{"name": names[0], "rules": [{"path": "secret/data/a", "capabilities": ["read"]}]},
+             {"name": names[1], "policy": 'path "secret/data/b" {\n  capabilities = ["read"\n'},
+             {"name": names[2], "rules": [{"path": "secret/data/c", "capabilities": ["read"]}]}]
+    run = run_tasks([task("bulk", "vault_policy", policies=items)], env=vault_env(local_env))
+    result = run.task("bulk")
+    assert run.returncode != 0 and result["msg"].startswith("1 of 3 policies failed: policies[1] (policy %s): " % names[1]), result["msg"]
+    assert [entry.get("failed", False) for entry in result["results"]] == [False, True, False]
+    kept = set(vault_client.sys.list_acl_policies()["data"]["keys"])
+    assert names[0] in kept and names[2] in kept and names[1] not in kept
+
+
 def test_k8s_auth_role_list_form_inherits_task_level_settings_and_state(local_env, vault_client):
     mount = unique("k8s")
     vault_client.sys.enable_auth_method("kubernetes", path=mount)

@@ -20,13 +20,14 @@ from concurrent.futures import ThreadPoolExecutor
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit import access, drift, vault_access
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit.inventory import read_namespace
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.hcl_policy import HclSyntaxError, path_blocks
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import consumers as discovery
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads.stamps import FINISHED_PHASES
 
-REVIEWS = "/apis/authorization.k8s.io/v1/subjectaccessreviews"
-RBAC = "/apis/rbac.authorization.k8s.io/v1"
+REVIEWS = paths.SUBJECT_ACCESS_REVIEWS
+RBAC = paths.RBAC
 
 
 def _listed(client, path, kind, path_params=None):

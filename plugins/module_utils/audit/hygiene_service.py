@@ -12,8 +12,9 @@ import datetime
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit import hygiene
 from ansible_collections.secretops.provisioning.plugins.module_utils.audit.inventory import read_namespace
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 
-CONFIG_MAPS = "/api/v1/namespaces/{namespace}/configmaps"
+CONFIG_MAPS = paths.CONFIG_MAPS
 
 
 def list_config_maps(client, namespace):

@@ -18,6 +18,7 @@ import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import census, envelope
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 
 PROBE_NAME = "secretops-encryption-probe"
 PROBE_ANNOTATION = "secretops.io/encryption-probe"
@@ -25,10 +26,7 @@ PROBE_ANNOTATION = "secretops.io/encryption-probe"
 
 def api_path(resource, name):
     """API path of a core v1 object from its etcd name ("<namespace>/<name>" or "<name>")."""
-    if "/" in name:
-        namespace, short = name.split("/", 1)
-        return "/api/v1/namespaces/%s/%s/%s" % (namespace, resource, short)
-    return "/api/v1/%s/%s" % (resource, name)
+    return paths.core_object(resource, name)
 
 
 def is_target(value, params, key_id):
@@ -54,15 +52,13 @@ def pending(reader, params, resource, key_id):
 
 def write_probe(client, namespace, stamp):
     """Create or touch the probe Secret (its value is a timestamp, nothing secret)."""
-    path = "/api/v1/namespaces/%s/secrets/%s" % (namespace, PROBE_NAME)
+    probe = {"namespace": namespace, "name": PROBE_NAME}
     body = {"apiVersion": "v1", "kind": "Secret", "metadata": {"name": PROBE_NAME, "namespace": namespace,
             "annotations": {PROBE_ANNOTATION: stamp}}, "type": "Opaque"}
-    try:
-        client.request("PUT", path, body=body, action="write the encryption probe Secret %s/%s" % (namespace, PROBE_NAME))
-    except SecretOpsError as exc:
-        if exc.details.get("status") != 404:
-            raise
-        client.request("POST", "/api/v1/namespaces/%s/secrets" % namespace, body=body,
+    written = client.request("PUT", paths.SECRET, path_params=probe, body=body, missing_ok=True,
+                             action="write the encryption probe Secret %s/%s" % (namespace, PROBE_NAME))
+    if written is None:
+        client.request("POST", paths.SECRETS, path_params={"namespace": namespace}, body=body,
                        action="create the encryption probe Secret %s/%s" % (namespace, PROBE_NAME))
 
 
@@ -118,16 +114,11 @@ def rewrite(client, resource, name):
     Returns False when it vanished meanwhile; a conflict (someone wrote it first) is a success,
     since that write stored it anew."""
     path = api_path(resource, name)
-    try:
-        current = client.request("GET", path, action="read %s %s" % (resource, name))
-        client.request("PUT", path, body=current, action="rewrite %s %s" % (resource, name))
-    except SecretOpsError as exc:
-        if exc.details.get("status") == 404:
-            return False
-        if exc.details.get("status") == 409:
-            return True
-        raise
-    return True
+    current = client.request("GET", path, action="read %s %s" % (resource, name), missing_ok=True)
+    if current is None:
+        return False
+    # a 409 answers {} (someone wrote it first), a 404 None (it vanished since it was read)
+    return client.request("PUT", path, body=current, action="rewrite %s %s" % (resource, name), missing_ok=True, exists_ok=True) is not None
 
 
 def migrate(client, reader, params, check_mode=False, sleep=time.sleep, clock=time.monotonic):

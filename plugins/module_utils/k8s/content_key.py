@@ -60,14 +60,10 @@ def _read(client, namespace):
 
 def _create(client, namespace):
     """The Secret made with a new random key, or None when another run created it first (409)."""
-    try:
-        return client.request("POST", SECRETS, path_params={"namespace": namespace}, query={"fieldManager": FIELD_MANAGER},
-                              body=key_secret_body(namespace, os.urandom(KEY_BYTES)),
-                              action="create Secret %s/%s (%s)" % (namespace, KEY_SECRET_NAME, PURPOSE))
-    except SecretOpsError as error:
-        if error.details.get("status") != 409:
-            raise
-    return None
+    created = client.request("POST", SECRETS, path_params={"namespace": namespace}, query={"fieldManager": FIELD_MANAGER},
+                             body=key_secret_body(namespace, os.urandom(KEY_BYTES)),
+                             action="create Secret %s/%s (%s)" % (namespace, KEY_SECRET_NAME, PURPOSE), exists_ok=True)
+    return created or None
 
 
 def _data_writers(secret):
@@ -94,13 +90,11 @@ def untrusted(secret):
 
 def _delete(client, namespace, uid):
     """Delete the key Secret with this ``uid`` only: a concurrent run that already replaced it keeps its new key."""
-    try:
-        client.request("DELETE", SECRET, path_params={"namespace": namespace, "name": KEY_SECRET_NAME},
-                       body={"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"uid": uid}},
-                       action="delete Secret %s/%s (%s, not made by the collection)" % (namespace, KEY_SECRET_NAME, PURPOSE))
-    except SecretOpsError as error:
-        if error.details.get("status") not in (404, 409):  # gone, or already replaced by another run
-            raise
+    # gone (404), or already replaced by another run (409): either way not ours to delete any more
+    client.request("DELETE", SECRET, path_params={"namespace": namespace, "name": KEY_SECRET_NAME},
+                   body={"kind": "DeleteOptions", "apiVersion": "v1", "preconditions": {"uid": uid}},
+                   action="delete Secret %s/%s (%s, not made by the collection)" % (namespace, KEY_SECRET_NAME, PURPOSE),
+                   missing_ok=True, exists_ok=True)
 
 
 def _decoded(secret):

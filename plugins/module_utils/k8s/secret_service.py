@@ -18,15 +18,15 @@ __metaclass__ = type
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets import types
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.reconcile import LAST_APPLIED
 
 FIELD_MANAGER = "secretops"
 APPLY_PATCH = "application/apply-patch+yaml"
 JSON_PATCH = "application/json-patch+json"
-SECRETS = "/api/v1/namespaces/{namespace}/secrets"
-SECRET = SECRETS + "/{name}"
-SERVICE_ACCOUNT = "/api/v1/namespaces/{namespace}/serviceaccounts/{name}"
+SECRETS = paths.SECRETS
+SECRET = paths.SECRET
 LIST_PAGE_SIZE = 250
 POLL_SECONDS = 0.5
 CONFLICT_ATTEMPTS = 5
@@ -99,8 +99,10 @@ class SecretService(object):
         self.client = client
         self.field_manager = field_manager
 
-    def _call(self, action, method, path, path_params, query=None, body=None, content_type=None):
+    def _call(self, action, method, path, path_params, query=None, body=None, content_type=None, missing_ok=False):
         kwargs = {"content_type": content_type} if content_type else {}
+        if missing_ok:
+            kwargs["missing_ok"] = True
         return self.client.request(method, path, path_params=path_params, query=query, body=body, action=action, **kwargs)
 
     def get(self, namespace, name, purpose=None):
@@ -110,12 +112,7 @@ class SecretService(object):
         "(the key of the content stamps)".
         """
         action = "read Secret %s/%s" % (namespace, name) + (" (%s)" % purpose if purpose else "")
-        try:
-            return self._call(action, "GET", SECRET, {"namespace": namespace, "name": name})
-        except SecretOpsError as error:
-            if error.details.get("status") == 404:
-                return None
-            raise
+        return self._call(action, "GET", SECRET, {"namespace": namespace, "name": name}, missing_ok=True)
 
     def list(self, namespace, names=None, label_selector=None, field_selector=None):
         """``{name: secret}`` for the Secrets in ``namespace`` (only ``names`` when given), paged."""
@@ -252,11 +249,7 @@ class SecretService(object):
 
     def delete(self, namespace, name, wait_timeout=30):
         """Delete the Secret and wait until it is gone (a finalizer may hold it briefly)."""
-        try:
-            self._call("delete Secret %s/%s" % (namespace, name), "DELETE", SECRET, {"namespace": namespace, "name": name})
-        except SecretOpsError as error:
-            if error.details.get("status") != 404:
-                raise
+        self._call("delete Secret %s/%s" % (namespace, name), "DELETE", SECRET, {"namespace": namespace, "name": name}, missing_ok=True)
         deadline = time.time() + wait_timeout
         while self.get(namespace, name) is not None:
             if time.time() > deadline:
@@ -266,13 +259,8 @@ class SecretService(object):
             time.sleep(POLL_SECONDS / 5)
 
     def service_account_exists(self, namespace, name):
-        try:
-            self._call("read ServiceAccount %s/%s" % (namespace, name), "GET", SERVICE_ACCOUNT, {"namespace": namespace, "name": name})
-        except SecretOpsError as error:
-            if error.details.get("status") == 404:
-                return False
-            raise
-        return True
+        return self._call("read ServiceAccount %s/%s" % (namespace, name), "GET", paths.SERVICE_ACCOUNT,
+                          {"namespace": namespace, "name": name}, missing_ok=True) is not None
 
     def wait_for_token(self, secret, wait_timeout):
         """Wait until the token controller filled token, ca.crt and namespace; return the Secret."""

@@ -20,7 +20,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import context_namespace, k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.configuration import context_namespace
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import NamespaceKeys
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
@@ -55,7 +56,7 @@ class _Item(object):
     def describe(self):
         ref = self.desired.ref if self.desired else "/".join(p for p in (self.spec.get("namespace"), self.spec.get("name")) if p)
         if self.label:
-            return "%s (%s)" % (self.label, ref) if ref else self.label
+            return list_form.label("secrets", self.index, ref) if ref else self.label
         return "Secret %s" % ref if ref else "Secret"
 
 
@@ -286,8 +287,6 @@ class SecretTask(object):
         if diffs:
             summary["diff"] = diffs
         if failures:
-            raise SecretOpsError(
-                "%d of %d Secrets failed: %s" % (len(failures), len(results), "; ".join(f["msg"] for f in failures[:5])),
-                results=results, changed=summary["changed"],
-            )
+            raise list_form.failure([failure["msg"] for failure in failures], len(results), "Secrets",
+                                    results=results, changed=summary["changed"])
         return summary

@@ -11,8 +11,9 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 
-TOKEN_REQUEST = "/api/v1/namespaces/{namespace}/serviceaccounts/{name}/token"
+TOKEN_REQUEST = paths.TOKEN_REQUEST
 
 
 def token_request_body(audiences=None, expiration_seconds=600):
@@ -27,14 +28,11 @@ def request_token(k8s, namespace, service_account, audiences=None, expiration_se
     """A token for ``namespace/service_account`` valid for ``audiences`` (API server default when empty)."""
     if not namespace or not service_account:
         raise SecretOpsError("a TokenRequest needs namespace and service_account")
-    try:
-        response = k8s.request(
-            "POST", TOKEN_REQUEST, path_params={"namespace": namespace, "name": service_account},
-            body=token_request_body(audiences, expiration_seconds),
-            action="request a token for service account %s/%s" % (namespace, service_account),
-        )
-    except SecretOpsError as error:
-        if error.details.get("status") == 404:
-            raise SecretOpsError("service account %s/%s does not exist" % (namespace, service_account), status=404)
-        raise
+    response = k8s.request(
+        "POST", TOKEN_REQUEST, path_params={"namespace": namespace, "name": service_account},
+        body=token_request_body(audiences, expiration_seconds),
+        action="request a token for service account %s/%s" % (namespace, service_account), missing_ok=True,
+    )
+    if response is None:
+        raise SecretOpsError("service account %s/%s does not exist" % (namespace, service_account), status=404)
     return (response.get("status") or {}).get("token")

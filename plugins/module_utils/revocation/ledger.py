@@ -21,7 +21,7 @@ import base64
 import hashlib
 import json
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import record as records
 
 DEFAULT_NAMESPACE = "secretops-system"
@@ -29,17 +29,13 @@ RECORD_TYPE = "secretops.io/revocation-record"
 RECORD_KEY = "record"
 SECRET_ANNOTATION = "secretops.io/secret"
 MANAGED_BY = {"app.kubernetes.io/managed-by": "secretops.provisioning"}
-NAMESPACES = "/api/v1/namespaces"
-SECRETS = "/api/v1/namespaces/{namespace}/secrets"
-SECRET = SECRETS + "/{name}"
+NAMESPACES = paths.NAMESPACES
+SECRETS = paths.SECRETS
+SECRET = paths.SECRET
 
 
 def record_name(namespace, name):
     return "revocations-" + hashlib.sha256(("%s/%s" % (namespace, name)).encode("utf-8")).hexdigest()[:24]
-
-
-def _status(error):
-    return error.details.get("status")
 
 
 class Ledger(object):
@@ -53,12 +49,9 @@ class Ledger(object):
     def read(self, namespace, name):
         """The record of Secret ``namespace/name`` (an empty one when none was written yet)."""
         stored_name = record_name(namespace, name)
-        try:
-            stored = self.client.request("GET", SECRET, path_params={"namespace": self.namespace, "name": stored_name},
-                                         action="read the revocation record of %s/%s" % (namespace, name))
-        except SecretOpsError as error:
-            if _status(error) != 404:
-                raise
+        stored = self.client.request("GET", SECRET, path_params={"namespace": self.namespace, "name": stored_name},
+                                     action="read the revocation record of %s/%s" % (namespace, name), missing_ok=True)
+        if stored is None:
             self._versions[stored_name] = None
             return records.empty(namespace, name)
         self._versions[stored_name] = stored["metadata"].get("resourceVersion")
@@ -87,18 +80,12 @@ class Ledger(object):
         self._versions[stored_name] = written["metadata"].get("resourceVersion")
 
     def _create(self, body, action):
-        try:
-            return self.client.request("POST", SECRETS, path_params={"namespace": self.namespace}, body=body, action=action)
-        except SecretOpsError as error:
-            if _status(error) != 404:
-                raise
-        self._ensure_namespace()
+        created = self.client.request("POST", SECRETS, path_params={"namespace": self.namespace}, body=body, action=action, missing_ok=True)
+        if created is not None:
+            return created
+        self._ensure_namespace()  # the namespace of the records does not exist yet (404)
         return self.client.request("POST", SECRETS, path_params={"namespace": self.namespace}, body=body, action=action)
 
     def _ensure_namespace(self):
         body = {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": self.namespace, "labels": dict(MANAGED_BY)}}
-        try:
-            self.client.request("POST", NAMESPACES, body=body, action="create namespace %s (revocation records)" % self.namespace)
-        except SecretOpsError as error:
-            if _status(error) != 409:
-                raise
+        self.client.request("POST", NAMESPACES, body=body, action="create namespace %s (revocation records)" % self.namespace, exists_ok=True)

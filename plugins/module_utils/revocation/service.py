@@ -17,12 +17,13 @@ __metaclass__ = type
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import namespace_key
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import holders as gate
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation import record as records
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
 
-PODS = "/api/v1/namespaces/{namespace}/pods"
+PODS = paths.PODS
 # How long to wait for Pods that are already terminating (a rollout just replaced them) to be gone.
 TERMINATING_WAIT_SECONDS = 60
 POLL_SECONDS = 1.0

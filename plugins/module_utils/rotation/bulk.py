@@ -38,7 +38,7 @@ ROTATION_INHERITED = ("namespace", "type", "mount_point", "generate", "mapping",
 # Task-level options a rotation item cannot take: a roll-back names one version of one secret.
 ROTATION_REFUSED = ("to_version",)
 # Options that identify an item; the single form keeps them apart from the list (mutually_exclusive).
-ITEM_ONLY = ("name", "vault_path")
+ITEM_ONLY = options.ITEM_ONLY
 
 
 MOUNT_INFO = "sys/internal/ui/mounts/"
@@ -94,7 +94,7 @@ class _Item(object):
 
     @property
     def label(self):
-        return "secrets[%d] (%s/%s)" % (self.index, self.params.get("namespace"), self.params.get("name"))
+        return list_form.label("secrets", self.index, "%s/%s" % (self.params.get("namespace"), self.params.get("name")))
 
     def failed(self, error):
         """The item's result for ``error``: value-free, as every error message is."""
@@ -153,8 +153,8 @@ def _outcome(items, list_key):
     changed = any(result.get("changed") and not result.get("failed") for result in results)
     failures = [item for item in items if item.result.get("failed")]
     if failures:
-        named = "; ".join("%s: %s" % (item.label, item.result["msg"]) for item in failures[:5])
-        raise SecretOpsError("%d of %d secrets failed: %s" % (len(failures), len(results), named), changed=changed, **{list_key: results})
+        raise list_form.failure(["%s: %s" % (item.label, item.result["msg"]) for item in failures], len(results), "secrets",
+                                changed=changed, **{list_key: results})
     outcome = {"changed": changed, list_key: results}
     if diffs:
         outcome["diff"] = diffs  # one value-free diff per changed Secret, as k8s_secret's bulk form gives

@@ -13,6 +13,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
+from ansible_collections.secretops.provisioning.plugins.module_utils import list_form
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.connection import connection_argument_spec, connection_params
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import Fingerprinter
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import client as vault_client_layer
@@ -33,22 +34,18 @@ def argument_spec(item_extra=None, **extra):
     an item that does not set one takes the task's).
     """
     spec = connection_argument_spec()
+    spec.update(list_form.argument_spec("secrets", item_options(**(item_extra or {})), TASK_DEFAULTS, item_only=ITEM_ONLY))
     spec.update(
-        name=dict(type="str"),
-        namespace=dict(type="str"),
-        type=dict(type="str", default="opaque", choices=SECRET_TYPES),
-        vault_path=dict(type="str"),
-        mount_point=dict(type="str"),
-        generate=dict(type="dict", default={}),
-        mapping=dict(type="dict", default={}),
-        keep_previous=dict(type="bool", default=False),
         vault=dict(type="dict", default={}, apply_defaults=True, options=vault_argument_spec()),
-        # not no_log itself (names and namespaces stay readable); the value suboptions are
-        secrets=dict(type="list", elements="dict", no_log=False, options=item_options(**(item_extra or {}))),
         concurrency=dict(type="int", default=8),
     )
     spec.update(extra)
     return spec
+
+
+# The task-level defaults of the item options, and the options that identify an item.
+TASK_DEFAULTS = dict(type="opaque", generate={}, mapping={}, keep_previous=False)
+ITEM_ONLY = ("name", "vault_path")
 
 
 def item_options(**extra):

@@ -14,6 +14,7 @@ __metaclass__ = type
 import time
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.content_key import namespace_key
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.checksum import content_mac
@@ -22,17 +23,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.workloads i
 from ansible_collections.secretops.provisioning.plugins.module_utils.timestamps import utc_now_text
 
 # The collection path of each kind discovery lists; objects are the API's JSON (camelCase keys).
-COLLECTIONS = {
-    "Deployment": "/apis/apps/v1/namespaces/{namespace}/deployments",
-    "StatefulSet": "/apis/apps/v1/namespaces/{namespace}/statefulsets",
-    "DaemonSet": "/apis/apps/v1/namespaces/{namespace}/daemonsets",
-    "ReplicaSet": "/apis/apps/v1/namespaces/{namespace}/replicasets",
-    "CronJob": "/apis/batch/v1/namespaces/{namespace}/cronjobs",
-    "Job": "/apis/batch/v1/namespaces/{namespace}/jobs",
-    "ReplicationController": "/api/v1/namespaces/{namespace}/replicationcontrollers",
-    "Pod": "/api/v1/namespaces/{namespace}/pods",
-    "ServiceAccount": "/api/v1/namespaces/{namespace}/serviceaccounts",
-}
+COLLECTIONS = paths.BY_KIND
 STRATEGIC_MERGE_PATCH = "application/strategic-merge-patch+json"
 
 
@@ -88,14 +79,9 @@ def public_results(results):
 
 def _read(client, namespace, kind, name):
     """A workload dict, or None when it does not exist."""
-    try:
-        workload = client.request("GET", _object_path(kind), path_params={"namespace": namespace, "name": name},
-                                  action="read %s %s/%s" % (kind, namespace, name))
-    except SecretOpsError as error:
-        if error.details.get("status") == 404:
-            return None
-        raise
-    return dict(workload, kind=kind)
+    workload = client.request("GET", _object_path(kind), path_params={"namespace": namespace, "name": name},
+                              action="read %s %s/%s" % (kind, namespace, name), missing_ok=True)
+    return None if workload is None else dict(workload, kind=kind)
 
 
 def read_workload(client, namespace, kind, name):
@@ -114,17 +100,14 @@ def patch_workload(client, namespace, kind, name, patch):
     """
     try:
         patched = client.request("PATCH", _object_path(kind), path_params={"namespace": namespace, "name": name}, body=patch,
-                                 content_type=STRATEGIC_MERGE_PATCH, action="patch %s %s/%s" % (kind, namespace, name))
+                                 content_type=STRATEGIC_MERGE_PATCH, action="patch %s %s/%s" % (kind, namespace, name), missing_ok=True)
     except SecretOpsError as error:
-        status = error.details.get("status")
-        if status == 404:
-            return None
-        if status == 403:
+        if error.details.get("status") == 403:
             raise SecretOpsError("%s; a restart needs the 'patch' verb on %s in namespace %s: grant it to the identity "
                                  "(a Role and RoleBinding), or restart the workload another way"
                                  % (error, RBAC_RESOURCES.get(kind, kind), namespace), status=403)
         raise
-    return dict(patched, kind=kind)
+    return None if patched is None else dict(patched, kind=kind)
 
 
 def _finish(result, outcome, reason, clock):

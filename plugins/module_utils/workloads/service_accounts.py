@@ -15,11 +15,12 @@ import base64
 import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 
-NAMESPACES = "/api/v1/namespaces"
-SERVICE_ACCOUNTS = "/api/v1/namespaces/{namespace}/serviceaccounts"
-CLUSTER_ROLE_BINDINGS = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings"
+NAMESPACES = paths.NAMESPACES
+SERVICE_ACCOUNTS = paths.SERVICE_ACCOUNTS
+CLUSTER_ROLE_BINDINGS = paths.CLUSTER_ROLE_BINDINGS
 
 
 def binding_name(namespace, service_account, cluster_role):
@@ -38,20 +39,12 @@ def binding_body(namespace, service_account, cluster_role):
 
 def _read(client, action, collection, path_params):
     """The object, or None when it does not exist (then it is created)."""
-    try:
-        return client.request("GET", collection + "/{name}", path_params=path_params, action=action)
-    except SecretOpsError as error:
-        if error.details.get("status") == 404:
-            return None
-        raise
+    return client.request("GET", collection + "/{name}", path_params=path_params, action=action, missing_ok=True)
 
 
 def _create(client, action, collection, path_params, body):
-    try:
-        client.request("POST", collection, path_params=path_params, body=body, action=action)
-    except SecretOpsError as error:
-        if error.details.get("status") != 409:  # a concurrent creator won: that is the state we want
-            raise
+    # exists_ok: a concurrent creator won, and that is the state we want
+    client.request("POST", collection, path_params=path_params, body=body, action=action, exists_ok=True)
 
 
 def _binds(binding, namespace, service_account, cluster_role):

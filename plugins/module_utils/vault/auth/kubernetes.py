@@ -12,7 +12,7 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import IN_CLUSTER_TOKEN
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.configuration import IN_CLUSTER_TOKEN
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth.jwt_source import jwt_from
 
 NAME = "kubernetes"

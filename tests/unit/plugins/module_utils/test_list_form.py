@@ -63,3 +63,26 @@ def test_vault_policy_follows_the_rule():
 def test_vault_k8s_auth_role_follows_the_rule():
     item_options = list(k8s_auth.role_argument_spec()) + ["name", "mount_path", "state"]
     assert list_form.unclassified(item_options, vault_k8s_auth_role.INHERITED, (), item_only=("name",)) == []
+
+
+def test_the_argument_spec_has_each_item_option_at_task_level_with_its_default_and_the_list():
+    items = {"name": {"type": "str", "required": True}, "state": {"type": "str", "choices": ["present", "absent"]},
+             "generate": {"type": "dict"}}
+    spec = list_form.argument_spec("things", items, {"state": "present", "generate": {}}, item_only=("name",))
+    assert spec == {
+        "name": {"type": "str"},
+        "state": {"type": "str", "choices": ["present", "absent"], "default": "present"},
+        "generate": {"type": "dict", "default": {}},
+        "things": {"type": "list", "elements": "dict", "options": items, "no_log": False},
+    }
+    assert items["name"] == {"type": "str", "required": True} and "default" not in items["state"], "items keep no defaults"
+    again = list_form.argument_spec("things", items, {"generate": {}})
+    assert again["generate"]["default"] is not spec["generate"]["default"], "a mutable default is not shared between specs"
+
+
+def test_failures_name_each_item_and_the_task_names_the_first_five():
+    assert list_form.label("policies", 3, "policy team-c") == "policies[3] (policy team-c)"
+    messages = ["%s: denied" % list_form.label("roles", index, "role r%d" % index) for index in range(7)]
+    error = list_form.failure(messages, 9, "roles", results=["..."])
+    assert str(error) == "7 of 9 roles failed: " + "; ".join(messages[:5])
+    assert error.details == {"results": ["..."]}

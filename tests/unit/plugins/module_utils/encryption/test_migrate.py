@@ -5,7 +5,9 @@ import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import migrate
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import ApiStatusError
 
+from ..k8s.fakes import FakeApiServer
 from .test_envelope_census import kms_v2
 
 PROBE_KEY = b"/registry/secrets/kube-system/" + migrate.PROBE_NAME.encode()
@@ -25,7 +27,9 @@ class FakeCluster(object):
     def items(self, prefix):
         return sorted((key, value) for key, value in self.stored.items() if key.startswith(prefix))
 
-    def request(self, method, path, body=None, action=None, **_):
+    def request(self, method, path, path_params=None, body=None, action=None, **_):
+        for name, value in (path_params or {}).items():
+            path = path.replace("{%s}" % name, value)
         self.sent.append((method, path))
         key = ("/registry/secrets/" + path.split("/namespaces/", 1)[1].replace("/secrets/", "/")).encode()
         if method == "GET":
@@ -78,3 +82,25 @@ def test_a_refusal_that_outlasts_the_wait_or_is_not_a_server_error_is_raised():
         migrate.migrate(FakeCluster({}, refusals=1000), FakeCluster({}), params(), sleep=lambda _: None, clock=lambda: next(clock))
     with pytest.raises(SecretOpsError, match="not transformable"):
         migrate.migrate(FakeCluster({}, refusals=1, refusal_status=403), FakeCluster({}), params(), sleep=lambda _: None)
+
+
+OBJECT = "/api/v1/namespaces/a/secrets/x"
+
+
+def test_rewrite_writes_back_what_it_read_and_tells_a_vanished_object_from_a_concurrent_writer():
+    server = FakeApiServer(objects={OBJECT: {"metadata": {"name": "x", "namespace": "a"}}})
+    assert migrate.rewrite(server, "secrets", "a/x") is True
+    assert server.requests == [("GET", OBJECT), ("PUT", OBJECT)]
+    assert migrate.rewrite(server, "secrets", "a/gone") is False  # 404 on the read
+
+    def concurrent_writer(method, _path, _params, _body):
+        if method == "PUT":
+            raise ApiStatusError(409, "Conflict")
+    server.before = concurrent_writer
+    assert migrate.rewrite(server, "secrets", "a/x") is True  # someone wrote it first: stored anew
+
+    def deleter(method, path, _params, _body):
+        if method == "PUT":
+            server.objects.pop(path)
+    server.before = deleter
+    assert migrate.rewrite(server, "secrets", "a/x") is False  # 404 on the write: it vanished meanwhile

@@ -1,24 +1,35 @@
-"""A small fake of ``K8sClient.request``: an in-memory API server holding Secrets and ServiceAccounts,
-and serving a list of Pods (``pods``, read-only).
+"""The one fake of the Kubernetes API for unit tests: an in-memory API server under a real
+``K8sClient``. Only ``_send`` (the HTTP exchange) is replaced, so ``K8sClient.request`` itself runs:
+its ``missing_ok``/``exists_ok`` and its error translation (``api_error``) are the real ones, and
+callers see what they see from the API server: ``SecretOpsError`` with ``status`` 404, 409 or
+whatever a test queues in ``failures`` (``(method, namespace, name)`` -> list of HTTP statuses, one
+raised per call; ``name`` is the body's for a create, None for a list or a create with
+``generateName``; a create with ``dryRun`` stores nothing).
 
-Only ``request`` is replaced, and its errors are made by the real ``api_error``, so callers see
-what they see from the API server: ``SecretOpsError`` with ``status`` 404, 409 or whatever a test
-queues in ``failures`` (``(method, namespace, name)`` -> list of HTTP statuses, one raised per call;
-``name`` is the body's for a create, None for a list or a create with ``generateName``; a create with
-``dryRun`` stores nothing). Server-side apply keeps the keys it does not receive
-(as for keys another manager owns); a JSON patch runs its ``test`` and ``remove`` operations.
+It holds Secrets (``secrets``), ServiceAccounts (``service_accounts``, with the created ones'
+bodies in ``objects``; a TokenRequest for one answers ``TOKEN``), Pods (``pods``, listed read-only), and any other object by its path
+(``objects``: Namespaces, ClusterRoleBindings, ...). Like the API server it gives every write a new
+``resourceVersion`` and refuses (409) a PUT whose ``resourceVersion`` is not the stored one, and a
+DELETE whose ``uid`` precondition does not match. Server-side apply keeps the keys it does not
+receive (as for keys another manager owns); a JSON patch runs its ``test`` and ``remove``
+operations. ``before`` lets a test act as another writer just before a request is served;
+``reviews`` (a function of a SubjectAccessReview's spec) answers SubjectAccessReviews.
 """
 
 import contextlib
 import copy
 
-from kubernetes.client.rest import ApiException
+import json
+import threading
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import JSON, K8sClient, api_error
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import (
-    APPLY_PATCH, JSON_PATCH, SECRET, SECRETS, SERVICE_ACCOUNT,
-)
-from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.service import PODS
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import JSON, ApiStatusError, K8sClient, _expand
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import APPLY_PATCH, JSON_PATCH
+
+SECRETS, SECRET, PODS = paths.SECRETS, paths.SECRET, paths.PODS
+SERVICE_ACCOUNTS, SERVICE_ACCOUNT, TOKEN_REQUEST = paths.SERVICE_ACCOUNTS, paths.SERVICE_ACCOUNT, paths.TOKEN_REQUEST
+TOKEN = "header.payload.signature-never-shown"
+REASONS = {403: "Forbidden", 404: "Not Found", 409: "Conflict"}
 
 
 def created(body, field_manager=None):
@@ -34,8 +45,8 @@ def created(body, field_manager=None):
 
 class FakeApiServer(K8sClient):
     def __init__(self, *secrets, **kwargs):
-        configuration = type("Configuration", (), {"host": "https://k8s.example.test:6443"})()
-        super(FakeApiServer, self).__init__(type("ApiClient", (), {"configuration": configuration})())
+        configuration = type("Configuration", (), {"host": "https://k8s.example.test:6443", "ssl_ca_cert": kwargs.get("ca_cert_path")})()
+        super(FakeApiServer, self).__init__(type("ApiClient", (), {"configuration": configuration, "close": lambda self: None})())
         self.revision = 100
         self.secrets = {}
         self.created_bodies = []  # what each create sent, before the server added its own fields
@@ -43,8 +54,14 @@ class FakeApiServer(K8sClient):
             self._store(copy.deepcopy(secret))
         self.service_accounts = set(kwargs.get("service_accounts") or ())
         self.pods = list(kwargs.get("pods") or ())
+        self.objects = dict(kwargs.get("objects") or {})
+        self.reviews = kwargs.get("reviews")
+        self.before = kwargs.get("before")  # before(method, path, path_params, body): another writer acting first
         self.failures = {}
         self.calls = []
+        self.bodies = []  # (method, expanded path, body) of every request with a body
+        self.requests = []  # (method, expanded path) of every request, as sent
+        self.lock = threading.Lock()
 
     def _store(self, secret):
         self.revision += 1
@@ -54,36 +71,84 @@ class FakeApiServer(K8sClient):
         self.secrets[(meta["namespace"], meta["name"])] = secret
         return copy.deepcopy(secret)
 
-    def _fail(self, status, action):
-        return api_error(ApiException(status=status, reason={404: "Not Found", 409: "Conflict", 403: "Forbidden"}.get(status, "Error")), action)
+    @staticmethod
+    def _fail(status):
+        return ApiStatusError(status, REASONS.get(status, "Error"))
 
-    def request(self, method, path, path_params=None, query=None, body=None, content_type=JSON, action=None):
+    def _send(self, method, path, path_params, query, headers, body):
+        if self.before is not None:
+            self.before(method, path, path_params or {}, body)
+        with self.lock:
+            answer = self.serve(method, path, path_params, dict(query or []), body, headers.get("Content-Type", JSON))
+        return json.dumps(answer).encode("utf-8") if answer is not None else b""
+
+    def serve(self, method, path, path_params, query, body, content_type):
+        """The answer (a dict) to one request; raises ``ApiStatusError`` for a non-2xx status."""
         params = path_params or {}
         namespace, name = params.get("namespace"), params.get("name")
-        if method == "POST":
-            name = body["metadata"].get("name")  # None for a create with generateName
-        action = action or "%s %s" % (method, path)
+        if method == "POST" and path != TOKEN_REQUEST:
+            name = (body.get("metadata") or {}).get("name")  # None for a create with generateName or of a review
         self.calls.append((method, path, namespace, name, content_type if body is not None else None))
+        self.requests.append((method, _expand(path, params)))
+        if body is not None:
+            self.bodies.append((method, _expand(path, params), copy.deepcopy(body)))
         queued = self.failures.get((method, namespace, name)) or []
         if queued:
-            raise self._fail(queued.pop(0), action)
-        if path == SERVICE_ACCOUNT:
+            raise self._fail(queued.pop(0))
+        if path == TOKEN_REQUEST:
             if (namespace, name) not in self.service_accounts:
-                raise self._fail(404, action)
-            return {"kind": "ServiceAccount", "metadata": {"namespace": namespace, "name": name}}
+                raise self._fail(404)
+            return dict(body, status={"token": TOKEN, "expirationTimestamp": "2026-01-01T00:10:00Z"})
+        if path == SERVICE_ACCOUNT and method == "GET" and (namespace, name) in self.service_accounts:
+            return copy.deepcopy(self.objects.get(_expand(path, params))
+                                 or {"kind": "ServiceAccount", "metadata": {"namespace": namespace, "name": name}})
+        if path == SERVICE_ACCOUNTS and method == "POST":
+            if (namespace, name) in self.service_accounts:
+                raise self._fail(409)
+            self.service_accounts.add((namespace, name))
+        if path == paths.SUBJECT_ACCESS_REVIEWS:
+            return dict(body, status={"allowed": bool(self.reviews(body["spec"]))})
         if path == PODS and method == "GET":
             return {"items": [copy.deepcopy(pod) for pod in self.pods if pod["metadata"]["namespace"] == namespace], "metadata": {}}
+        if path in (SECRETS, SECRET):
+            return self._serve_secret(method, path, namespace, name, query, body, content_type)
+        return self._serve_object(method, path, params, body)
+
+    def _serve_object(self, method, path, params, body):
+        """Any other object, kept by its path: GET, POST (create), PUT and DELETE."""
+        if method == "POST":
+            params = dict(params, name=body["metadata"]["name"])
+            path += "/{name}"
+        where = _expand(path, params)
+        current = self.objects.get(where)
+        if method == "POST":
+            if current is not None:
+                raise self._fail(409)
+            self.objects[where] = copy.deepcopy(body)
+            return copy.deepcopy(body)
+        if current is None:
+            raise self._fail(404)
+        if method == "GET":
+            return copy.deepcopy(current)
+        if method == "DELETE":
+            del self.objects[where]
+            return {"kind": "Status", "status": "Success"}
+        if method == "PUT":
+            self.objects[where] = copy.deepcopy(body)
+            return copy.deepcopy(body)
+        raise AssertionError("the fake does not serve %s %s" % (method, path))
+
+    def _serve_secret(self, method, path, namespace, name, query, body, content_type):
         if path == SECRETS and method == "GET":
             items = [copy.deepcopy(secret) for (where, _name), secret in sorted(self.secrets.items()) if where == namespace]
             return {"items": items, "metadata": {}}
-        if path == SECRETS and method == "POST" and (query or {}).get("dryRun"):
+        if path == SECRETS and method == "POST" and query.get("dryRun"):
             return dict(copy.deepcopy(body), metadata=dict(body["metadata"], name=name or body["metadata"]["generateName"] + "x1y2z"))
         if path == SECRETS and method == "POST":
             if (namespace, name) in self.secrets:
-                raise self._fail(409, action)
+                raise self._fail(409)
             self.created_bodies.append(copy.deepcopy(body))
-            return self._store(created(body, (query or {}).get("fieldManager")))
-        assert path == SECRET, path
+            return self._store(created(body, query.get("fieldManager")))
         current = self.secrets.get((namespace, name))
         if method == "PATCH" and content_type == APPLY_PATCH:
             merged = copy.deepcopy(current or {})
@@ -97,26 +162,35 @@ class FakeApiServer(K8sClient):
                     merged["metadata"][field] = dict((current or {}).get("metadata", {}).get(field) or {}, **body["metadata"][field])
             return self._store(merged)
         if current is None:
-            raise self._fail(404, action)
+            raise self._fail(404)
         if method == "GET":
             return copy.deepcopy(current)
         if method == "DELETE":
+            uid = ((body or {}).get("preconditions") or {}).get("uid")
+            if uid and current["metadata"].get("uid") != uid:
+                raise self._fail(409)
             del self.secrets[(namespace, name)]
-            return {}
+            return {"kind": "Status", "status": "Success"}
         if method == "PUT":
+            version = body["metadata"].get("resourceVersion")
+            if version and version != current["metadata"]["resourceVersion"]:
+                raise self._fail(409)
             return self._store(copy.deepcopy(body))
         if method == "PATCH" and content_type == JSON_PATCH:
             changed = copy.deepcopy(current)
             for operation in body:
                 if operation["op"] == "test":
                     if changed["metadata"]["resourceVersion"] != operation["value"]:
-                        raise self._fail(409, action)
+                        raise self._fail(409)
                     continue
                 _empty, section, *rest = operation["path"].split("/")
                 target = changed[section] if section != "metadata" else changed["metadata"][rest.pop(0)]
                 del target[rest[0].replace("~1", "/").replace("~0", "~")]
             return self._store(changed)
         raise AssertionError("the fake does not serve %s %s" % (method, path))
+
+    def methods(self):
+        return [call[0] for call in self.calls]
 
     def sent(self, method=None, content_type=None):
         return [call for call in self.calls if (method is None or call[0] == method) and (content_type is None or call[4] == content_type)]

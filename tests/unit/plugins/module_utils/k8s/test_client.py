@@ -21,8 +21,9 @@ from kubernetes.config.incluster_config import InClusterConfigLoader
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError, ReadTimeoutError
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import client as client_module, content_key, tokens
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import bearer_token_problem, build_client, k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import client as client_module, configuration, content_key, tokens
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client, k8s_session
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.configuration import bearer_token_problem
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_service import SecretService
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service as workloads, service_accounts
 
@@ -164,7 +165,7 @@ def test_an_in_cluster_token_file_is_trimmed_also_when_the_library_rereads_it(tm
 
     monkeypatch.delenv("KUBECONFIG", raising=False)
     monkeypatch.setenv("HOME", str(tmp_path))
-    monkeypatch.setattr(client_module, "IN_CLUSTER_TOKEN", str(token_file))
+    monkeypatch.setattr(configuration, "IN_CLUSTER_TOKEN", str(token_file))
     monkeypatch.setattr(k8s_config, "load_incluster_config", load_incluster_config)
     client = build_client({})
     try:
@@ -314,6 +315,34 @@ def test_409_has_its_status_for_callers_that_retry(fake_http):
     error = read_db(client)
     assert error.details["status"] == 409
     assert str(error).endswith("the object has been modified (HTTP 409); it was changed or created concurrently")
+
+
+def test_missing_ok_answers_none_for_a_404_and_exists_ok_an_empty_dict_for_a_409(fake_http):
+    client, answer = fake_http
+    answer((404, "Not Found", status_body(404, 'secrets "db" not found')),
+           (409, "Conflict", status_body(409, 'secrets "db" already exists')),
+           (404, "Not Found", status_body(404, 'secrets "db" not found')),
+           (409, "Conflict", status_body(409, 'secrets "db" already exists')))
+    assert client.request("GET", SECRET, path_params=DB, missing_ok=True) is None
+    assert client.request("POST", SECRET, path_params=DB, body={}, exists_ok=True) == {}
+    # each tolerates its own status only
+    with pytest.raises(SecretOpsError) as missing:
+        client.request("GET", SECRET, path_params=DB, exists_ok=True)
+    assert missing.value.details == {"status": 404}
+    with pytest.raises(SecretOpsError) as conflict:
+        client.request("POST", SECRET, path_params=DB, body={}, missing_ok=True)
+    assert conflict.value.details == {"status": 409}
+
+
+def test_missing_ok_and_exists_ok_leave_other_failures_raised(fake_http):
+    client, answer = fake_http
+    answer((403, "Forbidden", status_body(403, "forbidden")), refused())
+    with pytest.raises(SecretOpsError) as forbidden:
+        client.request("GET", SECRET, path_params=DB, missing_ok=True, exists_ok=True)
+    assert forbidden.value.details == {"status": 403}
+    with pytest.raises(SecretOpsError) as unreachable:
+        client.request("GET", SECRET, path_params=DB, missing_ok=True, exists_ok=True)
+    assert unreachable.value.details == {"unreachable": True}
 
 
 def test_403_keeps_the_api_servers_message_and_adds_the_rbac_hint(fake_http):
@@ -476,17 +505,17 @@ def test_the_context_namespace_is_the_kubeconfigs_and_none_for_an_explicit_host(
         "contexts": [{"name": "it", "context": {"cluster": "it", "user": "it", "namespace": "team-a"}},
                      {"name": "bare", "context": {"cluster": "it", "user": "it"}}],
     }))
-    assert client_module.context_namespace({"kubeconfig": str(path)}) == "team-a"
-    assert client_module.context_namespace({"kubeconfig": str(path), "context": "bare"}) is None
+    assert configuration.context_namespace({"kubeconfig": str(path)}) == "team-a"
+    assert configuration.context_namespace({"kubeconfig": str(path), "context": "bare"}) is None
     monkeypatch.setenv("KUBECONFIG", str(path))
-    assert client_module.context_namespace({}) == "team-a"
-    assert client_module.context_namespace({"host": "https://127.0.0.1:1", "api_key": TOKEN}) is None
+    assert configuration.context_namespace({}) == "team-a"
+    assert configuration.context_namespace({"host": "https://127.0.0.1:1", "api_key": TOKEN}) is None
 
 
 def test_the_namespace_defaults_to_the_kubeconfig_contexts_and_an_explicit_one_wins(monkeypatch):
-    monkeypatch.setattr(client_module, "context_namespace", lambda connection: "team-a")
-    assert client_module.namespace_or_default(None, {}) == "team-a"
-    assert client_module.namespace_or_default("demo", {}) == "demo"
-    monkeypatch.setattr(client_module, "context_namespace", lambda connection: None)
+    monkeypatch.setattr(configuration, "context_namespace", lambda connection: "team-a")
+    assert configuration.namespace_or_default(None, {}) == "team-a"
+    assert configuration.namespace_or_default("demo", {}) == "demo"
+    monkeypatch.setattr(configuration, "context_namespace", lambda connection: None)
     with pytest.raises(SecretOpsError, match="namespace is required"):
-        client_module.namespace_or_default(None, {})
+        configuration.namespace_or_default(None, {})

@@ -1,4 +1,4 @@
-"""k8s/content_key.py against a small fake of ``K8sClient.request``: read, make once, race, refuse."""
+"""k8s/content_key.py against the fake API server (``fakes.py``): read, make once, race, refuse."""
 
 import base64
 import threading
@@ -7,12 +7,10 @@ import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import content_key
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import ApiException, api_error
 
+from .fakes import FakeApiServer
 
-def failure(status, action):
-    """What ``K8sClient.request`` raises for an HTTP error status."""
-    return api_error(ApiException(status=status, reason="status %d" % status), action)
+KEY = ("demo", content_key.KEY_SECRET_NAME)
 
 
 def stored(body, manager=content_key.FIELD_MANAGER, uid="uid-0"):
@@ -23,67 +21,43 @@ def stored(body, manager=content_key.FIELD_MANAGER, uid="uid-0"):
     return dict(body, metadata=metadata)
 
 
-class FakeClient(object):
-    """Secrets by (namespace, name); ``race`` makes the first POST lose to a concurrent creator.
+def key_server(secrets=None, forbidden=False, race=False):
+    """The API server holding ``secrets``; ``forbidden`` refuses the first read of the key (403),
+    ``race`` makes the first create lose to a concurrent creator."""
+    state = {"race": race}
 
-    Like the apiserver it records the creating field manager (``fieldManager``, else the client's
-    user agent) in managedFields and honours a uid precondition on DELETE."""
+    def concurrent_creator(method, _path, params, _body):
+        if method == "POST" and state["race"]:
+            state["race"] = False
+            server.secrets[(params["namespace"], content_key.KEY_SECRET_NAME)] = stored(
+                content_key.key_secret_body(params["namespace"], b"w" * 32), uid="uid-racer")
 
-    host = "https://fake"
-
-    def __init__(self, secrets=None, forbidden=False, race=False):
-        self.secrets = dict(secrets or {})
-        self.forbidden = forbidden
-        self.race = race
-        self.calls = []
-        self.made = 0
-
-    def request(self, method, path, path_params=None, query=None, body=None, content_type=None, action=None):
-        self.calls.append(method)
-        if self.forbidden:
-            raise failure(403, action)
-        ref = (path_params["namespace"], path_params.get("name") or body["metadata"]["name"])
-        if method == "GET":
-            if ref not in self.secrets:
-                raise failure(404, action)
-            return self.secrets[ref]
-        if method == "DELETE":
-            if ref not in self.secrets:
-                raise failure(404, action)
-            if self.secrets[ref]["metadata"]["uid"] != body["preconditions"]["uid"]:
-                raise failure(409, action)
-            del self.secrets[ref]
-            return {}
-        if self.race:
-            self.race = False
-            self.secrets[ref] = stored(content_key.key_secret_body(ref[0], b"w" * 32), uid="uid-racer")
-        if ref in self.secrets:
-            raise failure(409, action)
-        self.made += 1
-        self.secrets[ref] = stored(body, (query or {}).get("fieldManager", "python-urllib3"), uid="uid-%d" % self.made)
-        return self.secrets[ref]
+    server = FakeApiServer(*(secrets or {}).values(), before=concurrent_creator)
+    if forbidden:
+        server.failures[("GET", "demo", content_key.KEY_SECRET_NAME)] = [403]
+    return server
 
 
 def test_made_once_then_read():
-    client = FakeClient()
+    client = key_server()
     first = content_key.namespace_key(client, "demo")
     assert len(first) == content_key.KEY_BYTES
     made = client.secrets[("demo", content_key.KEY_SECRET_NAME)]
     assert made["immutable"] is True and made["type"] == "Opaque"
     assert content_key.namespace_key(client, "demo") == first
-    assert client.calls == ["GET", "POST", "GET"]
+    assert client.methods() == ["GET", "POST", "GET"]
 
 
 def test_read_only_callers_never_make_one():
-    client = FakeClient()
+    client = key_server()
     assert content_key.namespace_key(client, "demo", create=False) is None
-    assert client.calls == ["GET"] and not client.secrets
+    assert client.methods() == ["GET"] and not client.secrets
 
 
 def test_a_concurrent_creator_wins_and_both_use_its_key():
-    client = FakeClient(race=True)
+    client = key_server(race=True)
     assert content_key.namespace_key(client, "demo") == b"w" * 32
-    assert client.calls == ["GET", "POST", "GET"]
+    assert client.methods() == ["GET", "POST", "GET"]
 
 
 def planted(manager="attacker", key=b"k" * 32, **changes):
@@ -104,12 +78,12 @@ def test_a_key_the_collection_did_not_make_is_replaced_with_a_warning(secrets, r
     """Issue 23: a planted key (known to whoever planted it) made every stamp testable offline."""
     warnings = []
     monkeypatch.setattr(content_key, "warn", warnings.append)
-    client = FakeClient(secrets)
+    client = key_server(secrets)
     key = content_key.namespace_key(client, "demo")
     assert key != b"k" * 32 and len(key) == content_key.KEY_BYTES
     replacement = client.secrets[("demo", content_key.KEY_SECRET_NAME)]
     assert content_key.untrusted(replacement) is None and replacement["metadata"]["uid"] != "uid-planted"
-    assert client.calls == ["GET", "DELETE", "POST"]
+    assert client.methods() == ["GET", "DELETE", "POST"]
     assert len(warnings) == 1 and reason in warnings[0] and "it is replaced by a new key" in warnings[0]
     assert base64.b64encode(b"k" * 32).decode() not in warnings[0]
     assert content_key.namespace_key(client, "demo") == key
@@ -118,35 +92,33 @@ def test_a_key_the_collection_did_not_make_is_replaced_with_a_warning(secrets, r
 def test_a_planted_key_is_never_used_in_check_mode_either(monkeypatch):
     warnings = []
     monkeypatch.setattr(content_key, "warn", warnings.append)
-    client = FakeClient(planted())
+    client = key_server(planted())
     assert content_key.namespace_key(client, "demo", create=False) is None
-    assert client.calls == ["GET"] and "it would be replaced" in warnings[0]
+    assert client.methods() == ["GET"] and "it would be replaced" in warnings[0]
 
 
 def test_a_run_that_replaced_the_planted_key_first_keeps_its_key(monkeypatch):
     monkeypatch.setattr(content_key, "warn", lambda message: None)
-    client = FakeClient(planted())
-    real_delete = client.request
+    client = key_server(planted())
 
-    def other_run_replaces_it_first(method, path, **kwargs):
-        if method == "DELETE" and client.secrets[("demo", content_key.KEY_SECRET_NAME)]["metadata"]["uid"] == "uid-planted":
-            client.secrets[("demo", content_key.KEY_SECRET_NAME)] = stored(content_key.key_secret_body("demo", b"w" * 32), uid="uid-other")
-        return real_delete(method, path, **kwargs)
+    def other_run_replaces_it_first(method, _path, _params, _body):
+        if method == "DELETE" and client.secrets[KEY]["metadata"]["uid"] == "uid-planted":
+            client.secrets[KEY] = stored(content_key.key_secret_body("demo", b"w" * 32), uid="uid-other")
 
-    client.request = other_run_replaces_it_first
+    client.before = other_run_replaces_it_first
     assert content_key.namespace_key(client, "demo") == b"w" * 32
-    assert client.calls == ["GET", "DELETE", "POST", "GET"]
+    assert client.methods() == ["GET", "DELETE", "POST", "GET"]
 
 
 def test_forbidden_is_an_error_unless_optional():
     with pytest.raises(SecretOpsError, match=r"HTTP 403.*RBAC"):
-        content_key.namespace_key(FakeClient(forbidden=True), "demo")
-    keys = content_key.NamespaceKeys(FakeClient(forbidden=True), optional=True)
+        content_key.namespace_key(key_server(forbidden=True), "demo")
+    keys = content_key.NamespaceKeys(key_server(forbidden=True), optional=True)
     assert keys.get("demo") is None and "HTTP 403" in keys.unavailable["demo"]
 
 
 def test_namespace_keys_reads_each_namespace_once_across_threads():
-    client = FakeClient()
+    client = key_server()
     keys = content_key.NamespaceKeys(client)
     seen = []
     threads = [threading.Thread(target=lambda: seen.append(keys.get("demo"))) for _index in range(8)]
@@ -154,5 +126,5 @@ def test_namespace_keys_reads_each_namespace_once_across_threads():
         thread.start()
     for thread in threads:
         thread.join()
-    assert len(set(seen)) == 1 and client.calls.count("POST") == 1
+    assert len(set(seen)) == 1 and client.methods().count("POST") == 1
     assert keys.get("other") != keys.get("demo"), "one key per namespace"

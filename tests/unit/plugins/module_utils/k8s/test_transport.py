@@ -23,7 +23,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
-from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import client as client_module, transport
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import client as client_module, configuration, transport
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import build_client
 
 TOKEN = "tok3n-Body-that-must-never-show"
@@ -185,7 +185,7 @@ def test_in_cluster_token_is_read_again_when_it_rotates_and_checked_each_time(pk
     monkeypatch.setenv("HOME", str(tmp_path))
     monkeypatch.setenv("KUBERNETES_SERVICE_HOST", host)
     monkeypatch.setenv("KUBERNETES_SERVICE_PORT", port)
-    monkeypatch.setattr(client_module, "IN_CLUSTER_TOKEN", str(token_file))
+    monkeypatch.setattr(configuration, "IN_CLUSTER_TOKEN", str(token_file))
     with client_module.k8s_session({}) as client:
         assert isinstance(client.api_client, transport.NativeApiClient)
         client.request("GET", "/api")

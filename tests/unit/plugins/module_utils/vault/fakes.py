@@ -90,7 +90,8 @@ class FakeKv2(FakeVaultApi):
         if self.racing_writes:
             racing_path, racing_data = self.racing_writes.pop(0)
             self.versions.setdefault(racing_path, []).append(dict(racing_data))
-        if data["options"]["cas"] != len(versions):
+        cas = (data.get("options") or {}).get("cas")
+        if cas is not None and cas != len(versions):  # a write without cas is not checked, as in Vault
             # What VaultClient.request raises when the current version is live (see its tests).
             raise SecretOpsError("Vault rejected %s: check-and-set parameter did not match the current version" % (action or path),
                                  status=400, vault_path=path, lost_cas_race=True)

@@ -1,28 +1,22 @@
-"""check_login against fakes of K8sClient.request (the TokenRequest) and VaultClient.request: each
+"""check_login against the fake API server (the TokenRequest) and VaultClient.request: each
 step reports its own failure, the Vault token is revoked however it ends, and no token is returned."""
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.login_check import check_login
 
+from ..k8s.fakes import TOKEN as JWT, FakeApiServer
 from .fakes import FakeVaultApi, denied
 
-JWT = "header.payload.signature-never-shown"
 VAULT_TOKEN = "s.LOGIN-CHECK-TOKEN-VALUE"
 REVOKE = ("POST", "auth/token/revoke-self", {})
 
 
-class TokenRequests(object):
-    """A fake of ``K8sClient.request`` that answers TokenRequests (or fails them with ``status``)."""
-
-    def __init__(self, status=None):
-        self.status = status
-        self.sent = []
-
-    def request(self, method, path, path_params=None, query=None, body=None, content_type=None, action=None):
-        self.sent.append((method, path, path_params))
-        if self.status:
-            raise SecretOpsError("cannot %s: refused (HTTP %d)" % (action, self.status), status=self.status)
-        return dict(body, status={"token": JWT})
+def token_server(status=None):
+    """The fake API server (``k8s/fakes.py``) with the ServiceAccount shop/app; ``status`` fails its TokenRequest."""
+    server = FakeApiServer(service_accounts={("shop", "app")})
+    if status:
+        server.failures[("POST", "shop", "app")] = [status]
+    return server
 
 
 class LoginVault(FakeVaultApi):
@@ -44,7 +38,7 @@ class LoginVault(FakeVaultApi):
 
 def test_a_working_setup_reads_the_path_and_revokes_its_token():
     vault = LoginVault()
-    k8s = TokenRequests()
+    k8s = token_server()
     result = check_login(vault, k8s, "shop", "app", "app", mount_path="/kubernetes/", audience="vault", read_path="/secret/data/app")
     assert result["success"] and result["step"] == "done" and result["read_ok"] is True
     assert result["token_policies"] == ["app", "default"] and result["service_account"] == "shop/app"
@@ -55,7 +49,7 @@ def test_a_working_setup_reads_the_path_and_revokes_its_token():
 
 def test_a_refused_token_request_stops_before_vault():
     vault = LoginVault()
-    result = check_login(vault, TokenRequests(status=403), "shop", "app", "app")
+    result = check_login(vault, token_server(status=403), "shop", "app", "app")
     assert (result["success"], result["step"]) == (False, "token_request") and "HTTP 403" in result["reason"]
     assert vault.logins == [] and vault.sent == []
 
@@ -63,14 +57,14 @@ def test_a_refused_token_request_stops_before_vault():
 def test_a_refused_login_is_the_login_step_with_no_token_to_revoke():
     vault = LoginVault(refusal=SecretOpsError("login at auth/kubernetes/login failed for role app: service account name not authorized",
                                               status=403))
-    result = check_login(vault, TokenRequests(), "shop", "app", "app")
+    result = check_login(vault, token_server(), "shop", "app", "app")
     assert (result["success"], result["step"]) == (False, "login") and "not authorized" in result["reason"]
     assert vault.sent == [] and JWT not in repr(result)
 
 
 def test_a_read_the_policy_refuses_is_the_read_step():
     vault = LoginVault({("GET", "secret/data/app"): denied("secret/data/app")})
-    result = check_login(vault, TokenRequests(), "shop", "app", "app", read_path="secret/data/app")
+    result = check_login(vault, token_server(), "shop", "app", "app", read_path="secret/data/app")
     assert (result["success"], result["step"], result["read_ok"]) == (False, "read", False)
     assert result["reason"].startswith("permission denied on secret/data/app")
     assert vault.sent[-1] == REVOKE
@@ -78,5 +72,5 @@ def test_a_read_the_policy_refuses_is_the_read_step():
 
 def test_nothing_stored_at_the_path_still_proves_the_policy():
     vault = LoginVault({("GET", "secret/data/app"): SecretOpsError("nothing at secret/data/app (HTTP 404)", status=404)})
-    result = check_login(vault, TokenRequests(), "shop", "app", "app", read_path="secret/data/app")
+    result = check_login(vault, token_server(), "shop", "app", "app", read_path="secret/data/app")
     assert result["success"] and result["read_ok"] and result["read_note"] == "allowed, but nothing is stored at secret/data/app"

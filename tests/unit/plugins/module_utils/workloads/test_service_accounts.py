@@ -1,4 +1,4 @@
-"""workloads/service_accounts.py against a small fake of ``K8sClient.request``: what is created,
+"""workloads/service_accounts.py against the fake API server (``k8s/fakes.py``): what is created,
 what a concurrent creator or a wrong binding does, and where the token is read from."""
 
 import base64
@@ -8,31 +8,20 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.workloads import service_accounts
 
+from ..k8s.fakes import FakeApiServer
 
-class FakeClient(object):
-    """Objects by their expanded path; a POST stores its body under the path of the object it makes."""
 
-    def __init__(self, objects=None, conflict=False):
-        self.objects = dict(objects or {})
-        self.conflict = conflict
-        self.calls = []
-
-    def request(self, method, path, path_params=None, query=None, body=None, content_type=None, action=None):
-        params = dict(path_params or {})
+def identity_server(objects=None, conflict=False, secrets=()):
+    """The API server holding ``objects`` (by path); with ``conflict`` a concurrent creator makes
+    each object just before the create of it arrives."""
+    def concurrent_creator(method, path, params, body):
         if method == "POST":
-            params.setdefault("name", body["metadata"]["name"])
-            path += "/{name}"
-        for name, value in params.items():
-            path = path.replace("{%s}" % name, value)
-        self.calls.append((method, path))
-        if method == "GET":
-            if path not in self.objects:
-                raise SecretOpsError("cannot %s: not found (HTTP 404); it does not exist" % action, status=404)
-            return self.objects[path]
-        if self.conflict:
-            raise SecretOpsError("cannot %s: already exists (HTTP 409)" % action, status=409)
-        self.objects[path] = body
-        return body
+            server.serve(method, path, params, {}, body, "application/json")
+            server.calls.pop()
+            server.requests.pop()
+
+    server = FakeApiServer(*secrets, objects=objects, before=concurrent_creator if conflict else None)
+    return server
 
 
 NAMESPACE = "/api/v1/namespaces/vault"
@@ -41,7 +30,7 @@ BINDING = "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings/vault-reviewer
 
 
 def test_missing_objects_are_created_as_the_api_expects_them():
-    client = FakeClient()
+    client = identity_server()
     created = service_accounts.ensure_identity(client, "vault", "reviewer", cluster_roles=["system:auth-delegator"])
     assert created == ["Namespace/vault", "ServiceAccount/vault/reviewer", "ClusterRoleBinding/vault-reviewer-system-auth-delegator"]
     assert client.objects[NAMESPACE] == {"apiVersion": "v1", "kind": "Namespace", "metadata": {"name": "vault"}}
@@ -53,27 +42,27 @@ def test_missing_objects_are_created_as_the_api_expects_them():
 
 
 def test_check_mode_reads_and_creates_nothing_past_a_missing_namespace():
-    client = FakeClient()
+    client = identity_server()
     created = service_accounts.ensure_identity(client, "vault", "reviewer", check_mode=True)
     assert created == ["Namespace/vault", "ServiceAccount/vault/reviewer"]
-    assert client.calls == [("GET", NAMESPACE)] and not client.objects
+    assert client.requests == [("GET", NAMESPACE)] and not client.objects
 
 
 def test_a_concurrent_creator_is_the_state_wanted():
-    assert service_accounts.ensure_identity(FakeClient(conflict=True), "vault", "reviewer") == ["Namespace/vault", "ServiceAccount/vault/reviewer"]
+    assert service_accounts.ensure_identity(identity_server(conflict=True), "vault", "reviewer") == ["Namespace/vault", "ServiceAccount/vault/reviewer"]
 
 
 def test_a_binding_of_another_role_or_subject_is_reported_not_rewritten():
     other = {"roleRef": {"name": "view"}, "subjects": [{"kind": "ServiceAccount", "name": "reviewer", "namespace": "vault"}]}
-    client = FakeClient({NAMESPACE: {}, ACCOUNT: {}, BINDING: other})
+    client = identity_server({NAMESPACE: {}, ACCOUNT: {}, BINDING: other})
     with pytest.raises(SecretOpsError, match="exists but does not bind vault/reviewer to system:auth-delegator: delete it and re-run"):
         service_accounts.ensure_identity(client, "vault", "reviewer", cluster_roles=["system:auth-delegator"])
-    assert [method for method, _path in client.calls] == ["GET", "GET", "GET"]
+    assert [method for method, _path in client.requests] == ["GET", "GET", "GET"]
 
 
 def test_the_token_is_read_from_the_secret_and_a_missing_one_says_what_to_do():
-    secret = {"metadata": {"name": "reviewer-token"}, "data": {"token": base64.b64encode(b"header.payload.sig").decode()}}
-    client = FakeClient({"/api/v1/namespaces/vault/secrets/reviewer-token": secret})
+    secret = {"metadata": {"name": "reviewer-token", "namespace": "vault"}, "data": {"token": base64.b64encode(b"header.payload.sig").decode()}}
+    client = identity_server(secrets=[secret])
     assert service_accounts.read_token(client, "vault", "reviewer-token") == "header.payload.sig"
     with pytest.raises(SecretOpsError, match="holds no service-account token yet"):
         service_accounts.read_token(client, "vault", "missing")

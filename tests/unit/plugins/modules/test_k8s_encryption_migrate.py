@@ -1,0 +1,9 @@
+"""k8s_encryption_migrate's main(): its required options (provider_name) are checked before anything is read or written."""
+
+from ansible_collections.secretops.provisioning.plugins.modules import k8s_encryption_migrate as module_file
+from tests.unit.plugins.modules.harness import run_module
+
+
+def test_the_required_options_are_checked_before_anything_is_read_or_written(monkeypatch):
+    ended = run_module(module_file, {}, monkeypatch)
+    assert ended.failed and ended.result["msg"] == 'missing required arguments: provider_name'
