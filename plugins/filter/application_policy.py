@@ -51,20 +51,15 @@ _value:
   type: str
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import app_policy
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def application_policy(application, kv_mount="secret"):
     """An application ({name, secrets, dynamic_access}) -> the HCL of its least-privilege policy."""
-    try:
-        return app_policy.render(application, kv_mount)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("application_policy: %s" % error)
+    return app_policy.render(application, kv_mount)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"application_policy": application_policy}
+        return filters(application_policy)

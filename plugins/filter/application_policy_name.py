@@ -39,20 +39,15 @@ _value:
   type: str
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import app_policy
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def application_policy_name(name, cluster=""):
     """An application name (and the cluster, in a fleet) -> its policy name."""
-    try:
-        return app_policy.policy_name(name, cluster)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("application_policy_name: %s" % error)
+    return app_policy.policy_name(name, cluster)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"application_policy_name": application_policy_name}
+        return filters(application_policy_name)

@@ -35,20 +35,15 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.decode import decode_data
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def b64decode_data(data):
     """A Secret's data (key -> base64) -> key -> decoded text."""
-    try:
-        return decode_data(data)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("b64decode_data: %s" % error)
+    return decode_data(data)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"b64decode_data": b64decode_data}
+        return filters(b64decode_data)

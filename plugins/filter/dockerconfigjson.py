@@ -38,20 +38,15 @@ _value:
   type: str
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.dockerconfig import dockerconfigjson as build_dockerconfigjson
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def dockerconfigjson(registries):
     """Registries ({server, username, password, email}, one or a list) -> .dockerconfigjson text."""
-    try:
-        return build_dockerconfigjson(registries)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("dockerconfigjson: %s" % error)
+    return build_dockerconfigjson(registries)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"dockerconfigjson": dockerconfigjson}
+        return filters(dockerconfigjson)

@@ -49,20 +49,15 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation.new_values import new_values_for as select_new_values
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def new_values_for(new_values, namespace, name, selected):
     """``rotate_secrets_new_values`` -> the ``{field: value}`` of Secret ``namespace``/``name``."""
-    try:
-        return select_new_values(new_values, namespace, name, selected)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("new_values_for: %s" % error)
+    return select_new_values(new_values, namespace, name, selected)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"new_values_for": new_values_for}
+        return filters(new_values_for)

@@ -33,20 +33,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import outcomes
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_changed(rotation_results):
     """The secrets whose Secret got a new value in this run."""
-    try:
-        return outcomes.changed(rotation_results)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_changed: %s" % error)
+    return outcomes.changed(rotation_results)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_changed": rotation_changed}
+        return filters(rotation_changed)

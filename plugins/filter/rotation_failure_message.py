@@ -31,20 +31,15 @@ _value:
   type: str
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import outcomes
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_failure_message(report_result):
     """The message a rotation run fails with."""
-    try:
-        return outcomes.failure_message(report_result)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_failure_message: %s" % error)
+    return outcomes.failure_message(report_result)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_failure_message": rotation_failure_message}
+        return filters(rotation_failure_message)

@@ -29,20 +29,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import fleet
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_fleet_failures(hostvars, hosts, this_host):
     """The rollouts that failed in the other clusters of the play."""
-    try:
-        return fleet.failed_rollouts(hostvars, hosts, this_host)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_fleet_failures: %s" % error)
+    return fleet.failed_rollouts(hostvars, hosts, this_host)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_fleet_failures": rotation_fleet_failures}
+        return filters(rotation_fleet_failures)

@@ -28,20 +28,15 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import fleet
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_fleet_reports(hostvars, hosts):
     """Each cluster's rotation report."""
-    try:
-        return fleet.reports(hostvars, hosts)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_fleet_reports: %s" % error)
+    return fleet.reports(hostvars, hosts)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_fleet_reports": rotation_fleet_reports}
+        return filters(rotation_fleet_reports)

@@ -34,20 +34,15 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import stats
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_fleet_stats(hostvars, hosts, check_mode):
     """The rotation outcome of the play's hosts for AWX workflows (set_stats)."""
-    try:
-        return stats.fleet_stats(hostvars, hosts, check_mode)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_fleet_stats: %s" % error)
+    return stats.fleet_stats(hostvars, hosts, check_mode)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_fleet_stats": rotation_fleet_stats}
+        return filters(rotation_fleet_stats)

@@ -47,20 +47,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import outcomes
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_groups(task_results, loop_var, add_to=None, skipped=True):
     """The secrets of the results that went well, per namespace."""
-    try:
-        return outcomes.groups(task_results, loop_var, add_to, skipped)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_groups: %s" % error)
+    return outcomes.groups(task_results, loop_var, add_to, skipped)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_groups": rotation_groups}
+        return filters(rotation_groups)

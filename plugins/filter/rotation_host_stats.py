@@ -39,20 +39,15 @@ _value:
   type: dict
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import stats
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_host_stats(report_result, check_mode, run_id):
     """One host's rotation outcome for AWX workflows (set_stats)."""
-    try:
-        return stats.host_stats(report_result, check_mode, run_id)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_host_stats: %s" % error)
+    return stats.host_stats(report_result, check_mode, run_id)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_host_stats": rotation_host_stats}
+        return filters(rotation_host_stats)

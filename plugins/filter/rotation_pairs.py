@@ -40,20 +40,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import selection
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_pairs(applications, select):
     """The [application, secret] pairs the rotate_secrets role rotates."""
-    try:
-        return selection.select_pairs(applications, select)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_pairs: %s" % error)
+    return selection.select_pairs(applications, select)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_pairs": rotation_pairs}
+        return filters(rotation_pairs)

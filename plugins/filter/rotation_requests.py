@@ -43,20 +43,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import selection
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_requests(pairs, selected, new_values=None):
     """The secret_rotation module's items for the selected KV secrets."""
-    try:
-        return selection.requests(pairs, selected, new_values)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_requests: %s" % error)
+    return selection.requests(pairs, selected, new_values)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_requests": rotation_requests}
+        return filters(rotation_requests)

@@ -41,20 +41,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import fleet
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_restore_targets(hostvars, hosts, this_host, changed, scope):
     """The secrets a roll-back restores, each with the version to restore."""
-    try:
-        return fleet.restore_targets(changed, hostvars, hosts, this_host, scope)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_restore_targets: %s" % error)
+    return fleet.restore_targets(changed, hostvars, hosts, this_host, scope)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_restore_targets": rotation_restore_targets}
+        return filters(rotation_restore_targets)

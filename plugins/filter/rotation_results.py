@@ -38,20 +38,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import outcomes
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_results(rotation, selected):
     """One rotation result per selected secret."""
-    try:
-        return outcomes.results(rotation, selected)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_results: %s" % error)
+    return outcomes.results(rotation, selected)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_results": rotation_results}
+        return filters(rotation_results)

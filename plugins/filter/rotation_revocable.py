@@ -37,20 +37,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import outcomes
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_revocable(dynamic_results, source):
     """The dynamic secrets whose replaced certificate or lease may be revoked."""
-    try:
-        return outcomes.revocable(dynamic_results, source)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_revocable: %s" % error)
+    return outcomes.revocable(dynamic_results, source)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_revocable": rotation_revocable}
+        return filters(rotation_revocable)

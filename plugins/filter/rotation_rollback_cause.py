@@ -35,20 +35,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import outcomes
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_rollback_cause(failed_rollouts, fleet_failed_rollouts, changed):
     """The failed rollouts a run rolls back for."""
-    try:
-        return outcomes.rollback_cause(failed_rollouts, fleet_failed_rollouts, changed)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_rollback_cause: %s" % error)
+    return outcomes.rollback_cause(failed_rollouts, fleet_failed_rollouts, changed)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_rollback_cause": rotation_rollback_cause}
+        return filters(rotation_rollback_cause)

@@ -37,20 +37,15 @@ _value:
   type: str
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import outcomes
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_rollback_reason(failed_rollouts, fleet_failed_rollouts, failed_task, failed_result):
     """Why the secrets of a run are rolled back."""
-    try:
-        return outcomes.rollback_reason(failed_rollouts, fleet_failed_rollouts, failed_task, failed_result)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_rollback_reason: %s" % error)
+    return outcomes.rollback_reason(failed_rollouts, fleet_failed_rollouts, failed_task, failed_result)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_rollback_reason": rotation_rollback_reason}
+        return filters(rotation_rollback_reason)

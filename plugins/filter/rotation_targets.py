@@ -47,20 +47,15 @@ _value:
   type: list
 """
 
-from ansible.errors import AnsibleFilterError
-
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.rotation import selection
+from ansible_collections.secretops.provisioning.plugins.plugin_utils.filters import filters
 
 
 def rotation_targets(pairs, kind="kv", select=(), force_dynamic=False):
     """Value-free references to the selected secrets of one kind."""
-    try:
-        return selection.targets(pairs, kind, select, force_dynamic)
-    except SecretOpsError as error:
-        raise AnsibleFilterError("rotation_targets: %s" % error)
+    return selection.targets(pairs, kind, select, force_dynamic)
 
 
 class FilterModule(object):
     def filters(self):
-        return {"rotation_targets": rotation_targets}
+        return filters(rotation_targets)
