@@ -27,8 +27,8 @@ def test_a_dynamic_role_is_written_under_roles_with_its_settings_only(monkeypatc
     ended = run(database_roles.DYNAMIC, {"name": "app", "db_name": "pg", "creation_statements": "CREATE ROLE x;", "default_ttl": "1h"},
                 monkeypatch, vault)
     assert not ended.failed and ended.result["changed"]
-    assert vault.writes() == [("POST", "database/roles/app", {"db_name": "pg", "creation_statements": ["CREATE ROLE x;"],
-                                                               "default_ttl": "3600s"})]
+    sent = {"db_name": "pg", "creation_statements": ["CREATE ROLE x;"], "default_ttl": "3600s"}
+    assert vault.writes() == [("POST", "database/roles/app", sent)]
 
 
 def test_a_static_role_is_written_under_static_roles_and_refuses_dynamic_options(monkeypatch):
