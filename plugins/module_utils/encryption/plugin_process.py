@@ -43,6 +43,21 @@ def running_argv(pid_file):
     return (pid, argv) if argv else (None, None)
 
 
+def _ended(pid):
+    """Whether ``pid`` has ended. A child of this process (a plugin ``start`` just gave up on) is
+    reaped here: until then it is a zombie, which ``kill(pid, 0)`` still finds."""
+    try:
+        if os.waitpid(pid, os.WNOHANG)[0] == pid:
+            return True
+    except ChildProcessError:  # not our child: its parent reaps it
+        pass
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
 def stop(pid, timeout=10):
     try:
         os.kill(pid, signal.SIGTERM)
@@ -50,12 +65,11 @@ def stop(pid, timeout=10):
         return
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
+        if _ended(pid):
             return
         time.sleep(0.1)
     os.kill(pid, signal.SIGKILL)
+    _ended(pid)
 
 
 def _log_tail(path, lines=10):

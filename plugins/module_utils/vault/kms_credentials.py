@@ -115,15 +115,14 @@ def ensure_credentials(client, params, check_mode=False):
     mount = paths.plain_path(params["mount"], "mount")
     key = paths.plain_name(params["key"], "key")
     policy = params.get("policy_name") or "secretops-kms-%s-%s" % (mount.replace("/", "-"), key)
+    # The files first: a task that cannot write its credentials writes no policy either.
+    for option in ("token_file",) if params["auth"] == "token" else ("role_id_file", "secret_id_file"):
+        if not params.get(option):
+            raise SecretOpsError("auth: %s needs %s" % (params["auth"], option))
     result = ensure_policy(client, policy, rules=policy_rules(mount, key), check_mode=check_mode)
     result = {"changed": result["changed"], "policy": policy, "auth": params["auth"]}
     if params["auth"] == "token":
-        if not params.get("token_file"):
-            raise SecretOpsError("auth: token needs token_file")
         ensure_token(client, params, policy, result, check_mode)
     else:
-        for option in ("role_id_file", "secret_id_file"):
-            if not params.get(option):
-                raise SecretOpsError("auth: approle needs %s" % option)
         ensure_approle(client, params, policy, result, check_mode)
     return result

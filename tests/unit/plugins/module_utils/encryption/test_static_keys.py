@@ -1,15 +1,10 @@
-"""The simpler mode's key set (encryption/static_keys.py) and its service (static_key_service.py):
-generated once, rotated new-first, retired only when etcd holds nothing under the old names, the
-configuration built from KV; no key in any result."""
-
-import json
-import os
-import stat
+"""The simpler mode's key set (encryption/static_keys.py): generated once, rotated new-first, retired
+only when etcd holds nothing under the old names; no key in any error (the service that keeps it in
+Vault KV and the configuration: test_static_key_service.py)."""
 
 import pytest
-import yaml
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import census, config, static_key_service, static_keys
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import census, config, static_keys
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
 
@@ -71,73 +66,3 @@ def test_census_reports_static_keys_and_mixed_keys():
     assert counts["providers"] == {"secretbox:k2": 1, "secretbox:k1": 1} and counts["key_ids"] == {}
     found = census.failures({"configmaps": counts}, ["mixed_keys"])
     assert found == ["configmaps: objects under 2 keys (secretbox:k1, secretbox:k2)"]
-
-
-class FakeVault(object):
-    """KV v2 at secret/: stores what is written; answers the mount lookup."""
-
-    def __init__(self):
-        self.data, self.version, self.writes = None, 0, []
-
-    def read(self, path):
-        if path.startswith("sys/internal/ui/mounts/"):
-            return {"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}}}
-        if path == "secret/data/k8s/enc" and self.data is not None:
-            return {"data": {"data": json.loads(json.dumps(self.data)), "metadata": {"version": self.version}}}
-        return None
-
-    def write(self, path, data, action=None, retry=True):
-        assert path == "secret/data/k8s/enc"
-        self.writes.append(data)
-        self.data, self.version = data["data"], self.version + 1
-        return {"data": {"version": self.version}}
-
-
-def params(tmp_path, **extra):
-    values = dict(path="secret/k8s/enc", mount_point=None, type="secretbox", rotate=False, retire_old_keys=False,
-                  config_path=str(tmp_path / "enc.yaml"), config_mode="encrypt", resources=["secrets", "configmaps"], backup=True)
-    values.update(extra)
-    return values
-
-
-def secrets_of(vault):
-    return [key["secret"] for key in vault.data["keys"]]
-
-
-def test_service_generates_once_writes_0600_and_returns_no_key(tmp_path):
-    vault = FakeVault()
-    result = static_key_service.ensure(vault, params(tmp_path))
-    assert result["changed"] and result["created"] and result["config_changed"]
-    assert vault.writes[0]["options"] == {"cas": 0}
-    secret = secrets_of(vault)[0]
-    assert secret not in json.dumps(result)
-    path = str(tmp_path / "enc.yaml")
-    assert stat.S_IMODE(os.stat(path).st_mode) == 0o600
-    written = yaml.safe_load(open(path))["resources"][0]
-    assert written["resources"] == ["secrets", "configmaps"]
-    assert written["providers"] == [{"secretbox": {"keys": [{"name": result["current_key"], "secret": secret}]}}, {"identity": {}}]
-    again = static_key_service.ensure(vault, params(tmp_path))
-    assert not again["changed"] and len(vault.writes) == 1
-
-
-def test_service_rotates_then_retires_config_before_kv(tmp_path):
-    vault = FakeVault()
-    first = static_key_service.ensure(vault, params(tmp_path))["current_key"]
-    vault.data["keys"][0]["name"] = "key-old"  # a key made at another time
-    static_key_service.ensure(vault, params(tmp_path))
-    rotated = static_key_service.ensure(vault, params(tmp_path, rotate=True))
-    assert rotated["rotated"] and [key["name"] for key in rotated["key_set"]][1:] == ["key-old"] and first
-    assert vault.writes[-1]["options"] == {"cas": 1}
-    providers = yaml.safe_load(open(str(tmp_path / "enc.yaml")))["resources"][0]["providers"]
-    assert [key["name"] for key in providers[0]["secretbox"]["keys"]] == [rotated["current_key"], "key-old"]
-    assert providers[1:] == [{"identity": {}}]
-    busy = {"secrets": census.count([b"k8s:enc:secretbox:v1:key-old:zz"])}
-    with pytest.raises(SecretOpsError, match="key-old: 1"):
-        static_key_service.ensure(vault, params(tmp_path, retire_old_keys=True), census=lambda: busy)
-    assert len(vault.data["keys"]) == 2
-    with pytest.raises(SecretOpsError, match="needs the etcd check"):
-        static_key_service.ensure(vault, params(tmp_path, retire_old_keys=True))
-    done = {"secrets": census.count([b"k8s:enc:secretbox:v1:%s:zz" % rotated["current_key"].encode()])}
-    retired = static_key_service.ensure(vault, params(tmp_path, retire_old_keys=True), census=lambda: done)
-    assert retired["retired"] == ["key-old"] and len(vault.data["keys"]) == 1
-    assert "key-old" not in open(str(tmp_path / "enc.yaml")).read()

@@ -14,6 +14,7 @@ DELETE whose ``uid`` precondition does not match. Server-side apply keeps the ke
 receive (as for keys another manager owns); a JSON patch runs its ``test`` and ``remove``
 operations. ``before`` lets a test act as another writer just before a request is served;
 ``reviews`` (a function of a SubjectAccessReview's spec) answers SubjectAccessReviews.
+An object kept in ``objects`` as a str (``/metrics``, ``/healthz/kms-providers``) is served as text.
 """
 
 import contextlib
@@ -80,6 +81,8 @@ class FakeApiServer(K8sClient):
             self.before(method, path, path_params or {}, body)
         with self.lock:
             answer = self.serve(method, path, path_params, dict(query or []), body, headers.get("Content-Type", JSON))
+        if isinstance(answer, str):  # an object kept as text: /metrics, /healthz/...
+            return answer.encode("utf-8")
         return json.dumps(answer).encode("utf-8") if answer is not None else b""
 
     def serve(self, method, path, path_params, query, body, content_type):
