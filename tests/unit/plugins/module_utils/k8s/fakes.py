@@ -34,7 +34,7 @@ SECRETS, SECRET, PODS = paths.SECRETS, paths.SECRET, paths.PODS
 SERVICE_ACCOUNTS, SERVICE_ACCOUNT, TOKEN_REQUEST = paths.SERVICE_ACCOUNTS, paths.SERVICE_ACCOUNT, paths.TOKEN_REQUEST
 TOKEN = "header.payload.signature-never-shown"
 MERGE_PATCH, STRATEGIC_MERGE_PATCH = "application/merge-patch+json", "application/strategic-merge-patch+json"
-REASONS = {403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+REASONS = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 500: "Internal Server Error"}
 
 
 def created(body, field_manager=None):
