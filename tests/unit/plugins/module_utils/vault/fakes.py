@@ -10,12 +10,13 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import VaultClient
 
 WRITES = ("POST", "PUT", "DELETE")
+CREATED, DELETED = "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"  # every version's times, unless put with another
 
 
-def denied(path):
-    """What the real ``request`` raises for a 403."""
-    return SecretOpsError("permission denied on %s: the token is invalid or expired, or its policies do not grant this" % path,
-                          status=403, vault_path=path)
+def denied(path, detail=None):
+    """What the real ``request`` raises for a 403 (with Vault's error text ``detail`` when it is more than "permission denied")."""
+    return SecretOpsError("permission denied on %s: the token is invalid or expired, or its policies do not grant this%s"
+                          % (path, " (%s)" % detail if detail else ""), status=403, vault_path=path)
 
 
 class FakeVaultApi(VaultClient):
@@ -45,21 +46,37 @@ class FakeVaultApi(VaultClient):
 
 class FakeKv2(FakeVaultApi):
     """A KV v2 mount ``secret`` with versions: reads of the latest or ``?version=N``, check-and-set
-    writes (a wrong ``cas`` is Vault's 400), and ``max_versions`` in the metadata. ``answers``
-    still win, to make one path fail."""
+    writes (a wrong ``cas`` is Vault's 400), the metadata of a path written to (``current_version``,
+    each version's times, ``max_versions``; ``mount_max_versions`` in the mount's ``config``), and a
+    root token's mount lookup elsewhere (Vault's 403 "preflight capability check returned 403").
+    ``answers`` still win, to make one path fail."""
 
     MOUNT_INFO = {"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}}}
 
-    def __init__(self, max_versions=0, answers=None):
+    def __init__(self, max_versions=0, answers=None, mount_max_versions=0):
         super(FakeKv2, self).__init__(answers)
         self.versions = {}
+        self.created = {}  # (path, version) -> created_time, when not the default
         self.max_versions = max_versions
+        self.mount_max_versions = mount_max_versions
         # Writes of another writer, each made just before one of ours: [(path, data), ...]
         self.racing_writes = []
         self.deleted = set()  # (path, version) soft-deleted: read as data null with a deletion_time
 
-    def put(self, path, data):
+    def put(self, path, data, created_time=None):
         self.versions.setdefault(path, []).append(dict(data))
+        if created_time:
+            self.created[(path, len(self.versions[path]))] = created_time
+
+    def _metadata(self, path):
+        """Vault's answer to a read of ``secret/metadata/<path>``: None (its 404) when never written."""
+        versions = self.versions.get(path)
+        if not versions:
+            return None
+        return {"data": {"max_versions": self.max_versions, "current_version": len(versions), "versions": dict(
+            (str(number), {"created_time": self.created.get((path, number), CREATED), "destroyed": False,
+                           "deletion_time": DELETED if (path, number) in self.deleted else ""})
+            for number in range(1, len(versions) + 1))}}
 
     def delete_latest(self, path):
         """What ``vault kv delete`` does on KV v2: the latest version's data is gone, its metadata stays."""
@@ -71,10 +88,16 @@ class FakeKv2(FakeVaultApi):
         self.sent.append((method, path, data))
         if path.startswith("sys/internal/ui/mounts/secret/"):
             return self.MOUNT_INFO
+        if path.startswith("sys/internal/ui/mounts/"):
+            raise denied(path, "preflight capability check returned 403")
+        if path == "auth/token/lookup-self":
+            return {"data": {"policies": ["root"]}}
+        if path.startswith("secret/metadata/") and method == "GET":
+            return self._metadata(path[len("secret/metadata/"):])
         if path.startswith("secret/metadata/"):
             return {"data": {"max_versions": self.max_versions}}
         if path == "secret/config":
-            return {"data": {"max_versions": 0}}
+            return {"data": {"max_versions": self.mount_max_versions}}
         assert path.startswith("secret/data/"), path
         relative, _separator, wanted = path[len("secret/data/"):].partition("?version=")
         versions = self.versions.setdefault(relative, [])
@@ -82,9 +105,9 @@ class FakeKv2(FakeVaultApi):
             number = int(wanted) if wanted else len(versions)
             if not 0 < number <= len(versions):
                 return None
-            metadata = {"version": number, "created_time": "2026-01-01T00:00:00Z"}
+            metadata = {"version": number, "created_time": self.created.get((relative, number), CREATED)}
             if (relative, number) in self.deleted:
-                return {"data": {"data": None, "metadata": dict(metadata, deletion_time="2026-01-02T00:00:00Z")}}
+                return {"data": {"data": None, "metadata": dict(metadata, deletion_time=DELETED)}}
             return {"data": {"data": dict(versions[number - 1]), "metadata": metadata}}
         assert method == "POST", method
         if self.racing_writes:
