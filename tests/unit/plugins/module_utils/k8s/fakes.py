@@ -15,7 +15,8 @@ patch merges into the object, a change of its ``spec`` counting a new ``generati
 ``resourceVersion`` and refuses (409) a PUT whose ``resourceVersion`` is not the stored one, and a
 DELETE whose ``uid`` precondition does not match. Server-side apply keeps the keys it does not
 receive (as for keys another manager owns); a JSON patch runs its ``test`` and ``remove``
-operations. ``before`` lets a test act as another writer just before a request is served;
+operations. ``before`` lets a test act as another writer just before a request is served, ``after``
+see each request served (as the storage under the API server, etcd, does);
 ``reviews`` (a function of a SubjectAccessReview's spec) answers SubjectAccessReviews.
 An object kept in ``objects`` as a str (``/metrics``, ``/healthz/kms-providers``) is served as text.
 """
@@ -76,6 +77,7 @@ class FakeApiServer(K8sClient):
         self.objects = dict(kwargs.get("objects") or {})
         self.reviews = kwargs.get("reviews")
         self.before = kwargs.get("before")  # before(method, path, path_params, body): another writer acting first
+        self.after = kwargs.get("after")  # after(method, path, path_params, body): each request served, as etcd sees it
         self.failures = {}
         self.calls = []
         self.bodies = []  # (method, expanded path, body) of every request with a body
@@ -99,6 +101,8 @@ class FakeApiServer(K8sClient):
             self.before(method, path, path_params or {}, body)
         with self.lock:
             answer = self.serve(method, path, path_params, dict(query or []), body, headers.get("Content-Type", JSON))
+        if self.after is not None:
+            self.after(method, path, path_params or {}, body)
         if isinstance(answer, str):  # an object kept as text: /metrics, /healthz/...
             return answer.encode("utf-8")
         return json.dumps(answer).encode("utf-8") if answer is not None else b""
