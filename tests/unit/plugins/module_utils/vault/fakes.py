@@ -62,6 +62,7 @@ class FakeKv2(FakeVaultApi):
         # Writes of another writer, each made just before one of ours: [(path, data), ...]
         self.racing_writes = []
         self.deleted = set()  # (path, version) soft-deleted: read as data null with a deletion_time
+        self.destroyed = set()  # (path, version) destroyed: read as data null, destroyed in its metadata
 
     def put(self, path, data, created_time=None):
         self.versions.setdefault(path, []).append(dict(data))
@@ -74,13 +75,17 @@ class FakeKv2(FakeVaultApi):
         if not versions:
             return None
         return {"data": {"max_versions": self.max_versions, "current_version": len(versions), "versions": dict(
-            (str(number), {"created_time": self.created.get((path, number), CREATED), "destroyed": False,
+            (str(number), {"created_time": self.created.get((path, number), CREATED), "destroyed": (path, number) in self.destroyed,
                            "deletion_time": DELETED if (path, number) in self.deleted else ""})
             for number in range(1, len(versions) + 1))}}
 
     def delete_latest(self, path):
         """What ``vault kv delete`` does on KV v2: the latest version's data is gone, its metadata stays."""
         self.deleted.add((path, len(self.versions[path])))
+
+    def destroy(self, path, version):
+        """What ``vault kv destroy`` does: that version's data is gone for good, its metadata says destroyed."""
+        self.destroyed.add((path, version))
 
     def request(self, method, path, data=None, missing_ok=False, action=None, retry=True):
         if (method, path) in self.answers:
@@ -106,8 +111,9 @@ class FakeKv2(FakeVaultApi):
             if not 0 < number <= len(versions):
                 return None
             metadata = {"version": number, "created_time": self.created.get((relative, number), CREATED)}
-            if (relative, number) in self.deleted:
-                return {"data": {"data": None, "metadata": dict(metadata, deletion_time=DELETED)}}
+            if (relative, number) in self.deleted or (relative, number) in self.destroyed:
+                deletion = DELETED if (relative, number) in self.deleted else ""
+                return {"data": {"data": None, "metadata": dict(metadata, deletion_time=deletion, destroyed=(relative, number) in self.destroyed)}}
             return {"data": {"data": dict(versions[number - 1]), "metadata": metadata}}
         assert method == "POST", method
         if self.racing_writes:
