@@ -4,12 +4,16 @@ Only ``request`` is replaced: ``read``, ``write``, ``delete`` and ``list`` are t
 service under test goes through the same methods as against Vault. ``answers`` maps
 ``(method, path)`` to a body (returned) or a ``SecretOpsError`` (raised, as the real ``request``
 raises for an HTTP error); a path without an answer is absent (``None`` for a read, ``{}`` for a write).
+``login`` (which the real client sends beside ``request``) is faked too: it records ``(mount, data)`` in
+``logins`` and uses the token of the answer to ``("POST", "auth/<mount>/login")`` (its ``auth``, or
+an error raised), by default ``AUTH``'s; ``set_token`` and ``token`` are the real ones.
 """
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import VaultClient
 
 WRITES = ("POST", "PUT", "DELETE")
+AUTH = {"client_token": "s.LOGIN-TOKEN-VALUE", "token_policies": ["default"], "lease_duration": 3600}
 CREATED, DELETED = "2026-01-01T00:00:00Z", "2026-01-02T00:00:00Z"  # every version's times, unless put with another
 
 
@@ -21,8 +25,9 @@ def denied(path, detail=None):
 
 class FakeVaultApi(VaultClient):
     def __init__(self, answers=None):
-        super(FakeVaultApi, self).__init__(hvac_client=None, url="https://vault.example.test:8200")
+        super(FakeVaultApi, self).__init__(hvac_client=type("Hvac", (), {"token": None})(), url="https://vault.example.test:8200")
         self.answers = dict(answers or {})
+        self.logins = []
         self.sent = []
         self.sent_once = []  # (method, path) of the requests sent with retry=False (never repeated)
 
@@ -36,6 +41,16 @@ class FakeVaultApi(VaultClient):
         if answer is None:
             return None if missing_ok else {}
         return answer
+
+    def login(self, mount, data):
+        self.logins.append((mount, data))
+        self.set_token(None)
+        answer = self.answers.get(("POST", "auth/%s/login" % mount.strip("/")))
+        if isinstance(answer, Exception):
+            raise answer
+        auth = dict((answer or {}).get("auth") or AUTH)
+        self.set_token(auth["client_token"], "the token Vault returned")
+        return auth
 
     def writes(self):
         return [entry for entry in self.sent if entry[0] in WRITES]
