@@ -7,6 +7,9 @@ raises for an HTTP error); a path without an answer is absent (``None`` for a re
 ``login`` (which the real client sends beside ``request``) is faked too: it records ``(mount, data)`` in
 ``logins`` and uses the token of the answer to ``("POST", "auth/<mount>/login")`` (its ``auth``, or
 an error raised), by default ``AUTH``'s; ``set_token`` and ``token`` are the real ones.
+``k8s_auth_configs`` maps a kubernetes auth method's ``auth/<mount>/config`` to what it holds (None:
+never written) and serves it as Vault does: a write replaces the whole config, and the reviewer JWT
+is write-only (a read says only ``token_reviewer_jwt_set``).
 """
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -24,9 +27,10 @@ def denied(path, detail=None):
 
 
 class FakeVaultApi(VaultClient):
-    def __init__(self, answers=None):
+    def __init__(self, answers=None, k8s_auth_configs=None):
         super(FakeVaultApi, self).__init__(hvac_client=type("Hvac", (), {"token": None})(), url="https://vault.example.test:8200")
         self.answers = dict(answers or {})
+        self.k8s_auth_configs = dict(k8s_auth_configs or {})
         self.logins = []
         self.sent = []
         self.sent_once = []  # (method, path) of the requests sent with retry=False (never repeated)
@@ -38,9 +42,22 @@ class FakeVaultApi(VaultClient):
         answer = self.answers.get((method, path))
         if isinstance(answer, Exception):
             raise answer
+        if answer is None and path in self.k8s_auth_configs:
+            return self._k8s_auth_config(method, path, data, missing_ok)
         if answer is None:
             return None if missing_ok else {}
         return answer
+
+    def _k8s_auth_config(self, method, path, data, missing_ok):
+        if method == "POST":
+            config = dict((key, value) for key, value in data.items() if key != "token_reviewer_jwt")
+            config["token_reviewer_jwt_set"] = bool(data.get("token_reviewer_jwt"))
+            self.k8s_auth_configs[path] = config
+            return {}
+        stored = self.k8s_auth_configs[path]
+        if stored is None:
+            return None if missing_ok else {}
+        return {"data": dict(stored)}
 
     def login(self, mount, data):
         self.logins.append((mount, data))
