@@ -48,7 +48,7 @@ def test_a_refused_token_request_stops_before_vault():
 
 def test_a_refused_login_is_the_login_step_with_no_token_to_revoke():
     vault = login_vault(refusal=SecretOpsError("login at auth/kubernetes/login failed for role app: service account name not authorized",
-                                              status=403))
+                                               status=403))
     result = check_login(vault, token_server(), "shop", "app", "app")
     assert (result["success"], result["step"]) == (False, "login") and "not authorized" in result["reason"]
     assert vault.sent == [] and JWT not in repr(result)
