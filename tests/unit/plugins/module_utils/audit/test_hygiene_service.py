@@ -29,18 +29,16 @@ def deployment(uses):
             "spec": {"template": {"spec": {"containers": [{"name": "app", "env": env}]}}}}
 
 
-def listings(namespace, **items):
-    """The collections of ``namespace`` as the fake serves other objects: by path, empty unless given."""
-    collections = dict(paths.BY_KIND, ConfigMap=paths.CONFIG_MAPS)
-    return dict((_expand(path, {"namespace": namespace}), {"items": list(items.get(kind) or [])})
-                for kind, path in collections.items() if kind != "Pod")
+def stored(path, *items):
+    """``items`` by their object paths under the collection ``path`` of namespace shop."""
+    return dict((_expand(path + "/{name}", {"namespace": "shop", "name": item["metadata"]["name"]}), item) for item in items)
 
 
 def server():
-    objects = listings("shop", Deployment=[deployment("db")], ConfigMap=[
-        {"metadata": {"name": "settings", "namespace": "shop"}, "data": {"db_password": "hunter2-config-value", "color": "blue"}},
-        {"metadata": {"name": "kube-root-ca.crt", "namespace": "shop"}, "data": {"ca.crt": "-----BEGIN CERTIFICATE-----"}}])
-    objects.update(listings("blog"))
+    objects = stored(paths.DEPLOYMENTS, deployment("db"))
+    objects.update(stored(paths.CONFIG_MAPS,
+                          {"metadata": {"name": "settings", "namespace": "shop"}, "data": {"db_password": "hunter2-config-value", "color": "blue"}},
+                          {"metadata": {"name": "kube-root-ca.crt", "namespace": "shop"}, "data": {"ca.crt": "-----BEGIN CERTIFICATE-----"}}))
     return FakeApiServer(
         secret("db", writers=[("manager-a", "2026-01-01T00:00:00Z")]),
         secret("old", writers=[("manager-a", "2026-12-01T00:00:00Z"), ("kubectl-edit", "2026-12-02T00:00:00Z")]),

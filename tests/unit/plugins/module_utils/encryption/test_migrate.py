@@ -1,6 +1,8 @@
 """The migration (encryption/migrate.py) against fakes of etcd and the API: it waits for the probe to be
 sealed under the wanted key, rewrites only what etcd holds otherwise, and asks etcd again."""
 
+import json
+
 import pytest
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import migrate
@@ -8,41 +10,36 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.errors impo
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import ApiStatusError
 
 from ..k8s.fakes import FakeApiServer
+from .fakes import FakeEtcd
 from .test_envelope_census import kms_v2
 
-PROBE_KEY = b"/registry/secrets/kube-system/" + migrate.PROBE_NAME.encode()
+PREFIX = b"/registry/secrets/"
+PROBE_KEY = PREFIX + b"kube-system/" + migrate.PROBE_NAME.encode()
 
 
-class FakeCluster(object):
-    """etcd as a dict; a PUT through the API stores the object under the apiserver's current key."""
+def connected(stored, probe_lag=0):
+    """The fake API server over the fake etcd holding ``stored``: a write it serves stores the object in etcd
+    under the apiserver's current key, t/k:v2 (the probe under the old key for its first ``probe_lag`` writes)."""
+    etcd = FakeEtcd(stored)
+    names = [key[len(PREFIX):].decode() for key in stored]  # "<namespace>/<name>"
+    api = FakeApiServer(objects=dict((migrate.api_path("secrets", name), {"metadata": dict(zip(("namespace", "name"), name.split("/")))})
+                                     for name in names))
+    lag = [probe_lag]
 
-    def __init__(self, stored, current_key="t/k:v2", probe_lag=0, refusals=0, refusal_status=500):
-        self.stored = dict(stored)
-        self.current_key = current_key
-        self.probe_lag = probe_lag  # probes stored under the old key before the apiserver notices
-        self.refusals = refusals  # writes refused first (an apiserver without a data key yet)
-        self.refusal_status = refusal_status
-        self.sent = []
+    def store(method, _path, _params, body):
+        if method not in ("PUT", "POST"):
+            return
+        key = PREFIX + ("%(namespace)s/%(name)s" % body["metadata"]).encode()
+        late = key == PROBE_KEY and lag[0] > 0
+        lag[0] -= 1 if late else 0
+        etcd.stored[key] = kms_v2("p", "t/k:v1" if late else "t/k:v2")
+    api.after = store
+    return api, etcd
 
-    def items(self, prefix):
-        return sorted((key, value) for key, value in self.stored.items() if key.startswith(prefix))
 
-    def request(self, method, path, path_params=None, body=None, action=None, **_):
-        for name, value in (path_params or {}).items():
-            path = path.replace("{%s}" % name, value)
-        self.sent.append((method, path))
-        key = ("/registry/secrets/" + path.split("/namespaces/", 1)[1].replace("/secrets/", "/")).encode()
-        if method == "GET":
-            return {"metadata": {"name": path.rsplit("/", 1)[1]}}
-        if self.refusals:
-            self.refusals -= 1
-            raise SecretOpsError("cannot %s: data from the storage is not transformable" % action, status=self.refusal_status)
-        if key == PROBE_KEY and self.probe_lag:
-            self.probe_lag -= 1
-            self.stored[key] = kms_v2("p", "t/k:v1")
-        else:
-            self.stored[key] = kms_v2("p", self.current_key)
-        return {}
+def not_transformable(status):
+    """The apiserver's refusal of a write while its KMS plugin has no data key (or another status)."""
+    return ApiStatusError(status, "Internal Server Error", json.dumps({"kind": "Status", "message": "data from the storage is not transformable"}))
 
 
 def params(**extra):
@@ -53,35 +50,37 @@ def params(**extra):
 
 
 def test_only_what_is_not_under_the_key_is_rewritten():
-    cluster = FakeCluster({b"/registry/secrets/a/old": kms_v2("p", "t/k:v1"), b"/registry/secrets/a/plain": b"k8s\x00x",
+    api, etcd = connected({b"/registry/secrets/a/old": kms_v2("p", "t/k:v1"), b"/registry/secrets/a/plain": b"k8s\x00x",
                            b"/registry/secrets/a/new": kms_v2("p", "t/k:v2")}, probe_lag=2)
-    result = migrate.migrate(cluster, cluster, params(), sleep=lambda _: None)
+    result = migrate.migrate(api, etcd, params(), sleep=lambda _: None)
     assert result["resources"]["secrets"] == {"pending": 2, "rewritten": 2, "remaining": 0}
-    assert ("PUT", "/api/v1/namespaces/a/secrets/new") not in cluster.sent
-    again = migrate.migrate(cluster, cluster, params(), sleep=lambda _: None)
+    assert ("PUT", "/api/v1/namespaces/a/secrets/new") not in api.requests
+    again = migrate.migrate(api, etcd, params(), sleep=lambda _: None)
     assert not again["changed"] and again["resources"]["secrets"]["rewritten"] == 0
 
 
 def test_the_wait_fails_naming_what_etcd_shows():
-    cluster = FakeCluster({}, probe_lag=1000)
+    api, etcd = connected({}, probe_lag=1000)
     clock = iter(range(0, 1000, 10))
     with pytest.raises(SecretOpsError, match="key id t/k:v1, not under KMS v2 provider p with key id t/k:v2"):
-        migrate.migrate(cluster, cluster, params(), sleep=lambda _: None, clock=lambda: next(clock))
+        migrate.migrate(api, etcd, params(), sleep=lambda _: None, clock=lambda: next(clock))
 
 
 def test_the_wait_outlasts_an_apiserver_that_has_no_data_key_yet():
     # Restarted while the plugin was down: writes fail with HTTP 500 for a few seconds after it is back.
-    cluster = FakeCluster({b"/registry/secrets/a/old": kms_v2("p", "t/k:v1")}, refusals=3)
-    result = migrate.migrate(cluster, cluster, params(), sleep=lambda _: None)
+    api, etcd = connected({b"/registry/secrets/a/old": kms_v2("p", "t/k:v1")})
+    api.failures[("PUT", "kube-system", migrate.PROBE_NAME)] = [not_transformable(500)] * 3
+    result = migrate.migrate(api, etcd, params(), sleep=lambda _: None)
     assert result["resources"]["secrets"]["remaining"] == 0
 
 
 def test_a_refusal_that_outlasts_the_wait_or_is_not_a_server_error_is_raised():
     clock = iter(range(0, 1000, 10))
-    with pytest.raises(SecretOpsError, match="not transformable"):
-        migrate.migrate(FakeCluster({}, refusals=1000), FakeCluster({}), params(), sleep=lambda _: None, clock=lambda: next(clock))
-    with pytest.raises(SecretOpsError, match="not transformable"):
-        migrate.migrate(FakeCluster({}, refusals=1, refusal_status=403), FakeCluster({}), params(), sleep=lambda _: None)
+    for status, refusals in ((500, 1000), (403, 1)):
+        api, etcd = connected({})
+        api.failures[("PUT", "kube-system", migrate.PROBE_NAME)] = [not_transformable(status)] * refusals
+        with pytest.raises(SecretOpsError, match="not transformable"):
+            migrate.migrate(api, etcd, params(), sleep=lambda _: None, clock=lambda: next(clock))
 
 
 OBJECT = "/api/v1/namespaces/a/secrets/x"

@@ -3,16 +3,20 @@
 its ``missing_ok``/``exists_ok`` and its error translation (``api_error``) are the real ones, and
 callers see what they see from the API server: ``SecretOpsError`` with ``status`` 404, 409 or
 whatever a test queues in ``failures`` (``(method, namespace, name)`` -> list of HTTP statuses, one
-raised per call; ``name`` is the body's for a create, None for a list or a create with
-``generateName``; a create with ``dryRun`` stores nothing).
+raised per call, or of exceptions raised as they are: an ``ApiStatusError`` with the API server's
+Status body, urllib3's ``ProtocolError`` for a server gone; ``name`` is the body's for a create, None
+for a list or a create with ``generateName``; a create with ``dryRun`` stores nothing).
 
 It holds Secrets (``secrets``), ServiceAccounts (``service_accounts``, with the created ones'
 bodies in ``objects``; a TokenRequest for one answers ``TOKEN``), Pods (``pods``, listed read-only), and any other object by its path
-(``objects``: Namespaces, ClusterRoleBindings, ...). Like the API server it gives every write a new
+(``objects``: Namespaces, ClusterRoleBindings, workloads, ...; a LIST of a namespace's collection
+answers the objects stored under it, an empty list when there are none, and a strategic merge
+patch merges into the object, a change of its ``spec`` counting a new ``generation``). Like the API server it gives every write a new
 ``resourceVersion`` and refuses (409) a PUT whose ``resourceVersion`` is not the stored one, and a
 DELETE whose ``uid`` precondition does not match. Server-side apply keeps the keys it does not
 receive (as for keys another manager owns); a JSON patch runs its ``test`` and ``remove``
-operations. ``before`` lets a test act as another writer just before a request is served;
+operations. ``before`` lets a test act as another writer just before a request is served, ``after``
+see each request served (as the storage under the API server, etcd, does);
 ``reviews`` (a function of a SubjectAccessReview's spec) answers SubjectAccessReviews.
 An object kept in ``objects`` as a str (``/metrics``, ``/healthz/kms-providers``) is served as text.
 """
@@ -30,7 +34,8 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.secret_
 SECRETS, SECRET, PODS = paths.SECRETS, paths.SECRET, paths.PODS
 SERVICE_ACCOUNTS, SERVICE_ACCOUNT, TOKEN_REQUEST = paths.SERVICE_ACCOUNTS, paths.SERVICE_ACCOUNT, paths.TOKEN_REQUEST
 TOKEN = "header.payload.signature-never-shown"
-REASONS = {403: "Forbidden", 404: "Not Found", 409: "Conflict"}
+MERGE_PATCH, STRATEGIC_MERGE_PATCH = "application/merge-patch+json", "application/strategic-merge-patch+json"
+REASONS = {403: "Forbidden", 404: "Not Found", 409: "Conflict", 500: "Internal Server Error"}
 
 
 def created(body, field_manager=None):
@@ -42,6 +47,20 @@ def created(body, field_manager=None):
     secret["metadata"]["managedFields"] = [{"manager": field_manager or "python-urllib3", "operation": "Update", "apiVersion": "v1",
                                             "fieldsType": "FieldsV1", "fieldsV1": fields}]
     return secret
+
+
+def _merged(current, patch):
+    """``patch`` merged into ``current`` as a merge patch does: maps merge, ``None`` removes, the rest replaces
+    (the strategic merge of lists by key is not modelled)."""
+    merged = copy.deepcopy(current)
+    for key, value in patch.items():
+        if value is None:
+            merged.pop(key, None)
+        elif isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merged(merged[key], value)
+        else:
+            merged[key] = copy.deepcopy(value)
+    return merged
 
 
 class FakeApiServer(K8sClient):
@@ -58,6 +77,7 @@ class FakeApiServer(K8sClient):
         self.objects = dict(kwargs.get("objects") or {})
         self.reviews = kwargs.get("reviews")
         self.before = kwargs.get("before")  # before(method, path, path_params, body): another writer acting first
+        self.after = kwargs.get("after")  # after(method, path, path_params, body): each request served, as etcd sees it
         self.failures = {}
         self.calls = []
         self.bodies = []  # (method, expanded path, body) of every request with a body
@@ -81,6 +101,8 @@ class FakeApiServer(K8sClient):
             self.before(method, path, path_params or {}, body)
         with self.lock:
             answer = self.serve(method, path, path_params, dict(query or []), body, headers.get("Content-Type", JSON))
+        if self.after is not None:
+            self.after(method, path, path_params or {}, body)
         if isinstance(answer, str):  # an object kept as text: /metrics, /healthz/...
             return answer.encode("utf-8")
         return json.dumps(answer).encode("utf-8") if answer is not None else b""
@@ -97,7 +119,8 @@ class FakeApiServer(K8sClient):
             self.bodies.append((method, _expand(path, params), copy.deepcopy(body)))
         queued = self.failures.get((method, namespace, name)) or []
         if queued:
-            raise self._fail(queued.pop(0))
+            failure = queued.pop(0)
+            raise failure if isinstance(failure, Exception) else self._fail(failure)
         if path == TOKEN_REQUEST:
             if (namespace, name) not in self.service_accounts:
                 raise self._fail(404)
@@ -115,15 +138,19 @@ class FakeApiServer(K8sClient):
             return {"items": [copy.deepcopy(pod) for pod in self.pods if pod["metadata"]["namespace"] == namespace], "metadata": {}}
         if path in (SECRETS, SECRET):
             return self._serve_secret(method, path, namespace, name, query, body, content_type)
-        return self._serve_object(method, path, params, body)
+        return self._serve_object(method, path, params, body, content_type)
 
-    def _serve_object(self, method, path, params, body):
+    def _serve_object(self, method, path, params, body, content_type):
         """Any other object, kept by its path: GET, POST (create), PUT and DELETE."""
         if method == "POST":
             params = dict(params, name=body["metadata"]["name"])
             path += "/{name}"
         where = _expand(path, params)
         current = self.objects.get(where)
+        if method == "GET" and current is None and "{namespace}" in path and not path.endswith("}"):
+            # a namespace's collection: the objects stored under it, none when there are none
+            items = [copy.deepcopy(item) for key, item in sorted(self.objects.items()) if key.rpartition("/")[0] == where]
+            return {"items": items, "metadata": {}}
         if method == "POST":
             if current is not None:
                 raise self._fail(409)
@@ -139,6 +166,12 @@ class FakeApiServer(K8sClient):
         if method == "PUT":
             self.objects[where] = copy.deepcopy(body)
             return copy.deepcopy(body)
+        if method == "PATCH" and content_type in (MERGE_PATCH, STRATEGIC_MERGE_PATCH):
+            patched = _merged(current, body)
+            if patched.get("spec") != current.get("spec"):
+                patched["metadata"]["generation"] = current["metadata"].get("generation", 1) + 1
+            self.objects[where] = patched
+            return copy.deepcopy(patched)
         raise AssertionError("the fake does not serve %s %s" % (method, path))
 
     def _serve_secret(self, method, path, namespace, name, query, body, content_type):

@@ -1,5 +1,6 @@
-"""rotation/service.py provision and sync_secret with a fake Vault and a fake SecretService: what is
-written where, and that a Secret the checks refuse stops the run before Vault is written."""
+"""rotation/service.py provision, rotate and roll_back over the fakes of Vault KV v2 (``vault/fakes.py``)
+and of the API server (``k8s/fakes.py``), under the real SecretService: what is written where, and
+that a Secret the checks refuse stops the run before Vault is written."""
 
 import base64
 
@@ -11,70 +12,34 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.val
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.kv import KvPath
 
 from ..k8s.fakes import FakeApiServer
-from ..vault.fakes import FakeKv2
+from ..vault.fakes import FakeKv2, denied
 
 PATH = "app/db"
 
 
-class FakeVault(object):
-    """A KV v2 mount ``secret`` holding one secret at ``app/db``; records every write."""
-
-    def __init__(self, data=None):
-        self.data = data
-        self.version = 1 if data is not None else 0
-        self.writes = []
-
-    def read(self, path):
-        if path.startswith("sys/internal/ui/mounts/"):
-            return {"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}}}
-        assert path == "secret/data/" + PATH, path
-        if self.data is None:
-            return None
-        return {"data": {"data": dict(self.data), "metadata": {"version": self.version}}}
-
-    def write(self, path, body, action=None):
-        assert path == "secret/data/" + PATH and body["options"]["cas"] == self.version
-        self.writes.append(body["data"])
-        self.data = body["data"]
-        self.version += 1
-        return {"data": {"version": self.version}}
-
-
-@pytest.fixture
-def secret_writes(monkeypatch):
-    writes = []
-
-    class FakeSecretService(object):
-        def __init__(self, client):
-            pass
-
-        def update_keys(self, namespace, name, secret_type, data, annotations, managed_keys, check_mode=False, before_write=None):
-            writes.append({"namespace": namespace, "name": name, "type": secret_type, "data": data, "annotations": annotations,
-                           "managed_keys": managed_keys})
-            return {"changed": True, "created": True, "attempts": 1}
-
-    monkeypatch.setattr(service, "SecretService", FakeSecretService)
-    return writes
+def provision_setup(existing=None):
+    """Vault holding ``existing`` at secret/app/db (None: nothing), and an API server without Secrets."""
+    return kv2_holding([existing] if existing is not None else []), FakeApiServer()
 
 
 def spec(**fields):
     return dict({"name": "db", "vault_path": "secret/" + PATH, "type": "opaque", "fields": {}, "mapping": {}, "keep_previous": False}, **fields)
 
 
-def test_provision_writes_json_types_to_vault_and_json_text_to_the_secret(secret_writes):
-    vault = FakeVault()
+def test_provision_writes_json_types_to_vault_and_json_text_to_the_secret():
+    vault, api = provision_setup()
     fields = {"enabled": {"value": True}, "limits": {"value": {"rps": 10}}, "port": {"value": 5432}}
-    result = service.provision(vault, None, spec(fields=fields), "shop")
-    assert vault.writes == [{"enabled": True, "limits": {"rps": 10}, "port": 5432}]
-    written = secret_writes[0]
-    assert dict((key, base64.b64decode(value).decode()) for key, value in written["data"].items()) == {
-        "enabled": "true", "limits": '{"rps":10}', "port": "5432"}
+    result = service.provision(vault, api, spec(fields=fields), "shop")
+    assert [(path, body["data"], body["options"]["cas"]) for _method, path, body in vault.writes()] == [
+        ("secret/data/" + PATH, {"enabled": True, "limits": {"rps": 10}, "port": 5432}, 0)]
+    assert secret_data(api)[0] == {"enabled": "true", "limits": '{"rps":10}', "port": "5432"}
     assert result["data_keys"] == ["enabled", "limits", "port"] and result["vault_version"] == 1
 
 
-def test_the_secret_carries_vault_path_and_version_and_nothing_derived_from_a_value(secret_writes):
-    result = service.provision(FakeVault(), None, spec(fields={"password": {"value": "123456"}}), "shop")
-    assert secret_writes[0]["annotations"] == {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "1"}
+def test_the_secret_carries_vault_path_and_version_and_nothing_derived_from_a_value():
+    vault, api = provision_setup()
+    result = service.provision(vault, api, spec(fields={"password": {"value": "123456"}}), "shop")
+    assert secret_data(api)[1] == {"secretops.io/vault-path": "secret/" + PATH, "secretops.io/vault-version": "1"}
     assert "checksum" not in result
     assert sorted(result) == ["changed", "data_keys", "name", "namespace", "secret", "secret_changed", "vault_changed", "vault_path",
                               "vault_version", "warnings", "written_fields"]
@@ -91,12 +56,12 @@ def test_the_secret_carries_vault_path_and_version_and_nothing_derived_from_a_va
     ("tls garbage", {"type": "tls"}, {"cert": {"value": "hunter2"}, "key": {"value": "hunter2"}}),
     ("ssh-auth", {"type": "ssh-auth"}, {"key": {"value": "hunter2"}}),
 ])
-def test_a_secret_the_checks_refuse_is_never_seeded_in_vault(secret_writes, case, secret, fields):
+def test_a_secret_the_checks_refuse_is_never_seeded_in_vault(case, secret, fields):
     for existing in (None, {"other": "kept"}):
-        vault = FakeVault(existing)
+        vault, api = provision_setup(existing)
         with pytest.raises(SecretOpsError) as raised:
-            service.provision(vault, None, spec(fields=fields, **secret), "shop")
-        assert vault.writes == [] and vault.data == existing and secret_writes == [], case
+            service.provision(vault, api, spec(fields=fields, **secret), "shop")
+        assert vault.writes() == [] and vault.versions.get(PATH, []) == ([existing] if existing else []) and api.writes() == [], case
         assert "hunter2" not in str(raised.value)
 
 
@@ -104,19 +69,20 @@ def test_a_secret_the_checks_refuse_is_never_seeded_in_vault(secret_writes, case
     ("key does not match the certificate", "chain_pem", "other_key_pem"),
     ("chain in the wrong order", "reversed_chain_pem", "key_pem"),
 ])
-def test_tls_that_fails_its_checks_is_never_seeded_in_vault(secret_writes, pki, case, cert, key):
-    vault = FakeVault({"cert": pki.chain_pem, "key": pki.key_pem})
+def test_tls_that_fails_its_checks_is_never_seeded_in_vault(pki, case, cert, key):
+    vault, api = provision_setup({"cert": pki.chain_pem, "key": pki.key_pem})
     fields = {"cert": {"value": getattr(pki, cert)}, "key": {"value": getattr(pki, key)}}
     with pytest.raises(SecretOpsError, match="secret db: tls"):
-        service.provision(vault, None, spec(type="tls", fields=fields), "shop")
-    assert vault.writes == [] and vault.version == 1 and secret_writes == [], case
+        service.provision(vault, api, spec(type="tls", fields=fields), "shop")
+    assert vault.writes() == [] and len(vault.versions[PATH]) == 1 and api.writes() == [], case
 
 
-def test_tls_warnings_are_returned(secret_writes, pki):
+def test_tls_warnings_are_returned(pki):
+    vault, api = provision_setup()
     fields = {"cert": {"value": pki.soon_pem}, "key": {"value": pki.key_pem}}
-    result = service.provision(FakeVault(), None, spec(type="tls", fields=fields), "shop")
+    result = service.provision(vault, api, spec(type="tls", fields=fields), "shop")
     assert any("expires" in warning for warning in result["warnings"])
-    assert secret_writes[0]["type"] == "kubernetes.io/tls"
+    assert api.secrets[("shop", "db")]["type"] == "kubernetes.io/tls"
 
 
 # rotate: when a Secret is resumed instead of rotated, and how many versions KV keeps (no I/O).
@@ -134,19 +100,20 @@ def test_a_secret_out_of_step_with_vault_is_resumed(exists, synced, expected):
     assert service._resume_reason(exists, synced, 4) == expected
 
 
-class SettingsVault(object):
-    """Answers the two reads _kept_versions makes: the secret's metadata and the mount's config."""
+def settings_vault(path_max, mount_max, status=None):
+    """KV v2 holding app/db, keeping ``path_max`` versions of it and ``mount_max`` by the mount's config;
+    with ``status``, the path's metadata read fails with it, as the real ``request`` raises."""
+    path = "secret/metadata/" + PATH
+    unavailable = SecretOpsError("Vault at https://vault.example.test:8200 is sealed or unavailable (HTTP %s) during GET %s: unseal it and retry"
+                                 % (status, path), status=status, vault_path=path)
+    failure = denied(path) if status == 403 else unavailable
+    vault = FakeKv2(max_versions=path_max, mount_max_versions=mount_max, answers={("GET", path): failure} if status else None)
+    vault.put(PATH, {"password": "v1"})
+    return vault
 
-    def __init__(self, path_max, mount_max, status=None):
-        self.answers = {"secret/metadata/app/db": {"data": {"max_versions": path_max}}, "secret/config": {"data": {"max_versions": mount_max}}}
-        self.status = status
-        self.reads = []
 
-    def read(self, path):
-        self.reads.append(path)
-        if self.status:
-            raise SecretOpsError("permission denied on %s" % path, status=self.status)
-        return self.answers.get(path)
+def reads(vault):
+    return [path for method, path, _data in vault.sent if method == "GET"]
 
 
 WHERE = KvPath("secret", "app/db", 2)
@@ -154,18 +121,18 @@ WHERE = KvPath("secret", "app/db", 2)
 
 @pytest.mark.parametrize("path_max, mount_max, kept", [(1, 0, 1), (0, 1, 1), (3, 1, 3), (0, 0, service.DEFAULT_KV_MAX_VERSIONS)])
 def test_kept_versions_take_the_path_then_the_mount_then_vaults_default(path_max, mount_max, kept):
-    vault = SettingsVault(path_max, mount_max)
+    vault = settings_vault(path_max, mount_max)
     assert service._kept_versions(vault, WHERE) == kept
-    assert vault.reads == ["secret/metadata/app/db"] + (["secret/config"] if not path_max else [])
+    assert reads(vault) == ["secret/metadata/app/db"] + (["secret/config"] if not path_max else [])
 
 
 def test_kept_versions_are_unknown_to_a_token_that_may_not_read_them():
-    assert service._kept_versions(SettingsVault(1, 1, status=403), WHERE) is None
+    assert service._kept_versions(settings_vault(1, 1, status=403), WHERE) is None
 
 
 def test_other_errors_while_reading_the_settings_are_not_hidden():
     with pytest.raises(SecretOpsError):
-        service._kept_versions(SettingsVault(1, 1, status=503), WHERE)
+        service._kept_versions(settings_vault(1, 1, status=503), WHERE)
 
 
 # rotate and roll_back against fakes of VaultClient.request (KV v2 with versions) and K8sClient.request

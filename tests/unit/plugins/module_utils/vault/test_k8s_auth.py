@@ -9,6 +9,8 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import k8s_auth
 
+from .fakes import FakeVaultApi
+
 
 CA = "-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n"
 
@@ -26,22 +28,22 @@ STORED = {
 }
 
 
-class ConfigStore(object):
-    """A Vault whose config write replaces the whole config, as the real endpoint does."""
+CONFIG = "auth/kubernetes/config"
 
-    def __init__(self, stored=None):
-        self.stored = dict(stored) if stored else None
-        self.writes = []
 
-    def read(self, path):
-        return {"data": dict(self.stored)} if self.stored else None
+def config_store(stored=None):
+    """The Vault fake (``vault/fakes.py``) with the kubernetes auth method's config holding ``stored``
+    (None: never written); a write replaces the whole config, as the real endpoint does."""
+    return FakeVaultApi(k8s_auth_configs={CONFIG: dict(stored) if stored else None})
 
-    def write(self, path, data, action=None):
-        self.writes.append(dict(data))
-        jwt = data.get("token_reviewer_jwt")
-        self.stored = dict((key, value) for key, value in data.items() if key != "token_reviewer_jwt")
-        self.stored["token_reviewer_jwt_set"] = bool(jwt)
-        return {}
+
+def writes(vault):
+    """What each write sent (to any path)."""
+    return [data for _method, _path, data in vault.writes()]
+
+
+def stored(vault):
+    return vault.k8s_auth_configs[CONFIG]
 
 
 def _settings(**given):
@@ -51,22 +53,22 @@ def _settings(**given):
 
 
 def test_changing_only_the_host_keeps_every_other_setting():
-    vault = ConfigStore(STORED)
+    vault = config_store(STORED)
     result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443"), reviewer_jwt=JWT)
     assert result["changed"] is True and result["write_reasons"] == ["settings differ: kubernetes_host"]
     assert result["kept_settings"] == ["disable_iss_validation", "disable_local_ca_jwt", "issuer", "kubernetes_ca_cert", "pem_keys",
                                        "use_annotations_as_alias_metadata"]
-    sent = vault.writes[0]
+    sent = writes(vault)[0]
     for name in ("kubernetes_ca_cert", "pem_keys", "issuer", "disable_iss_validation", "disable_local_ca_jwt", "use_annotations_as_alias_metadata"):
         assert sent[name] == STORED[name], name
     assert sent["kubernetes_host"] == "https://new:6443" and sent["token_reviewer_jwt"] == JWT
     assert "token_reviewer_jwt_set" not in sent
     expected = dict(STORED, kubernetes_host="https://new:6443")
-    assert vault.stored == expected
+    assert stored(vault) == expected
 
 
 def test_the_diff_shows_the_whole_resulting_config_and_no_jwt():
-    vault = ConfigStore(STORED)
+    vault = config_store(STORED)
     result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443", issuer="https://other"),
                                     reviewer_jwt=JWT, check_mode=True)
     before, after = result["diff"]["before"], result["diff"]["after"]
@@ -77,55 +79,55 @@ def test_the_diff_shows_the_whole_resulting_config_and_no_jwt():
     assert after["kubernetes_ca_cert"] == CA.strip() and after["pem_keys"] == [KEY]
     assert before["token_reviewer_jwt_set"] is True and after["token_reviewer_jwt_set"] is True
     assert JWT not in repr(result) and "SIGNATURE" not in repr(result)
-    assert vault.writes == []  # check mode
+    assert writes(vault) == []  # check mode
 
 
 def test_a_given_setting_still_replaces_what_vault_has():
-    vault = ConfigStore(STORED)
+    vault = config_store(STORED)
     k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443", pem_keys=[], issuer=""), reviewer_jwt=JWT)
-    assert vault.stored["pem_keys"] == [] and vault.stored["issuer"] == ""
-    assert vault.stored["kubernetes_ca_cert"] == CA
+    assert stored(vault)["pem_keys"] == [] and stored(vault)["issuer"] == ""
+    assert stored(vault)["kubernetes_ca_cert"] == CA
 
 
 def test_nothing_is_written_when_the_given_settings_match():
-    vault = ConfigStore(STORED)
+    vault = config_store(STORED)
     result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"), reviewer_jwt=JWT)
-    assert result["changed"] is False and result["kept_settings"] == [] and vault.writes == []
+    assert result["changed"] is False and result["kept_settings"] == [] and writes(vault) == []
 
 
 @pytest.mark.parametrize("check_mode", [False, True])
 def test_a_write_that_would_drop_the_jwt_vault_has_is_refused(check_mode):
-    vault = ConfigStore(STORED)
+    vault = config_store(STORED)
     with pytest.raises(SecretOpsError) as error:
         k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443"), check_mode=check_mode)
     message = str(error.value)
     assert "token_reviewer_jwt" in message and "token_reviewer_jwt_clear" in message and "settings differ: kubernetes_host" in message
-    assert vault.writes == [] and vault.stored == STORED
+    assert writes(vault) == [] and stored(vault) == STORED
 
 
 def test_an_explicit_clear_removes_the_jwt_and_keeps_the_rest():
-    vault = ConfigStore(STORED)
+    vault = config_store(STORED)
     result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://new:6443"), jwt_clear=True)
     assert result["token_reviewer_jwt_cleared"] is True and result["diff"]["after"]["token_reviewer_jwt_set"] is False
-    assert "token_reviewer_jwt" not in vault.writes[0]
-    assert vault.stored["token_reviewer_jwt_set"] is False
-    assert vault.stored["kubernetes_ca_cert"] == CA and vault.stored["disable_local_ca_jwt"] is True
+    assert "token_reviewer_jwt" not in writes(vault)[0]
+    assert stored(vault)["token_reviewer_jwt_set"] is False
+    assert stored(vault)["kubernetes_ca_cert"] == CA and stored(vault)["disable_local_ca_jwt"] is True
 
 
 def test_clearing_alone_writes_once_then_is_unchanged():
-    vault = ConfigStore(STORED)
+    vault = config_store(STORED)
     result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"), jwt_clear=True)
     assert result["changed"] is True and result["token_reviewer_jwt_cleared"] is True
     assert result["write_reasons"] == ["token_reviewer_jwt_clear=true and Vault has a token reviewer JWT"]
     again = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"), jwt_clear=True)
-    assert again["changed"] is False and len(vault.writes) == 1
+    assert again["changed"] is False and len(writes(vault)) == 1
 
 
 def test_no_write_needs_no_jwt():
-    vault = ConfigStore(STORED)
+    vault = config_store(STORED)
     result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"))
-    assert result["changed"] is False and vault.writes == []
-    first = ConfigStore(dict(STORED, token_reviewer_jwt_set=False))
+    assert result["changed"] is False and writes(vault) == []
+    first = config_store(dict(STORED, token_reviewer_jwt_set=False))
     assert k8s_auth.ensure_config(first, "kubernetes", _settings(kubernetes_host="https://new:6443"))["changed"] is True
 
 
@@ -139,7 +141,7 @@ NOW = 1796637600  # 2026-12-07T10:00:00Z
 
 def test_an_expiring_jwt_that_is_not_written_is_reported():
     short_lived = _jwt({"sub": "system:serviceaccount:vault:reviewer", "exp": NOW + 3600})
-    vault = ConfigStore(STORED)
+    vault = config_store(STORED)
     result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://old:6443"), reviewer_jwt=short_lived, now=NOW)
     assert result["changed"] is False and result["token_reviewer_jwt_sent"] is False
     assert result["token_reviewer_jwt_expiring_unsent"] is True and result["token_reviewer_jwt_expires"] == "2026-12-07T11:00:00Z"
@@ -153,22 +155,22 @@ def test_an_expiring_jwt_that_is_not_written_is_reported():
 
 def test_a_written_or_unexpiring_jwt_is_not_reported():
     short_lived = _jwt({"exp": NOW + 3600})
-    pushed = k8s_auth.ensure_config(ConfigStore(STORED), "kubernetes", _settings(kubernetes_host="https://old:6443"),
+    pushed = k8s_auth.ensure_config(config_store(STORED), "kubernetes", _settings(kubernetes_host="https://old:6443"),
                                     reviewer_jwt=short_lived, jwt_update="always", now=NOW)
     assert pushed["token_reviewer_jwt_sent"] is True and pushed["token_reviewer_jwt_expiring_unsent"] is False and pushed["warnings"] == []
     assert pushed["token_reviewer_jwt_expires"] == "2026-12-07T11:00:00Z"
     long_lived = _jwt({"sub": "system:serviceaccount:vault:reviewer"})  # a service-account-token Secret's JWT has no exp
-    kept = k8s_auth.ensure_config(ConfigStore(STORED), "kubernetes", _settings(kubernetes_host="https://old:6443"), reviewer_jwt=long_lived)
+    kept = k8s_auth.ensure_config(config_store(STORED), "kubernetes", _settings(kubernetes_host="https://old:6443"), reviewer_jwt=long_lived)
     assert kept["token_reviewer_jwt_sent"] is False and kept["token_reviewer_jwt_expiring_unsent"] is False and kept["warnings"] == []
     assert kept["token_reviewer_jwt_expires"] is None
 
 
 def test_the_first_write_sends_only_what_is_given():
-    vault = ConfigStore()
+    vault = config_store()
     result = k8s_auth.ensure_config(vault, "kubernetes", _settings(kubernetes_host="https://k8s:6443", disable_local_ca_jwt=True,
                                                                    kubernetes_ca_cert=CA), reviewer_jwt=JWT)
     assert result["write_reasons"] == ["config not yet written"] and result["kept_settings"] == []
-    assert vault.writes == [{"kubernetes_host": "https://k8s:6443", "disable_local_ca_jwt": True, "kubernetes_ca_cert": CA, "token_reviewer_jwt": JWT}]
+    assert writes(vault) == [{"kubernetes_host": "https://k8s:6443", "disable_local_ca_jwt": True, "kubernetes_ca_cert": CA, "token_reviewer_jwt": JWT}]
 
 
 @pytest.mark.parametrize("settings, jwt, message", [

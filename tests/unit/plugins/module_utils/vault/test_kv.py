@@ -1,37 +1,32 @@
 """vault/kv.py: a deleted or destroyed current KV v2 version counts as missing, and a check-and-set
 failure caused by it says which version to name and how to recover."""
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import kv
+
+from .fakes import FakeKv2, denied
 
 
 DELETED = {"version": 3, "deletion_time": "2026-01-01T00:00:00Z", "destroyed": False}
 
 
-class SoftDeletedStore(object):
-    """KV v2 at mount ``secret`` holding ``app/db`` whose versions are ``versions``; records writes."""
+def soft_deleted(destroyed=False, readable=True):
+    """KV v2 at mount ``secret`` holding three versions of ``app/db``, the current one deleted (and destroyed);
+    not ``readable``: the token may look the mount up, nothing more."""
+    denials = dict((("GET", path), denied(path)) for path in ("secret/metadata/app/db", "secret/data/app/db")) if not readable else None
+    vault = FakeKv2(answers=denials)
+    for number in (1, 2, 3):
+        vault.put("app/db", {"password": "v%d" % number})
+    vault.delete_latest("app/db")
+    if destroyed:
+        vault.destroy("app/db", 3)
+    return vault
 
-    def __init__(self, versions, current, readable=True):
-        self.versions = versions
-        self.current = current
-        self.readable = readable
-        self.writes = []
 
-    def read(self, path):
-        if path.startswith("sys/internal/ui/mounts/"):
-            return {"data": {"path": "secret/", "type": "kv", "options": {"version": "2"}}}
-        if not self.readable:
-            raise SecretOpsError("permission denied on %s" % path, status=403)
-        if path == "secret/metadata/app/db":
-            return {"data": {"current_version": self.current, "versions": self.versions}}
-        if path == "secret/data/app/db":
-            latest = dict(self.versions[str(self.current)], version=self.current)
-            return {"data": {"data": None, "metadata": latest}}  # what a 404 with a body gives
-        return None
-
-    def write(self, path, data, action=None):
-        self.writes.append((path, data))
-        return {"data": {"version": self.current + 1}}
+def live():
+    vault = FakeKv2()
+    for number in (1, 2, 3):
+        vault.put("app/db", {"password": "v%d" % number})
+    return vault
 
 
 def test_not_live_states():
@@ -47,29 +42,28 @@ def test_create_cas_names_the_current_version_when_it_is_not_live():
 
 
 def test_only_if_missing_writes_over_a_soft_deleted_current_version_with_its_cas():
-    store = SoftDeletedStore({"3": DELETED}, 3)
+    store = soft_deleted()
     result = kv.write_secret(store, "secret/app/db", {"password": "new"}, only_if_missing=True)
-    assert store.writes == [("secret/data/app/db", {"data": {"password": "new"}, "options": {"cas": 3}})]
+    assert [(path, data) for _method, path, data in store.writes()] == [("secret/data/app/db", {"data": {"password": "new"}, "options": {"cas": 3}})]
     assert result["changed"] is True and result["version"] == 4
     assert result["replaced_version"] == {"version": 3, "state": "deleted"}
 
 
 def test_the_hint_says_which_version_and_how_to_recover():
-    hint = kv.cas_mismatch_hint(SoftDeletedStore({"3": DELETED}, 3), "secret/data/app/db")
+    hint = kv.cas_mismatch_hint(soft_deleted(), "secret/data/app/db")
     assert "the current version 3 of secret/app/db is deleted" in hint and "cas=3" in hint
     assert "vault kv undelete -versions=3 secret/app/db" in hint and "delete_all_versions=true" in hint
 
 
 def test_a_destroyed_version_cannot_be_undeleted():
-    hint = kv.cas_mismatch_hint(SoftDeletedStore({"3": dict(DELETED, destroyed=True)}, 3), "secret/data/app/db")
+    hint = kv.cas_mismatch_hint(soft_deleted(destroyed=True), "secret/data/app/db")
     assert "is destroyed" in hint and "undelete" not in hint
 
 
 def test_no_hint_when_the_current_version_is_live_or_cannot_be_read():
-    live = {"3": {"deletion_time": "", "destroyed": False}}
-    assert kv.cas_mismatch_hint(SoftDeletedStore(live, 3), "secret/data/app/db") == ""
-    assert kv.cas_mismatch_hint(SoftDeletedStore({"3": DELETED}, 3, readable=False), "secret/data/app/db") == ""
-    assert kv.cas_mismatch_hint(SoftDeletedStore({"3": DELETED}, 3), "secret/metadata/app/db") == ""
+    assert kv.cas_mismatch_hint(live(), "secret/data/app/db") == ""
+    assert kv.cas_mismatch_hint(soft_deleted(readable=False), "secret/data/app/db") == ""
+    assert kv.cas_mismatch_hint(soft_deleted(), "secret/metadata/app/db") == ""
 
 
 def test_kv_diff_shows_keys_never_values():

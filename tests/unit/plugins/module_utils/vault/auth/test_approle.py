@@ -5,13 +5,14 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import approle, jwt
 
-from .fakes import RecordingClient, SECRET
+from ..fakes import FakeVaultApi
+from .fakes import SECRET
 
 
 def test_approle_and_jwt_methods():
     with pytest.raises(SecretOpsError):
         approle.validate({"secret_id": SECRET})
-    client = RecordingClient()
+    client = FakeVaultApi()
     approle.login(client, {"role_id": "rid", "secret_id": SECRET})
     assert client.logins[-1] == ("approle", {"role_id": "rid", "secret_id": SECRET})
     with pytest.raises(SecretOpsError) as error:

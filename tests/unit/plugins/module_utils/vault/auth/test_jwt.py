@@ -5,11 +5,12 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import jwt
 
-from .fakes import RecordingClient, SECRET
+from ..fakes import FakeVaultApi
+from .fakes import SECRET
 
 
 def test_login_sends_the_jwt_and_the_role_to_the_mount_given():
-    client = RecordingClient()
+    client = FakeVaultApi()
     jwt.login(client, {"jwt": SECRET, "auth_role": "ci", "auth_mount_path": "gitlab"})
     assert client.logins == [("gitlab", {"jwt": SECRET, "role": "ci"})]
 
@@ -17,7 +18,7 @@ def test_login_sends_the_jwt_and_the_role_to_the_mount_given():
 def test_without_a_role_the_mount_default_role_applies_and_the_mount_defaults_to_jwt(tmp_path):
     token = tmp_path / "jwt"
     token.write_text(SECRET + "\n")
-    client = RecordingClient()
+    client = FakeVaultApi()
     jwt.login(client, {"jwt_file": str(token), "auth_role": None, "auth_mount_path": None})
     assert client.logins == [("jwt", {"jwt": SECRET})]
     assert jwt.LOGIN_MAKES_TOKEN and set(jwt.OPTIONS) == {"auth_role", "auth_mount_path", "jwt", "jwt_file"}

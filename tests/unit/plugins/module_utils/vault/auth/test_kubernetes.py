@@ -7,7 +7,8 @@ import pytest
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.auth import kubernetes
 
-from .fakes import RecordingClient, SECRET
+from ..fakes import FakeVaultApi
+from .fakes import SECRET
 
 
 def test_kubernetes_method_needs_a_role_and_a_jwt(tmp_path):
@@ -20,7 +21,7 @@ def test_kubernetes_method_needs_a_role_and_a_jwt(tmp_path):
     assert missing in str(error.value) and SECRET not in str(error.value)
     jwt_file = tmp_path / "token"
     jwt_file.write_text(SECRET + "\n")
-    client = RecordingClient()
+    client = FakeVaultApi()
     kubernetes.login(client, {"auth_role": "app", "jwt_file": str(jwt_file), "auth_mount_path": "/k8s-prod/"})
     assert client.logins == [("/k8s-prod/", {"role": "app", "jwt": SECRET})]  # VaultClient.login strips the slashes
 
