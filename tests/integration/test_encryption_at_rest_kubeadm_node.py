@@ -76,12 +76,12 @@ class Host(object):
             "encryption_at_rest_wait_timeout": 90,
         }
 
-    def run_role(self, env):
+    def run_role(self, env, *args):
         vars_path = os.path.join(self.dir, "vars.yml")
         with open(vars_path, "w") as handle:
             yaml.safe_dump(self.role_vars(), handle)
         env = dict(env, KUBECONFIG=self.kubeconfig, K8S_AUTH_KUBECONFIG=self.kubeconfig)
-        return run_ansible_playbook("secretops.provisioning.encryption_at_rest", ["-e", "@" + vars_path], env=env, cwd=REPO_ROOT,
+        return run_ansible_playbook("secretops.provisioning.encryption_at_rest", ["-e", "@" + vars_path] + list(args), env=env, cwd=REPO_ROOT,
                                     timeout=300)
 
     def ready_apiserver(self, k8s_api, other_than=None, timeout=60):
@@ -124,7 +124,7 @@ def test_the_kubeadm_path_on_real_static_pods_seals_secrets_under_the_plugins_ke
     original = open(host.apiserver_path).read()
     before = host.ready_apiserver(k8s_api)
 
-    run = host.run_role(local_env.env).assert_ok()
+    run = host.run_role(local_env.env, "--diff").assert_ok()
     edited = run.task(KUBEADM)
     assert edited["changed"] and edited["plugin_manifest_changed"]
     assert open(edited["backup_file"]).read() == original
@@ -138,6 +138,11 @@ def test_the_kubeadm_path_on_real_static_pods_seals_secrets_under_the_plugins_ke
     assert "--encryption-provider-config-automatic-reload=true" in command
     plugin = kubeadm.mirror_pod(k8s_api, kubeadm.PLUGIN_POD, host.node["name"])
     assert plugin and plugin.status.phase == "Running" and plugin.spec.host_network
+    # It reads its token from a read-only mount and writes only its socket's directory.
+    assert dict((m.mount_path, bool(m.read_only)) for m in plugin.spec.containers[0].volume_mounts) == {
+        host.role_vars()["secretops_kms_plugin_binary"]: True, os.path.join(host.dir, "kms"): True, os.path.join(host.dir, "socket"): False}
+    # --diff showed the flags the edit added, value-free.
+    assert "+- --encryption-provider-config-automatic-reload=true" in run.stdout
 
     api = k8s_config.new_client_from_config(config_file=host.kubeconfig)
     try:
@@ -154,7 +159,7 @@ def test_the_kubeadm_path_on_real_static_pods_seals_secrets_under_the_plugins_ke
     # cluster-1's own data is not where the kubeadm apiserver writes.
     assert not etcd_values(host.cluster["etcd_url"], b"/registry/secrets/default/sealed")
 
-    again = host.run_role(local_env.env).assert_ok()
+    again = host.run_role(local_env.env, "--diff").assert_ok()
     assert not again.task(KUBEADM)["changed"] and "changed=0" in again.stdout
     assert os.listdir(os.path.join(host.dir, "backups")) == [os.path.basename(edited["backup_file"])]
     assert kubeadm.config_hash(kubeadm.mirror_pod(k8s_api, kubeadm.APISERVER_POD, host.node["name"])) == kubeadm.config_hash(after)
