@@ -24,8 +24,8 @@ description:
     command list is refused and left unchanged.
   - The kubelet restarts kube-apiserver when the manifest changes.
   - With O(plugin_manifest), it also writes the static Pod of C(secretops-kms-plugin). The host's binary (O(binary),
-    a static Go binary) runs in O(plugin_image) on the host network, with the socket's and the credential files'
-    directories mounted at the same paths.
+    a static Go binary) runs in O(plugin_image) on the host network, with the socket's directory mounted read-write and
+    the credential files' directories read-only, at the same paths.
 options:
   apiserver_manifest:
     description: Path of the kube-apiserver static Pod manifest.
