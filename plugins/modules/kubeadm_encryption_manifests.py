@@ -96,7 +96,7 @@ attributes:
       - The diff is value-free and shows only what this module manages, never a manifest's whole text. For the
         kube-apiserver manifest, the two encryption flags (a path and V(true)) and the volumes and mounts it adds (host
         and mount paths). For the plugin's Pod, its image, host network, command (the plugin's flags are paths, an
-        address and names: the credentials are files, never values; any other argument is shown by its flag name only),
+        address and names, the credentials being files, never values; any other argument is shown by its flag name only),
         the names (not the values) of env variables, and the paths mounted.
 """
 
