@@ -152,7 +152,8 @@ def test_diff_shows_the_managed_flags_mounts_and_plugin_pod_before_and_after(tmp
     (tmp_path / "manifests" / "kube-apiserver.yaml").write_text(open(FIXTURE).read())
     checked = kubeadm.ensure(plugin_params(tmp_path), check_mode=True, diff=True)
     assert not os.path.exists(plugin_params(tmp_path)["plugin_manifest"])
-    apiserver_diff, plugin_diff = checked["diff"]
+    apiserver_diff, plugin_diff = checked["diff"][0], checked["diff"][1]
+    assert len(checked["diff"]) == 2
     assert apiserver_diff["before_header"] == apiserver_diff["after_header"] == plugin_params(tmp_path)["apiserver_manifest"]
     assert yaml.safe_load(apiserver_diff["before"]) == {"flags": [], "mounts": []}
     after = yaml.safe_load(apiserver_diff["after"])
