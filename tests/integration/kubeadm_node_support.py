@@ -5,8 +5,10 @@ of the environment's etcd (cluster-1's data is never touched), with cluster-1's 
 """
 
 import base64
+import contextlib
 import json
 import os
+import signal
 import socket
 import ssl
 import time
@@ -135,3 +137,24 @@ def etcd_delete_prefix(etcd_url, prefix):
     body = json.dumps({"key": base64.b64encode(prefix).decode(), "range_end": base64.b64encode(end).decode()}).encode()
     with urllib.request.urlopen(urllib.request.Request(etcd_url + "/v3/kv/deleterange", data=body), timeout=30) as response:
         return int(json.loads(response.read()).get("deleted", 0))
+
+
+def kubelet_pid(env_description):
+    """The pid of the real node's kubelet, from the environment's processes.json (checked against /proc)."""
+    root = os.path.dirname(env_description["logs_dir"])
+    with open(os.path.join(root, "processes.json")) as handle:
+        (record,) = [item for item in json.load(handle) if item["name"] == "node-kubelet"]
+    with open("/proc/%d/cmdline" % record["pid"], "rb") as handle:
+        assert b"kubelet" in handle.read(), "pid %d is not the node's kubelet" % record["pid"]
+    return record["pid"]
+
+
+@contextlib.contextmanager
+def kubelet_paused(pid):
+    """The kubelet stopped (SIGSTOP) inside the block, as a busy kubelet that notices a manifest late;
+    continued (SIGCONT) whatever happens. Its containers keep running."""
+    os.kill(pid, signal.SIGSTOP)
+    try:
+        yield
+    finally:
+        os.kill(pid, signal.SIGCONT)

@@ -10,7 +10,10 @@ manifest exists and a re-run changes nothing. The manifests are removed whatever
 import base64
 import os
 import shutil
+import subprocess
+import sys
 import tempfile
+import time
 import uuid
 
 import pytest
@@ -20,7 +23,7 @@ from kubernetes import config as k8s_config
 
 from tests.conftest import REPO_ROOT
 from tests.integration import kubeadm_node_support as kubeadm
-from tests.integration.ansible_run import run_ansible_playbook
+from tests.integration.ansible_run import ansible_env, run_ansible_playbook
 from tests.integration.encryption_support import KMS_PREFIX, PROVIDER, etcd_values, plugin_binary
 
 KUBEADM = ("secretops.provisioning.encryption_at_rest : The kube-apiserver manifest with the encryption flags and mounts "
@@ -76,12 +79,23 @@ class Host(object):
             "encryption_at_rest_wait_timeout": 90,
         }
 
-    def run_role(self, env, *args):
+    def playbook_args(self, env):
+        """The playbook's extra arguments and environment for this host."""
         vars_path = os.path.join(self.dir, "vars.yml")
         with open(vars_path, "w") as handle:
             yaml.safe_dump(self.role_vars(), handle)
-        env = dict(env, KUBECONFIG=self.kubeconfig, K8S_AUTH_KUBECONFIG=self.kubeconfig)
-        return run_ansible_playbook("secretops.provisioning.encryption_at_rest", ["-e", "@" + vars_path] + list(args), env=env, cwd=REPO_ROOT,
+        return ["-e", "@" + vars_path], dict(env, KUBECONFIG=self.kubeconfig, K8S_AUTH_KUBECONFIG=self.kubeconfig)
+
+    def start_apiserver(self, k8s_api):
+        """Lay out the kubeadm kube-apiserver manifest and wait until the kubelet runs it; returns (its text, its mirror Pod)."""
+        manifest = kubeadm.apiserver_manifest(self.node["images"]["kube-apiserver"], self.port, self.cluster["etcd_url"],
+                                              self.etcd_prefix, self.pki_dir)
+        kubeadm.write_manifest(self.manifests, kubeadm.APISERVER_POD, manifest)
+        return open(self.apiserver_path).read(), self.ready_apiserver(k8s_api)
+
+    def run_role(self, env, *args):
+        extra, env = self.playbook_args(env)
+        return run_ansible_playbook("secretops.provisioning.encryption_at_rest", extra + list(args), env=env, cwd=REPO_ROOT,
                                     timeout=300)
 
     def ready_apiserver(self, k8s_api, other_than=None, timeout=60):
@@ -118,11 +132,7 @@ def host(real_node, local_env_description, k8s_api):
 
 
 def test_the_kubeadm_path_on_real_static_pods_seals_secrets_under_the_plugins_key(host, k8s_api, local_env):
-    manifest = kubeadm.apiserver_manifest(host.node["images"]["kube-apiserver"], host.port, host.cluster["etcd_url"], host.etcd_prefix,
-                                          host.pki_dir)
-    kubeadm.write_manifest(host.manifests, kubeadm.APISERVER_POD, manifest)
-    original = open(host.apiserver_path).read()
-    before = host.ready_apiserver(k8s_api)
+    original, before = host.start_apiserver(k8s_api)
 
     run = host.run_role(local_env.env, "--diff").assert_ok()
     edited = run.task(KUBEADM)
@@ -165,3 +175,27 @@ def test_the_kubeadm_path_on_real_static_pods_seals_secrets_under_the_plugins_ke
     assert kubeadm.config_hash(kubeadm.mirror_pod(k8s_api, kubeadm.APISERVER_POD, host.node["name"])) == kubeadm.config_hash(after)
     token = open(os.path.join(host.dir, "kms", "token")).read().strip()
     assert token not in run.output + again.output and VALUE not in run.output + again.output
+
+
+def test_a_kubelet_that_notices_the_edit_late_is_waited_for(host, k8s_api, local_env, local_env_description):
+    # A busy kubelet may notice the edited manifest seconds later: the old apiserver still answers /readyz then.
+    # The role must wait for the restarted one, not move on to the migration, which would meet it restarting.
+    _original, before = host.start_apiserver(k8s_api)
+    extra, env = host.playbook_args(local_env.env)
+    backups = os.path.join(host.dir, "backups")
+    kubelet = kubeadm.kubelet_pid(local_env_description)
+    with kubeadm.kubelet_paused(kubelet):
+        playbook = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "ansible-playbook"), "-i", "localhost,", "-c", "local",
+                                     "secretops.provisioning.encryption_at_rest"] + extra, env=ansible_env(env), cwd=REPO_ROOT,
+                                    stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        try:
+            kubeadm.wait_for("the role edited the manifest", lambda: os.path.isdir(backups) and os.listdir(backups), 120,
+                             last=lambda: playbook.poll())
+            time.sleep(8)  # the role moves on meanwhile, while the old apiserver keeps answering
+        except BaseException:
+            playbook.kill()
+            raise
+    output, _ = playbook.communicate(timeout=240)
+    assert playbook.returncode == 0, output[-5000:]
+    after = host.ready_apiserver(k8s_api, other_than=kubeadm.config_hash(before))
+    assert "--encryption-provider-config-automatic-reload=true" in after.spec.containers[0].command
