@@ -190,12 +190,12 @@ def test_a_kubelet_that_notices_the_edit_late_is_waited_for(host, k8s_api, local
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
             kubeadm.wait_for("the role edited the manifest", lambda: os.path.isdir(backups) and os.listdir(backups), 120,
-                             last=lambda: playbook.poll())
+                             last=playbook.poll)
             time.sleep(8)  # the role moves on meanwhile, while the old apiserver keeps answering
         except BaseException:
             playbook.kill()
             raise
-    output, _ = playbook.communicate(timeout=240)
+    output = playbook.communicate(timeout=240)[0]
     assert playbook.returncode == 0, output[-5000:]
     after = host.ready_apiserver(k8s_api, other_than=kubeadm.config_hash(before))
     assert "--encryption-provider-config-automatic-reload=true" in after.spec.containers[0].command
