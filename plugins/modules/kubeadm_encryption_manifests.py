@@ -24,8 +24,8 @@ description:
     command list is refused and left unchanged.
   - The kubelet restarts kube-apiserver when the manifest changes.
   - With O(plugin_manifest), it also writes the static Pod of C(secretops-kms-plugin). The host's binary (O(binary),
-    a static Go binary) runs in O(plugin_image) on the host network, with the socket's and the credential files'
-    directories mounted at the same paths.
+    a static Go binary) runs in O(plugin_image) on the host network, with the socket's directory mounted read-write and
+    the credential files' directories read-only, at the same paths.
 options:
   apiserver_manifest:
     description: Path of the kube-apiserver static Pod manifest.
@@ -91,7 +91,13 @@ attributes:
   check_mode:
     support: full
   diff_mode:
-    support: none
+    support: full
+    details:
+      - The diff is value-free and shows only what this module manages, never a manifest's whole text. For the
+        kube-apiserver manifest, the two encryption flags (a path and V(true)) and the volumes and mounts it adds (host
+        and mount paths). For the plugin's Pod, its image, host network, command (the plugin's flags are paths, an
+        address and names, the credentials being files, never values; any other argument is shown by its flag name only),
+        the names (not the values) of env variables, and the paths mounted.
 """
 
 EXAMPLES = r"""
@@ -153,7 +159,7 @@ def main():
         required_together=[("role_id_file", "secret_id_file")],
         supports_check_mode=True,
     )
-    run(module, lambda: ensure(module.params, check_mode=module.check_mode))
+    run(module, lambda: ensure(module.params, check_mode=module.check_mode, diff=module._diff))
 
 
 if __name__ == "__main__":

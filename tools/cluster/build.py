@@ -14,8 +14,10 @@ Kubernetes module (so it is the server's own version) but is built only on deman
 builds a fresh set and an unchanged pin reuses what is there.
 
 The KMS v2 plugin (``secretops-kms-plugin``, the collection's own Go code in ``tools/cluster/kms``)
-is built with the Kubernetes set into ``<cache>/bin/kms-<hash>/``, keyed by its source and pins, so
-the encryption-at-rest role and tests find it (``--print-kms``); it compiles in seconds.
+is built with the Kubernetes set into ``<cache>/bin/kms-<hash>/``, keyed by its source, pins and
+recipe, so the encryption-at-rest role and tests find it (``--print-kms``); it compiles in seconds.
+It is static (``CGO_ENABLED=0``): as a kubeadm static Pod it runs in an image without a C library
+(the role's default, distroless static), where a cgo build fails to start (no loader).
 
 HashiCorp Vault comes from ``tools/cluster/vault`` into ``<cache>/bin/vault-<version>-<hash>/``,
 keyed the same way by its own pins. Its ~1.5 GB of modules are fetched by ``go mod download`` in the
@@ -55,6 +57,8 @@ CONSUMER_BINARIES = {"consumer": "./cmd/consumer", "pause": "./cmd/pause"}
 VAULT_PACKAGE = "github.com/hashicorp/vault"
 KMS_MODULE_DIR = os.path.join(CLUSTER_DIR, "kms")
 KMS_BINARY = "secretops-kms-plugin"
+# Static: a kubeadm static Pod runs it in an image without a C library (distroless static).
+KMS_BUILD_ENV = {"CGO_ENABLED": "0"}
 # Stripping the symbol table and DWARF halves the 500 MB binary and shortens its link (see docs/local-environment.md).
 VAULT_LDFLAGS = "-s -w"
 PROGRESS_INTERVAL = 30.0
@@ -193,7 +197,7 @@ def vault_binary():
 
 def kms_binary():
     """Path of the KMS v2 plugin for the current source and pins (it may not exist yet)."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(" ".join("%s=%s" % item for item in sorted(KMS_BUILD_ENV.items())).encode())
     for name in sorted(os.listdir(KMS_MODULE_DIR)):
         if name.endswith(".go") or name in ("go.mod", "go.sum"):
             with open(os.path.join(KMS_MODULE_DIR, name), "rb") as handle:
@@ -208,10 +212,10 @@ def ensure_kms():
         if not os.access(target, os.X_OK):
             partial = "%s.partial-%d" % (target, os.getpid())
             command = ["go", "build", "-ldflags=-s -w", "-o", partial, "."]
-            result = subprocess.run(command, cwd=KMS_MODULE_DIR, env=go_env(), stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                    text=True, check=False)
+            result = subprocess.run(command, cwd=KMS_MODULE_DIR, env=dict(go_env(), **KMS_BUILD_ENV), stdout=subprocess.PIPE,
+                                    stderr=subprocess.STDOUT, text=True, check=False)
             if result.returncode != 0:
-                raise BuildError("building %s failed (exit %d)\n  command: (cd %s && GOTOOLCHAIN=local %s)\n%s"
+                raise BuildError("building %s failed (exit %d)\n  command: (cd %s && GOTOOLCHAIN=local CGO_ENABLED=0 %s)\n%s"
                                  % (KMS_BINARY, result.returncode, KMS_MODULE_DIR, " ".join(command), result.stdout))
             os.replace(partial, target)
             print("build: %s built" % KMS_BINARY, flush=True)

@@ -1,6 +1,11 @@
 """Container images for the real node, built here without a registry: a ``docker save``-style tar
 (manifest.json, one config JSON, one layer tar) that ``ctr images import`` loads.
 
+Besides the pause and consumer images, the node gets two control-plane images for kubeadm-style static
+Pods (tests/integration/test_encryption_at_rest_kubeadm_node.py): ``kube-apiserver`` (the environment's
+own binary, built with cgo, so its image also holds the C library and loader ``ldd`` names, at the same
+paths) and ``secretops-kms-plugin`` (static: the binary alone).
+
 ``image_tar`` is pure (bytes in, bytes out, deterministic: every timestamp and owner is zero), so
 the same binaries always give the same image id. Images are tagged ``secretops.local/<name>:<id>``
 (the first 12 hex digits of the config's digest), and Pods use them with ``imagePullPolicy: Never``.
@@ -10,6 +15,8 @@ import hashlib
 import io
 import json
 import os
+import re
+import subprocess
 import tarfile
 
 REPOSITORY = "secretops.local"
@@ -97,24 +104,53 @@ def _read(path):
         return handle.read()
 
 
-def binary_image(name, binary_path, busybox=None):
-    """The image of one static binary at ``/bin/<name>``, its entrypoint; with ``busybox`` (a path)
-    also a busybox and its BUSYBOX_APPLETS."""
+def parse_ldd(text):
+    """The absolute paths of the shared objects (loader included) in ``ldd``'s output; none for a
+    static binary (``not a dynamic executable``, ``statically linked``) or the kernel's vDSO."""
+    found = []
+    for line in text.splitlines():
+        match = re.match(r"^\s*(?:\S+\s+=>\s+)?(/\S+)\s+\(0x[0-9a-f]+\)\s*$", line)
+        if match and match.group(1) not in found:
+            found.append(match.group(1))
+    return found
+
+
+def shared_libraries(binary_path):
+    """What ``binary_path`` loads at run time (``parse_ldd`` of ``ldd``): empty for a static binary."""
+    done = subprocess.run(["ldd", binary_path], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, check=False)
+    return parse_ldd(done.stdout)
+
+
+def binary_image(name, binary_path, busybox=None, libraries=()):
+    """The image of one binary at ``/bin/<name>``, its entrypoint; with ``busybox`` (a path) also a
+    busybox and its BUSYBOX_APPLETS; ``libraries`` (absolute paths, ``shared_libraries``) are copied
+    in at the same paths, so a binary built with cgo finds its C library and loader."""
     files = {"bin/" + name: (_read(binary_path), 0o755)}
     if busybox:
         files["bin/busybox"] = (_read(busybox), 0o755)
         files.update(("bin/" + applet, "busybox") for applet in BUSYBOX_APPLETS)
+    for library in libraries:
+        files[library.lstrip("/")] = (_read(os.path.realpath(library)), 0o755)
     return image_tar(name, files, ["/bin/" + name])
 
 
-def write_images(consumer_bin_dir, target_dir):
-    """Write the pause and consumer images' tars into ``target_dir``; returns ``{name: (reference, path)}``."""
+def write_image(target_dir, name, binary_path, busybox=None, libraries=()):
+    """Write one ``binary_image`` as ``<target_dir>/<name>.tar``; returns ``(reference, path)``."""
+    reference, data = binary_image(name, binary_path, busybox, libraries)
+    path = os.path.join(target_dir, name + ".tar")
+    with open(path, "wb") as handle:
+        handle.write(data)
+    return reference, path
+
+
+def write_images(consumer_bin_dir, target_dir, control_plane=None):
+    """Write the pause and consumer images' tars into ``target_dir``, and one image per entry of
+    ``control_plane`` (``{name: binary path}``, with the shared libraries each needs); returns
+    ``{name: (reference, path)}``."""
     made = {}
     for name in ("pause", "consumer"):
         busybox = BUSYBOX if name == "consumer" and os.path.exists(BUSYBOX) else None
-        reference, data = binary_image(name, os.path.join(consumer_bin_dir, name), busybox)
-        path = os.path.join(target_dir, name + ".tar")
-        with open(path, "wb") as handle:
-            handle.write(data)
-        made[name] = (reference, path)
+        made[name] = write_image(target_dir, name, os.path.join(consumer_bin_dir, name), busybox)
+    for name, binary_path in sorted((control_plane or {}).items()):
+        made[name] = write_image(target_dir, name, binary_path, libraries=shared_libraries(binary_path))
     return made

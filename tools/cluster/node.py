@@ -165,9 +165,11 @@ def start(layout, node, bins, server, start_process):
     packages = ensure_packages()
     consumer_bins = build.ensure_consumer()
     cluster = layout.cluster(state.FIRST_CLUSTER)
-    for path in (node.base, node.containerd_root, node.containerd_state, node.kubelet_root, node.cni_conf_dir, node.cni_ipam_dir, node.images):
+    for path in (node.base, node.containerd_root, node.containerd_state, node.kubelet_root, node.cni_conf_dir, node.cni_ipam_dir, node.images,
+                 node.static_pods):
         os.makedirs(path, mode=0o700, exist_ok=True)
-    made = images.write_images(consumer_bins, node.images)
+    made = images.write_images(consumer_bins, node.images, {"kube-apiserver": os.path.join(bins, "kube-apiserver"),
+                                                            build.KMS_BINARY: build.ensure_kms()})
     refs = {name: reference for name, (reference, _path) in made.items()}
     with open(node.containerd_config, "w", encoding="utf-8") as handle:
         handle.write(node_config.containerd_config(node, refs["pause"]))
@@ -200,7 +202,7 @@ def start(layout, node, bins, server, start_process):
     return {
         "name": node_config.NODE_NAME, "address": node.gateway, "subnet": node.subnet, "bridge": node.bridge,
         "label": {node_config.LABEL: "true"}, "taint": node_config.TAINT, "images": refs,
-        "containerd_socket": node.socket, "kubelet_port": ports["kubelet"],
+        "containerd_socket": node.socket, "kubelet_port": ports["kubelet"], "static_pod_path": node.static_pods,
         "runtime": {"packages": packages, "kubelet": _version([kubelet, "--version"], r"(v\S+)"),
                     "containerd": _version(["containerd", "--version"], r"containerd \S+ (\S+)"),
                     "runc": _version(["runc", "--version"], r"runc version (\S+)")},

@@ -65,6 +65,8 @@ class NodeLayout:
         self.cni_ipam_dir = os.path.join(self.base, "cni", "ipam")
         self.kernel_dir = os.path.join(self.base, "proc-sys")
         self.images = os.path.join(self.base, "images")
+        # The kubelet's static Pod directory (kubeadm's /etc/kubernetes/manifests), private to this environment.
+        self.static_pods = os.path.join(self.base, "manifests")
         self.setup_script = os.path.join(self.base, "namespace.sh")
         self.record = os.path.join(self.base, "node.json")
         # The subnet's third octet: derived from the state directory unless prepare_network had to pick another.
@@ -156,7 +158,10 @@ def kubelet_config(node, pki_dir, ports):
         "imageGCHighThresholdPercent": 100,
         "imageGCLowThresholdPercent": 99,
         "evictionHard": {"memory.available": "1Mi", "nodefs.available": "1%", "imagefs.available": "1%"},
-        "staticPodPath": "",
+        # Static Pods (kubeadm layouts: tests lay out a kube-apiserver manifest here); the kubelet watches the
+        # directory (inotify) and also lists it every fileCheckFrequency.
+        "staticPodPath": node.static_pods,
+        "fileCheckFrequency": "5s",
         "maxPods": 110,
     }
 

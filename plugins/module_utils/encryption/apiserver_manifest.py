@@ -107,14 +107,19 @@ def problems(manifest, config_path, socket_dir=None):
     return found
 
 
-def plugin_pod(argv, binary, image, host_dirs):
+def plugin_pod(argv, binary, image, host_dirs, writable_dirs=None):
     """The KMS plugin's static Pod: the host's binary (static, Go) run in ``image``, on the host
-    network, with the credential and socket directories of the host mounted at the same paths."""
+    network, with the credential and socket directories of the host mounted at the same paths; only
+    ``writable_dirs`` (the socket's: the plugin creates it) are mounted read-write (it only reads its
+    credentials). ``writable_dirs`` None: every directory read-write."""
     volumes = [{"name": "plugin-binary", "hostPath": {"path": binary, "type": "File"}}]
     volume_mounts = [{"name": "plugin-binary", "mountPath": argv[0], "readOnly": True}]
     for index, directory in enumerate(sorted(set(host_dirs))):
         volumes.append({"name": "plugin-dir-%d" % index, "hostPath": {"path": directory, "type": "DirectoryOrCreate"}})
-        volume_mounts.append({"name": "plugin-dir-%d" % index, "mountPath": directory})
+        mount = {"name": "plugin-dir-%d" % index, "mountPath": directory}
+        if writable_dirs is not None and directory not in writable_dirs:
+            mount["readOnly"] = True
+        volume_mounts.append(mount)
     return {
         "apiVersion": "v1", "kind": "Pod",
         "metadata": {"name": "secretops-kms-plugin", "namespace": "kube-system",
@@ -126,3 +131,67 @@ def plugin_pod(argv, binary, image, host_dirs):
             "volumes": volumes,
         },
     }
+
+
+# ---------------------------------------------------------------- diff (value-free views)
+
+# The plugin's flags whose values are paths, addresses or names (plugin_process.plugin_argv): shown in a diff.
+PLUGIN_SHOWN_FLAGS = ("--listen", "--vault-addr", "--transit-mount", "--key", "--vault-cacert", "--token-file",
+                      "--approle-mount", "--role-id-file", "--secret-id-file")
+NOT_SHOWN = "(not shown)"
+
+
+def _mount_views(volumes, volume_mounts, names=None):
+    """Each volume (of ``names``, or all) as name, host path, mount path and read-only flag."""
+    mounted = dict((m.get("name"), m) for m in volume_mounts if isinstance(m, dict))
+    views = []
+    for volume in volumes:
+        if not isinstance(volume, dict) or (names is not None and volume.get("name") not in names):
+            continue
+        mount = mounted.get(volume.get("name")) or {}
+        views.append({"name": volume.get("name"), "hostPath": (volume.get("hostPath") or {}).get("path"),
+                      "mountPath": mount.get("mountPath"), "readOnly": bool(mount.get("readOnly"))})
+    return views
+
+
+def apiserver_view(manifest):
+    """What encryption at rest manages in a kube-apiserver manifest, for a diff: its two flags (their values are
+    a path and ``true``) and the volumes and mounts it adds (host and mount paths). Nothing else of the
+    manifest (other flags, env) is shown."""
+    if manifest is None:
+        return None
+    apiserver = container(manifest)
+    managed = [name for name, _value in flags("/")]
+    return {"flags": [argument for argument in apiserver["command"] if _flag_name(argument) in managed],
+            "mounts": _mount_views((manifest.get("spec") or {}).get("volumes") or [], apiserver.get("volumeMounts") or [],
+                                   (CONFIG_VOLUME, SOCKET_VOLUME))}
+
+
+def _shown_argument(argument, index):
+    if index == 0:
+        return argument  # the binary's path
+    name = _flag_name(argument)
+    if name in PLUGIN_SHOWN_FLAGS:
+        return argument
+    return "%s=%s" % (name, NOT_SHOWN) if name and name.startswith("-") and "=" in argument else NOT_SHOWN
+
+
+def plugin_view(pod):
+    """The plugin's static Pod for a diff: image, host network, command (the flags the plugin is given are paths,
+    an address and names; any other argument is shown by its flag name only), the names of env variables (never
+    their values) and the host paths mounted. Whatever a hand edit put in the file, no value of it is shown but these."""
+    if pod is None:
+        return None
+    spec = pod.get("spec") if isinstance(pod, dict) else None
+    if not isinstance(spec, dict):
+        return {"unreadable": "not a Pod manifest"}
+    views = []
+    for item in spec.get("containers") or []:
+        if not isinstance(item, dict):
+            continue
+        command = [_shown_argument(argument, index) for index, argument in enumerate(item.get("command") or [])]
+        views.append({"name": item.get("name"), "image": item.get("image"), "command": command,
+                      "env": sorted(str(e.get("name")) for e in item.get("env") or [] if isinstance(e, dict)),
+                      "args": [NOT_SHOWN for _argument in item.get("args") or []],
+                      "mounts": _mount_views(spec.get("volumes") or [], item.get("volumeMounts") or [])})
+    return {"hostNetwork": bool(spec.get("hostNetwork")), "containers": views}

@@ -53,7 +53,8 @@ def ensure_apiserver(params, check_mode=False):
     except SecretOpsError as exc:
         raise SecretOpsError("%s: %s" % (path, exc)) from None
     _refuse_problems(apiserver_manifest.problems(edited, params["config_path"], params.get("kms_socket_dir")), path)
-    result = {"changed": edited != manifest, "apiserver_manifest": path}
+    result = {"changed": edited != manifest, "apiserver_manifest": path,
+              "diff": view_diff(path, apiserver_manifest.apiserver_view(manifest), apiserver_manifest.apiserver_view(edited))}
     if not result["changed"] or check_mode:
         return result
     new_text = dump(edited)
@@ -65,6 +66,22 @@ def ensure_apiserver(params, check_mode=False):
     return result
 
 
+def view_diff(path, before, after):
+    """An Ansible diff of two value-free views (``apiserver_manifest.apiserver_view``, ``plugin_view``) of a
+    manifest: what encryption at rest manages in it, never the file's whole text."""
+    return {"before_header": path, "after_header": path, "before": dump(before) if before is not None else "",
+            "after": dump(after) if after is not None else ""}
+
+
+def _plugin_view_of(text, path):
+    if text is None:
+        return None
+    try:
+        return apiserver_manifest.plugin_view(parse(text, path))
+    except SecretOpsError:
+        return {"unreadable": "not YAML"}
+
+
 def ensure_plugin_pod(params, check_mode=False):
     path = params["plugin_manifest"]
     missing = [name for name in ("binary", "socket", "vault_addr", "key") if not params.get(name)]
@@ -74,18 +91,25 @@ def ensure_plugin_pod(params, check_mode=False):
         raise SecretOpsError("plugin_manifest needs %s" % ", ".join(missing))
     argv = plugin_process.plugin_argv(params)
     files = [params.get(name) for name in ("token_file", "role_id_file", "secret_id_file", "vault_ca_cert") if params.get(name)]
-    host_dirs = [os.path.dirname(params["socket"])] + [os.path.dirname(name) for name in files]
-    text = dump(apiserver_manifest.plugin_pod(argv, params["binary"], params["plugin_image"], host_dirs))
+    socket_dir = os.path.dirname(params["socket"])
+    host_dirs = [socket_dir] + [os.path.dirname(name) for name in files]
+    pod = apiserver_manifest.plugin_pod(argv, params["binary"], params["plugin_image"], host_dirs, writable_dirs=[socket_dir])
+    text = dump(pod)
     current = config.read_text(path)
     changed = current != text
     if changed and not check_mode:
         config.write(path, text, backup=params["backup"] and current is not None, backup_dir=params["backup_dir"])
-    return changed
+    return changed, view_diff(path, _plugin_view_of(current, path), apiserver_manifest.plugin_view(pod))
 
 
-def ensure(params, check_mode=False):
+def ensure(params, check_mode=False, diff=False):
+    """Both manifests; with ``diff`` the result's ``diff`` lists a value-free before/after of each."""
     result = ensure_apiserver(params, check_mode)
+    diffs = [result.pop("diff")]
     if params.get("plugin_manifest"):
-        result["plugin_manifest_changed"] = ensure_plugin_pod(params, check_mode)
+        result["plugin_manifest_changed"], plugin_diff = ensure_plugin_pod(params, check_mode)
         result["changed"] = result["changed"] or result["plugin_manifest_changed"]
+        diffs.append(plugin_diff)
+    if diff:
+        result["diff"] = diffs
     return result

@@ -54,3 +54,26 @@ def test_binary_image_adds_busybox_applets(tmp_path):
     layer = _members(members[manifest[0]["Layers"][0]][1])
     assert layer["bin/busybox"][1] == b"busybox"
     assert {name for name, (member, _data) in layer.items() if member.issym()} == {"bin/" + applet for applet in images.BUSYBOX_APPLETS}
+
+
+LDD_DYNAMIC = """\tlinux-vdso.so.1 (0x00007faee914a000)
+\tlibc.so.6 => /lib/x86_64-linux-gnu/libc.so.6 (0x00007faee8f56000)
+\t/lib64/ld-linux-x86-64.so.2 (0x00007faee914c000)
+"""
+
+
+def test_parse_ldd_names_the_c_library_and_loader_but_not_the_vdso():
+    assert images.parse_ldd(LDD_DYNAMIC) == ["/lib/x86_64-linux-gnu/libc.so.6", "/lib64/ld-linux-x86-64.so.2"]
+    assert images.parse_ldd("\tnot a dynamic executable\n") == []
+    assert images.parse_ldd("\tstatically linked\n") == []
+
+
+def test_binary_image_copies_libraries_at_their_paths(tmp_path):
+    binary, library = tmp_path / "kube-apiserver", tmp_path / "libc.so.6"
+    binary.write_bytes(b"apiserver")
+    library.write_bytes(b"libc")
+    _reference, data = images.binary_image("kube-apiserver", str(binary), libraries=[str(library)])
+    members = _members(data)
+    manifest = json.loads(members["manifest.json"][1])
+    layer = _members(members[manifest[0]["Layers"][0]][1])
+    assert layer[str(library).lstrip("/")][1] == b"libc" and layer["bin/kube-apiserver"][1] == b"apiserver"

@@ -46,6 +46,13 @@ def test_kubelet_config_refuses_anonymous_and_changes_nothing_machine_wide():
     assert config["containerRuntimeEndpoint"] == "unix://" + node.socket
 
 
+def test_kubelet_runs_static_pods_from_a_directory_private_to_the_environment():
+    node = node_config.NodeLayout("/tmp/env")
+    config = node_config.kubelet_config(node, "/tmp/env/pki", {"kubelet": 10250, "kubelet_healthz": 10248})
+    assert config["staticPodPath"] == node.static_pods == "/tmp/env/node/manifests"
+    assert node_config.NodeLayout("/tmp/env-b").static_pods != node.static_pods
+
+
 def test_kubelet_argv_names_the_node_and_its_label():
     node = node_config.NodeLayout("/tmp/env")
     argv = node_config.kubelet_argv("/bin/kubelet", node, "/tmp/env/kubelet.kubeconfig")

@@ -127,3 +127,67 @@ def test_plugin_static_pod(tmp_path):
         "/usr/local/bin/secretops-kms-plugin", "/var/lib/secretops-kms", SOCKET_DIR]
     again = kubeadm.ensure(full)
     assert not again["changed"] and not again["plugin_manifest_changed"]
+
+
+def plugin_params(tmp_path, **extra):
+    return params(tmp_path, plugin_manifest=str(tmp_path / "manifests" / "secretops-kms-plugin.yaml"),
+                  binary="/usr/local/bin/secretops-kms-plugin", socket=SOCKET_DIR + "/kms.sock", vault_addr="https://vault:8200",
+                  key="kubernetes-etcd", token_file="/var/lib/secretops-kms/token", **extra)
+
+
+def test_the_plugin_reads_its_credentials_from_read_only_mounts_and_writes_only_its_socket(tmp_path):
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "kube-apiserver.yaml").write_text(open(FIXTURE).read())
+    kubeadm.ensure(plugin_params(tmp_path))
+    mounts = yaml.safe_load(open(plugin_params(tmp_path)["plugin_manifest"]))["spec"]["containers"][0]["volumeMounts"]
+    assert dict((m["mountPath"], bool(m.get("readOnly"))) for m in mounts) == {
+        "/usr/local/bin/secretops-kms-plugin": True, "/var/lib/secretops-kms": True, SOCKET_DIR: False}
+    # Credentials beside the socket: that one directory stays writable.
+    shared = apiserver_manifest.plugin_pod(["/bin/p"], "/bin/p", "img", ["/run/kms", "/run/kms"], writable_dirs=["/run/kms"])
+    assert [m.get("readOnly", False) for m in shared["spec"]["containers"][0]["volumeMounts"]] == [True, False]
+
+
+def test_diff_shows_the_managed_flags_mounts_and_plugin_pod_before_and_after(tmp_path):
+    (tmp_path / "manifests").mkdir()
+    (tmp_path / "manifests" / "kube-apiserver.yaml").write_text(open(FIXTURE).read())
+    checked = kubeadm.ensure(plugin_params(tmp_path), check_mode=True, diff=True)
+    assert not os.path.exists(plugin_params(tmp_path)["plugin_manifest"])
+    apiserver_diff, plugin_diff = checked["diff"][0], checked["diff"][1]
+    assert len(checked["diff"]) == 2
+    assert apiserver_diff["before_header"] == apiserver_diff["after_header"] == plugin_params(tmp_path)["apiserver_manifest"]
+    assert yaml.safe_load(apiserver_diff["before"]) == {"flags": [], "mounts": []}
+    after = yaml.safe_load(apiserver_diff["after"])
+    assert after["flags"] == ["--encryption-provider-config=" + CONFIG, "--encryption-provider-config-automatic-reload=true"]
+    assert [(m["hostPath"], m["mountPath"], m["readOnly"]) for m in after["mounts"]] == [
+        ("/etc/kubernetes/encryption", "/etc/kubernetes/encryption", True), (SOCKET_DIR, SOCKET_DIR, False)]
+    # Nothing else of the manifest: not its other flags.
+    assert "--etcd-servers" not in apiserver_diff["after"] and "--etcd-servers" in open(FIXTURE).read()
+    assert plugin_diff["before"] == "" and "--token-file=/var/lib/secretops-kms/token" in plugin_diff["after"]
+    assert kubeadm.ensure(plugin_params(tmp_path), check_mode=True, diff=False).get("diff") is None
+
+    kubeadm.ensure(plugin_params(tmp_path))
+    same = kubeadm.ensure(plugin_params(tmp_path), diff=True)
+    assert not same["changed"] and all(item["before"] == item["after"] for item in same["diff"])
+
+
+def test_diff_never_shows_a_value_a_hand_edit_put_in_a_manifest(tmp_path):
+    (tmp_path / "manifests").mkdir()
+    secret = "hvs.SECRET-TOKEN-VALUE"
+    manifest = kubeadm_manifest()
+    container(manifest)["env"] = [{"name": "VAULT_TOKEN", "value": secret}]
+    container(manifest)["command"].append("--encryption-provider-config=" + CONFIG)
+    (tmp_path / "manifests" / "kube-apiserver.yaml").write_text(yaml.safe_dump(manifest))
+    plugin = {"apiVersion": "v1", "kind": "Pod", "spec": {"containers": [{
+        "name": "secretops-kms-plugin", "image": "img", "command": ["/usr/local/bin/secretops-kms-plugin", "--token=" + secret, secret],
+        "args": [secret], "env": [{"name": "VAULT_TOKEN", "value": secret}]}]}}
+    (tmp_path / "manifests" / "secretops-kms-plugin.yaml").write_text(yaml.safe_dump(plugin))
+    result = kubeadm.ensure(plugin_params(tmp_path), check_mode=True, diff=True)
+    text = "".join(item["before"] + item["after"] for item in result["diff"])
+    assert secret not in text
+    before = yaml.safe_load(result["diff"][1]["before"])["containers"][0]
+    assert before["command"] == ["/usr/local/bin/secretops-kms-plugin", "--token=(not shown)", "(not shown)"]
+    assert before["env"] == ["VAULT_TOKEN"] and before["args"] == ["(not shown)"]
+    assert yaml.safe_load(result["diff"][0]["before"])["flags"] == ["--encryption-provider-config=" + CONFIG]
+    (tmp_path / "manifests" / "secretops-kms-plugin.yaml").write_text("spec: [broken\n")
+    assert yaml.safe_load(kubeadm.ensure(plugin_params(tmp_path), check_mode=True, diff=True)["diff"][1]["before"]) == {
+        "unreadable": "not YAML"}
