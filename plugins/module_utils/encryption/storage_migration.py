@@ -13,7 +13,7 @@ killed run are deleted by the next (``delete_finished``).
 The controller starts only once its cache of the resource has seen the migration's resourceVersion,
 which on a quiet resource takes until the next watch bookmark (about a minute) plus its retry
 backoff; ``run`` shortens that by writing one object of the resource (``nudge``) and touching the
-migration's annotation, which re-queues it at once.
+migration's annotation, which re-queues it at once (``_touch``).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -30,6 +30,7 @@ MIGRATION = MIGRATIONS + "/{name}"
 LABEL = "secretops.io/encryption-migration"
 NUDGED = "secretops.io/nudged"
 FINAL = ("Succeeded", "Failed")
+RETOUCH = 5
 
 
 def served(client):
@@ -86,26 +87,33 @@ def run(client, loc, name, nudge, timeout, poll_interval, sleep=time.sleep, cloc
     seconds. ``nudge()`` writes one object of the resource once the migration has its resourceVersion."""
     deadline = clock() + timeout
     migration = ensure(client, name, loc)
-    nudged = False
+    touched = None
     while True:
         ended = outcome(migration)
         if ended:
             return ended
         if migration is None:
             return "Failed", "the StorageVersionMigration was deleted while it ran"
-        if not nudged and (migration.get("status") or {}).get("resourceVersion"):
-            nudged = True
-            nudge()
-            metadata = migration["metadata"]
-            metadata["annotations"] = dict(metadata.get("annotations") or {}, **{NUDGED: "%.3f" % time.time()})
-            # a conflict (the controller wrote its status first) re-queues it as well
-            client.request("PUT", MIGRATION, path_params={"name": name}, body=migration, missing_ok=True, exists_ok=True,
-                           action="annotate the StorageVersionMigration %s" % name)
+        if (migration.get("status") or {}).get("resourceVersion") and (touched is None or clock() - touched >= RETOUCH):
+            if touched is None:
+                nudge()
+            touched = clock()
+            _touch(client, name, migration)
         if clock() >= deadline:
             return "TimedOut", "no Succeeded or Failed condition after %ss: is kube-controller-manager running its " \
                                "storage-version-migrator-controller?" % timeout
         sleep(poll_interval)
         migration = _get(client, name)
+
+
+def _touch(client, name, migration):
+    """Annotate the migration, which re-queues it in the controller at once (its retries back off up to minutes);
+    again every ``RETOUCH`` seconds, for a custom resource the controller's cache learns of only at its next
+    discovery (every 30 s). A conflict (the controller wrote its status first) re-queues it as well."""
+    metadata = migration["metadata"]
+    metadata["annotations"] = dict(metadata.get("annotations") or {}, **{NUDGED: "%.3f" % time.time()})
+    client.request("PUT", MIGRATION, path_params={"name": name}, body=migration, missing_ok=True, exists_ok=True,
+                   action="annotate the StorageVersionMigration %s" % name)
 
 
 def delete_finished(client):
