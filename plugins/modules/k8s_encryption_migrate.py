@@ -17,7 +17,7 @@ description:
     given). It writes a probe Secret (C(secretops-encryption-probe) in O(probe_namespace), holding a timestamp) and reads
     it back from etcd. That proves the apiserver reloaded its encryption configuration, or noticed a key rotation.
   - Then it reads etcd for the objects of O(resources) stored otherwise (plaintext, another provider, an older key id)
-    and has them stored again: by a StorageVersionMigration (O(method)), then by rewriting through the API, unchanged,
+    and has them stored again, by a StorageVersionMigration (O(method)), then by rewriting through the API, unchanged,
     whatever etcd still shows otherwise; then checks etcd again.
   - Resumable. Each run asks etcd what is left, so a run killed half-way is finished by the next; a run with nothing left
     changes nothing. A StorageVersionMigration has a name fixed by the resource and the key (C(secretops-<resource>-<hash>),
