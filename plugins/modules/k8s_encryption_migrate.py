@@ -65,8 +65,8 @@ options:
       - How objects are stored again. V(rewrite) reads each object etcd holds otherwise and writes it back unchanged.
         V(storage_version_migration) creates a C(storagemigration.k8s.io/v1) StorageVersionMigration per resource
         (GA and served by default in Kubernetes 1.37) and waits until kube-controller-manager's
-        storage-version-migrator-controller reports it C(Succeeded) or C(Failed), at most O(migration_timeout) seconds;
-        what etcd still shows otherwise is then rewritten as with V(rewrite).
+        storage-version-migrator-controller reports it C(Succeeded) or C(Failed), at most O(migration_timeout) seconds
+        (30 when no controller takes it up); what etcd still shows otherwise is then rewritten as with V(rewrite).
       - V(auto) uses V(storage_version_migration) where the API serves it, else V(rewrite).
     type: str
     choices: [auto, rewrite, storage_version_migration]
@@ -131,8 +131,8 @@ resources:
   description:
     - Per resource, C(pending) (found not current), C(method) (V(rewrite) or V(storage_version_migration)),
       C(rewritten) (objects this module wrote back) and C(remaining) (0 on success).
-    - With a StorageVersionMigration, C(storage_version_migration) (its C(name), C(outcome) V(Succeeded), V(Failed) or
-      V(TimedOut), and C(message)) and C(left_by_migration) (objects etcd still showed otherwise after it).
+    - With a StorageVersionMigration, C(storage_version_migration) (its C(name), C(outcome) V(Succeeded), V(Failed),
+      V(NotStarted) (no controller took it up within 30 seconds) or V(TimedOut), and C(message)) and C(left_by_migration) (objects etcd still showed otherwise after it).
   returned: always
   type: dict
   sample: {"secrets": {"pending": 500, "method": "storage_version_migration", "rewritten": 1, "remaining": 0, "left_by_migration": 0,

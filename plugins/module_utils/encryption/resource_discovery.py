@@ -46,4 +46,3 @@ def locate(client, name):
 
 def locate_all(client, names):
     return [locate(client, name) for name in names]
-

@@ -17,6 +17,7 @@ __metaclass__ = type
 import re
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
+from ansible_collections.secretops.provisioning.plugins.module_utils.k8s import paths
 
 # kube-apiserver's SpecialDefaultResourcePrefixes (pkg/kubeapiserver/default_storage_factory_builder.go),
 # and the two servers that store under their group: (group, resource) -> path under the etcd prefix.
@@ -101,13 +102,12 @@ def location(name, version="v1", custom=False):
             "etcd_path": etcd_path(resource, group, custom)}
 
 
-def api_root(loc):
-    return "/api/v1" if not loc["group"] else "/apis/%s/%s" % (loc["group"], loc["version"])
-
-
 def object_path(loc, name):
     """The API path of an object from its etcd name ("<namespace>/<name>" or "<name>")."""
+    if not loc["group"]:
+        return paths.core_object(loc["resource"], name)
+    root = "/apis/%s/%s" % (loc["group"], loc["version"])
     if "/" in name:
         namespace, short = name.split("/", 1)
-        return "%s/namespaces/%s/%s/%s" % (api_root(loc), namespace, loc["resource"], short)
-    return "%s/%s/%s" % (api_root(loc), loc["resource"], name)
+        return "%s/namespaces/%s/%s/%s" % (root, namespace, loc["resource"], short)
+    return "%s/%s/%s" % (root, loc["resource"], name)

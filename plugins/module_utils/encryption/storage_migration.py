@@ -31,6 +31,7 @@ LABEL = "secretops.io/encryption-migration"
 NUDGED = "secretops.io/nudged"
 FINAL = ("Succeeded", "Failed")
 RETOUCH = 5
+START_TIMEOUT = 30
 
 
 def served(client):
@@ -83,9 +84,11 @@ def ensure(client, name, loc):
 
 
 def run(client, loc, name, nudge, timeout, poll_interval, sleep=time.sleep, clock=time.monotonic):
-    """Ensure the migration and wait for its end; returns (outcome, message), outcome "TimedOut" after ``timeout``
-    seconds. ``nudge()`` writes one object of the resource once the migration has its resourceVersion."""
-    deadline = clock() + timeout
+    """Ensure the migration and wait for its end; returns (outcome, message), outcome "NotStarted" when no controller
+    took it up (no status) within ``START_TIMEOUT`` seconds, "TimedOut" after ``timeout`` seconds. ``nudge()`` writes
+    one object of the resource once the migration has its resourceVersion."""
+    start = clock()
+    deadline = start + timeout
     migration = ensure(client, name, loc)
     touched = None
     while True:
@@ -99,9 +102,11 @@ def run(client, loc, name, nudge, timeout, poll_interval, sleep=time.sleep, cloc
                 nudge()
             touched = clock()
             _touch(client, name, migration)
+        if not migration.get("status") and clock() >= start + min(START_TIMEOUT, timeout):
+            return "NotStarted", "no controller took it up within %ss: is kube-controller-manager running its " \
+                                 "storage-version-migrator-controller?" % min(START_TIMEOUT, timeout)
         if clock() >= deadline:
-            return "TimedOut", "no Succeeded or Failed condition after %ss: is kube-controller-manager running its " \
-                               "storage-version-migrator-controller?" % timeout
+            return "TimedOut", "no Succeeded or Failed condition after %ss" % timeout
         sleep(poll_interval)
         migration = _get(client, name)
 

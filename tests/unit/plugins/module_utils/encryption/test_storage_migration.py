@@ -66,12 +66,17 @@ def test_a_running_one_left_by_a_killed_run_is_waited_for_and_a_failed_one_repla
     assert server.methods() == ["GET", "DELETE", "POST"] and not migration.get("status")
 
 
-def test_a_migration_nobody_runs_times_out():
-    server = FakeApiServer()
+def test_a_migration_nobody_takes_up_or_that_never_ends_is_given_up():
     clock = iter(range(0, 1000, 10))
-    outcome, message = storage_migration.run(server, SECRETS, "secretops-secrets-x", lambda: None, 30, 1, sleep=no_sleep,
+    outcome, message = storage_migration.run(FakeApiServer(), SECRETS, "secretops-secrets-x", lambda: None, 300, 1, sleep=no_sleep,
                                              clock=lambda: next(clock))
-    assert outcome == "TimedOut" and "storage-version-migrator-controller" in message
+    assert outcome == "NotStarted" and "storage-version-migrator-controller" in message
+    name = "secretops-secrets-y"
+    queued = dict(storage_migration.body(name, SECRETS), status={"conditions": [{"type": "Running", "status": "False"}]})
+    clock = iter(range(0, 1000, 10))
+    outcome, message = storage_migration.run(FakeApiServer(objects={PATH + name: queued}), SECRETS, name, lambda: None, 60, 1,
+                                             sleep=no_sleep, clock=lambda: next(clock))
+    assert outcome == "TimedOut" and "after 60s" in message
 
 
 def test_only_this_collections_finished_migrations_are_deleted():
