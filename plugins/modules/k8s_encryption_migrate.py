@@ -132,7 +132,8 @@ resources:
     - Per resource, C(pending) (found not current), C(method) (V(rewrite) or V(storage_version_migration)),
       C(rewritten) (objects this module wrote back) and C(remaining) (0 on success).
     - With a StorageVersionMigration, C(storage_version_migration) (its C(name), C(outcome) V(Succeeded), V(Failed),
-      V(NotStarted) (no controller took it up within 30 seconds) or V(TimedOut), and C(message)) and C(left_by_migration) (objects etcd still showed otherwise after it).
+      V(NotStarted) (no controller took it up within 30 seconds) or V(TimedOut), and C(message)) and
+      C(left_by_migration) (objects etcd still showed otherwise after it).
   returned: always
   type: dict
   sample: {"secrets": {"pending": 500, "method": "storage_version_migration", "rewritten": 1, "remaining": 0, "left_by_migration": 0,
