@@ -67,7 +67,8 @@ options:
         (GA and served by default in Kubernetes 1.37) and waits until kube-controller-manager's
         storage-version-migrator-controller reports it C(Succeeded) or C(Failed), at most O(migration_timeout) seconds
         (30 when no controller takes it up); what etcd still shows otherwise is then rewritten as with V(rewrite).
-      - V(auto) uses V(storage_version_migration) where the API serves it, else V(rewrite).
+      - V(auto) uses V(storage_version_migration) where the API serves it and the identity may list
+        StorageVersionMigrations, else V(rewrite).
     type: str
     choices: [auto, rewrite, storage_version_migration]
     default: auto

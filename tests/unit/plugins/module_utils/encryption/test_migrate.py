@@ -163,6 +163,18 @@ def test_method_rewrite_never_asks_for_a_migration_and_the_explicit_method_needs
     cluster = MigratingCluster({b"/registry/secrets/a/x": kms_v2("p", "t/k:v1")})
     assert migrate.migrate(cluster, cluster, params(method="rewrite"), sleep=lambda _: None)["resources"]["secrets"]["method"] == "rewrite"
     assert not any("storagemigration" in path for _method, path in cluster.sent)
+    # auto falls back to the rewrite for an identity that may not list StorageVersionMigrations; the explicit method fails
+    forbidden = MigratingCluster({b"/registry/secrets/a/x": kms_v2("p", "t/k:v1")})
+    original = forbidden.request
+
+    def refuse_listing(method, path, **kwargs):
+        if method == "GET" and path == storage_migration.MIGRATIONS:
+            raise SecretOpsError("cannot list the StorageVersionMigrations: forbidden (HTTP 403)", status=403)
+        return original(method, path, **kwargs)
+    forbidden.request = refuse_listing
+    assert migrate.migrate(forbidden, forbidden, params(), sleep=lambda _: None)["resources"]["secrets"]["method"] == "rewrite"
+    with pytest.raises(SecretOpsError, match="HTTP 403"):
+        migrate.migrate(forbidden, forbidden, params(method="storage_version_migration"), sleep=lambda _: None)
     plain = FakeCluster({b"/registry/secrets/a/x": kms_v2("p", "t/k:v1")})
     with pytest.raises(SecretOpsError, match="serves no storagemigration.k8s.io/v1"):
         migrate.migrate(plain, plain, params(method="storage_version_migration"), sleep=lambda _: None)
