@@ -30,7 +30,11 @@ options:
     choices: [kms, decrypt, identity]
     default: kms
   resources:
-    description: Resources the configuration covers.
+    description:
+      - Resources the configuration covers, named as EncryptionConfiguration names them (C(secrets), C(configmaps),
+        C(deployments.apps), C(<plural>.<group>) of a custom resource, or the wildcards C(*.apps), C(*.) and C(*.*)).
+      - What kube-apiserver would refuse (capital letters, C(*), duplicates, overlaps such as C(secrets) with C(*.),
+        C(events.k8s.io), C(extensions)) is refused before the file is written.
     type: list
     elements: str
     default: [secrets]

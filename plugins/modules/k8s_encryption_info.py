@@ -23,7 +23,13 @@ description:
   - O(fail_on) turns the report into a gate for CI or AWX.
 options:
   resources:
-    description: Resources to count (their etcd path is C(<etcd_prefix>/<resource>/)).
+    description:
+      - Resources to count, named as EncryptionConfiguration names them (C(secrets), C(deployments.apps),
+        C(widgets.example.com); no wildcards).
+      - A core resource is read under C(<etcd_prefix>/<resource>/) (or its special prefix, such as C(services/specs)).
+        For a name with a group the module asks the API (through the Kubernetes connection options) whether it is a
+        custom resource, read under C(<etcd_prefix>/<group>/<resource>/), or a built-in one, read under
+        C(<etcd_prefix>/<resource>/).
     type: list
     elements: str
     default: [secrets]

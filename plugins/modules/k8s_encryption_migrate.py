@@ -17,10 +17,16 @@ description:
     given). It writes a probe Secret (C(secretops-encryption-probe) in O(probe_namespace), holding a timestamp) and reads
     it back from etcd. That proves the apiserver reloaded its encryption configuration, or noticed a key rotation.
   - Then it reads etcd for the objects of O(resources) stored otherwise (plaintext, another provider, an older key id)
-    and rewrites each through the API unchanged, so the apiserver stores it under the current key; then checks etcd again.
+    and has them stored again, by a StorageVersionMigration (O(method)), then by rewriting through the API, unchanged,
+    whatever etcd still shows otherwise; then checks etcd again.
   - Resumable. Each run asks etcd what is left, so a run killed half-way is finished by the next; a run with nothing left
-    changes nothing.
-  - O(resources) are core (C(v1)) resources, namespaced or not.
+    changes nothing. A StorageVersionMigration has a name fixed by the resource and the key (C(secretops-<resource>-<hash>),
+    label C(secretops.io/encryption-migration=true)); a run killed while one exists waits for it, replaces it when it
+    failed, and deletes it; finished ones a killed run left behind are deleted by the next run that uses the method.
+  - O(resources) are named as EncryptionConfiguration names them. A custom resource (its CustomResourceDefinition
+    C(<plural>.<group>) exists) is read in etcd under C(<etcd_prefix>/<group>/<plural>/), a built-in one under
+    C(<etcd_prefix>/<plural>/) (or its special prefix, such as C(services/specs) or C(minions)); the API path uses the
+    group's preferred version. Wildcards, groups the API does not serve and aggregated APIs are refused.
 options:
   provider_name:
     description:
@@ -48,10 +54,28 @@ options:
     description: Key id the objects must be under (C(<mount>/<key>:v<N>) for C(secretops-kms-plugin)); by default the one the probe shows.
     type: str
   resources:
-    description: Resources to migrate.
+    description:
+      - Resources to migrate, for example C(secrets), C(configmaps), C(deployments.apps), C(widgets.example.com).
+      - A name with a group needs read access to CustomResourceDefinitions, APIServices and API discovery.
     type: list
     elements: str
     default: [secrets]
+  method:
+    description:
+      - How objects are stored again. V(rewrite) reads each object etcd holds otherwise and writes it back unchanged.
+        V(storage_version_migration) creates a C(storagemigration.k8s.io/v1) StorageVersionMigration per resource
+        (GA and served by default in Kubernetes 1.37) and waits until kube-controller-manager's
+        storage-version-migrator-controller reports it C(Succeeded) or C(Failed), at most O(migration_timeout) seconds
+        (30 when no controller takes it up); what etcd still shows otherwise is then rewritten as with V(rewrite).
+      - V(auto) uses V(storage_version_migration) where the API serves it and the identity may list
+        StorageVersionMigrations, else V(rewrite).
+    type: str
+    choices: [auto, rewrite, storage_version_migration]
+    default: auto
+  migration_timeout:
+    description: Seconds to wait for one StorageVersionMigration to end before rewriting what is left directly.
+    type: int
+    default: 300
   probe_namespace:
     description: Namespace of the probe Secret.
     type: str
@@ -72,7 +96,8 @@ extends_documentation_fragment:
 attributes:
   check_mode:
     support: full
-    details: Reports what is pending; the probe is not written, so without O(key_id) any KMS v2 key id of the provider counts as current.
+    details: Reports what is pending; the probe is not written, so without O(key_id) any KMS v2 key id of the provider counts as
+      current; no StorageVersionMigration is created.
   diff_mode:
     support: none
 """
@@ -81,6 +106,16 @@ EXAMPLES = r"""
 - name: Store every Secret under the KMS v2 provider
   secretops.provisioning.k8s_encryption_migrate:
     provider_name: vault-transit
+    etcd_url: https://127.0.0.1:2379
+    etcd_ca_cert: /etc/kubernetes/pki/etcd/ca.crt
+    etcd_client_cert: /etc/kubernetes/pki/apiserver-etcd-client.crt
+    etcd_client_key: /etc/kubernetes/pki/apiserver-etcd-client.key
+
+- name: Store Secrets, ConfigMaps, Deployments and a custom resource under the current key, by the API's own migration
+  secretops.provisioning.k8s_encryption_migrate:
+    provider_name: vault-transit
+    resources: [secrets, configmaps, deployments.apps, widgets.example.com]
+    method: storage_version_migration
     etcd_url: https://127.0.0.1:2379
     etcd_ca_cert: /etc/kubernetes/pki/etcd/ca.crt
     etcd_client_cert: /etc/kubernetes/pki/apiserver-etcd-client.crt
@@ -94,10 +129,17 @@ key_id:
   type: str
   sample: transit/kubernetes-etcd:v2
 resources:
-  description: Per resource, C(pending) (found not current), C(rewritten) and C(remaining) (0 on success).
+  description:
+    - Per resource, C(pending) (found not current), C(method) (V(rewrite) or V(storage_version_migration)),
+      C(rewritten) (objects this module wrote back) and C(remaining) (0 on success).
+    - With a StorageVersionMigration, C(storage_version_migration) (its C(name), C(outcome) V(Succeeded), V(Failed),
+      V(NotStarted) (no controller took it up within 30 seconds) or V(TimedOut), and C(message)) and
+      C(left_by_migration) (objects etcd still showed otherwise after it).
   returned: always
   type: dict
-  sample: {"secrets": {"pending": 12, "rewritten": 12, "remaining": 0}}
+  sample: {"secrets": {"pending": 500, "method": "storage_version_migration", "rewritten": 1, "remaining": 0, "left_by_migration": 0,
+           "storage_version_migration": {"name": "secretops-secrets-3f2a9c1b0d", "outcome": "Succeeded",
+                                         "message": "Migration completed"}}}
 census:
   description: The etcd census after the migration, as RV(secretops.provisioning.k8s_encryption_info#module:resources) reports it.
   returned: always
@@ -127,6 +169,8 @@ def main():
         target=dict(type="str", choices=["kms", "identity"], default="kms"),
         key_id=dict(type="str"),
         resources=dict(type="list", elements="str", default=["secrets"]),
+        method=dict(type="str", choices=["auto", "rewrite", "storage_version_migration"], default="auto"),
+        migration_timeout=dict(type="int", default=300),
         probe_namespace=dict(type="str", default="kube-system"),
         wait_timeout=dict(type="int", default=180),
         poll_interval=dict(type="int", default=2),

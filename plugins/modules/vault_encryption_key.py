@@ -56,7 +56,10 @@ options:
     choices: [encrypt, decrypt]
     default: encrypt
   resources:
-    description: Resources the configuration covers, and that the etcd check reads.
+    description:
+      - Resources the configuration covers, and that the etcd check reads (C(secrets), C(deployments.apps),
+        C(<plural>.<group>); the etcd check refuses wildcards). For a name with a group the check counts both places etcd
+        may hold it, the built-in one and the custom resource's.
     type: list
     elements: str
     default: [secrets]

@@ -68,7 +68,11 @@ options:
     type: bool
     default: false
   resources:
-    description: Resources whose etcd objects the O(min_decryption_version) check counts.
+    description:
+      - Resources whose etcd objects the O(min_decryption_version) check counts (C(secrets), C(deployments.apps),
+        C(<plural>.<group>); no wildcards).
+      - Without the Kubernetes API this module cannot tell a custom resource from a built-in one, so for a name with a group
+        it counts both places etcd may hold it (C(<etcd_prefix>/<resource>/) and C(<etcd_prefix>/<group>/<resource>/)).
     type: list
     elements: str
     default: [secrets]

@@ -11,18 +11,27 @@ __metaclass__ = type
 
 import re
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import envelope
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import envelope, resource_map
 
 _VERSION = re.compile(r"^(?P<key>.+):v(?P<version>\d+)$")
 
 
-def resource_prefix(etcd_prefix, resource):
-    return ("%s/%s/" % (etcd_prefix.rstrip("/"), resource)).encode("utf-8")
+def resource_prefix(etcd_prefix, path):
+    """The etcd key prefix of a resource's objects, from its path under the etcd prefix (``resource_map.etcd_path``)."""
+    return ("%s/%s/" % (etcd_prefix.rstrip("/"), path)).encode("utf-8")
 
 
-def object_name(etcd_prefix, resource, key):
+def object_name(etcd_prefix, path, key):
     """"<namespace>/<name>" (or "<name>") of an etcd key under the resource's prefix."""
-    return key[len(resource_prefix(etcd_prefix, resource)):].decode("utf-8", "replace")
+    return key[len(resource_prefix(etcd_prefix, path)):].decode("utf-8", "replace")
+
+
+def etcd_paths(resource):
+    """The etcd paths to count for ``resource``: a location's own (``resource_map.location``), or, for a bare
+    name (no API asked), every path it may be stored under (``resource_map.candidate_etcd_paths``)."""
+    if isinstance(resource, dict):
+        return [resource["etcd_path"]]
+    return resource_map.candidate_etcd_paths(resource)
 
 
 def count(values):
@@ -90,6 +99,7 @@ def failures(counts, fail_on):
 
 
 def take_census(reader, etcd_prefix, resources):
-    """{resource: counts} read from etcd."""
-    return dict((resource, count(value for _key, value in reader.items(resource_prefix(etcd_prefix, resource))))
+    """{resource name: counts} read from etcd; ``resources`` are names or locations (see ``etcd_paths``)."""
+    return dict((resource["name"] if isinstance(resource, dict) else resource,
+                 count(value for path in etcd_paths(resource) for _key, value in reader.items(resource_prefix(etcd_prefix, path))))
                 for resource in resources)

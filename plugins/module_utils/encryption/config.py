@@ -19,7 +19,7 @@ import os
 import tempfile
 import time
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import reload
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import reload, resource_map
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 
 MODES = ("kms", "identity", "decrypt", "static")
@@ -40,6 +40,7 @@ def build(mode, resources, kms_name=None, kms_endpoint=None, kms_timeout="3s", s
         raise SecretOpsError("mode must be one of %s, got %r" % (", ".join(MODES), mode))
     if not resources:
         raise SecretOpsError("resources must list at least one resource (for example secrets)")
+    resource_map.check_config_names(resources)
     identity = {"identity": {}}
     sealed = list(static or [])
     if mode == "kms" or (mode == "decrypt" and (kms_name or kms_endpoint or not sealed)):

@@ -7,7 +7,7 @@ from __future__ import absolute_import, division, print_function
 
 __metaclass__ = type
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import census
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import census, resource_discovery
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.etcd import etcd_reader
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
 from ansible_collections.secretops.provisioning.plugins.module_utils.k8s.client import k8s_session
@@ -25,16 +25,21 @@ def kms_healthy(client):
 
 
 def report(params):
-    counts = census.take_census(etcd_reader(params), params["etcd_prefix"], params["resources"])
+    if "unhealthy" in params["fail_on"] and not params["check_health"]:
+        raise SecretOpsError("fail_on: unhealthy needs check_health: true")
+    resources, healthy = params["resources"], None
+    if params["check_health"] or resource_discovery.needs_api(resources):
+        # a resource with a group is located through the API (custom resources live under their group in etcd)
+        with k8s_session(params) as client:
+            resources = resource_discovery.locate_all(client, resources)
+            healthy = kms_healthy(client) if params["check_health"] else None
+    counts = census.take_census(etcd_reader(params), params["etcd_prefix"], resources)
     result = {"changed": False, "resources": counts}
     found = census.failures(counts, params["fail_on"])
     if params["check_health"]:
-        with k8s_session(params) as client:
-            result["kms_healthy"] = kms_healthy(client)
+        result["kms_healthy"] = healthy
         if "unhealthy" in params["fail_on"] and not result["kms_healthy"]:
             found.append("the apiserver reports a KMS provider unhealthy (/healthz/kms-providers)")
-    elif "unhealthy" in params["fail_on"]:
-        raise SecretOpsError("fail_on: unhealthy needs check_health: true")
     result["failures"] = found
     if found:
         raise SecretOpsError("; ".join(found), **result)

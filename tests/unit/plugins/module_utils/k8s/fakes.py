@@ -10,7 +10,8 @@ for a list or a create with ``generateName``; a create with ``dryRun`` stores no
 It holds Secrets (``secrets``), ServiceAccounts (``service_accounts``, with the created ones'
 bodies in ``objects``; a TokenRequest for one answers ``TOKEN``), Pods (``pods``, listed read-only), and any other object by its path
 (``objects``: Namespaces, ClusterRoleBindings, workloads, ...; a LIST of a namespace's collection
-answers the objects stored under it, an empty list when there are none, and a strategic merge
+answers the objects stored under it, an empty list when there are none (so does a cluster-wide
+collection that a discovery document kept in ``objects`` lists), and a strategic merge
 patch merges into the object, a change of its ``spec`` counting a new ``generation``). Like the API server it gives every write a new
 ``resourceVersion`` and refuses (409) a PUT whose ``resourceVersion`` is not the stored one, and a
 DELETE whose ``uid`` precondition does not match. Server-side apply keeps the keys it does not
@@ -147,8 +148,9 @@ class FakeApiServer(K8sClient):
             path += "/{name}"
         where = _expand(path, params)
         current = self.objects.get(where)
-        if method == "GET" and current is None and "{namespace}" in path and not path.endswith("}"):
-            # a namespace's collection: the objects stored under it, none when there are none
+        if method == "GET" and current is None and not path.endswith("}") and ("{namespace}" in path or self._served(where)):
+            # a namespace's collection, or one its group's discovery (kept in ``objects``) lists: the objects
+            # stored under it, none when there are none
             items = [copy.deepcopy(item) for key, item in sorted(self.objects.items()) if key.rpartition("/")[0] == where]
             return {"items": items, "metadata": {}}
         if method == "POST":
@@ -173,6 +175,12 @@ class FakeApiServer(K8sClient):
             self.objects[where] = patched
             return copy.deepcopy(patched)
         raise AssertionError("the fake does not serve %s %s" % (method, path))
+
+    def _served(self, where):
+        """Whether the discovery document of ``where``'s group version (kept in ``objects``) lists ``where``'s resource."""
+        group_version, _slash, resource = where.rpartition("/")
+        discovery = self.objects.get(group_version)
+        return isinstance(discovery, dict) and any(entry.get("name") == resource for entry in discovery.get("resources") or [])
 
     def _serve_secret(self, method, path, namespace, name, query, body, content_type):
         if path == SECRETS and method == "GET":
