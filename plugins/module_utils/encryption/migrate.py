@@ -89,8 +89,10 @@ def wait_for_provider(client, reader, params, sleep=time.sleep, clock=time.monot
             write_probe(client, params["probe_namespace"], "%.6f" % time.time())
         except SecretOpsError as exc:
             # An apiserver restarted while its KMS plugin was down refuses writes (HTTP 500, "not
-            # transformable") until it has a data key again, a few seconds after the plugin is back.
-            if (exc.details.get("status") or 0) < 500 or clock() >= deadline:
+            # transformable") until it has a data key again, a few seconds after the plugin is back;
+            # one the kubelet restarts for the new flags (kubeadm) is unreachable meanwhile.
+            retry = exc.details.get("unreachable") or (exc.details.get("status") or 0) >= 500
+            if not retry or clock() >= deadline:
                 raise
             sleep(params["poll_interval"])
             continue

@@ -4,6 +4,7 @@ sealed under the wanted key, rewrites only what etcd holds otherwise, and asks e
 import json
 
 import pytest
+from urllib3.exceptions import ProtocolError
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption import migrate, resource_map, storage_migration
 from ansible_collections.secretops.provisioning.plugins.module_utils.errors import SecretOpsError
@@ -73,6 +74,19 @@ def test_the_wait_outlasts_an_apiserver_that_has_no_data_key_yet():
     api.failures[("PUT", "kube-system", migrate.PROBE_NAME)] = [not_transformable(500)] * 3
     result = migrate.migrate(api, etcd, params(), sleep=lambda _: None)
     assert result["resources"]["secrets"]["remaining"] == 0
+
+
+def test_the_wait_outlasts_an_apiserver_the_kubelet_is_restarting():
+    # kubeadm: the kubelet restarts the static Pod for the new flags; the probe meets no server for a while.
+    api, etcd = connected({b"/registry/secrets/a/old": kms_v2("p", "t/k:v1")})
+    api.failures[("PUT", "kube-system", migrate.PROBE_NAME)] = [ProtocolError("Connection aborted.", ConnectionResetError(104, "reset"))] * 3
+    result = migrate.migrate(api, etcd, params(), sleep=lambda _: None)
+    assert result["resources"]["secrets"]["remaining"] == 0
+    clock = iter(range(0, 1000, 10))
+    api, etcd = connected({})
+    api.failures[("PUT", "kube-system", migrate.PROBE_NAME)] = [ProtocolError("Connection aborted.", ConnectionResetError(104, "reset"))] * 1000
+    with pytest.raises(SecretOpsError, match="unreachable"):
+        migrate.migrate(api, etcd, params(), sleep=lambda _: None, clock=lambda: next(clock))
 
 
 def test_a_refusal_that_outlasts_the_wait_or_is_not_a_server_error_is_raised():
