@@ -4,8 +4,9 @@ collection's verifier) and still readable through the API; a rotation moves ever
 key version, and retiring the old one is refused until then; the plugin down never means plaintext;
 a migration killed half-way is finished by the next run; turning it off stores plaintext again.
 
-The tests of this module share one state (in order); the teardown turns encryption off, so the
-environment is left as it was for every other test.
+The tests of this module share one state (in order), once per Vault server (OpenBao and HashiCorp
+Vault: the plugin's Transit key lives there); the teardown turns encryption off, so the environment
+is left as it was for every other test.
 """
 
 import base64
@@ -30,7 +31,8 @@ MIGRATE = ("secretops.provisioning.encryption_at_rest : Wait for the apiserver t
 
 
 @pytest.fixture(scope="module")
-def encryption(local_env, local_env_description, tmp_path_factory):
+def encryption(vault_server, local_env, local_env_description, tmp_path_factory):
+    """The suite's state, against each Vault server in turn (Transit on OpenBao, then on HashiCorp Vault)."""
     cluster = local_env_description["clusters"][0]
     if not cluster.get("encryption_config"):
         pytest.fail("the local environment's apiserver has no encryption config: restart it with this tree's localenv.py", pytrace=False)
