@@ -73,6 +73,8 @@ options:
         C(<plural>.<group>); no wildcards).
       - Without the Kubernetes API this module cannot tell a custom resource from a built-in one, so for a name with a group
         it counts both places etcd may hold it (C(<etcd_prefix>/<resource>/) and C(<etcd_prefix>/<group>/<resource>/)).
+      - List every resource the key seals (the EncryptionConfiguration's resources, as the P(secretops.provisioning.encryption_at_rest#role)
+        role does). Objects of a resource not listed are not counted, and raising O(min_decryption_version) would leave them unreadable.
     type: list
     elements: str
     default: [secrets]
