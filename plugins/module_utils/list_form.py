@@ -55,6 +55,15 @@ def argument_spec(list_option, item_options, task_defaults=None, item_only=()):
     return spec
 
 
+def named_item_options(options, mount_option):
+    """An item's options for a list of named objects under a Vault mount (roles): ``options`` and ``name``,
+    ``mount_option`` and ``state``, none with a default (an item that does not set one takes the task's)."""
+    options = dict(options)
+    options.update({"name": {"type": "str", "required": True}, mount_option: {"type": "str"},
+                    "state": {"type": "str", "choices": ["present", "absent"]}})
+    return options
+
+
 def label(list_option, index, name):
     """How messages name an item of the list: ``secrets[3] (demo/db)``."""
     return "%s[%d] (%s)" % (list_option, index, name)

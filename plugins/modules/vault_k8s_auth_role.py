@@ -219,13 +219,7 @@ TASK_DEFAULTS = {"mount_path": "kubernetes", "state": "present"}
 
 def item_argument_spec():
     """An item's options (without defaults: an item that does not set one takes the task's)."""
-    options = k8s_auth.role_argument_spec()
-    options.update(
-        name={"type": "str", "required": True},
-        mount_path={"type": "str"},
-        state={"type": "str", "choices": ["present", "absent"]},
-    )
-    return options
+    return list_form.named_item_options(k8s_auth.role_argument_spec(), "mount_path")
 
 
 def apply(module):

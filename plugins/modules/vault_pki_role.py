@@ -258,13 +258,7 @@ TASK_DEFAULTS = {"mount_point": "pki", "state": "present"}
 
 def item_argument_spec():
     """An item's options (without defaults: an item that does not set one takes the task's)."""
-    options = pki_role.role_argument_spec()
-    options.update(
-        name={"type": "str", "required": True},
-        mount_point={"type": "str"},
-        state={"type": "str", "choices": ["present", "absent"]},
-    )
-    return options
+    return list_form.named_item_options(pki_role.role_argument_spec(), "mount_point")
 
 
 def apply(module):

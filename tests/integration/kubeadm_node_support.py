@@ -11,7 +11,6 @@ import os
 import signal
 import socket
 import ssl
-import time
 import urllib.error
 import urllib.request
 
@@ -117,18 +116,6 @@ def config_hash(pod):
 
 def is_ready(pod):
     return bool(pod) and any(c.type == "Ready" and c.status == "True" for c in pod.status.conditions or [])
-
-
-def wait_for(description, check, timeout, interval=0.5, last=None):
-    """Poll ``check()`` until it returns something true; return it, or fail saying what was last seen."""
-    deadline = time.monotonic() + timeout
-    while True:
-        found = check()
-        if found:
-            return found
-        if time.monotonic() > deadline:
-            raise AssertionError("%s: not after %ds%s" % (description, timeout, "; last: %s" % last() if last else ""))
-        time.sleep(interval)
 
 
 def etcd_delete_prefix(etcd_url, prefix):

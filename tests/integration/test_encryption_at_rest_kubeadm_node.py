@@ -25,6 +25,7 @@ from tests.conftest import REPO_ROOT
 from tests.integration import kubeadm_node_support as kubeadm
 from tests.integration.ansible_run import ansible_env, run_ansible_playbook
 from tests.integration.encryption_support import KMS_PREFIX, PROVIDER, etcd_values, plugin_binary
+from tests.integration.polling import wait_until
 
 KUBEADM = ("secretops.provisioning.encryption_at_rest : The kube-apiserver manifest with the encryption flags and mounts "
            "(backup kept, result checked), plugin static Pod")
@@ -105,8 +106,8 @@ class Host(object):
             pod = kubeadm.mirror_pod(k8s_api, kubeadm.APISERVER_POD, self.node["name"])
             fresh = pod and kubeadm.config_hash(pod) != other_than and kubeadm.is_ready(pod)
             return pod if fresh and kubeadm.https_get(self.server + "/readyz", self.pki_dir)[0] == 200 else None
-        return kubeadm.wait_for("the kubelet runs a Ready kube-apiserver static Pod", found, timeout,
-                                last=lambda: kubeadm.https_get(self.server + "/readyz", self.pki_dir))
+        return wait_until("the kubelet runs a Ready kube-apiserver static Pod", found, timeout,
+                          last=lambda: kubeadm.https_get(self.server + "/readyz", self.pki_dir))
 
     def remove(self, k8s_api):
         """Remove the manifests, wait until the kubelet stopped both Pods, drop the etcd prefix and the files."""
@@ -114,7 +115,7 @@ class Host(object):
             if os.path.exists(path):
                 os.remove(path)
         try:
-            kubeadm.wait_for("the static Pods are gone", lambda: all(
+            wait_until("the static Pods are gone", lambda: all(
                 kubeadm.mirror_pod(k8s_api, name, self.node["name"]) is None for name in (kubeadm.APISERVER_POD, kubeadm.PLUGIN_POD))
                 and kubeadm.https_get(self.server + "/readyz", self.pki_dir)[0] is None, 60)
         finally:
@@ -189,8 +190,8 @@ def test_a_kubelet_that_notices_the_edit_late_is_waited_for(host, k8s_api, local
                                      "secretops.provisioning.encryption_at_rest"] + extra, env=ansible_env(env), cwd=REPO_ROOT,
                                     stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         try:
-            kubeadm.wait_for("the role edited the manifest", lambda: os.path.isdir(backups) and os.listdir(backups), 120,
-                             last=playbook.poll)
+            wait_until("the role edited the manifest", lambda: os.path.isdir(backups) and os.listdir(backups), 120,
+                       last=playbook.poll)
             time.sleep(8)  # the role moves on meanwhile, while the old apiserver keeps answering
         except BaseException:
             playbook.kill()

@@ -7,26 +7,15 @@ and RBAC confines a service account to its namespace.
 
 import os
 import subprocess
-import time
 import uuid
 
 import hvac
 import pytest
 from kubernetes import client as k8s_client
 
+from tests.integration.polling import wait_until
+
 KWOK_NODE = "kwok-node-0"
-
-
-def wait_until(description, check, timeout=60.0, interval=0.3):
-    """Return ``check()``'s first truthy value, or fail the test after ``timeout`` seconds."""
-    deadline = time.monotonic() + timeout
-    while True:
-        value = check()
-        if value:
-            return value
-        if time.monotonic() > deadline:
-            pytest.fail("timed out after %.0fs waiting for %s" % (timeout, description))
-        time.sleep(interval)
 
 
 def kubectl(local_env, *args):

@@ -86,3 +86,11 @@ def test_failures_name_each_item_and_the_task_names_the_first_five():
     error = list_form.failure(messages, 9, "roles", results=["..."])
     assert str(error) == "7 of 9 roles failed: " + "; ".join(messages[:5])
     assert error.details == {"results": ["..."]}
+
+
+def test_named_item_options_add_name_mount_and_state_without_defaults():
+    role = {"ttl": {"type": "str"}}
+    options = list_form.named_item_options(role, "mount_point")
+    assert options == {"ttl": {"type": "str"}, "name": {"type": "str", "required": True}, "mount_point": {"type": "str"},
+                       "state": {"type": "str", "choices": ["present", "absent"]}}
+    assert role == {"ttl": {"type": "str"}}  # the role's own options are left as they were
