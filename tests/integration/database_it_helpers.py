@@ -2,11 +2,13 @@
 local PostgreSQL, and the module tasks."""
 
 import base64
+import datetime
 import os
 import subprocess
 
 from kubernetes import client as k8s_client
 
+from tests.integration.polling import wait_until
 from tests.integration.vault_it_helpers import task, unique
 
 # Vault's templates, kept away from Jinja.
@@ -74,3 +76,23 @@ def secret_values(k8s_api, namespace, name):
     secret = k8s_client.CoreV1Api(k8s_api).read_namespaced_secret(name, namespace)
     values = dict((key, base64.b64decode(value).decode("utf-8")) for key, value in (secret.data or {}).items())
     return secret, values
+
+
+def wait_until_due(vault_client, lease_id, percent):
+    """Wait until the lease's remaining TTL is within ``renew_before: <percent>%`` of its lifetime (as Vault
+    reports both), so a run with that ``renew_before`` renews it however fast it follows the issue."""
+    def due():
+        lease = vault_client.sys.read_lease(lease_id)["data"]
+        threshold = int(lease_lifetime(lease) * percent / 100)
+        return lease["ttl"] <= threshold
+    wait_until("lease %s to be due for renewal at %s%%" % (lease_id, percent), due, interval=0.5)
+
+
+def lease_lifetime(lease):
+    """Seconds from the lease's issue (or last renewal) to its end, as Vault reports them."""
+    start = _vault_time(lease.get("last_renewal") or lease["issue_time"])
+    return int((_vault_time(lease["expire_time"]) - start).total_seconds())
+
+
+def _vault_time(text):
+    return datetime.datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")

@@ -9,7 +9,6 @@ import base64
 import json
 import os
 import signal
-import time
 
 import pytest
 from kubernetes import client as k8s_client
@@ -18,7 +17,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import check_tls
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
 
-from tests.integration.database_it_helpers import can_log_in
+from tests.integration.database_it_helpers import can_log_in, wait_until_due
 from tests.integration.dynamic_roles_support import dynamic_app, make_engines, openssl_verify, read_secret, run_playbook_with
 from tests.integration.conftest import VAULT_FLAVORS
 from tests.integration.rotation_faults_support import (
@@ -282,8 +281,7 @@ def test_vault_down_during_the_renewal_fails_cleanly_and_the_pods_keep_their_cre
     # renew_before 99% of the lease's 5 minutes: the lease is due for renewal 3 s after it was issued or renewed.
     app = prepared(local_env, k8s_api, namespace, private.engines, db_renew_before="99%")
     lease, values = credentials(k8s_api, namespace)
-    while vault_client.sys.read_lease(lease)["data"]["ttl"] > 297:
-        time.sleep(1)
+    wait_until_due(vault_client, lease, 99)
 
     private.component("pause", private.vault_process)
     try:

@@ -14,6 +14,7 @@ from tests import doc_blocks
 from tests.integration.ansible_run import run_tasks
 from tests.integration.database_it_helpers import (
     can_log_in, connection_task, connection_url, credentials_task, enable_engine, psql, query, role_count, role_task, secret_values,
+    wait_until_due,
 )
 from tests.integration.vault_it_helpers import task, unique
 
@@ -181,6 +182,7 @@ def test_credentials_issue_keep_renew_reissue_and_revoke(local_env, vault_client
     assert not kept["changed"] and kept["action"] == "keep", kept
 
     before = _lease(vault_client, issued["lease_id"])
+    wait_until_due(vault_client, issued["lease_id"], 99)
     renewed = run_tasks([credentials_task("creds", namespace, mount, "app", renew_before="99%", ttl="5m")],
                         env=local_env.env).assert_ok().task("creds")
     assert renewed["action"] == "renew" and renewed["lease_id"] == issued["lease_id"], renewed
@@ -300,6 +302,7 @@ def test_the_documented_lease_token_policy_rotates_and_revokes_its_role_and_no_o
 
     issued = run_tasks([credentials_task("creds", namespace, mount, "app")], env=env).assert_ok().task("creds")
     assert issued["action"] == "issue" and issued["token_renewed"], issued
+    wait_until_due(vault_client, issued["lease_id"], 99)
     renewed = run_tasks([credentials_task("creds", namespace, mount, "app", renew_before="99%")], env=env).assert_ok().task("creds")
     assert renewed["action"] == "renew" and renewed["lease_id"] == issued["lease_id"], renewed
     old = secret_values(k8s_api, namespace, "db")[1]
