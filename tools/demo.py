@@ -33,6 +33,7 @@ sys.path.insert(0, REPO_ROOT)
 
 # Importing it links the working tree as the collection.
 from tests.conftest import COLLECTIONS_ROOT  # noqa: E402  pylint: disable=wrong-import-position
+from tools.cluster.state import etcd_options  # noqa: E402  pylint: disable=wrong-import-position
 
 BIN = os.path.dirname(sys.executable)
 DEMO = os.path.join(REPO_ROOT, "examples", "demo")
@@ -140,7 +141,7 @@ def audit(env):
 def encryption_census(env, cluster, when):
     """Print how the cluster's Secrets are stored in etcd (k8s_encryption_info reads the envelopes' headers)."""
     command = [os.path.join(BIN, "ansible"), "localhost", "-i", "localhost,", "-c", "local", "-m",
-               "secretops.provisioning.k8s_encryption_info", "-a", json.dumps({"etcd_url": cluster["etcd_url"]})]
+               "secretops.provisioning.k8s_encryption_info", "-a", json.dumps(etcd_options(cluster))]
     # The ad-hoc command's minimal output: "localhost | SUCCESS => {...the module's result...}".
     output = subprocess.check_output(command, env=dict(env, ANSIBLE_LOAD_CALLBACK_PLUGINS="1", ANSIBLE_STDOUT_CALLBACK="minimal"),
                                      cwd=REPO_ROOT, text=True)
@@ -159,9 +160,9 @@ def encryption_at_rest(env, state):
     settings = {
         "secretops_kms_plugin_binary": build.ensure_kms(), "encryption_at_rest_plugin_runner": "process",
         "encryption_at_rest_plugin_dir": plugin_dir, "encryption_at_rest_socket": os.path.join(plugin_dir, "kms.sock"),
-        "encryption_at_rest_config_path": cluster["encryption_config"], "encryption_at_rest_etcd_url": cluster["etcd_url"],
-        "encryption_at_rest_etcd_ca_cert": "", "encryption_at_rest_etcd_client_cert": "", "encryption_at_rest_etcd_client_key": "",
+        "encryption_at_rest_config_path": cluster["encryption_config"],
     }
+    settings.update(("encryption_at_rest_" + key, value) for key, value in etcd_options(cluster).items())
     say("encryption at rest: Secrets sit in etcd in plaintext until the apiserver seals them; "
         "turn on KMS v2 through an OpenBao Transit key, migrate, then rotate the key")
     encryption_census(env, cluster, "before")

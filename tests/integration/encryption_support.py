@@ -4,6 +4,7 @@ collection's verifier), and runs of the collection's encryption_at_rest playbook
 import base64
 import json
 import os
+import ssl
 import subprocess
 import sys
 import urllib.request
@@ -13,6 +14,7 @@ import yaml
 
 from tests.conftest import REPO_ROOT
 from tests.integration.ansible_run import run_ansible_playbook
+from tools.cluster.state import etcd_options
 
 KMS_PREFIX = b"k8s:enc:kms:v2:"
 PROVIDER = "vault-transit"
@@ -25,17 +27,35 @@ def plugin_binary():
     return built.stdout.strip().splitlines()[-1]
 
 
-def etcd_values(etcd_url, prefix):
-    """{key: value} of every etcd key under ``prefix`` (bytes), read over etcd's JSON gateway."""
+def etcd_role_vars(etcd):
+    """The same options as the encryption_at_rest role takes them."""
+    return {"encryption_at_rest_" + key: value for key, value in etcd.items()}
+
+
+def _etcd_call(etcd, method, prefix):
+    """One call of etcd's JSON gateway over every key under ``prefix`` (bytes)."""
+    context = ssl.create_default_context(cafile=etcd["etcd_ca_cert"])
+    context.load_cert_chain(etcd["etcd_client_cert"], etcd["etcd_client_key"])
     end = prefix[:-1] + bytes([prefix[-1] + 1])
     body = json.dumps({"key": base64.b64encode(prefix).decode(), "range_end": base64.b64encode(end).decode()}).encode()
-    with urllib.request.urlopen(urllib.request.Request(etcd_url + "/v3/kv/range", data=body), timeout=30) as response:
-        answer = json.loads(response.read())
+    with urllib.request.urlopen(urllib.request.Request(etcd["etcd_url"] + "/v3/kv/" + method, data=body), timeout=30,
+                                context=context) as response:
+        return json.loads(response.read())
+
+
+def etcd_values(etcd, prefix):
+    """{key: value} of every etcd key under ``prefix`` (bytes); ``etcd`` is ``etcd_options(cluster)``."""
+    answer = _etcd_call(etcd, "range", prefix)
     return dict((base64.b64decode(kv["key"]), base64.b64decode(kv.get("value", ""))) for kv in answer.get("kvs", []))
 
 
-def stored_secret(etcd_url, namespace, name):
-    return etcd_values(etcd_url, ("/registry/secrets/%s/%s" % (namespace, name)).encode()).get(
+def etcd_delete_prefix(etcd, prefix):
+    """Delete every etcd key under ``prefix`` (bytes); the number deleted."""
+    return int(_etcd_call(etcd, "deleterange", prefix).get("deleted", 0))
+
+
+def stored_secret(etcd, namespace, name):
+    return etcd_values(etcd, ("/registry/secrets/%s/%s" % (namespace, name)).encode()).get(
         ("/registry/secrets/%s/%s" % (namespace, name)).encode())
 
 
@@ -43,7 +63,7 @@ class Encryption(object):
     """The local cluster's encryption settings for the role, and playbook runs with them."""
 
     def __init__(self, cluster, env, workdir):
-        self.etcd_url = cluster["etcd_url"]
+        self.etcd = etcd_options(cluster)
         self.config_path = cluster["encryption_config"]
         self.env = env
         self.plugin_dir = os.path.join(workdir, "kms")
@@ -60,10 +80,9 @@ class Encryption(object):
             "encryption_at_rest_socket": os.path.join(self.plugin_dir, "kms.sock"),
             "encryption_at_rest_key_name": self.key_name,
             "encryption_at_rest_config_path": self.config_path,
-            "encryption_at_rest_etcd_url": self.etcd_url,
-            "encryption_at_rest_etcd_ca_cert": "", "encryption_at_rest_etcd_client_cert": "", "encryption_at_rest_etcd_client_key": "",
             "encryption_at_rest_wait_timeout": 150,
         }
+        values.update(etcd_role_vars(self.etcd))
         values.update(extra)
         return values
 

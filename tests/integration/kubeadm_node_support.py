@@ -27,9 +27,10 @@ def free_port():
         return sock.getsockname()[1]
 
 
-def apiserver_manifest(image, port, etcd_url, etcd_prefix, pki_dir):
+def apiserver_manifest(image, port, etcd, etcd_prefix, pki_dir):
     """The kube-apiserver static Pod as kubeadm lays it out (flags in ``command``, the PKI a read-only hostPath,
-    probes on the host network), for the environment's own image and certificates."""
+    probes on the host network), for the environment's own image and certificates; ``etcd`` is
+    ``encryption_support.etcd_options`` (its files under ``pki_dir``, where kubeadm keeps them)."""
     def pki(name):
         return os.path.join(pki_dir, name)
 
@@ -46,7 +47,9 @@ def apiserver_manifest(image, port, etcd_url, etcd_prefix, pki_dir):
                 "name": "kube-apiserver", "image": image, "imagePullPolicy": "Never",
                 "command": [
                     "kube-apiserver", "--advertise-address=127.0.0.1", "--bind-address=127.0.0.1", "--secure-port=%d" % port,
-                    "--etcd-servers=" + etcd_url, "--etcd-prefix=" + etcd_prefix, "--endpoint-reconciler-type=none",
+                    "--etcd-servers=" + etcd["etcd_url"], "--etcd-cafile=" + etcd["etcd_ca_cert"],
+                    "--etcd-certfile=" + etcd["etcd_client_cert"], "--etcd-keyfile=" + etcd["etcd_client_key"],
+                    "--etcd-prefix=" + etcd_prefix, "--endpoint-reconciler-type=none",
                     "--tls-cert-file=" + pki("apiserver.crt"), "--tls-private-key-file=" + pki("apiserver.key"),
                     "--client-ca-file=" + pki("ca.crt"), "--authorization-mode=Node,RBAC",
                     "--service-account-issuer=" + SERVICE_ACCOUNT_ISSUER, "--service-account-key-file=" + pki("sa.pub"),
@@ -116,14 +119,6 @@ def config_hash(pod):
 
 def is_ready(pod):
     return bool(pod) and any(c.type == "Ready" and c.status == "True" for c in pod.status.conditions or [])
-
-
-def etcd_delete_prefix(etcd_url, prefix):
-    """Delete every etcd key under ``prefix`` (bytes), over etcd's JSON gateway."""
-    end = prefix[:-1] + bytes([prefix[-1] + 1])
-    body = json.dumps({"key": base64.b64encode(prefix).decode(), "range_end": base64.b64encode(end).decode()}).encode()
-    with urllib.request.urlopen(urllib.request.Request(etcd_url + "/v3/kv/deleterange", data=body), timeout=30) as response:
-        return int(json.loads(response.read()).get("deleted", 0))
 
 
 def kubelet_pid(env_description):

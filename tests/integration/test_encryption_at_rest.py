@@ -65,7 +65,7 @@ def run_killed_mid_migration(encryption, env, prefix, sealed_at_least=10):
                                start_new_session=True)
     deadline = time.monotonic() + 240
     while process.poll() is None and time.monotonic() < deadline:
-        if sum(1 for value in etcd_values(encryption.etcd_url, prefix).values() if value.startswith(KMS_PREFIX)) >= sealed_at_least:
+        if sum(1 for value in etcd_values(encryption.etcd, prefix).values() if value.startswith(KMS_PREFIX)) >= sealed_at_least:
             os.killpg(process.pid, signal.SIGKILL)
             break
         time.sleep(0.05)
@@ -77,23 +77,23 @@ def test_a_run_killed_mid_migration_is_finished_by_the_next_and_every_secret_is_
     core = k8s_client.CoreV1Api(k8s_api)
     for index in range(150):
         make_secret(core, namespace, "bulk-%03d" % index)
-    assert VALUE.encode() in stored_secret(encryption.etcd_url, namespace, "bulk-000")  # plaintext before
+    assert VALUE.encode() in stored_secret(encryption.etcd, namespace, "bulk-000")  # plaintext before
 
     prefix = ("/registry/secrets/%s/bulk-" % namespace).encode()
     run_killed_mid_migration(encryption, local_env.env, prefix)
-    values = etcd_values(encryption.etcd_url, prefix).values()
+    values = etcd_values(encryption.etcd, prefix).values()
     assert 10 <= sum(1 for value in values if value.startswith(KMS_PREFIX)) < len(values), "the kill did not land mid-migration"
 
     run = encryption.run().assert_ok()
     assert run.task(MIGRATE)["key_id"] == encryption.key_id(1)
     make_secret(core, namespace, "after")
     for name in ("bulk-000", "bulk-149", "after"):
-        raw = stored_secret(encryption.etcd_url, namespace, name)
+        raw = stored_secret(encryption.etcd, namespace, name)
         assert raw.startswith(KMS_PREFIX + PROVIDER.encode() + b":") and VALUE.encode() not in raw
         assert encryption.key_id(1).encode() in raw
         assert read_value(core, namespace, name) == VALUE
     # Every Secret of the cluster, not only the test's.
-    assert all(value.startswith(KMS_PREFIX) for value in etcd_values(encryption.etcd_url, b"/registry/secrets/").values())
+    assert all(value.startswith(KMS_PREFIX) for value in etcd_values(encryption.etcd, b"/registry/secrets/").values())
     assert VALUE not in run.output
 
     again = encryption.run().assert_ok()
@@ -103,7 +103,7 @@ def test_a_run_killed_mid_migration_is_finished_by_the_next_and_every_secret_is_
 def test_rotation_migrates_everything_and_only_then_retires_the_old_version(encryption, namespace, k8s_api, local_env):
     core = k8s_client.CoreV1Api(k8s_api)
     make_secret(core, namespace, "rotated")
-    key = {"name": encryption.key_name, "etcd_url": encryption.etcd_url}
+    key = dict(encryption.etcd, name=encryption.key_name)
     refused = run_tasks([
         {"name": "rotate", "secretops.provisioning.vault_transit_key": dict(key, rotate=True)},
         {"name": "retire", "secretops.provisioning.vault_transit_key": dict(key, min_decryption_version=2)},
@@ -112,7 +112,7 @@ def test_rotation_migrates_everything_and_only_then_retires_the_old_version(encr
     assert "still holds objects under older versions (%s:" % encryption.key_id(1) in refused.task("retire")["msg"]
 
     encryption.run(encryption_at_rest_retire_old_versions=True).assert_ok()
-    stored = etcd_values(encryption.etcd_url, b"/registry/secrets/")
+    stored = etcd_values(encryption.etcd, b"/registry/secrets/")
     assert stored and all(encryption.key_id(2).encode() in value for value in stored.values())
     assert read_value(core, namespace, "rotated") == VALUE
 
@@ -122,13 +122,13 @@ def test_plugin_down_never_stores_plaintext_and_is_reported_unhealthy(encryption
     os.kill(encryption.plugin_pid(), signal.SIGTERM)
     try:
         make_secret(core, namespace, "while-down")
-        raw = stored_secret(encryption.etcd_url, namespace, "while-down")
+        raw = stored_secret(encryption.etcd, namespace, "while-down")
         # The apiserver seals with its cached data key, or refuses the write: never plaintext.
         assert raw is None or (raw.startswith(KMS_PREFIX) and VALUE.encode() not in raw)
         deadline = time.monotonic() + 90
         while True:
             report = run_tasks([{"name": "info", "secretops.provisioning.k8s_encryption_info": {
-                "etcd_url": encryption.etcd_url, "check_health": True, "fail_on": ["unhealthy"]}}], env=local_env.env)
+                **encryption.etcd, "check_health": True, "fail_on": ["unhealthy"]}}], env=local_env.env)
             if report.returncode != 0 or time.monotonic() > deadline:
                 break
             time.sleep(5)

@@ -24,7 +24,9 @@ from kubernetes import config as k8s_config
 from tests.conftest import REPO_ROOT
 from tests.integration import kubeadm_node_support as kubeadm
 from tests.integration.ansible_run import ansible_env, run_ansible_playbook
-from tests.integration.encryption_support import KMS_PREFIX, PROVIDER, etcd_values, plugin_binary
+from tests.integration.encryption_support import (
+    KMS_PREFIX, PROVIDER, etcd_delete_prefix, etcd_options, etcd_role_vars, etcd_values, plugin_binary,
+)
 from tests.integration.polling import wait_until
 
 KUBEADM = ("secretops.provisioning.encryption_at_rest : The kube-apiserver manifest with the encryption flags and mounts "
@@ -50,6 +52,7 @@ class Host(object):
         # Short paths: a unix socket's path has at most 107 bytes.
         self.dir = tempfile.mkdtemp(prefix="kadm-", dir="/tmp")
         self.node, self.cluster = node, cluster
+        self.etcd = etcd_options(cluster)
         self.pki_dir = cluster["pki_dir"]
         self.manifests = node["static_pod_path"]
         self.port = kubeadm.free_port()
@@ -61,7 +64,7 @@ class Host(object):
         self.plugin_path = os.path.join(self.manifests, kubeadm.PLUGIN_POD + ".yaml")
 
     def role_vars(self):
-        return {
+        return dict(etcd_role_vars(self.etcd), **{
             "secretops_kms_plugin_binary": plugin_binary(),
             "encryption_at_rest_layout": "kubeadm",
             "encryption_at_rest_plugin_runner": "static_pod",
@@ -75,10 +78,9 @@ class Host(object):
             "encryption_at_rest_manifest_backup_dir": os.path.join(self.dir, "backups"),
             "encryption_at_rest_apiserver_url": self.server,
             "encryption_at_rest_apiserver_ca_cert": os.path.join(self.pki_dir, "ca.crt"),
-            "encryption_at_rest_etcd_url": self.cluster["etcd_url"], "encryption_at_rest_etcd_prefix": self.etcd_prefix,
-            "encryption_at_rest_etcd_ca_cert": "", "encryption_at_rest_etcd_client_cert": "", "encryption_at_rest_etcd_client_key": "",
+            "encryption_at_rest_etcd_prefix": self.etcd_prefix,
             "encryption_at_rest_wait_timeout": 90,
-        }
+        })
 
     def playbook_args(self, env):
         """The playbook's extra arguments and environment for this host."""
@@ -89,7 +91,7 @@ class Host(object):
 
     def start_apiserver(self, k8s_api):
         """Lay out the kubeadm kube-apiserver manifest and wait until the kubelet runs it; returns (its text, its mirror Pod)."""
-        manifest = kubeadm.apiserver_manifest(self.node["images"]["kube-apiserver"], self.port, self.cluster["etcd_url"],
+        manifest = kubeadm.apiserver_manifest(self.node["images"]["kube-apiserver"], self.port, self.etcd,
                                               self.etcd_prefix, self.pki_dir)
         kubeadm.write_manifest(self.manifests, kubeadm.APISERVER_POD, manifest)
         return open(self.apiserver_path).read(), self.ready_apiserver(k8s_api)
@@ -119,7 +121,7 @@ class Host(object):
                 kubeadm.mirror_pod(k8s_api, name, self.node["name"]) is None for name in (kubeadm.APISERVER_POD, kubeadm.PLUGIN_POD))
                 and kubeadm.https_get(self.server + "/readyz", self.pki_dir)[0] is None, 60)
         finally:
-            kubeadm.etcd_delete_prefix(self.cluster["etcd_url"], self.etcd_prefix.rsplit("/", 1)[0].encode() + b"/")
+            etcd_delete_prefix(self.etcd, self.etcd_prefix.rsplit("/", 1)[0].encode() + b"/")
             shutil.rmtree(self.dir, ignore_errors=True)
 
 
@@ -161,14 +163,14 @@ def test_the_kubeadm_path_on_real_static_pods_seals_secrets_under_the_plugins_ke
         core.create_namespaced_secret("default", k8s_client.V1Secret(metadata=k8s_client.V1ObjectMeta(name="sealed"),
                                                                      string_data={"v": VALUE}))
         key = ("%s/secrets/default/sealed" % host.etcd_prefix).encode()
-        raw = etcd_values(host.cluster["etcd_url"], key)[key]
+        raw = etcd_values(host.etcd, key)[key]
         assert raw.startswith(KMS_PREFIX + PROVIDER.encode() + b":") and VALUE.encode() not in raw
         assert ("transit/%s:v1" % host.key_name).encode() in raw
         assert base64.b64decode(core.read_namespaced_secret("sealed", "default").data["v"]).decode() == VALUE
     finally:
         api.close()
     # cluster-1's own data is not where the kubeadm apiserver writes.
-    assert not etcd_values(host.cluster["etcd_url"], b"/registry/secrets/default/sealed")
+    assert not etcd_values(host.etcd, b"/registry/secrets/default/sealed")
 
     again = host.run_role(local_env.env, "--diff").assert_ok()
     assert not again.task(KUBEADM)["changed"] and "changed=0" in again.stdout

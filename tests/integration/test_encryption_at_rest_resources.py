@@ -20,7 +20,7 @@ from kubernetes import client as k8s_client
 
 from tests.conftest import REPO_ROOT
 from tests.integration.ansible_run import ansible_env, run_ansible_playbook, run_tasks
-from tests.integration.encryption_support import etcd_values
+from tests.integration.encryption_support import etcd_options, etcd_role_vars, etcd_values
 
 VALUE = "enc-resources-" + uuid.uuid4().hex
 GROUP = "it-%s.secretops.example.com" % uuid.uuid4().hex[:6]
@@ -34,7 +34,7 @@ SVM_LABEL = "secretops.io/encryption-migration"
 
 class Resources(object):
     def __init__(self, cluster, local_env, k8s_api, workdir):
-        self.etcd_url = cluster["etcd_url"]
+        self.etcd = etcd_options(cluster)
         self.config_path = cluster["encryption_config"]
         self.env = local_env.env
         self.kv_path = "secret/it/encryption-resources-%s" % uuid.uuid4().hex[:8]
@@ -45,10 +45,8 @@ class Resources(object):
         values = {"secretops_encryption_provider": "secretbox", "encryption_at_rest_key_kv_path": self.kv_path,
                   "encryption_at_rest_resources": RESOURCES, "encryption_at_rest_config_path": self.config_path,
                   "encryption_at_rest_migration_method": "storage_version_migration",
-                  "encryption_at_rest_etcd_url": self.etcd_url, "encryption_at_rest_etcd_ca_cert": "",
-                  "encryption_at_rest_etcd_client_cert": "", "encryption_at_rest_etcd_client_key": "",
                   "encryption_at_rest_wait_timeout": 120}
-        values.update(extra)
+        values.update(etcd_role_vars(self.etcd), **extra)
         with open(self.vars_path, "w") as handle:
             yaml.safe_dump(values, handle)
 
@@ -102,9 +100,9 @@ def make_objects(k8s_api, namespace, count=3):
 
 def stored(state, namespace):
     """Raw etcd values of the namespace's widgets, Deployment and Secrets, by resource."""
-    return {WIDGETS: etcd_values(state.etcd_url, ("/registry/%s/widgets/%s/" % (GROUP, namespace)).encode()),
-            "deployments.apps": etcd_values(state.etcd_url, ("/registry/deployments/%s/" % namespace).encode()),
-            "secrets": etcd_values(state.etcd_url, ("/registry/secrets/%s/" % namespace).encode())}
+    return {WIDGETS: etcd_values(state.etcd, ("/registry/%s/widgets/%s/" % (GROUP, namespace)).encode()),
+            "deployments.apps": etcd_values(state.etcd, ("/registry/deployments/%s/" % namespace).encode()),
+            "secrets": etcd_values(state.etcd, ("/registry/secrets/%s/" % namespace).encode())}
 
 
 def test_a_custom_resource_and_a_deployment_are_sealed_by_a_storage_version_migration(resources, namespace, k8s_api, local_env):
@@ -127,7 +125,7 @@ def test_a_custom_resource_and_a_deployment_are_sealed_by_a_storage_version_migr
     assert widget["spec"]["value"] == VALUE
 
     info = run_tasks([{"name": "info", "secretops.provisioning.k8s_encryption_info": {
-        "etcd_url": resources.etcd_url, "resources": RESOURCES, "fail_on": ["plaintext", "mixed_keys"]}}], env=local_env.env).assert_ok()
+        **resources.etcd, "resources": RESOURCES, "fail_on": ["plaintext", "mixed_keys"]}}], env=local_env.env).assert_ok()
     counts = info.task("info")["resources"]
     assert counts[WIDGETS]["total"] == 3 and counts[WIDGETS]["providers"] == {"secretbox:" + provider: 3}
     assert counts["deployments.apps"]["plaintext"] == 0 and counts["deployments.apps"]["total"] >= 1

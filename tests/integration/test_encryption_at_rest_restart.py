@@ -53,7 +53,7 @@ def test_an_apiserver_restarted_while_the_plugin_is_down_refuses_sealed_secrets_
         core = k8s_client.CoreV1Api(env.k8s_api)
         core.create_namespaced_secret("default", k8s_client.V1Secret(metadata=k8s_client.V1ObjectMeta(name="across-restart"),
                                                                      string_data={"v": VALUE}))
-        assert stored_secret(encryption.etcd_url, "default", "across-restart").startswith(KMS_PREFIX)
+        assert stored_secret(encryption.etcd, "default", "across-restart").startswith(KMS_PREFIX)
 
         pid = encryption.plugin_pid()
         os.kill(pid, signal.SIGTERM)

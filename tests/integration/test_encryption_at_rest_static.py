@@ -18,7 +18,7 @@ from kubernetes import client as k8s_client
 
 from tests.conftest import REPO_ROOT
 from tests.integration.ansible_run import run_ansible_playbook, run_tasks
-from tests.integration.encryption_support import etcd_values
+from tests.integration.encryption_support import etcd_options, etcd_role_vars, etcd_values
 
 VALUE = "enc-static-" + uuid.uuid4().hex
 RESOURCES = ["secrets", "configmaps"]
@@ -27,7 +27,7 @@ PREFIX = b"k8s:enc:secretbox:v1:"
 
 class Static(object):
     def __init__(self, cluster, local_env, workdir):
-        self.etcd_url = cluster["etcd_url"]
+        self.etcd = etcd_options(cluster)
         self.config_path = cluster["encryption_config"]
         self.env = local_env.env
         self.kv_path = "it/encryption-at-rest-%s" % uuid.uuid4().hex[:8]
@@ -37,10 +37,8 @@ class Static(object):
     def run(self, **extra):
         values = {"secretops_encryption_provider": "secretbox", "encryption_at_rest_key_kv_path": "secret/" + self.kv_path,
                   "encryption_at_rest_resources": RESOURCES, "encryption_at_rest_config_path": self.config_path,
-                  "encryption_at_rest_etcd_url": self.etcd_url, "encryption_at_rest_etcd_ca_cert": "",
-                  "encryption_at_rest_etcd_client_cert": "", "encryption_at_rest_etcd_client_key": "",
                   "encryption_at_rest_wait_timeout": 120}
-        values.update(extra)
+        values.update(etcd_role_vars(self.etcd), **extra)
         with open(self.vars_path, "w") as handle:
             yaml.safe_dump(values, handle)
         return run_ansible_playbook("secretops.provisioning.encryption_at_rest", ["-e", "@" + self.vars_path], env=self.env,
@@ -51,7 +49,7 @@ class Static(object):
                                                             raise_on_deleted_version=True)["data"]["data"]["keys"]
 
     def stored(self, resource):
-        return etcd_values(self.etcd_url, ("/registry/%s/" % resource).encode())
+        return etcd_values(self.etcd, ("/registry/%s/" % resource).encode())
 
 
 @pytest.fixture(scope="module")
@@ -102,7 +100,7 @@ def test_switch_on_seals_secrets_and_configmaps_under_the_kv_key(static, namespa
     assert_no_key_in(static, run.output)
 
     info = run_tasks([{"name": "info", "secretops.provisioning.k8s_encryption_info": {
-        "etcd_url": static.etcd_url, "resources": RESOURCES, "fail_on": ["plaintext", "mixed_keys"]}}], env=local_env.env).assert_ok()
+        **static.etcd, "resources": RESOURCES, "fail_on": ["plaintext", "mixed_keys"]}}], env=local_env.env).assert_ok()
     counts = info.task("info")["resources"]
     for resource in RESOURCES:
         assert counts[resource]["providers"] == {"secretbox:" + keys[0]["name"]: counts[resource]["total"]}
@@ -136,7 +134,7 @@ def test_retiring_is_refused_while_etcd_holds_objects_under_the_old_key(static, 
     # A rotation without migration: the new key is first, the old one still seals everything.
     current = static.keys()[0]["name"]
     task = {"path": "secret/" + static.kv_path, "type": "secretbox", "config_path": static.config_path, "resources": RESOURCES,
-            "etcd_url": static.etcd_url}
+            **static.etcd}
     run = run_tasks([{"name": "rotate", "secretops.provisioning.vault_encryption_key": dict(task, rotate=True)},
                      {"name": "retire", "secretops.provisioning.vault_encryption_key": dict(task, retire_old_keys=True)}],
                     env=local_env.env)
@@ -147,3 +145,25 @@ def test_retiring_is_refused_while_etcd_holds_objects_under_the_old_key(static, 
     # The next role run finishes the rotation (no third key) and retires the old one.
     static.run(encryption_at_rest_rotate=True, encryption_at_rest_retire_old_versions=True).assert_ok()
     assert len(static.keys()) == 1 and static.keys()[0]["name"] != current
+
+
+def test_etcd_answers_only_a_client_certificate_from_its_own_ca(local_env, local_env_description):
+    """etcd serves here as on a kubeadm host (mutual TLS, a CA of its own): the collection reads it with the
+    apiserver's etcd client certificate, and a refused read names the options to check, and nothing else."""
+    cluster = local_env_description["clusters"][0]
+    etcd, pki_dir = etcd_options(cluster), cluster["pki_dir"]
+    attempts = {
+        "etcd's client certificate": etcd,
+        "no client certificate": dict(etcd, etcd_client_cert=None, etcd_client_key=None),
+        "the cluster CA's admin certificate": dict(etcd, etcd_client_cert=os.path.join(pki_dir, "admin.crt"),
+                                                   etcd_client_key=os.path.join(pki_dir, "admin.key")),
+        "the system's CAs": dict(etcd, etcd_ca_cert=None),
+    }
+    run = run_tasks([{"name": name, "ignore_errors": True, "secretops.provisioning.k8s_encryption_info": dict(
+        {key: value for key, value in options.items() if value}, resources=["secrets"])} for name, options in attempts.items()],
+        env=local_env.env)
+    assert run.task("etcd's client certificate")["resources"]["secrets"]["total"] > 0
+    for name in list(attempts)[1:]:
+        result = run.task(name)
+        assert "resources" not in result and result["msg"].startswith("cannot read etcd at %s (" % etcd["etcd_url"]), (name, result)
+        assert result["msg"].endswith("check etcd_url and the etcd TLS options"), (name, result)

@@ -19,13 +19,22 @@ def b64_file(path):
         return base64.b64encode(handle.read()).decode("ascii")
 
 
-def http_json(url):
-    """GET a plain-HTTP JSON endpoint (etcd, OpenBao); a non-2xx answer with a JSON body is returned too."""
+def http_json(url, context=None):
+    """GET a JSON endpoint (OpenBao over HTTP, etcd over mutual TLS with ``context``); a non-2xx answer with a
+    JSON body is returned too."""
     try:
-        with urllib.request.urlopen(url, timeout=TIMEOUT) as response:
+        with urllib.request.urlopen(url, timeout=TIMEOUT, context=context) as response:
             return json.load(response)
     except urllib.error.HTTPError as exc:
         return json.load(exc)
+
+
+def etcd_context(pki_dir):
+    """TLS to the cluster's etcd: its own CA, and the apiserver's etcd client certificate (etcd wants one)."""
+    files = pki.etcd_files(pki_dir)
+    context = ssl.create_default_context(cafile=files["ca_cert"])
+    context.load_cert_chain(files["client_cert"], files["client_key"])
+    return context
 
 
 def https_ok(url):

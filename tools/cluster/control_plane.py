@@ -81,11 +81,19 @@ def write_kubeconfigs(cluster, server):
 
 # ---------------------------------------------------------------- component command lines
 
+def etcd_url(ports):
+    return "https://127.0.0.1:%d" % ports["etcd"]
+
+
 def etcd_argv(bins, cluster, ports):
-    client_url = "http://127.0.0.1:%d" % ports["etcd"]
+    # Clients over mutual TLS with etcd's own CA, as on a kubeadm host; the one member has no peer to talk to.
+    client_url = etcd_url(ports)
     peer_url = "http://127.0.0.1:%d" % ports["etcd_peer"]
+    files = pki.etcd_files(cluster.pki)
     return [os.path.join(bins, "etcd"), "--name=default", "--data-dir=" + cluster.etcd_data,
             "--listen-client-urls=" + client_url, "--advertise-client-urls=" + client_url,
+            "--cert-file=" + files["server_cert"], "--key-file=" + files["server_key"],
+            "--trusted-ca-file=" + files["ca_cert"], "--client-cert-auth=true",
             "--listen-peer-urls=" + peer_url, "--initial-advertise-peer-urls=" + peer_url,
             "--initial-cluster=default=" + peer_url, "--log-level=warn",
             # Test data is disposable: skipping fsync makes every write much faster.
@@ -94,8 +102,10 @@ def etcd_argv(bins, cluster, ports):
 
 def apiserver_argv(bins, cluster, ports):
     p = cluster.pki
+    etcd = pki.etcd_files(p)
     return [os.path.join(bins, "kube-apiserver"),
-            "--etcd-servers=http://127.0.0.1:%d" % ports["etcd"],
+            "--etcd-servers=" + etcd_url(ports), "--etcd-cafile=" + etcd["ca_cert"],
+            "--etcd-certfile=" + etcd["client_cert"], "--etcd-keyfile=" + etcd["client_key"],
             "--bind-address=127.0.0.1", "--advertise-address=127.0.0.1", "--secure-port=%d" % ports["apiserver"],
             # The lease reconciler refuses a loopback advertise address; nothing here needs the
             # `kubernetes` Service's endpoints, since no pod really runs.
@@ -200,7 +210,7 @@ def start(cluster, bins, ports, start_process):
     api = cluster_api.ClusterApi(server, cluster.pki)
     name = cluster.record_name
     start_process(name("etcd"), etcd_argv(bins, cluster, ports), "etcd /health",
-                  lambda: cluster_api.http_json("http://127.0.0.1:%d/health" % ports["etcd"]).get("health") == "true", 60)
+                  lambda: cluster_api.http_json(etcd_url(ports) + "/health", cluster_api.etcd_context(cluster.pki)).get("health") == "true", 60)
     start_process(name("kube-apiserver"), apiserver_argv(bins, cluster, ports), "apiserver /readyz", api.readyz, 120)
     start_process(name("kube-controller-manager"), controller_manager_argv(bins, cluster, ports), "controller-manager /healthz",
                   lambda: cluster_api.https_ok("https://127.0.0.1:%d/healthz" % ports["controller_manager"]), 60)
@@ -216,14 +226,19 @@ def start(cluster, bins, ports, start_process):
 
 def description(cluster, server, ports):
     """The cluster's entry of env.json's ``clusters``."""
+    etcd = pki.etcd_files(cluster.pki)
     return {"name": cluster.name, "kubeconfig": cluster.kubeconfig("admin"), "api_server": server,
             "ca_cert": pki.path(cluster.pki, "ca", "crt"), "pki_dir": cluster.pki,
-            "encryption_config": encryption_config_path(cluster), "etcd_url": "http://127.0.0.1:%d" % ports["etcd"]}
+            "encryption_config": encryption_config_path(cluster), "etcd_url": etcd_url(ports), "etcd_ca_cert": etcd["ca_cert"],
+            "etcd_client_cert": etcd["client_cert"], "etcd_client_key": etcd["client_key"]}
 
 
 def problems(description_of_cluster):
     """Why the described cluster's apiserver is not usable (empty when it is)."""
     name = description_of_cluster["name"]
+    if not description_of_cluster.get("etcd_ca_cert"):
+        # An environment an older localenv.py started serves etcd over plain HTTP, unlike a kubeadm host.
+        return ["%s: etcd does not serve over mutual TLS (started by an older localenv.py)" % name]
     try:
         if not cluster_api.ClusterApi(description_of_cluster["api_server"], description_of_cluster["pki_dir"]).readyz():
             return ["%s: apiserver /readyz is not ok" % name]

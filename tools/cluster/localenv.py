@@ -11,7 +11,8 @@ Commands (run with the project's virtualenv Python):
     localenv.py status   report each process and the health of every apiserver, OpenBao and Vault (exit 1 if unhealthy)
     localenv.py env      print ``export KUBECONFIG=... VAULT_ADDR=... VAULT_TOKEN=...`` for ``eval`` (cluster-1's kubeconfig)
     localenv.py env --json   print env.json (kubeconfig, api_server, ca_cert, vault_addr, vault_token, vault_servers,
-                         clusters: [{name, kubeconfig, api_server, ca_cert, pki_dir, encryption_config, etcd_url}], node: {name, address,
+                         clusters: [{name, kubeconfig, api_server, ca_cert, pki_dir, encryption_config, etcd_url, etcd_ca_cert,
+                         etcd_client_cert, etcd_client_key}], node: {name, address,
                          images, runtime, ...}, ...)
 
 ``SECRETOPS_REAL_NODE=0`` leaves the real node out (quicker, for work that needs no running pod).

@@ -15,8 +15,10 @@ import os
 
 CLUSTER_PREFIX = "cluster-"
 FIRST_CLUSTER = CLUSTER_PREFIX + "1"
+# The keys of a cluster's entry that reach its etcd (over mutual TLS), named as the collection's etcd options.
+ETCD_OPTIONS = ("etcd_url", "etcd_ca_cert", "etcd_client_cert", "etcd_client_key")
 # The keys of one entry of env.json's ``clusters``.
-CLUSTER_KEYS = ("name", "kubeconfig", "api_server", "ca_cert", "pki_dir", "encryption_config", "etcd_url")
+CLUSTER_KEYS = ("name", "kubeconfig", "api_server", "ca_cert", "pki_dir", "encryption_config") + ETCD_OPTIONS
 
 
 def cluster_names(count):
@@ -127,6 +129,11 @@ def described_clusters(env):
 def env_cluster_fields(description):
     """The entry of env.json's ``clusters`` for a cluster ``description`` (which may carry more)."""
     return {key: description[key] for key in CLUSTER_KEYS if key in description}
+
+
+def etcd_options(cluster):
+    """The collection's etcd options (``etcd_url`` and its TLS files) for one entry of env.json's ``clusters``."""
+    return {key: cluster[key] for key in ETCD_OPTIONS}
 
 
 def missing_clusters(env, count):

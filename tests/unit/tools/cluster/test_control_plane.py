@@ -4,6 +4,7 @@ import json
 import os
 
 import yaml
+from cryptography import x509
 
 import control_plane  # pylint: disable=import-error  # tools/cluster, put on sys.path by conftest.py
 import pki  # pylint: disable=import-error
@@ -72,4 +73,38 @@ def test_the_apiserver_reloads_an_encryption_config_that_starts_identity_only(tm
     control_plane.write_initial_encryption_config(cluster)
     with open(control_plane.encryption_config_path(cluster), encoding="utf-8") as handle:
         assert handle.read() == "role's\n"
-    assert control_plane.description(cluster, "https://127.0.0.1:3", PORTS)["etcd_url"] == "http://127.0.0.1:1"
+    assert control_plane.description(cluster, "https://127.0.0.1:3", PORTS)["etcd_url"] == "https://127.0.0.1:1"
+
+
+def _cert(path):
+    with open(path, "rb") as handle:
+        return x509.load_pem_x509_certificate(handle.read())
+
+
+def test_etcd_serves_over_mutual_tls_with_its_own_ca_where_kubeadm_puts_it(tmp_path):
+    cluster = state.Layout(str(tmp_path)).cluster("cluster-2")
+    pki.ensure_pki(cluster.pki)
+    files = pki.etcd_files(cluster.pki)
+    assert files["ca_cert"] == os.path.join(cluster.pki, "etcd", "ca.crt")
+    assert files["client_cert"] == os.path.join(cluster.pki, "apiserver-etcd-client.crt")
+    etcd_ca, cluster_ca = _cert(files["ca_cert"]), _cert(pki.path(cluster.pki, "ca", "crt"))
+    assert etcd_ca.subject != cluster_ca.subject, "etcd has a CA of its own, as on a kubeadm host"
+    for stem in ("server_cert", "client_cert"):
+        _cert(files[stem]).verify_directly_issued_by(etcd_ca)
+    etcd = control_plane.etcd_argv("/bin", cluster, PORTS)
+    assert "--client-cert-auth=true" in etcd and "--trusted-ca-file=" + files["ca_cert"] in etcd
+    assert "--listen-client-urls=https://127.0.0.1:1" in etcd
+    apiserver = control_plane.apiserver_argv("/bin", cluster, PORTS)
+    assert "--etcd-servers=https://127.0.0.1:1" in apiserver and "--etcd-cafile=" + files["ca_cert"] in apiserver
+    assert "--etcd-certfile=" + files["client_cert"] in apiserver and "--etcd-keyfile=" + files["client_key"] in apiserver
+    described = control_plane.description(cluster, "https://127.0.0.1:3", PORTS)
+    assert (described["etcd_ca_cert"], described["etcd_client_cert"], described["etcd_client_key"]) == (
+        files["ca_cert"], files["client_cert"], files["client_key"])
+    # A restart keeps etcd's CA (the data directory's clients keep trusting it).
+    pki.ensure_pki(cluster.pki)
+    assert _cert(files["ca_cert"]).serial_number == etcd_ca.serial_number
+
+
+def test_an_environment_whose_etcd_serves_plain_http_is_not_healthy():
+    older = {"name": "cluster-1", "api_server": "https://127.0.0.1:3", "pki_dir": "/nowhere", "etcd_url": "http://127.0.0.1:1"}
+    assert control_plane.problems(older) == ["cluster-1: etcd does not serve over mutual TLS (started by an older localenv.py)"]
