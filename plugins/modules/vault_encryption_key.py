@@ -19,7 +19,8 @@ description:
   - O(rotate=true) puts a new key first and keeps the others for reads. While older keys are still listed (a rotation not
     finished), it adds none and finishes that one. Another O(type) than the current key's is a rotation to a key of that type.
   - O(retire_old_keys=true) drops every key but the first, after reading etcd. It is refused while etcd still holds
-    anything under a key to drop (envelope prefix C(k8s:enc:<type>:v1:<name>:), in clear). The configuration loses the
+    anything under a key to drop (envelope prefix C(k8s:enc:<type>:v1:<name>:), in clear), in any resource: the check
+    reads every object under O(etcd_prefix) (one read of each value, page by page, keeping only counts). The configuration loses the
     keys before KV does, so a run killed half-way is finished by the next.
   - With O(config_path) it writes the EncryptionConfiguration from the key set (mode 0600, atomically, a timestamped
     backup of the file it replaces). V(encrypt) lists the keys first and C(identity) last, V(decrypt) lists
@@ -57,9 +58,9 @@ options:
     default: encrypt
   resources:
     description:
-      - Resources the configuration covers, and that the etcd check reads (C(secrets), C(deployments.apps),
-        C(<plural>.<group>); the etcd check refuses wildcards). For a name with a group the check counts both places etcd
-        may hold it, the built-in one and the custom resource's.
+      - Resources the configuration covers (C(secrets), C(deployments.apps), C(<plural>.<group>), or the configuration's
+        wildcards).
+      - The etcd check of O(retire_old_keys=true) does not depend on them; it reads every object under O(etcd_prefix).
     type: list
     elements: str
     default: [secrets]
@@ -144,7 +145,7 @@ backup_file:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.census import take_census
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.census import take_store_census
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.etcd import ETCD_ARGUMENT_SPEC, etcd_reader
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.static_key_service import ensure
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
@@ -155,7 +156,7 @@ from ansible_collections.secretops.provisioning.plugins.module_utils.vault.optio
 def census(params):
     if not params.get("etcd_url"):
         return None
-    return lambda: take_census(etcd_reader(params), params["etcd_prefix"], params["resources"])
+    return lambda: take_store_census(etcd_reader(params), params["etcd_prefix"])
 
 
 def apply(module):

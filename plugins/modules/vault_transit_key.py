@@ -58,6 +58,8 @@ options:
   min_decryption_version:
     description:
       - Oldest version that may still decrypt. Raising it is refused while etcd holds objects under an older version.
+      - The check reads every object under O(etcd_prefix), whatever resources the EncryptionConfiguration lists (one read
+        of each value, page by page, keeping only counts), so no object of any resource is left unreadable.
       - Not managed when omitted.
     type: int
   min_encryption_version:
@@ -67,17 +69,6 @@ options:
     description: Rotate the key (a new latest version); the task then always reports a change.
     type: bool
     default: false
-  resources:
-    description:
-      - Resources whose etcd objects the O(min_decryption_version) check counts (C(secrets), C(deployments.apps),
-        C(<plural>.<group>); no wildcards).
-      - Without the Kubernetes API this module cannot tell a custom resource from a built-in one, so for a name with a group
-        it counts both places etcd may hold it (C(<etcd_prefix>/<resource>/) and C(<etcd_prefix>/<group>/<resource>/)).
-      - List every resource the key seals (the EncryptionConfiguration's resources, as the P(secretops.provisioning.encryption_at_rest#role)
-        role does). Objects of a resource not listed are not counted, and raising O(min_decryption_version) would leave them unreadable.
-    type: list
-    elements: str
-    default: [secrets]
 extends_documentation_fragment:
   - secretops.provisioning.vault_connection
   - secretops.provisioning.vault_connection.auth
@@ -127,7 +118,7 @@ rotated:
 
 from ansible.module_utils.basic import AnsibleModule
 
-from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.census import older_versions, take_census
+from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.census import older_versions, take_store_census
 from ansible_collections.secretops.provisioning.plugins.module_utils.encryption.etcd import ETCD_ARGUMENT_SPEC, etcd_reader
 from ansible_collections.secretops.provisioning.plugins.module_utils.module_runner import run
 from ansible_collections.secretops.provisioning.plugins.module_utils.vault.client import vault_session
@@ -139,7 +130,7 @@ def verifier(params):
     """{key_id: count} of etcd objects sealed by a key below a version, or None without etcd_url."""
     if not params.get("etcd_url"):
         return None
-    return lambda key, version: older_versions(take_census(etcd_reader(params), params["etcd_prefix"], params["resources"]), key, version)
+    return lambda key, version: older_versions(take_store_census(etcd_reader(params), params["etcd_prefix"]), key, version)
 
 
 def apply(module):
@@ -160,7 +151,6 @@ def main():
         min_decryption_version={"type": "int"},
         min_encryption_version={"type": "int"},
         rotate={"type": "bool", "default": False},
-        resources={"type": "list", "elements": "str", "default": ["secrets"]},
         **ETCD_ARGUMENT_SPEC
     )
     module = AnsibleModule(argument_spec=spec, supports_check_mode=True)

@@ -32,26 +32,34 @@ def etcd_role_vars(etcd):
     return {"encryption_at_rest_" + key: value for key, value in etcd.items()}
 
 
-def _etcd_call(etcd, method, prefix):
-    """One call of etcd's JSON gateway over every key under ``prefix`` (bytes)."""
+def _etcd_call(etcd, method, body):
+    """One call of etcd's JSON gateway (byte strings in ``body`` sent in base64, as it wants them)."""
     context = ssl.create_default_context(cafile=etcd["etcd_ca_cert"])
     context.load_cert_chain(etcd["etcd_client_cert"], etcd["etcd_client_key"])
-    end = prefix[:-1] + bytes([prefix[-1] + 1])
-    body = json.dumps({"key": base64.b64encode(prefix).decode(), "range_end": base64.b64encode(end).decode()}).encode()
-    with urllib.request.urlopen(urllib.request.Request(etcd["etcd_url"] + "/v3/kv/" + method, data=body), timeout=30,
+    data = json.dumps(dict((name, base64.b64encode(value).decode()) for name, value in body.items())).encode()
+    with urllib.request.urlopen(urllib.request.Request(etcd["etcd_url"] + "/v3/kv/" + method, data=data), timeout=30,
                                 context=context) as response:
         return json.loads(response.read())
 
 
+def _under(prefix):
+    return {"key": prefix, "range_end": prefix[:-1] + bytes([prefix[-1] + 1])}
+
+
 def etcd_values(etcd, prefix):
     """{key: value} of every etcd key under ``prefix`` (bytes); ``etcd`` is ``etcd_options(cluster)``."""
-    answer = _etcd_call(etcd, "range", prefix)
+    answer = _etcd_call(etcd, "range", _under(prefix))
     return dict((base64.b64decode(kv["key"]), base64.b64decode(kv.get("value", ""))) for kv in answer.get("kvs", []))
 
 
 def etcd_delete_prefix(etcd, prefix):
     """Delete every etcd key under ``prefix`` (bytes); the number deleted."""
-    return int(_etcd_call(etcd, "deleterange", prefix).get("deleted", 0))
+    return int(_etcd_call(etcd, "deleterange", _under(prefix)).get("deleted", 0))
+
+
+def etcd_put(etcd, key, value):
+    """Write ``value`` at ``key`` (bytes) directly into etcd, as a test's stand-in for an object no API serves."""
+    _etcd_call(etcd, "put", {"key": key, "value": value})
 
 
 def stored_secret(etcd, namespace, name):

@@ -23,9 +23,12 @@ from kubernetes import client as k8s_client
 
 from tests.conftest import REPO_ROOT
 from tests.integration.ansible_run import ansible_env, run_tasks
-from tests.integration.encryption_support import KMS_PREFIX, PROVIDER, Encryption, etcd_values, stored_secret
+from tests.integration.encryption_support import (
+    KMS_PREFIX, PROVIDER, Encryption, etcd_delete_prefix, etcd_put, etcd_values, stored_secret,
+)
 
 VALUE = "enc-at-rest-" + uuid.uuid4().hex  # searched for in raw etcd values
+RETIRE = "secretops.provisioning.encryption_at_rest : Retire older key versions (refused while etcd still holds anything under them)"
 MIGRATE = ("secretops.provisioning.encryption_at_rest : Wait for the apiserver to load it, then store every object under the current key "
            "(or in plaintext when turning off)")
 
@@ -111,6 +114,16 @@ def test_rotation_migrates_everything_and_only_then_retires_the_old_version(encr
     assert refused.returncode != 0
     assert "still holds objects under older versions (%s:" % encryption.key_id(1) in refused.task("retire")["msg"]
 
+    # An object of a resource the role does not list, still under v1 (written raw into etcd, at a path no apiserver
+    # serves): the guard reads the whole store, so it holds v1 back while that object is there.
+    unlisted = ("/registry/unlisted.example.com/widgets/%s/w0" % namespace).encode()
+    etcd_put(encryption.etcd, unlisted, stored_secret(encryption.etcd, namespace, "rotated"))
+    try:
+        held = encryption.run(encryption_at_rest_retire_old_versions=True)
+        assert held.returncode != 0 and "(%s: 1)" % encryption.key_id(1) in held.task(RETIRE)["msg"], held.task(RETIRE)
+        assert all(encryption.key_id(2).encode() in value for value in etcd_values(encryption.etcd, b"/registry/secrets/").values())
+    finally:
+        etcd_delete_prefix(encryption.etcd, unlisted)
     encryption.run(encryption_at_rest_retire_old_versions=True).assert_ok()
     stored = etcd_values(encryption.etcd, b"/registry/secrets/")
     assert stored and all(encryption.key_id(2).encode() in value for value in stored.values())

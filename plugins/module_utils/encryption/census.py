@@ -34,19 +34,27 @@ def etcd_paths(resource):
     return resource_map.candidate_etcd_paths(resource)
 
 
+def _empty():
+    return {"total": 0, "plaintext": 0, "providers": {}, "key_ids": {}}
+
+
+def _add(result, value):
+    kind, name, key_id = envelope.describe(value)
+    result["total"] += 1
+    if kind == envelope.PLAINTEXT:
+        result["plaintext"] += 1
+        return
+    label = "%s:%s" % (kind, name)
+    result["providers"][label] = result["providers"].get(label, 0) + 1
+    if key_id is not None:
+        result["key_ids"][key_id] = result["key_ids"].get(key_id, 0) + 1
+
+
 def count(values):
     """Counts of an iterable of stored values: total, plaintext, per provider, per key id."""
-    result = {"total": 0, "plaintext": 0, "providers": {}, "key_ids": {}}
+    result = _empty()
     for value in values:
-        kind, name, key_id = envelope.describe(value)
-        result["total"] += 1
-        if kind == envelope.PLAINTEXT:
-            result["plaintext"] += 1
-            continue
-        label = "%s:%s" % (kind, name)
-        result["providers"][label] = result["providers"].get(label, 0) + 1
-        if key_id is not None:
-            result["key_ids"][key_id] = result["key_ids"].get(key_id, 0) + 1
+        _add(result, value)
     return result
 
 
@@ -96,6 +104,24 @@ def failures(counts, fail_on):
         if "mixed_keys" in fail_on and len(keys) > 1:
             found.append("%s: objects under %d keys (%s)" % (resource, len(keys), ", ".join(keys)))
     return found
+
+
+def store_area(prefix, key):
+    """Where an etcd key sits under the store's ``prefix`` (bytes, ending in "/"): the first element of its path (a
+    resource's directory, such as ``secrets``), or the first two under a group's directory (``<group>/<plural>``)."""
+    parts = key[len(prefix):].decode("utf-8", "replace").split("/")
+    return "/".join(parts[:2]) if "." in parts[0] and len(parts) > 2 else parts[0]
+
+
+def take_store_census(reader, etcd_prefix):
+    """{area: counts} of every object under ``etcd_prefix`` (areas as ``store_area`` names them), whatever resources
+    a configuration lists: what a guard reads before it lets a key go, so that no object of a resource nobody
+    listed is left under it. One read of every value, page by page; nothing is kept but the counts."""
+    prefix = (etcd_prefix.rstrip("/") + "/").encode("utf-8")
+    counts = {}
+    for key, value in reader.items(prefix):
+        _add(counts.setdefault(store_area(prefix, key), _empty()), value)
+    return counts
 
 
 def take_census(reader, etcd_prefix, resources):

@@ -44,5 +44,5 @@ def test_retiring_without_an_etcd_endpoint_is_refused_and_with_one_etcd_is_read(
     monkeypatch.setattr(module_file, "etcd_reader", lambda params: asked.append(params["etcd_url"]) or etcd)
     busy = run_module(module_file, dict(args, etcd_url="http://127.0.0.1:2379"), monkeypatch)
     assert busy.failed and "old" in busy.result["msg"] and "T0xE" not in busy.result["msg"]
-    assert asked == ["http://127.0.0.1:2379"] and [start for start, _end, _limit in etcd.ranges] == [b"/registry/secrets/"]
+    assert asked == ["http://127.0.0.1:2379"] and [start for start, _end, _limit in etcd.ranges] == [b"/registry/"]
     assert len(vault.versions["k8s/enc"]) == 1
