@@ -19,9 +19,9 @@ description:
   - O(rotate=true) puts a new key first and keeps the others for reads. While older keys are still listed (a rotation not
     finished), it adds none and finishes that one. Another O(type) than the current key's is a rotation to a key of that type.
   - O(retire_old_keys=true) drops every key but the first, after reading etcd. It is refused while etcd still holds
-    anything under a key to drop (envelope prefix C(k8s:enc:<type>:v1:<name>:), in clear), in any resource: the check
-    reads every object under O(etcd_prefix) (one read of each value, page by page, keeping only counts). The configuration loses the
-    keys before KV does, so a run killed half-way is finished by the next.
+    anything under a key to drop (envelope prefix C(k8s:enc:<type>:v1:<name>:), in clear), in any resource. The check
+    reads every object under O(etcd_prefix) (one read of each value, page by page, keeping only counts). The
+    configuration loses the keys before KV does, so a run killed half-way is finished by the next.
   - With O(config_path) it writes the EncryptionConfiguration from the key set (mode 0600, atomically, a timestamped
     backup of the file it replaces). V(encrypt) lists the keys first and C(identity) last, V(decrypt) lists
     C(identity) first (turning encryption off). kube-apiserver needs C(--encryption-provider-config) on that file and
