@@ -39,11 +39,22 @@ options:
         KMS v2; V(mixed_keys), objects of one resource under more than one key (KMS v2 key ids, aescbc or secretbox key
         names), which means a migration is unfinished;
         V(unhealthy), the apiserver reports a KMS provider unhealthy (needs O(check_health)); V(encrypted), any object not
-        in plaintext (before an identity-only configuration, which could not read it).
+        in plaintext (before an identity-only configuration, which could not read it); V(other_kms_key), any object
+        anywhere under O(etcd_prefix) that the KMS provider O(kms_provider_name) sealed with another key than O(kms_key)
+        (before pointing that provider's plugin at O(kms_key), which could never open it).
     type: list
     elements: str
-    choices: [plaintext, not_kms, mixed_keys, unhealthy, encrypted]
+    choices: [plaintext, not_kms, mixed_keys, unhealthy, encrypted, other_kms_key]
     default: []
+  kms_provider_name:
+    description: Name of a KMS v2 provider, for RV(other_kms_keys). Given together with O(kms_key).
+    type: str
+  kms_key:
+    description:
+      - The Transit key (C(<mount>/<name>)) that O(kms_provider_name)'s plugin seals with. With it the module reads every
+        object under O(etcd_prefix) (not only O(resources)) and reports in RV(other_kms_keys) what that provider sealed
+        with any other key.
+    type: str
   check_health:
     description: Also read the apiserver's C(/healthz/kms-providers) through the Kubernetes connection options.
     type: bool
@@ -78,6 +89,11 @@ kms_healthy:
   returned: when O(check_health=true)
   type: bool
   sample: true
+other_kms_keys:
+  description: Key id to count of the objects that O(kms_provider_name) sealed with another key than O(kms_key), anywhere in etcd.
+  returned: when O(kms_key) is given
+  type: dict
+  sample: {"transit/kubernetes-etcd-old:v2": 10}
 failures:
   description: The O(fail_on) conditions met (the task fails when there is one).
   returned: always
@@ -99,10 +115,13 @@ def main():
     spec.update(ETCD_ARGUMENT_SPEC)
     spec.update(
         resources=dict(type="list", elements="str", default=["secrets"]),
-        fail_on=dict(type="list", elements="str", default=[], choices=["plaintext", "not_kms", "mixed_keys", "unhealthy", "encrypted"]),
+        fail_on=dict(type="list", elements="str", default=[],
+                     choices=["plaintext", "not_kms", "mixed_keys", "unhealthy", "encrypted", "other_kms_key"]),
         check_health=dict(type="bool", default=False),
+        kms_provider_name=dict(type="str"),
+        kms_key=dict(type="str", no_log=False),
     )
-    module = AnsibleModule(argument_spec=spec, supports_check_mode=True)
+    module = AnsibleModule(argument_spec=spec, supports_check_mode=True, required_together=[["kms_provider_name", "kms_key"]])
     run(module, lambda: report(module.params))
 
 

@@ -28,6 +28,7 @@ from tests.integration.encryption_support import (
 )
 
 VALUE = "enc-at-rest-" + uuid.uuid4().hex  # searched for in raw etcd values
+OTHER_KEY = "secretops.provisioning.encryption_at_rest : Refuse another Transit key for the provider while etcd holds objects it sealed with a different one"
 RETIRE = "secretops.provisioning.encryption_at_rest : Retire older key versions (refused while etcd still holds anything under them)"
 MIGRATE = ("secretops.provisioning.encryption_at_rest : Wait for the apiserver to load it, then store every object under the current key "
            "(or in plaintext when turning off)")
@@ -128,6 +129,20 @@ def test_rotation_migrates_everything_and_only_then_retires_the_old_version(encr
     stored = etcd_values(encryption.etcd, b"/registry/secrets/")
     assert stored and all(encryption.key_id(2).encode() in value for value in stored.values())
     assert read_value(core, namespace, "rotated") == VALUE
+
+
+def test_another_transit_key_for_the_provider_is_refused_while_etcd_holds_what_it_sealed(encryption, namespace, k8s_api, local_env):
+    core = k8s_client.CoreV1Api(k8s_api)
+    make_secret(core, namespace, "kept-readable")
+    pid = encryption.plugin_pid()
+    other = encryption.key_name + "-other"
+    refused = encryption.run(encryption_at_rest_key_name=other)
+    assert refused.returncode != 0
+    message = refused.task(OTHER_KEY)["msg"]
+    assert "sealed with another key than transit/%s (transit/%s:v" % (other, encryption.key_name) in message, message
+    # Refused before anything changed: the plugin runs on as it was, and what it sealed reads back.
+    assert encryption.plugin_pid() == pid and read_value(core, namespace, "kept-readable") == VALUE
+    assert "changed=0" in refused.stdout
 
 
 def test_plugin_down_never_stores_plaintext_and_is_reported_unhealthy(encryption, namespace, k8s_api, local_env):

@@ -124,6 +124,18 @@ def take_store_census(reader, etcd_prefix):
     return counts
 
 
+def other_kms_keys(reader, etcd_prefix, provider_name, key):
+    """{key_id: count} of the objects anywhere under ``etcd_prefix`` that the KMS v2 provider ``provider_name`` sealed with
+    a key other than ``key`` (``<mount>/<name>``): what that provider's plugin, pointed at ``key``, could never open."""
+    prefix = (etcd_prefix.rstrip("/") + "/").encode("utf-8")
+    found = {}
+    for _key, value in reader.items(prefix):
+        kind, name, key_id = envelope.describe(value)
+        if kind == envelope.KMS_V2 and name == provider_name and (key_version(key_id) or (None,))[0] != key:
+            found[key_id] = found.get(key_id, 0) + 1
+    return found
+
+
 def take_census(reader, etcd_prefix, resources):
     """{resource name: counts} read from etcd; ``resources`` are names or locations (see ``etcd_paths``)."""
     return dict((resource["name"] if isinstance(resource, dict) else resource,

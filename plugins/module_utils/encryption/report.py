@@ -24,9 +24,21 @@ def kms_healthy(client):
     return True
 
 
+def other_key_failure(provider_name, key, found):
+    """The ``other_kms_key`` condition's message, or None when nothing is sealed by another key."""
+    if not found:
+        return None
+    return ("etcd holds objects that the KMS provider %s sealed with another key than %s (%s): a plugin of that provider on %s "
+            "could never open them. Rotate the key (a new version) instead of replacing it, or turn encryption off first "
+            "(mode decrypt, then identity) and on again with the new key"
+            % (provider_name, key, ", ".join("%s: %d" % item for item in sorted(found.items())), key))
+
+
 def report(params):
     if "unhealthy" in params["fail_on"] and not params["check_health"]:
         raise SecretOpsError("fail_on: unhealthy needs check_health: true")
+    if "other_kms_key" in params["fail_on"] and not params.get("kms_key"):
+        raise SecretOpsError("fail_on: other_kms_key needs kms_provider_name and kms_key")
     resources, healthy = params["resources"], None
     if params["check_health"] or resource_discovery.needs_api(resources):
         # a resource with a group is located through the API (custom resources live under their group in etcd)
@@ -36,6 +48,11 @@ def report(params):
     counts = census.take_census(etcd_reader(params), params["etcd_prefix"], resources)
     result = {"changed": False, "resources": counts}
     found = census.failures(counts, params["fail_on"])
+    if params.get("kms_key"):
+        result["other_kms_keys"] = census.other_kms_keys(etcd_reader(params), params["etcd_prefix"], params["kms_provider_name"],
+                                                         params["kms_key"])
+        if "other_kms_key" in params["fail_on"] and result["other_kms_keys"]:
+            found.append(other_key_failure(params["kms_provider_name"], params["kms_key"], result["other_kms_keys"]))
     if params["check_health"]:
         result["kms_healthy"] = healthy
         if "unhealthy" in params["fail_on"] and not result["kms_healthy"]:

@@ -67,3 +67,23 @@ def test_unhealthy_needs_the_health_check(monkeypatch):
     with_cluster(monkeypatch)
     with pytest.raises(SecretOpsError, match="^fail_on: unhealthy needs check_health: true$"):
         report.report(params(fail_on=["unhealthy"]))
+
+
+def test_objects_the_provider_sealed_with_another_key_anywhere_in_etcd_fail_other_kms_key(monkeypatch):
+    stored = dict(STORED)
+    stored.update({b"/registry/configmaps/shop/settings": kms_v2("vault", "transit/old:v3"),
+                   b"/registry/secrets/shop/other": kms_v2("another-provider", "transit/old:v1")})
+    etcd = with_cluster(monkeypatch, stored=stored)
+    wanted = params(kms_provider_name="vault", kms_key="transit/k8s")
+    # Only what this provider sealed with another key counts, in any resource (configmaps is not in resources).
+    assert report.report(wanted)["other_kms_keys"] == {"transit/old:v3": 1}
+    assert b"/registry/" in [start for start, _end, _limit in etcd.ranges]
+    with pytest.raises(SecretOpsError) as refused:
+        report.report(dict(wanted, fail_on=["other_kms_key"]))
+    message = str(refused.value)
+    assert "the KMS provider vault sealed with another key than transit/k8s (transit/old:v3: 1)" in message
+    assert "Rotate the key" in message and refused.value.details["other_kms_keys"] == {"transit/old:v3": 1}
+    # The same key at any version is the plugin's own.
+    assert report.report(dict(wanted, kms_key="transit/old", kms_provider_name="another-provider"))["other_kms_keys"] == {}
+    with pytest.raises(SecretOpsError, match="other_kms_key needs kms_provider_name and kms_key"):
+        report.report(params(fail_on=["other_kms_key"]))
