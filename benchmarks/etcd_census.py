@@ -54,7 +54,7 @@ def fill(env, secrets, size):
 def timed(function, repeat):
     """(objects counted, best seconds of ``repeat`` runs, peak MiB Python allocated during a run)."""
     best, objects, peak = None, 0, 0
-    for _ in range(repeat):
+    for _attempt in range(repeat):
         tracemalloc.start()
         started = time.monotonic()
         counts = function()
