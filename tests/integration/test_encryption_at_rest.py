@@ -42,13 +42,16 @@ def encryption(vault_server, local_env, local_env_description, tmp_path_factory)
         pytest.fail("the local environment's apiserver has no encryption config: restart it with this tree's localenv.py", pytrace=False)
     state = Encryption(cluster, local_env.env, str(tmp_path_factory.mktemp("kms")))
     yield state
-    # Turn it off again (identity first, everything rewritten in plaintext), then identity only, then stop the plugin.
-    state.run(encryption_at_rest_mode="decrypt").assert_ok()
-    state.run(encryption_at_rest_mode="identity").assert_ok()
-    run_tasks([{"secretops.provisioning.kms_plugin_process": dict(
-        state="stopped", binary=state.binary, socket=os.path.join(state.plugin_dir, "kms.sock"), vault_addr=local_env.vault_addr,
-        key=state.key_name, token_file=os.path.join(state.plugin_dir, "token"), pid_file=os.path.join(state.plugin_dir, "plugin.pid"),
-        log_file=os.path.join(state.plugin_dir, "plugin.log"))}], env=local_env.env).assert_ok()
+    # Turn it off again (identity first, everything rewritten in plaintext), then identity only, then stop the plugin
+    # (stopped even when turning off failed, so no plugin outlives the session).
+    try:
+        state.run(encryption_at_rest_mode="decrypt").assert_ok()
+        state.run(encryption_at_rest_mode="identity").assert_ok()
+    finally:
+        run_tasks([{"secretops.provisioning.kms_plugin_process": dict(
+            state="stopped", binary=state.binary, socket=os.path.join(state.plugin_dir, "kms.sock"), vault_addr=local_env.vault_addr,
+            key=state.key_name, token_file=os.path.join(state.plugin_dir, "token"), pid_file=os.path.join(state.plugin_dir, "plugin.pid"),
+            log_file=os.path.join(state.plugin_dir, "plugin.log"))}], env=local_env.env).assert_ok()
 
 
 def make_secret(core, namespace, name):
