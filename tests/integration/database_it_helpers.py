@@ -2,11 +2,12 @@
 local PostgreSQL, and the module tasks."""
 
 import base64
-import datetime
 import os
 import subprocess
 
 from kubernetes import client as k8s_client
+
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import leases
 
 from tests.integration.polling import wait_until
 from tests.integration.vault_it_helpers import task, unique
@@ -79,20 +80,8 @@ def secret_values(k8s_api, namespace, name):
 
 
 def wait_until_due(vault_client, lease_id, percent):
-    """Wait until the lease's remaining TTL is within ``renew_before: <percent>%`` of its lifetime (as Vault
-    reports both), so a run with that ``renew_before`` renews it however fast it follows the issue."""
-    def due():
-        lease = vault_client.sys.read_lease(lease_id)["data"]
-        threshold = int(lease_lifetime(lease) * percent / 100)
-        return lease["ttl"] <= threshold
-    wait_until("lease %s to be due for renewal at %s%%" % (lease_id, percent), due, interval=0.5)
-
-
-def lease_lifetime(lease):
-    """Seconds from the lease's issue (or last renewal) to its end, as Vault reports them."""
-    start = _vault_time(lease.get("last_renewal") or lease["issue_time"])
-    return int((_vault_time(lease["expire_time"]) - start).total_seconds())
-
-
-def _vault_time(text):
-    return datetime.datetime.strptime(text[:19], "%Y-%m-%dT%H:%M:%S")
+    """Wait until the collection's own decision (``leases.plan``) no longer keeps the lease at ``renew_before:
+    <percent>%``, from what Vault reports, so a run with that ``renew_before`` renews it however fast it follows."""
+    renew_before = leases.parse_renew_before("%s%%" % percent)
+    wait_until("lease %s to be due for renewal at %s%%" % (lease_id, percent),
+               lambda: leases.plan(vault_client.sys.read_lease(lease_id)["data"], renew_before)[0] != leases.KEEP, interval=0.5)

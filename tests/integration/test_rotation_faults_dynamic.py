@@ -15,9 +15,9 @@ from kubernetes import client as k8s_client
 
 from ansible_collections.secretops.provisioning.plugins.module_utils.revocation.ledger import Ledger, record_name
 from ansible_collections.secretops.provisioning.plugins.module_utils.secrets.tls import check_tls
-from ansible_collections.secretops.provisioning.plugins.module_utils.vault import pki_certificate as pki
+from ansible_collections.secretops.provisioning.plugins.module_utils.vault import leases, pki_certificate as pki
 
-from tests.integration.database_it_helpers import can_log_in, lease_lifetime, wait_until_due
+from tests.integration.database_it_helpers import can_log_in, wait_until_due
 from tests.integration.dynamic_roles_support import dynamic_app, make_engines, openssl_verify, read_secret, run_playbook_with
 from tests.integration.conftest import VAULT_FLAVORS
 from tests.integration.rotation_faults_support import (
@@ -303,7 +303,7 @@ def test_vault_down_during_the_renewal_fails_cleanly_and_the_pods_keep_their_cre
     # Renewed for the role's default TTL (5 minutes from the renewal, however long the rest of the run took).
     renewed = vault_client.sys.read_lease(lease)["data"]
     assert renewed["last_renewal"] and renewed["expire_time"] > due["expire_time"], (due, renewed)
-    assert 299 <= lease_lifetime(renewed) <= 300, renewed
+    assert 299 <= leases.lifetime(renewed) <= 300, renewed
     assert values["password"] not in shown(run, rerun)
 
 

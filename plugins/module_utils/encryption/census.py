@@ -113,13 +113,19 @@ def store_area(prefix, key):
     return "/".join(parts[:2]) if "." in parts[0] and len(parts) > 2 else parts[0]
 
 
+def _store_items(reader, etcd_prefix):
+    """(prefix, key, value) of every object under ``etcd_prefix``, page by page (nothing kept)."""
+    prefix = (etcd_prefix.rstrip("/") + "/").encode("utf-8")
+    for key, value in reader.items(prefix):
+        yield prefix, key, value
+
+
 def take_store_census(reader, etcd_prefix):
     """{area: counts} of every object under ``etcd_prefix`` (areas as ``store_area`` names them), whatever resources
     a configuration lists: what a guard reads before it lets a key go, so that no object of a resource nobody
     listed is left under it. One read of every value, page by page; nothing is kept but the counts."""
-    prefix = (etcd_prefix.rstrip("/") + "/").encode("utf-8")
     counts = {}
-    for key, value in reader.items(prefix):
+    for prefix, key, value in _store_items(reader, etcd_prefix):
         _add(counts.setdefault(store_area(prefix, key), _empty()), value)
     return counts
 
@@ -127,9 +133,8 @@ def take_store_census(reader, etcd_prefix):
 def other_kms_keys(reader, etcd_prefix, provider_name, key):
     """{key_id: count} of the objects anywhere under ``etcd_prefix`` that the KMS v2 provider ``provider_name`` sealed with
     a key other than ``key`` (``<mount>/<name>``): what that provider's plugin, pointed at ``key``, could never open."""
-    prefix = (etcd_prefix.rstrip("/") + "/").encode("utf-8")
     found = {}
-    for _key, value in reader.items(prefix):
+    for _prefix, _key, value in _store_items(reader, etcd_prefix):
         kind, name, key_id = envelope.describe(value)
         if kind == envelope.KMS_V2 and name == provider_name and (key_version(key_id) or (None,))[0] != key:
             found[key_id] = found.get(key_id, 0) + 1

@@ -25,9 +25,7 @@ def kms_healthy(client):
 
 
 def other_key_failure(provider_name, key, found):
-    """The ``other_kms_key`` condition's message, or None when nothing is sealed by another key."""
-    if not found:
-        return None
+    """The ``other_kms_key`` condition's message for ``found`` ({key_id: count}, not empty)."""
     return ("etcd holds objects that the KMS provider %s sealed with another key than %s (%s): a plugin of that provider on %s "
             "could never open them. Rotate the key (a new version) instead of replacing it, or turn encryption off first "
             "(mode decrypt, then identity) and on again with the new key"
@@ -45,12 +43,12 @@ def report(params):
         with k8s_session(params) as client:
             resources = resource_discovery.locate_all(client, resources)
             healthy = kms_healthy(client) if params["check_health"] else None
-    counts = census.take_census(etcd_reader(params), params["etcd_prefix"], resources)
+    reader = etcd_reader(params)
+    counts = census.take_census(reader, params["etcd_prefix"], resources)
     result = {"changed": False, "resources": counts}
     found = census.failures(counts, params["fail_on"])
     if params.get("kms_key"):
-        result["other_kms_keys"] = census.other_kms_keys(etcd_reader(params), params["etcd_prefix"], params["kms_provider_name"],
-                                                         params["kms_key"])
+        result["other_kms_keys"] = census.other_kms_keys(reader, params["etcd_prefix"], params["kms_provider_name"], params["kms_key"])
         if "other_kms_key" in params["fail_on"] and result["other_kms_keys"]:
             found.append(other_key_failure(params["kms_provider_name"], params["kms_key"], result["other_kms_keys"]))
     if params["check_health"]:
